@@ -1,0 +1,284 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/* Per-thread blocking classes, wakeups, wasted wakeups, accepts, on-CPU time
+ * and run-queue latency of a set of traced processes. Tracepoints only (no
+ * kprobes/fentry), so the same object loads on every kernel we compare. */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include "tracer.h"
+#include "compat.bpf.h"
+
+#define EAGAIN 11
+#define AF_UNIX 1
+#define S_IFMT 00170000
+#define S_IFSOCK 0140000
+#define S_IFIFO 0010000
+
+/* x86_64 syscall numbers (arch/x86/entry/syscalls/syscall_64.tbl). */
+#define NR_read 0
+#define NR_poll 7
+#define NR_readv 19
+#define NR_select 23
+#define NR_accept 43
+#define NR_recvfrom 45
+#define NR_recvmsg 47
+#define NR_futex 202
+#define NR_epoll_wait 232
+#define NR_pselect6 270
+#define NR_ppoll 271
+#define NR_epoll_pwait 281
+#define NR_accept4 288
+#define NR_epoll_pwait2 441
+#define NR_futex_waitv 449
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+/* Set by user space through the mmapped .bss: counters move only while the
+ * measurement window is open; state tracking runs all the time. */
+volatile __u32 counting;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MAX_TRACED_TGIDS);
+	__type(key, __u32);   /* tgid */
+	__type(value, __u32); /* unused (1) */
+} traced_tgids SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MAX_TRACED_THREADS);
+	__type(key, __u32);   /* tid */
+	__type(value, struct thread_stats);
+} threads SEC(".maps");
+
+/* Kept off the 512-byte BPF stack: the zeroed template for a new thread. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct thread_stats);
+} thread_template SEC(".maps");
+
+static __always_inline bool is_traced(__u32 tgid)
+{
+	return bpf_map_lookup_elem(&traced_tgids, &tgid) != NULL;
+}
+
+static __always_inline struct thread_stats *thread_get(__u32 tid, __u32 tgid, struct task_struct *task)
+{
+	struct thread_stats *t = bpf_map_lookup_elem(&threads, &tid);
+	__u32 zero = 0;
+
+	if (t)
+		return t;
+	t = bpf_map_lookup_elem(&thread_template, &zero);
+	if (!t)
+		return NULL;
+	__builtin_memset(t, 0, sizeof(*t));
+	t->tid = tid;
+	t->tgid = tgid;
+	t->syscall_nr = -1;
+	t->blocked_class = CLASS_OTHER;
+	BPF_CORE_READ_STR_INTO(&t->comm, task, comm);
+	bpf_map_update_elem(&threads, &tid, t, BPF_NOEXIST);
+	return bpf_map_lookup_elem(&threads, &tid);
+}
+
+/* The file behind fd in the current task, or NULL. */
+static __always_inline struct file *fd_file(int fd)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+	struct file **fds;
+	struct file *file = NULL;
+
+	if (!fdt || fd < 0 || (unsigned int)fd >= BPF_CORE_READ(fdt, max_fds))
+		return NULL;
+	fds = BPF_CORE_READ(fdt, fd);
+	bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]);
+	return file;
+}
+
+static __always_inline bool is_unix_socket(struct file *file)
+{
+	struct socket *sock = BPF_CORE_READ(file, private_data);
+
+	return sock && BPF_CORE_READ(sock, sk, __sk_common.skc_family) == AF_UNIX;
+}
+
+/* read/readv: a FIFO is pipe-read, an AF_UNIX socket unix-recv. */
+static __always_inline __u32 read_class(int fd)
+{
+	struct file *file = fd_file(fd);
+	umode_t mode;
+
+	if (!file)
+		return CLASS_OTHER;
+	mode = BPF_CORE_READ(file, f_inode, i_mode) & S_IFMT;
+	if (mode == S_IFIFO)
+		return CLASS_PIPE_READ;
+	if (mode == S_IFSOCK && is_unix_socket(file))
+		return CLASS_UNIX_RECV;
+	return CLASS_OTHER;
+}
+
+static __always_inline __u32 recv_class(int fd)
+{
+	struct file *file = fd_file(fd);
+
+	return file && is_unix_socket(file) ? CLASS_UNIX_RECV : CLASS_OTHER;
+}
+
+static __always_inline __u32 syscall_class(long nr, int fd)
+{
+	switch (nr) {
+	case NR_accept:
+	case NR_accept4:
+		return CLASS_ACCEPT;
+	case NR_epoll_wait:
+	case NR_epoll_pwait:
+	case NR_epoll_pwait2:
+	case NR_poll:
+	case NR_ppoll:
+	case NR_select:
+	case NR_pselect6:
+		return CLASS_POLL;
+	case NR_read:
+	case NR_readv:
+		return read_class(fd);
+	case NR_recvfrom:
+	case NR_recvmsg:
+		return recv_class(fd);
+	case NR_futex:
+	case NR_futex_waitv:
+		return CLASS_FUTEX;
+	default:
+		return CLASS_OTHER;
+	}
+}
+
+SEC("tracepoint/raw_syscalls/sys_enter")
+int handle_sys_enter(struct trace_event_raw_sys_enter *ctx)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	struct thread_stats *t;
+
+	if (!is_traced(pid_tgid >> 32))
+		return 0;
+	t = thread_get((__u32)pid_tgid, pid_tgid >> 32, bpf_get_current_task_btf());
+	if (!t)
+		return 0;
+	t->syscall_nr = ctx->id;
+	t->blocked_class = syscall_class(ctx->id, (int)ctx->args[0]);
+	t->wakeup_pending = 0;
+	return 0;
+}
+
+SEC("tracepoint/raw_syscalls/sys_exit")
+int handle_sys_exit(struct trace_event_raw_sys_exit *ctx)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u32 tid = (__u32)pid_tgid;
+	struct thread_stats *t;
+
+	if (!is_traced(pid_tgid >> 32))
+		return 0;
+	t = bpf_map_lookup_elem(&threads, &tid);
+	if (!t)
+		return 0;
+	if (counting && (ctx->id == NR_accept || ctx->id == NR_accept4)) {
+		if (ctx->ret >= 0)
+			__sync_fetch_and_add(&t->accepted, 1);
+		else if (ctx->ret == -EAGAIN)
+			__sync_fetch_and_add(&t->accept_eagain, 1);
+	}
+	/* the syscall returned: a wakeup inside it was not wasted */
+	t->syscall_nr = -1;
+	t->blocked_class = CLASS_OTHER;
+	t->wakeup_pending = 0;
+	return 0;
+}
+
+SEC("tp_btf/sched_wakeup")
+int BPF_PROG(handle_sched_wakeup, struct task_struct *p)
+{
+	__u32 tgid = BPF_CORE_READ(p, tgid), tid = BPF_CORE_READ(p, pid);
+	struct thread_stats *t;
+
+	if (!is_traced(tgid))
+		return 0;
+	t = thread_get(tid, tgid, p);
+	if (!t)
+		return 0;
+	/* a task woken before it left the CPU is not waiting in the run queue */
+	if (!t->runnable_since_ns && !t->oncpu_since_ns)
+		t->runnable_since_ns = bpf_ktime_get_ns();
+	if (!counting)
+		return 0;
+	if (t->blocked_class < CLASS_COUNT)
+		__sync_fetch_and_add(&t->wakeups[t->blocked_class], 1);
+	if (t->syscall_nr >= 0)
+		t->wakeup_pending = 1;
+	return 0;
+}
+
+/* sched_switch's prev_state argument only exists since 5.18; read the state
+ * from the task instead so the program attaches on older kernels too. */
+SEC("tp_btf/sched_switch")
+int BPF_PROG(handle_sched_switch, bool preempt, struct task_struct *prev, struct task_struct *next)
+{
+	__u64 now = bpf_ktime_get_ns();
+	__u32 prev_tgid = BPF_CORE_READ(prev, tgid), next_tgid = BPF_CORE_READ(next, tgid);
+	__u32 tid;
+	struct thread_stats *t;
+
+	if (is_traced(prev_tgid)) {
+		tid = BPF_CORE_READ(prev, pid);
+		t = thread_get(tid, prev_tgid, prev);
+		if (t) {
+			bool asleep = !preempt && task_state(prev) != 0;
+
+			if (counting) {
+				if (t->oncpu_since_ns)
+					t->oncpu_ns += now - t->oncpu_since_ns;
+				if (asleep)
+					t->voluntary_switches++;
+				else
+					t->involuntary_switches++;
+				if (asleep && t->wakeup_pending && t->blocked_class < CLASS_COUNT)
+					__sync_fetch_and_add(&t->wasted_wakeups[t->blocked_class], 1);
+			}
+			if (asleep)
+				t->wakeup_pending = 0;
+			t->oncpu_since_ns = 0;
+			/* still runnable: waits in the run queue from now */
+			t->runnable_since_ns = asleep ? 0 : now;
+		}
+	}
+	if (is_traced(next_tgid)) {
+		tid = BPF_CORE_READ(next, pid);
+		t = thread_get(tid, next_tgid, next);
+		if (t) {
+			if (counting && t->runnable_since_ns) {
+				t->runq_wait_ns += now - t->runnable_since_ns;
+				t->runq_waits++;
+			}
+			t->runnable_since_ns = 0;
+			t->oncpu_since_ns = now;
+		}
+	}
+	return 0;
+}
+
+/* Follow the traced process tree: a child of a traced process is traced. */
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(handle_sched_process_fork, struct task_struct *parent, struct task_struct *child)
+{
+	__u32 parent_tgid = BPF_CORE_READ(parent, tgid), child_tgid = BPF_CORE_READ(child, tgid);
+	__u32 one = 1;
+
+	if (child_tgid != parent_tgid && is_traced(parent_tgid))
+		bpf_map_update_elem(&traced_tgids, &child_tgid, &one, BPF_ANY);
+	return 0;
+}

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
+/* Shared between tracer.bpf.c and user space: per-thread counters keyed by
+ * tid in the `threads` hash map. __u32/__u64 only. */
+#ifndef TESTBED_TRACER_H
+#define TESTBED_TRACER_H
+
+#define TASK_COMM_LEN 16
+#define MAX_TRACED_TGIDS 4096
+#define MAX_TRACED_THREADS 16384
+
+/* What a thread is blocked in, from the syscall it entered (DESIGN.md). */
+enum block_class {
+	CLASS_ACCEPT,     /* accept, accept4 */
+	CLASS_POLL,       /* epoll_wait/pwait/pwait2, poll, ppoll, select, pselect6 */
+	CLASS_PIPE_READ,  /* read/readv on a FIFO */
+	CLASS_UNIX_RECV,  /* recvmsg/recvfrom/read/readv on an AF_UNIX socket */
+	CLASS_FUTEX,      /* futex, futex_waitv */
+	CLASS_OTHER,      /* any other syscall, or asleep outside a syscall */
+	CLASS_COUNT,
+};
+
+struct thread_stats {
+	__u32 tid;
+	__u32 tgid;
+	char comm[TASK_COMM_LEN];
+	/* counted only while the run's measurement window is open */
+	__u64 wakeups[CLASS_COUNT];        /* sched_wakeup while blocked in class */
+	__u64 wasted_wakeups[CLASS_COUNT]; /* woken, then asleep again in the same syscall */
+	__u64 accepted;                    /* accept/accept4 returned >= 0 */
+	__u64 accept_eagain;               /* accept/accept4 returned -EAGAIN */
+	__u64 oncpu_ns;
+	__u64 runq_wait_ns;                /* woken or preempted -> switched in */
+	__u64 runq_waits;
+	__u64 voluntary_switches;          /* switched out asleep */
+	__u64 involuntary_switches;        /* preempted */
+	/* tracking state, written by the BPF side only */
+	__u64 oncpu_since_ns;
+	__u64 runnable_since_ns;
+	__s32 syscall_nr;                  /* -1 outside a syscall */
+	__u32 blocked_class;               /* enum block_class of syscall_nr */
+	__u32 wakeup_pending;              /* woken in this syscall, not yet returned or asleep again */
+	__u32 pad;
+};
+
+#endif

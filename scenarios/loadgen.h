@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
+/* Built-in HTTP/1.1 load generator: multi-threaded, epoll-based, closed loop.
+ * Targets loopback only; every run is bounded by time and/or request count. */
+#ifndef TESTBED_LOADGEN_H
+#define TESTBED_LOADGEN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include "histogram.h"
+
+/* Sanity caps on a configuration; loadgen_start() refuses more. */
+#define LOADGEN_MAX_CONNECTIONS 65536u /* about the ephemeral port range */
+#define LOADGEN_MAX_THREADS 1024u
+
+struct loadgen_config {
+	struct sockaddr_storage target;
+	socklen_t target_len;
+	unsigned connections;    /* concurrent clients, >= 1 */
+	unsigned threads;        /* 0 = min(connections, number of CPUs) */
+	double duration_s;       /* stop starting requests after this; > 0 */
+	uint64_t requests;       /* stop after this many requests started; 0 = no count bound */
+	bool keepalive;          /* reuse connections (Connection: keep-alive) */
+	unsigned timeout_ms;     /* a request not answered by then is timed out */
+};
+
+struct loadgen_result {
+	uint64_t completed;      /* full 2xx/any-status response received */
+	uint64_t refused;        /* connect() got ECONNREFUSED */
+	uint64_t reset;          /* ECONNRESET/EPIPE, or EOF before a full response */
+	uint64_t timed_out;      /* no full response within timeout_ms */
+	uint64_t other_errors;   /* anything else (counted, errno not kept) */
+	uint64_t connections_opened;
+	uint64_t start_ns, end_ns; /* CLOCK_MONOTONIC: first request started, last finished */
+	struct histogram latency_ns; /* per completed request: start (connect, or send on a
+	                                kept-alive connection) to last response byte */
+};
+
+/* 0 if the address is in 127.0.0.0/8 or is ::1 (or ::ffff:127.x.y.z), else -1. */
+int loadgen_target_allowed(const struct sockaddr *addr);
+
+struct loadgen;
+/* Starts the client threads and returns at once. NULL with a one-line reason
+ * in ERR (e.g. a target outside loopback). */
+struct loadgen *loadgen_start(const struct loadgen_config *cfg, char *err, unsigned err_size);
+bool loadgen_done(struct loadgen *lg);           /* every client thread finished */
+uint64_t loadgen_completed(struct loadgen *lg);  /* running total, any thread */
+void loadgen_stop(struct loadgen *lg);           /* abort in-flight requests soon (Ctrl-C) */
+/* Joins the threads, fills RES, frees LG. */
+void loadgen_finish(struct loadgen *lg, struct loadgen_result *res);
+
+#endif

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
+/* The scenario servers: one master process forks N workers, keeps a control
+ * pipe to each, restarts a worker that dies, and stops them all on SIGTERM.
+ * The testbed talks to the master over a status pipe (struct status_msg). */
+#ifndef TESTBED_SERVER_H
+#define TESTBED_SERVER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+enum scenario_model {
+	MODEL_SHARED_ACCEPT,     /* blocking accept() on one inherited listener */
+	MODEL_SHARED_EPOLL,      /* level-triggered epoll on the shared listener */
+	MODEL_SHARED_EPOLL_EXCL, /* the same with EPOLLEXCLUSIVE */
+};
+
+struct scenario_info {
+	const char *name;        /* CLI name, e.g. "shared-epoll" */
+	enum scenario_model model;
+	const char *waits_in;    /* one line: what the workers wait in */
+	const char *twin;        /* one line: the real-world server it models */
+};
+
+extern const struct scenario_info scenario_table[];
+extern const unsigned scenario_count;
+const struct scenario_info *scenario_find(const char *name); /* NULL if unknown */
+/* 1 if this kernel supports the scenario, else 0 with a reason in WHY. */
+int scenario_supported(const struct scenario_info *s, char *why, unsigned why_size);
+
+struct server_config {
+	enum scenario_model model;
+	unsigned workers;        /* >= 1 */
+	unsigned port;           /* 0 = any free port (reported in STATUS_READY) */
+	unsigned backlog;        /* listen() backlog */
+	unsigned io_timeout_ms;  /* SO_RCVTIMEO/SO_SNDTIMEO on client sockets */
+};
+
+enum status_type {
+	STATUS_READY = 1,        /* value = port; all workers started */
+	STATUS_ERROR,            /* text = one-line reason; master exits 1 */
+	STATUS_WORKER_STARTED,   /* worker_index, pid (also sent for restarts) */
+	STATUS_WORKER_EXITED,    /* worker_index, pid, value = wait status */
+	STATUS_WORKER_REPORT,    /* worker_index, pid, value = accepted, self-counted */
+	STATUS_DONE,             /* every worker reported or was given up on; master exits 0 */
+};
+
+/* Fixed size, well under PIPE_BUF, so each write is atomic. */
+struct status_msg {
+	uint32_t type;           /* enum status_type */
+	uint32_t worker_index;
+	int32_t pid;
+	uint32_t reserved;
+	uint64_t value;
+	char text[112];
+};
+
+/* Forks the master. The master waits until server_release() before it does
+ * anything, so the caller can add its pid to the BPF filter first. The
+ * master and workers die with the caller (PR_SET_PDEATHSIG). Returns the
+ * master's pid, or -1 with errno set. *status_fd receives STATUS messages. */
+pid_t server_spawn(const struct server_config *cfg, int *status_fd, int *gate_fd);
+/* Lets the gated master go on; closes gate_fd. 0 or -errno. */
+int server_release(int gate_fd);
+/* Reads one status message, waiting at most timeout_ms (-1 = forever).
+ * 1 = got one, 0 = timeout, -1 = EOF or error (errno set; EINTR passes up). */
+int server_read_status(int status_fd, struct status_msg *msg, int timeout_ms);
+
+#endif

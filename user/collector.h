@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
+/* Loads and attaches the tracer, manages the traced-tgid filter and reads the
+ * in-kernel per-thread counters. */
+#ifndef TESTBED_COLLECTOR_H
+#define TESTBED_COLLECTOR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <linux/types.h> /* __u32/__u64 for tracer.h */
+#include "tracer.h"
+
+struct collector;
+
+/* Checks privileges and BTF, mounts tracefs if needed, then opens, loads and
+ * attaches the tracer. NULL with a one-line reason in ERR. */
+struct collector *collector_open(char *err, size_t err_size);
+int collector_trace_tgid(struct collector *c, pid_t tgid);
+/* Opens or closes the measurement window (counters move only while open). */
+void collector_set_counting(struct collector *c, bool on);
+/* Every traced thread's counters, in a malloc'ed array the caller frees. */
+int collector_read_threads(struct collector *c, struct thread_stats **threads, size_t *count);
+/* Semicolon-separated list of the tracepoints attached, for meta.csv. */
+const char *collector_tracepoints(const struct collector *c);
+uint64_t collector_event_drops(const struct collector *c);
+void collector_close(struct collector *c); /* NULL is fine */
+
+/* Pre-flight checks shared by every tracing command: 0, or -1 with a reason. */
+int check_tracing_environment(char *err, size_t err_size);
+
+#endif

@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "common.h"
+
+bool verbose;
+volatile sig_atomic_t exiting;
+
+static void vmessage(const char *fmt, va_list ap)
+{
+	char line[1024];
+
+	vsnprintf(line, sizeof(line), fmt, ap);
+	fprintf(stderr, "testbed: %s\n", line);
+}
+
+void error_msg(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmessage(fmt, ap);
+	va_end(ap);
+}
+
+void debug_msg(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!verbose)
+		return;
+	va_start(ap, fmt);
+	vmessage(fmt, ap);
+	va_end(ap);
+}
+
+static void on_exit_signal(int sig)
+{
+	exiting = sig;
+}
+
+void install_exit_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_exit_signal };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+int parse_u64(const char *text, uint64_t min, uint64_t max, uint64_t *out)
+{
+	char *end;
+	unsigned long long value;
+
+	/* strtoull accepts a sign and leading blanks; a count does not */
+	if (!text || text[0] < '0' || text[0] > '9')
+		return -1;
+	errno = 0;
+	value = strtoull(text, &end, 10);
+	if (errno || *end != '\0' || value < min || value > max)
+		return -1;
+	*out = value;
+	return 0;
+}
+
+int parse_double(const char *text, double min, double max, double *out)
+{
+	char *end;
+	double value;
+
+	/* digits and one optional fraction only: no sign, hex, "inf" or exponent */
+	if (!text || text[0] == '\0' || strspn(text, "0123456789.") != strlen(text))
+		return -1;
+	errno = 0;
+	value = strtod(text, &end);
+	if (errno || *end != '\0' || !isfinite(value) || value < min || value > max)
+		return -1;
+	*out = value;
+	return 0;
+}
+
+uint64_t monotonic_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+void utc_timestamp(char *out, unsigned size, const char *format)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	if (!strftime(out, size, format, &tm) && size)
+		out[0] = '\0';
+}

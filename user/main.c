@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/* testbed: run multi-process server models under eBPF observation. */
+#include <stdio.h>
+#include <string.h>
+#include "common.h"
+#include "run.h"
+#include "server.h"
+
+static void print_usage(FILE *out)
+{
+	fprintf(out,
+		"usage: ./testbed COMMAND [options]\n"
+		"\n"
+		"A kernel-observable testbed for multi-process server models (Node.js cluster,\n"
+		"nginx, pre-fork): who is woken for each new connection, who gets it, who wakes\n"
+		"for nothing, measured exactly with eBPF tracepoints while a load generator runs.\n"
+		"\n"
+		"commands:\n"
+		"  list                    the scenarios and whether this kernel supports each\n"
+		"  run SCENARIO [options]  run, trace, print a summary, write CSV (root; see run --help)\n"
+		"  version                 the testbed and CSV schema versions\n"
+		"  help                    this text\n"
+		"\n"
+		"start here: sudo ./testbed run shared-epoll --workers 4 --duration 3\n");
+}
+
+static int cmd_list(void)
+{
+	unsigned i;
+
+	printf("%-18s %-10s %s\n", "scenario", "supported", "what the workers wait in / real-world twin");
+	for (i = 0; i < scenario_count; i++) {
+		const struct scenario_info *s = &scenario_table[i];
+		char why[256] = "";
+		int ok = scenario_supported(s, why, sizeof(why));
+
+		printf("%-18s %-10s %s\n", s->name, ok ? "yes" : "no", s->waits_in);
+		printf("%-18s %-10s   like %s\n", "", "", s->twin);
+		if (!ok)
+			printf("%-18s %-10s   unsupported: %s\n", "", "", why);
+	}
+	return EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	const char *command = argc > 1 ? argv[1] : NULL;
+
+	if (!command) {
+		print_usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(command, "help") || !strcmp(command, "--help") || !strcmp(command, "-h")) {
+		print_usage(stdout);
+		return EXIT_OK;
+	}
+	if (!strcmp(command, "version") || !strcmp(command, "--version")) {
+		printf("testbed %s (CSV schema %d)\n", TESTBED_VERSION, CSV_SCHEMA_VERSION);
+		return EXIT_OK;
+	}
+	if (!strcmp(command, "list"))
+		return cmd_list();
+	if (!strcmp(command, "run"))
+		return cmd_run(argc - 1, argv + 1);
+	error_msg("unknown command '%s' (commands: list, run, version, help)", command);
+	return EXIT_USAGE;
+}

@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include "common.h"
+#include "options.h"
+
+#define MAX_WORKERS 1024
+#define MAX_CONNECTIONS 20000
+#define MAX_DURATION_S 86400.0
+
+enum {
+	OPT_KEEPALIVE = 256, OPT_BACKLOG, OPT_TIMEOUT, OPT_INTERVAL, OPT_LOADGEN_THREADS, OPT_FORCE,
+};
+
+static const struct option long_options[] = {
+	{ "workers", required_argument, NULL, 'w' },
+	{ "connections", required_argument, NULL, 'c' },
+	{ "duration", required_argument, NULL, 'd' },
+	{ "requests", required_argument, NULL, 'n' },
+	{ "keepalive", no_argument, NULL, OPT_KEEPALIVE },
+	{ "port", required_argument, NULL, 'p' },
+	{ "backlog", required_argument, NULL, OPT_BACKLOG },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+	{ "interval", required_argument, NULL, OPT_INTERVAL },
+	{ "loadgen-threads", required_argument, NULL, OPT_LOADGEN_THREADS },
+	{ "out", required_argument, NULL, 'o' },
+	{ "force", no_argument, NULL, OPT_FORCE },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "help", no_argument, NULL, 'h' },
+	{ 0 },
+};
+
+void print_run_help(FILE *out)
+{
+	unsigned i;
+
+	fprintf(out,
+		"usage: sudo ./testbed run SCENARIO [options]\n"
+		"\n"
+		"Starts a master and N worker processes in the chosen cluster model, traces them\n"
+		"with eBPF while the built-in load generator drives them over loopback, prints a\n"
+		"fairness/herd summary and writes CSV files into a run folder.\n"
+		"\n"
+		"scenarios:\n");
+	for (i = 0; i < scenario_count; i++)
+		fprintf(out, "  %-18s %s\n", scenario_table[i].name, scenario_table[i].waits_in);
+	fprintf(out,
+		"\n"
+		"server:\n"
+		"  -w, --workers N        worker processes (default: number of CPUs)\n"
+		"  -p, --port N           port on 127.0.0.1 (default %d; 0 = any free port)\n"
+		"      --backlog N        listen() backlog (default %d)\n"
+		"load (closed loop, every run bounded in time and count):\n"
+		"  -c, --connections N    concurrent client connections (default %d)\n"
+		"  -d, --duration S       seconds of load, fractions allowed (default %.0f)\n"
+		"  -n, --requests N       stop after N requests (with no --duration: at most %.0f s)\n"
+		"      --keepalive        reuse connections (default: one connection per request)\n"
+		"      --timeout MS       a request unanswered after MS is timed out (default %d)\n"
+		"      --loadgen-threads N  client threads (default: min(connections, CPUs))\n"
+		"output:\n"
+		"  -o, --out DIR          run folder (default results/SCENARIO-KERNEL-TIME)\n"
+		"      --force            write into an existing non-empty --out folder\n"
+		"      --interval MS      timeline.csv interval (default %d)\n"
+		"  -v, --verbose          libbpf and setup details on stderr\n"
+		"  -h, --help             this help\n"
+		"\n"
+		"example: sudo ./testbed run shared-epoll --workers 4 --connections 1 --duration 3\n"
+		"         (4 idle workers on one level-triggered epoll: herd factor near 4)\n",
+		DEFAULT_PORT, DEFAULT_BACKLOG, DEFAULT_CONNECTIONS, DEFAULT_DURATION_S, REQUESTS_TIME_CAP_S,
+		DEFAULT_TIMEOUT_MS, DEFAULT_INTERVAL_MS);
+}
+
+static void scenario_names(char *out, size_t size)
+{
+	size_t used = 0;
+	unsigned i;
+
+	out[0] = '\0';
+	for (i = 0; i < scenario_count && used < size; i++)
+		used += snprintf(out + used, size - used, "%s%s", i ? ", " : "", scenario_table[i].name);
+}
+
+/* Parses a whole number option into an unsigned; a one-line reason on error. */
+static int number_option(const char *name, const char *text, uint64_t min, uint64_t max, uint64_t *out,
+			 char *err, size_t err_size)
+{
+	if (parse_u64(text, min, max, out) == 0)
+		return 0;
+	snprintf(err, err_size, "--%s needs a whole number from %llu to %llu, not '%s'", name,
+		 (unsigned long long)min, (unsigned long long)max, text);
+	return -1;
+}
+
+enum parse_result parse_run_options(int argc, char **argv, unsigned ncpus, struct run_options *o,
+				    char *err, size_t err_size)
+{
+	const char *scenario_name = NULL;
+	uint64_t value;
+	int opt;
+
+	*o = (struct run_options){
+		.workers = ncpus ? ncpus : 1,
+		.connections = DEFAULT_CONNECTIONS,
+		.duration_s = DEFAULT_DURATION_S,
+		.port = DEFAULT_PORT,
+		.backlog = DEFAULT_BACKLOG,
+		.timeout_ms = DEFAULT_TIMEOUT_MS,
+		.interval_ms = DEFAULT_INTERVAL_MS,
+	};
+	err[0] = '\0';
+	optind = 0; /* full reset: the parser may run more than once (tests) */
+	opterr = 0;
+	/* leading '-': non-options come back as 1, so the scenario may stand anywhere */
+	while ((opt = getopt_long(argc, argv, "-:w:c:d:n:p:o:vh", long_options, NULL)) != -1) {
+		int failed = 0;
+
+		switch (opt) {
+		case 1:
+			if (scenario_name) {
+				snprintf(err, err_size, "run takes one scenario; '%s' is one too many", optarg);
+				return PARSE_ERROR;
+			}
+			scenario_name = optarg;
+			break;
+		case 'w':
+			failed = number_option("workers", optarg, 1, MAX_WORKERS, &value, err, err_size);
+			o->workers = value;
+			break;
+		case 'c':
+			failed = number_option("connections", optarg, 1, MAX_CONNECTIONS, &value, err, err_size);
+			o->connections = value;
+			break;
+		case 'd':
+			if (parse_double(optarg, 0.1, MAX_DURATION_S, &o->duration_s)) {
+				snprintf(err, err_size, "--duration needs seconds from 0.1 to %.0f, not '%s'",
+					 MAX_DURATION_S, optarg);
+				return PARSE_ERROR;
+			}
+			o->duration_given = true;
+			break;
+		case 'n':
+			failed = number_option("requests", optarg, 1, UINT32_MAX, &o->requests, err, err_size);
+			break;
+		case OPT_KEEPALIVE:
+			o->keepalive = true;
+			break;
+		case 'p':
+			failed = number_option("port", optarg, 0, 65535, &value, err, err_size);
+			o->port = value;
+			break;
+		case OPT_BACKLOG:
+			failed = number_option("backlog", optarg, 1, 65535, &value, err, err_size);
+			o->backlog = value;
+			break;
+		case OPT_TIMEOUT:
+			failed = number_option("timeout", optarg, 1, 600000, &value, err, err_size);
+			o->timeout_ms = value;
+			break;
+		case OPT_INTERVAL:
+			failed = number_option("interval", optarg, 10, 60000, &value, err, err_size);
+			o->interval_ms = value;
+			break;
+		case OPT_LOADGEN_THREADS:
+			failed = number_option("loadgen-threads", optarg, 1, 256, &value, err, err_size);
+			o->loadgen_threads = value;
+			break;
+		case 'o':
+			if (!optarg[0]) {
+				snprintf(err, err_size, "--out needs a folder name");
+				return PARSE_ERROR;
+			}
+			o->out_dir = optarg;
+			break;
+		case OPT_FORCE:
+			o->force = true;
+			break;
+		case 'v':
+			o->verbose = true;
+			break;
+		case 'h':
+			return PARSE_HELP;
+		case ':':
+			snprintf(err, err_size, "%s needs a value", argv[optind - 1]);
+			return PARSE_ERROR;
+		default:
+			snprintf(err, err_size, "unknown option '%s' (see: testbed run --help)", argv[optind - 1]);
+			return PARSE_ERROR;
+		}
+		if (failed)
+			return PARSE_ERROR;
+	}
+	if (!scenario_name) {
+		char names[256];
+
+		scenario_names(names, sizeof(names));
+		snprintf(err, err_size, "run needs a scenario: %s", names);
+		return PARSE_ERROR;
+	}
+	o->scenario = scenario_find(scenario_name);
+	if (!o->scenario) {
+		char names[256];
+
+		scenario_names(names, sizeof(names));
+		snprintf(err, err_size, "unknown scenario '%s'; scenarios: %s", scenario_name, names);
+		return PARSE_ERROR;
+	}
+	if (o->requests && !o->duration_given)
+		o->duration_s = REQUESTS_TIME_CAP_S;
+	return PARSE_OK;
+}

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
+/* `testbed run` options: parsed by a pure function so bad input is unit-tested. */
+#ifndef TESTBED_OPTIONS_H
+#define TESTBED_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include "server.h"
+
+struct run_options {
+	const struct scenario_info *scenario;
+	unsigned workers;          /* --workers, default: number of CPUs */
+	unsigned connections;      /* --connections */
+	double duration_s;         /* --duration */
+	bool duration_given;
+	uint64_t requests;         /* --requests, 0 = bounded by time only */
+	bool keepalive;            /* --keepalive */
+	unsigned port;             /* --port, 0 = any free port */
+	unsigned backlog;          /* --backlog */
+	unsigned timeout_ms;       /* --timeout (per request) */
+	unsigned interval_ms;      /* --interval (timeline) */
+	unsigned loadgen_threads;  /* --loadgen-threads, 0 = auto */
+	const char *out_dir;       /* --out, NULL = results/<scenario>-<kernel>-<time> */
+	bool force;                /* --force: write into an existing --out folder */
+	bool verbose;              /* -v */
+};
+
+#define DEFAULT_CONNECTIONS 8
+#define DEFAULT_DURATION_S 5.0
+#define REQUESTS_TIME_CAP_S 60.0   /* --requests alone is still bounded in time */
+#define DEFAULT_PORT 8080
+#define DEFAULT_BACKLOG 511        /* nginx's and Node's default */
+#define DEFAULT_TIMEOUT_MS 2000
+#define DEFAULT_INTERVAL_MS 1000
+
+enum parse_result { PARSE_OK, PARSE_HELP, PARSE_ERROR };
+
+/* argv[0] is "run"; argv[1] the scenario (options may come before or after).
+ * On PARSE_ERROR a one-line reason is in ERR. */
+enum parse_result parse_run_options(int argc, char **argv, unsigned ncpus, struct run_options *opts,
+				    char *err, size_t err_size);
+void print_run_help(FILE *out);
+
+#endif

@@ -1,0 +1,526 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/* `testbed run SCENARIO`: load the tracer, start the scenario's master under
+ * it, drive it with the load generator, sample the counters, stop everything
+ * and write the run folder. */
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include "collector.h"
+#include "common.h"
+#include "run.h"
+#include "server.h"
+
+#define READY_TIMEOUT_MS 10000
+#define STOP_TIMEOUT_MS 5000
+#define PROGRESS_TICK_MS 250
+
+static struct worker_record *worker_add(struct run_record *r, unsigned index, pid_t pid)
+{
+	if (r->nworkers == r->workers_capacity) {
+		size_t capacity = r->workers_capacity ? 2 * r->workers_capacity : 16;
+		struct worker_record *grown = realloc(r->workers, capacity * sizeof(*grown));
+
+		if (!grown)
+			return NULL;
+		r->workers = grown;
+		r->workers_capacity = capacity;
+	}
+	r->workers[r->nworkers] = (struct worker_record){ .index = index, .pid = pid };
+	return &r->workers[r->nworkers++];
+}
+
+static struct worker_record *worker_by_pid(struct run_record *r, pid_t pid)
+{
+	size_t i;
+
+	for (i = 0; i < r->nworkers; i++)
+		if (r->workers[i].pid == pid)
+			return &r->workers[i];
+	return NULL;
+}
+
+/* Applies one message from the master. -1 when the master reported an error. */
+static int apply_status(struct run_record *r, const struct status_msg *m, struct collector *c)
+{
+	struct worker_record *w = worker_by_pid(r, m->pid);
+
+	switch (m->type) {
+	case STATUS_WORKER_STARTED:
+		/* the fork tracepoint already follows it; adding it here closes any race */
+		collector_trace_tgid(c, m->pid);
+		if (!w && !worker_add(r, m->worker_index, m->pid))
+			return -1;
+		debug_msg("worker %u started as pid %d", m->worker_index, m->pid);
+		break;
+	case STATUS_WORKER_EXITED:
+		if (w) {
+			w->exited = true;
+			w->wait_status = (int)m->value;
+		}
+		debug_msg("worker %u (pid %d) exited, status 0x%llx", m->worker_index, m->pid,
+			  (unsigned long long)m->value);
+		break;
+	case STATUS_WORKER_REPORT:
+		if (w) {
+			w->reported = true;
+			w->self_reported_accepted = m->value;
+		}
+		break;
+	case STATUS_READY:
+		r->port = (unsigned)m->value;
+		break;
+	case STATUS_ERROR:
+		error_msg("%.*s", (int)sizeof(m->text), m->text);
+		return -1;
+	}
+	return 0;
+}
+
+/* Folds the per-thread counters into their worker processes. */
+static void aggregate_threads(struct run_record *r, const struct thread_stats *threads, size_t n)
+{
+	size_t i, w;
+	int k;
+
+	for (w = 0; w < r->nworkers; w++) {
+		struct worker_record *rec = &r->workers[w];
+
+		rec->threads = 0;
+		rec->accepted = rec->accept_eagain = rec->oncpu_ns = rec->runq_wait_ns = rec->runq_waits = 0;
+		rec->voluntary_switches = rec->involuntary_switches = 0;
+		memset(rec->wakeups, 0, sizeof(rec->wakeups));
+		memset(rec->wasted_wakeups, 0, sizeof(rec->wasted_wakeups));
+	}
+	for (i = 0; i < n; i++) {
+		const struct thread_stats *t = &threads[i];
+		struct worker_record *rec = worker_by_pid(r, (pid_t)t->tgid);
+
+		if (!rec)
+			continue;
+		rec->threads++;
+		rec->accepted += t->accepted;
+		rec->accept_eagain += t->accept_eagain;
+		for (k = 0; k < CLASS_COUNT; k++) {
+			rec->wakeups[k] += t->wakeups[k];
+			rec->wasted_wakeups[k] += t->wasted_wakeups[k];
+		}
+		rec->oncpu_ns += t->oncpu_ns;
+		rec->runq_wait_ns += t->runq_wait_ns;
+		rec->runq_waits += t->runq_waits;
+		rec->voluntary_switches += t->voluntary_switches;
+		rec->involuntary_switches += t->involuntary_switches;
+	}
+}
+
+static int timeline_add(struct run_record *r, const struct timeline_row *row)
+{
+	if (r->ntimeline == r->timeline_capacity) {
+		size_t capacity = r->timeline_capacity ? 2 * r->timeline_capacity : 256;
+		struct timeline_row *grown = realloc(r->timeline, capacity * sizeof(*grown));
+
+		if (!grown)
+			return -1;
+		r->timeline = grown;
+		r->timeline_capacity = capacity;
+	}
+	r->timeline[r->ntimeline++] = *row;
+	return 0;
+}
+
+/* Reads the counters and appends one timeline row per worker for (start, end]. */
+static int sample(struct run_record *r, struct collector *c, uint64_t start_ms, uint64_t end_ms)
+{
+	struct thread_stats *threads;
+	size_t n, w;
+
+	if (collector_read_threads(c, &threads, &n))
+		return -1;
+	aggregate_threads(r, threads, n);
+	free(r->threads);
+	r->threads = threads;
+	r->nthreads = n;
+	for (w = 0; w < r->nworkers; w++) {
+		struct worker_record *rec = &r->workers[w];
+		uint64_t wakeups = worker_listener_wakeups(rec), wasted = worker_listener_wasted(rec);
+		struct timeline_row row = {
+			.start_ms = start_ms, .end_ms = end_ms, .worker_index = rec->index, .pid = rec->pid,
+			.accepted = rec->accepted - rec->sampled_accepted,
+			.listener_wakeups = wakeups - rec->sampled_wakeups,
+			.listener_wasted = wasted - rec->sampled_wasted,
+		};
+
+		rec->sampled_accepted = rec->accepted;
+		rec->sampled_wakeups = wakeups;
+		rec->sampled_wasted = wasted;
+		if (timeline_add(r, &row))
+			return -1;
+	}
+	return 0;
+}
+
+static void show_progress(const struct run_record *r, double elapsed_s, uint64_t completed)
+{
+	if (!isatty(STDERR_FILENO))
+		return;
+	fprintf(stderr, "\r%s: %5.1f / %.1f s  %10llu connections  %8.0f conn/s ", r->opts->scenario->name,
+		elapsed_s, r->opts->duration_s, (unsigned long long)completed,
+		elapsed_s > 0 ? completed / elapsed_s : 0.0);
+}
+
+static void end_progress(void)
+{
+	if (isatty(STDERR_FILENO))
+		fprintf(stderr, "\r\033[K");
+}
+
+static int is_empty_dir(const char *path)
+{
+	DIR *d = opendir(path);
+	struct dirent *e;
+	int empty = 1;
+
+	if (!d)
+		return 0;
+	while ((e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
+			empty = 0;
+			break;
+		}
+	closedir(d);
+	return empty;
+}
+
+static int mkdir_parents(const char *path)
+{
+	char buf[PATH_MAX];
+	char *p;
+
+	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	for (p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, 0755) && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	return mkdir(buf, 0755);
+}
+
+/* Creates the run folder: --out as given (refusing a non-empty one unless
+ * --force), else a new results/<scenario>-<kernel>-<time>[-N]. */
+static int make_run_dir(struct run_record *r, char *err, size_t err_size)
+{
+	char stamp[32];
+	int attempt;
+
+	if (r->opts->out_dir) {
+		snprintf(r->dir, sizeof(r->dir), "%s", r->opts->out_dir);
+		if (mkdir_parents(r->dir) == 0)
+			return 0;
+		if (errno == EEXIST && (r->opts->force || is_empty_dir(r->dir)))
+			return 0;
+		if (errno == EEXIST)
+			snprintf(err, err_size, "%s already exists and is not empty; use --force to write into it",
+				 r->dir);
+		else
+			snprintf(err, err_size, "cannot create %s: %s", r->dir, strerror(errno));
+		return -1;
+	}
+	utc_timestamp(stamp, sizeof(stamp), "%Y%m%d-%H%M%S");
+	for (attempt = 1; attempt < 100; attempt++) {
+		int len = snprintf(r->dir, sizeof(r->dir), "results/%s-%s-%s", r->opts->scenario->name,
+				   r->kernel_release, stamp);
+
+		if (attempt > 1)
+			snprintf(r->dir + len, sizeof(r->dir) - len, "-%d", attempt);
+		if (mkdir_parents(r->dir) == 0)
+			return 0;
+		if (errno != EEXIST)
+			break;
+	}
+	snprintf(err, err_size, "cannot create %s: %s", r->dir, strerror(errno));
+	return -1;
+}
+
+static void raise_fd_limit(void)
+{
+	struct rlimit rl;
+
+	/* every client connection and its server side are fds */
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
+static void join_command_line(char *out, size_t size, int argc, char **argv)
+{
+	size_t used = snprintf(out, size, "testbed");
+	int i;
+
+	for (i = 0; i < argc && used < size; i++)
+		used += snprintf(out + used, size - used, " %s", argv[i]);
+}
+
+/* Waits for STATUS_READY (or an error, or Ctrl-C). 0 when ready. */
+static int wait_ready(struct run_record *r, struct collector *c, int status_fd)
+{
+	uint64_t deadline = monotonic_ns() + READY_TIMEOUT_MS * 1000000ull;
+	struct status_msg m;
+
+	while (!exiting) {
+		int64_t left_ms = (int64_t)(deadline - monotonic_ns()) / 1000000;
+		int got;
+
+		if (left_ms <= 0) {
+			error_msg("the %s server did not become ready within %d s", r->opts->scenario->name,
+				  READY_TIMEOUT_MS / 1000);
+			return -1;
+		}
+		got = server_read_status(status_fd, &m, (int)left_ms);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			error_msg("the %s server's master exited during setup", r->opts->scenario->name);
+			return -1;
+		}
+		if (got == 1) {
+			if (apply_status(r, &m, c))
+				return -1;
+			if (m.type == STATUS_READY)
+				return 0;
+		}
+	}
+	return -1;
+}
+
+/* SIGTERM to the master, then collect its workers' reports until DONE. */
+static void stop_server(struct run_record *r, struct collector *c, int status_fd)
+{
+	uint64_t deadline = monotonic_ns() + STOP_TIMEOUT_MS * 1000000ull;
+	struct status_msg m;
+	int status;
+
+	kill(r->master_pid, SIGTERM);
+	while (monotonic_ns() < deadline) {
+		int got = server_read_status(status_fd, &m, 100);
+
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			break;
+		if (got == 1) {
+			apply_status(r, &m, c);
+			if (m.type == STATUS_DONE)
+				break;
+		}
+	}
+	if (waitpid(r->master_pid, &status, WNOHANG) == 0) {
+		usleep(200 * 1000);
+		if (waitpid(r->master_pid, &status, WNOHANG) == 0) {
+			error_msg("the master (pid %d) did not stop in time; killed it", r->master_pid);
+			kill(r->master_pid, SIGKILL);
+			waitpid(r->master_pid, &status, 0);
+		}
+	}
+}
+
+/* Drives the load; samples the timeline; follows worker restarts. */
+static int drive_load(struct run_record *r, struct collector *c, int status_fd)
+{
+	struct loadgen_config cfg = {
+		.connections = r->opts->connections,
+		.threads = r->opts->loadgen_threads,
+		.duration_s = r->opts->duration_s,
+		.requests = r->opts->requests,
+		.keepalive = r->opts->keepalive,
+		.timeout_ms = r->opts->timeout_ms,
+	};
+	struct sockaddr_in *target = (struct sockaddr_in *)&cfg.target;
+	uint64_t start_ns, next_sample_ns, last_sample_ms = 0, interval_ns = r->opts->interval_ms * 1000000ull;
+	struct loadgen *lg;
+	char err[256];
+	bool status_open = true;
+
+	target->sin_family = AF_INET;
+	target->sin_port = htons(r->port);
+	target->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	cfg.target_len = sizeof(*target);
+
+	r->load = calloc(1, sizeof(*r->load));
+	if (!r->load) {
+		error_msg("out of memory");
+		return -1;
+	}
+	collector_set_counting(c, true);
+	start_ns = monotonic_ns();
+	lg = loadgen_start(&cfg, err, sizeof(err));
+	if (!lg) {
+		free(r->load);
+		r->load = NULL;
+		collector_set_counting(c, false);
+		error_msg("%s", err);
+		return -1;
+	}
+	next_sample_ns = start_ns + interval_ns;
+	while (!loadgen_done(lg)) {
+		uint64_t now = monotonic_ns();
+		struct pollfd pfd = { .fd = status_fd, .events = POLLIN };
+		int wait_ms = PROGRESS_TICK_MS;
+
+		if (exiting && !r->interrupted) {
+			r->interrupted = true;
+			loadgen_stop(lg);
+		}
+		if (now >= next_sample_ns) {
+			uint64_t now_ms = (now - start_ns) / 1000000;
+
+			sample(r, c, last_sample_ms, now_ms);
+			last_sample_ms = now_ms;
+			next_sample_ns += interval_ns;
+		}
+		show_progress(r, (now - start_ns) / 1e9, loadgen_completed(lg));
+		if (next_sample_ns > now && (next_sample_ns - now) / 1000000 < (uint64_t)wait_ms)
+			wait_ms = (int)((next_sample_ns - now) / 1000000) + 1;
+		/* restarts and early errors arrive on the status pipe meanwhile */
+		if (status_open && poll(&pfd, 1, wait_ms) > 0) {
+			struct status_msg m;
+			int got = server_read_status(status_fd, &m, 0);
+
+			if (got == 1)
+				apply_status(r, &m, c);
+			else if (got < 0 && errno != EINTR)
+				status_open = false;
+		} else if (!status_open) {
+			usleep(wait_ms * 1000);
+		}
+	}
+	loadgen_finish(lg, r->load);
+	collector_set_counting(c, false);
+	end_progress();
+	r->duration_s = (monotonic_ns() - start_ns) / 1e9;
+	return sample(r, c, last_sample_ms, (monotonic_ns() - start_ns) / 1000000);
+}
+
+int cmd_run(int argc, char **argv)
+{
+	struct run_options opts;
+	struct run_record r = { .opts = &opts, .master_pid = -1 };
+	struct server_config server = { 0 };
+	struct collector *c = NULL;
+	struct utsname uts;
+	char err[512];
+	int status_fd = -1, gate_fd = -1, ret = EXIT_FAIL;
+
+	switch (parse_run_options(argc, argv, (unsigned)sysconf(_SC_NPROCESSORS_ONLN), &opts, err, sizeof(err))) {
+	case PARSE_HELP:
+		print_run_help(stdout);
+		return EXIT_OK;
+	case PARSE_ERROR:
+		error_msg("%s", err);
+		return EXIT_USAGE;
+	case PARSE_OK:
+		break;
+	}
+	verbose = opts.verbose;
+	if (!scenario_supported(opts.scenario, err, sizeof(err))) {
+		error_msg("%s is not supported on this kernel: %s", opts.scenario->name, err);
+		return EXIT_FAIL;
+	}
+	if (check_tracing_environment(err, sizeof(err))) {
+		error_msg("%s", err);
+		return EXIT_FAIL;
+	}
+	install_exit_signals();
+	raise_fd_limit();
+	uname(&uts);
+	snprintf(r.kernel_release, sizeof(r.kernel_release), "%s", uts.release);
+	join_command_line(r.command_line, sizeof(r.command_line), argc, argv);
+	if (make_run_dir(&r, err, sizeof(err))) {
+		error_msg("%s", err);
+		return opts.out_dir ? EXIT_USAGE : EXIT_FAIL;
+	}
+	utc_timestamp(r.start_time, sizeof(r.start_time), "%Y-%m-%dT%H:%M:%SZ");
+
+	c = collector_open(err, sizeof(err));
+	if (!c) {
+		error_msg("%s", err);
+		goto cleanup;
+	}
+	r.tracepoints = collector_tracepoints(c);
+
+	server = (struct server_config){
+		.model = opts.scenario->model,
+		.workers = opts.workers,
+		.port = opts.port,
+		.backlog = opts.backlog,
+		.io_timeout_ms = opts.timeout_ms,
+	};
+	r.master_pid = server_spawn(&server, &status_fd, &gate_fd);
+	if (r.master_pid < 0) {
+		error_msg("cannot start the master: %s", strerror(errno));
+		goto cleanup;
+	}
+	if (collector_trace_tgid(c, r.master_pid) || server_release(gate_fd)) {
+		error_msg("cannot start tracing the master: %s", strerror(errno));
+		goto cleanup;
+	}
+	gate_fd = -1;
+	if (wait_ready(&r, c, status_fd)) {
+		r.interrupted = exiting;
+		goto cleanup;
+	}
+	debug_msg("%s ready on 127.0.0.1:%u with %zu workers", opts.scenario->name, r.port, r.nworkers);
+
+	if (drive_load(&r, c, status_fd))
+		goto cleanup;
+	ret = r.interrupted ? EXIT_INTERRUPTED : EXIT_OK;
+cleanup:
+	if (r.master_pid > 0)
+		stop_server(&r, c, status_fd);
+	if (exiting)
+		r.interrupted = true;
+	utc_timestamp(r.end_time, sizeof(r.end_time), "%Y-%m-%dT%H:%M:%SZ");
+	if (c)
+		r.event_drops = collector_event_drops(c);
+	collector_close(c);
+	if (status_fd >= 0)
+		close(status_fd);
+	if (gate_fd >= 0)
+		close(gate_fd);
+	if (r.load) {
+		summarize_record(&r);
+		if (write_run_files(&r, err, sizeof(err))) {
+			error_msg("%s", err);
+			ret = EXIT_FAIL;
+		} else {
+			print_run_summary(stdout, &r);
+		}
+	} else if (r.dir[0]) {
+		/* nothing measured: leave no empty or misleading folder behind */
+		if (is_empty_dir(r.dir))
+			rmdir(r.dir);
+		if (r.interrupted)
+			ret = EXIT_INTERRUPTED;
+	}
+	free(r.workers);
+	free(r.threads);
+	free(r.timeline);
+	free(r.load);
+	return ret;
+}
