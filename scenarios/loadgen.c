@@ -300,7 +300,8 @@ static void start_request(struct client_thread *t, struct client_slot *s)
 
 /* A request that fails at once (say, connect() refused synchronously) ends
  * inside start_request() and asks for the next one; running those in this
- * loop instead of recursing keeps the stack flat however long the streak. */
+ * loop instead of recursing keeps the stack flat however long the streak.
+ * The nested request is always for the same slot: a slot only ends itself. */
 static void next_request(struct client_thread *t, struct client_slot *s)
 {
 	if (t->starting) {
@@ -554,6 +555,11 @@ struct loadgen *loadgen_start(const struct loadgen_config *cfg, char *err, unsig
 	memset(lg, 0, sizeof(*lg));
 	lg->cfg = *cfg;
 	lg->request_len = http_format_request(lg->request, sizeof(lg->request), cfg->keepalive);
+	if (lg->request_len == 0 || lg->request_len >= sizeof(lg->request)) {
+		free(lg);
+		snprintf(err, err_size, "load generator: the HTTP request does not fit its buffer");
+		return NULL;
+	}
 	lg->timeout_ns = cfg->timeout_ms * NS_PER_MS;
 	lg->threads = aligned_alloc(alignof(struct client_thread),
 				    threads * sizeof(struct client_thread));

@@ -30,7 +30,7 @@ struct loadgen_result {
 	uint64_t reset;          /* ECONNRESET/EPIPE, or EOF before a full response */
 	uint64_t timed_out;      /* no full response within timeout_ms */
 	uint64_t other_errors;   /* anything else (counted, errno not kept) */
-	uint64_t connections_opened;
+	uint64_t connections_opened; /* connect() succeeded */
 	uint64_t start_ns, end_ns; /* CLOCK_MONOTONIC: first request started, last finished */
 	struct histogram latency_ns; /* per completed request: start (connect, or send on a
 	                                kept-alive connection) to last response byte */

@@ -115,11 +115,11 @@ struct master {
 
 /* Set by SIGTERM/SIGINT in a worker; the handler has no SA_RESTART, so a
  * blocking accept4/epoll_wait/recv returns EINTR and the loop sees it. */
-static volatile sig_atomic_t stopping;
+static volatile sig_atomic_t worker_stopping;
 
 static void on_stop_signal(int sig)
 {
-	stopping = 1;
+	worker_stopping = 1;
 }
 
 static int64_t now_ms(void)
@@ -239,7 +239,7 @@ static void serve_connection(int client, unsigned io_timeout_ms)
 	size_t have = 0;
 
 	set_io_timeout(client, io_timeout_ms);
-	while (!stopping) {
+	while (!worker_stopping) {
 		bool keepalive = false;
 		size_t head = have ? http_request_complete(request, have, &keepalive) : 0;
 		size_t response_len;
@@ -306,7 +306,7 @@ static bool worker_serve(const struct master *m, uint64_t *accepted)
 		if (epoll_fd < 0 || epoll_ctl(epoll_fd, EPOLL_CTL_ADD, m->listener, &ev) < 0)
 			return false;
 	}
-	while (!stopping) {
+	while (!worker_stopping) {
 		int client;
 
 		if (use_epoll) {
@@ -379,6 +379,8 @@ static void send_status(struct master *m, enum status_type type, unsigned index,
 
 static void signal_workers(struct master *m, int sig, bool unreported_only)
 {
+	if (!m->workers) /* failed before any worker was started */
+		return;
 	for (unsigned i = 0; i < m->cfg.workers; i++) {
 		struct worker *w = &m->workers[i];
 
@@ -396,8 +398,7 @@ static void __attribute__((noreturn, format(printf, 2, 3))) master_fail(struct m
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
-	if (m->workers)
-		signal_workers(m, SIGKILL, false);
+	signal_workers(m, SIGKILL, false);
 	send_status(m, STATUS_ERROR, 0, 0, 0, text);
 	_exit(1);
 }

@@ -1,0 +1,230 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+# Integration tests: real scenarios under the real BPF tracer (root). Each
+# test runs the testbed and checks what it wrote against independent counts:
+# BPF-counted accepts == the workers' own counts == the load generator's.
+# Usage: TESTBED=build/testbed sh tests/integration/run.sh [TEST...]
+TESTBED=${TESTBED:-build/testbed}
+case $TESTBED in /*) ;; *) TESTBED=$(pwd)/$TESTBED ;; esac
+WORK=$(mktemp -d /tmp/testbed-it.XXXXXX)
+trap 'rm -rf "$WORK"' EXIT
+passed=0; failed=0
+
+# --- helpers --------------------------------------------------------------
+# csv_col FILE COLUMN: the column's values, one per data row (no quoting in
+# the numeric files these read).
+csv_col() {
+	awk -F, -v col="$2" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == col) c = i; if (!c) exit 3; next }
+		{ print $c }' "$1"
+}
+csv_sum() { csv_col "$1" "$2" | awk '{ s += $1 } END { print s + 0 }'; }
+summary() { csv_col "$1/summary.csv" "$2"; }
+meta() { awk -F, -v k="$2" '$1 == k { print $2 }' "$1/meta.csv"; }
+# RFC 4180 field count of every record equals the header's (quotes honoured).
+csv_well_formed() {
+	awk 'function fields(line,   n, i, q, ch) { n = 1; q = 0
+			for (i = 1; i <= length(line); i++) { ch = substr(line, i, 1)
+				if (ch == "\"") q = !q; else if (ch == "," && !q) n++ }
+			return n }
+		NR == 1 { want = fields($0); next }
+		fields($0) != want { printf "%s:%d: %d fields, header has %d\n", FILENAME, NR, fields($0), want; bad = 1 }
+		END { exit bad || NR < 2 }' "$1"
+}
+ge() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 >= b + 0) }'; }
+le() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 <= b + 0) }'; }
+close_to() { awk -v a="$1" -v b="$2" -v tol="$3" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d <= tol) }'; }
+
+fail() { echo "    $*"; return 1; }
+
+# run_testbed NAME ARGS...: runs a scenario into $WORK/NAME, stdout in $WORK/NAME.out
+run_testbed() {
+	name=$1; shift
+	"$TESTBED" run "$@" --port 0 --out "$WORK/$name" >"$WORK/$name.out" 2>"$WORK/$name.err"
+	rc=$?
+	[ $rc -eq 0 ] || { cat "$WORK/$name.err"; fail "testbed run $* exited $rc"; }
+}
+
+# accepted per worker (BPF) == self-reported; sum == load generator's completions
+check_accounting() {
+	dir=$1
+	awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
+		{ if ($h["accepted"] != $h["self_reported_accepted"]) {
+			printf "    worker %s (pid %s): BPF accepted %s != self-reported %s\n",
+				$h["worker_index"], $h["pid"], $h["accepted"], $h["self_reported_accepted"]; bad = 1 } }
+		END { exit bad }' "$dir/workers.csv" || return 1
+	bpf=$(csv_sum "$dir/workers.csv" accepted)
+	completed=$(summary "$dir" connections_completed)
+	[ "$bpf" -gt 0 ] || fail "no connections accepted"
+	[ "$bpf" -eq "$completed" ] || fail "BPF accepted $bpf != load generator completed $completed"
+	workers=$(csv_col "$dir/workers.csv" pid | wc -l)
+	[ "$workers" -eq "$2" ] || fail "workers.csv has $workers workers, expected $2"
+	echo "    $completed connections: BPF == self-reported == load generator"
+}
+
+# --- tests ----------------------------------------------------------------
+test_accounting_shared_accept() {
+	run_testbed acc-sa shared-accept --workers 4 --connections 8 --duration 2 &&
+		check_accounting "$WORK/acc-sa" 4
+}
+test_accounting_shared_epoll() {
+	run_testbed acc-se shared-epoll --workers 4 --connections 8 --duration 2 &&
+		check_accounting "$WORK/acc-se" 4
+}
+test_accounting_shared_epoll_excl() {
+	run_testbed acc-sx shared-epoll-excl --workers 4 --connections 8 --duration 2 &&
+		check_accounting "$WORK/acc-sx" 4
+}
+test_accounting_requests_bound() {
+	run_testbed acc-n shared-epoll --workers 2 --connections 4 --requests 3000 &&
+		check_accounting "$WORK/acc-n" 2 &&
+		{ [ "$(summary "$WORK/acc-n" connections_completed)" -eq 3000 ] || fail "--requests 3000 did not complete 3000"; }
+}
+test_accounting_keepalive() {
+	# one kept-alive connection per worker: each worker accepts exactly once
+	run_testbed acc-ka shared-accept --workers 2 --connections 2 --duration 1 --keepalive &&
+		check_accounting_keepalive "$WORK/acc-ka"
+}
+check_accounting_keepalive() {
+	accepted=$(csv_sum "$1/workers.csv" accepted); self=$(csv_sum "$1/workers.csv" self_reported_accepted)
+	completed=$(summary "$1" connections_completed)
+	[ "$accepted" -eq 2 ] || fail "keep-alive: expected 2 accepted connections, BPF counted $accepted"
+	[ "$self" -eq 2 ] || fail "keep-alive: workers counted $self accepts"
+	[ "$completed" -gt 100 ] || fail "keep-alive: only $completed requests completed"
+}
+
+test_herd_shared_epoll() {
+	# 4 idle workers on one level-triggered epoll, one connection at a time:
+	# every connection wakes all of them
+	run_testbed herd-se shared-epoll --workers 4 --connections 1 --duration 2 || return 1
+	herd=$(summary "$WORK/herd-se" herd_factor); wasted=$(summary "$WORK/herd-se" wasted_wakeups)
+	accepted=$(summary "$WORK/herd-se" accepted)
+	echo "    herd factor $herd, wasted $wasted, accepted $accepted"
+	ge "$herd" 2.5 || fail "herd factor $herd < 2.5"
+	[ "$wasted" -gt "$accepted" ] || fail "wasted wakeups $wasted <= accepted $accepted"
+}
+test_herd_shared_accept() {
+	# accept() waiters queue exclusively: one woken per connection
+	run_testbed herd-sa shared-accept --workers 4 --connections 1 --duration 2 || return 1
+	herd=$(summary "$WORK/herd-sa" herd_factor)
+	echo "    herd factor $herd"
+	le "$herd" 1.3 || fail "herd factor $herd > 1.3"
+}
+test_herd_shared_epoll_excl() {
+	run_testbed herd-sx shared-epoll-excl --workers 4 --connections 1 --duration 2 || return 1
+	herd=$(summary "$WORK/herd-sx" herd_factor); se=$(summary "$WORK/herd-se" herd_factor 2>/dev/null)
+	echo "    herd factor $herd (shared-epoll: ${se:-not run})"
+	le "$herd" 2.0 || fail "EPOLLEXCLUSIVE herd factor $herd > 2.0"
+}
+
+test_csv_agree_with_summary() {
+	dir=$WORK/acc-se
+	[ -f "$dir/summary.csv" ] || run_testbed acc-se shared-epoll --workers 4 --connections 8 --duration 2 || return 1
+	for f in meta workers threads timeline latency summary; do
+		csv_well_formed "$dir/$f.csv" || fail "$f.csv is not well formed" || return 1
+	done
+	[ "$(meta "$dir" schema_version)" = 1 ] || fail "meta.csv schema_version is not 1" || return 1
+	[ "$(meta "$dir" interrupted)" = no ] || fail "meta.csv says interrupted" || return 1
+	printed() { awk -v label="$1" 'index($0, label) == 1 { print $(split(label, w, " ") + 1); exit }' "$dir.out"; }
+	for pair in "Jain index:jain_index:0.0001" "herd factor:herd_factor:0.001" \
+		"wasted-wakeup ratio:wasted_wakeup_ratio:0.001" "throughput:throughput_cps:0.1" \
+		"CoV:cov:0.0001" "max share:max_share:0.0001"; do
+		label=${pair%%:*}; rest=${pair#*:}; col=${rest%%:*}; tol=${rest#*:}
+		p=$(printed "$label"); c=$(summary "$dir" "$col")
+		close_to "$p" "$c" "$tol" || fail "printed $label $p != summary.csv $col $c" || return 1
+	done
+	# the timeline adds up to the totals
+	tl=$(csv_sum "$dir/timeline.csv" accepted); a=$(summary "$dir" accepted)
+	[ "$tl" -eq "$a" ] || fail "timeline.csv accepted sums to $tl, summary says $a" || return 1
+	# the latency histogram holds one entry per completed request
+	n=$(csv_sum "$dir/latency.csv" count); c=$(summary "$dir" connections_completed)
+	[ "$n" -eq "$c" ] || fail "latency.csv counts $n requests, summary says $c completed" || return 1
+	# printed per-worker rows match workers.csv
+	awk 'NR == FNR { if (FNR > 1) { split($0, f, ","); acc[f[2]] = f[4] } next }
+		$2 in acc { seen++; if ($3 != acc[$2]) bad = 1 }
+		END { exit bad || seen != length(acc) }' "$dir/workers.csv" "$dir.out" ||
+		fail "printed worker rows differ from workers.csv"
+}
+
+test_bad_input() {
+	for args in "run shared-epoll --workers 0" "run shared-epoll --workers -1" "run shared-epoll --duration 10x" \
+		"run shared-epoll --duration ''" "run shared-epoll --connections 99999999999999999999" \
+		"run shared-epoll --port 70000" "run nope" "run" "run shared-epoll --bogus" "frobnicate"; do
+		eval "\"$TESTBED\" $args" >"$WORK/bad.out" 2>"$WORK/bad.err"; rc=$?
+		[ $rc -eq 2 ] || fail "'testbed $args' exited $rc, expected 2" || return 1
+		[ "$(wc -l <"$WORK/bad.err")" -ge 1 ] && [ "$(wc -l <"$WORK/bad.err")" -le 2 ] ||
+			fail "'testbed $args' printed $(wc -l <"$WORK/bad.err") lines on stderr" || return 1
+	done
+	[ ! -d results ] || [ -z "$(ls results 2>/dev/null | grep nope)" ] || fail "a bad run left a results folder"
+}
+
+test_out_dir_not_clobbered() {
+	mkdir -p "$WORK/keep" && echo precious >"$WORK/keep/notes.txt"
+	"$TESTBED" run shared-epoll --duration 0.5 --port 0 --out "$WORK/keep" >/dev/null 2>"$WORK/keep.err"; rc=$?
+	[ $rc -eq 2 ] || fail "an existing non-empty --out folder was not refused (exit $rc)" || return 1
+	grep -q -- --force "$WORK/keep.err" || fail "the refusal does not mention --force" || return 1
+	[ "$(cat "$WORK/keep/notes.txt")" = precious ] && [ ! -f "$WORK/keep/meta.csv" ] || fail "the folder was written to"
+}
+
+test_port_in_use() {
+	port=$((20000 + $$ % 20000))
+	while [ -n "$(ss -Htln "sport = :$port" 2>/dev/null)" ]; do port=$((port + 1)); done
+	"$TESTBED" run shared-accept --workers 1 --duration 4 --port "$port" --out "$WORK/holder" >/dev/null 2>&1 &
+	holder=$!
+	for _ in $(seq 50); do
+		[ -n "$(ss -Htln "sport = :$port" 2>/dev/null)" ] && break
+		sleep 0.1
+	done
+	"$TESTBED" run shared-epoll --duration 1 --port "$port" --out "$WORK/second" >/dev/null 2>"$WORK/inuse.err"; rc=$?
+	wait "$holder"
+	sed 's/^/    /' "$WORK/inuse.err"
+	[ $rc -eq 1 ] || fail "second run on port $port exited $rc, expected 1" || return 1
+	grep -q "in use" "$WORK/inuse.err" || fail "the error does not say the port is in use"
+}
+
+test_interrupt_writes_partial_run() {
+	"$TESTBED" run shared-epoll --workers 2 --duration 20 --port 0 --out "$WORK/int" >"$WORK/int.out" 2>&1 &
+	pid=$!
+	sleep 2
+	kill -INT "$pid"
+	wait "$pid"; rc=$?
+	[ $rc -eq 130 ] || fail "interrupted run exited $rc, expected 130" || return 1
+	[ "$(meta "$WORK/int" interrupted)" = yes ] || fail "meta.csv does not mark the run interrupted" || return 1
+	[ "$(summary "$WORK/int" interrupted)" = yes ] || fail "summary.csv does not mark the run interrupted" || return 1
+	check_accounting "$WORK/int" 2 || return 1
+	master=$(meta "$WORK/int" master_pid)
+	for p in $master $(csv_col "$WORK/int/workers.csv" pid); do
+		! kill -0 "$p" 2>/dev/null || fail "process $p is still alive after the interrupted run" || return 1
+	done
+	if command -v bpftool >/dev/null; then
+		! bpftool prog list 2>/dev/null | grep -q handle_sched_sw || fail "BPF programs left loaded" || return 1
+	fi
+}
+
+test_needs_root() {
+	mkdir -p "$WORK/nobody" && cp "$TESTBED" "$WORK/nobody/testbed" && chmod 755 "$WORK" "$WORK/nobody"
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$WORK/nobody/testbed" run shared-epoll --duration 1 \
+		--out "$WORK/nobody/out" >/dev/null 2>"$WORK/nobody.err"; rc=$?
+	sed 's/^/    /' "$WORK/nobody.err"
+	[ $rc -eq 1 ] || fail "non-root run exited $rc, expected 1" || return 1
+	grep -q root "$WORK/nobody.err" || fail "the error does not say root is needed"
+}
+
+test_list() {
+	"$TESTBED" list >"$WORK/list.out" || fail "list failed" || return 1
+	for s in shared-accept shared-epoll shared-epoll-excl; do
+		grep -q "^$s .*yes" "$WORK/list.out" || fail "list does not show $s as supported" || return 1
+	done
+}
+
+# --- runner ---------------------------------------------------------------
+tests=${*:-$(sed -n 's/^\(test_[a-z_]*\)() {$/\1/p' "$0")}
+for test_name in $tests; do
+	echo "--- $test_name"
+	if $test_name; then
+		echo "ok   $test_name"; passed=$((passed + 1))
+	else
+		echo "FAIL $test_name"; failed=$((failed + 1))
+	fi
+done
+echo "integration: $passed passed, $failed failed"
+[ $failed -eq 0 ]
