@@ -23,6 +23,7 @@
 #define NR_accept 43
 #define NR_recvfrom 45
 #define NR_recvmsg 47
+#define NR_prctl 157
 #define NR_futex 202
 #define NR_epoll_wait 232
 #define NR_pselect6 270
@@ -193,6 +194,8 @@ int handle_sys_exit(struct trace_event_raw_sys_exit *ctx)
 		else if (ctx->ret == -EAGAIN)
 			__sync_fetch_and_add(&t->accept_eagain, 1);
 	}
+	if (ctx->id == NR_prctl) /* PR_SET_NAME may have renamed the thread */
+		bpf_get_current_comm(&t->comm, sizeof(t->comm));
 	/* the syscall returned: a wakeup inside it was not wasted */
 	t->syscall_nr = -1;
 	t->blocked_class = CLASS_OTHER;

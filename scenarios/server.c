@@ -342,6 +342,7 @@ static void __attribute__((noreturn)) worker_main(const struct master *m, unsign
 	bool clean;
 
 	die_with_parent(m->pid);
+	prctl(PR_SET_NAME, "tb-worker");
 	close_other_fds(keep, ARRAY_SIZE(keep));
 
 	sigemptyset(&stop.sa_mask);
@@ -616,6 +617,7 @@ static void __attribute__((noreturn)) master_main(const struct server_config *cf
 	ssize_t n;
 
 	die_with_parent(caller);
+	prctl(PR_SET_NAME, "tb-master");
 	m.pid = getpid();
 	close_other_fds(keep, ARRAY_SIZE(keep));
 	/* our own process group: a terminal's Ctrl-C reaches only the testbed,

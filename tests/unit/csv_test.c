@@ -18,11 +18,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <CUnit/Basic.h>
+#include "unit.h"
 
 #include "csv.h"
 
-#define COUNT_OF(array) (sizeof(array) / sizeof((array)[0]))
 /* Larger than any file the tests expect to read back. */
 #define READ_BACK_MAX 8192
 /* Comfortably more than the writer's stdio buffer, so a write error hits
@@ -374,19 +373,8 @@ static void unmount_tiny_tmpfs(void)
 	rmdir(tiny_tmpfs_dir);
 }
 
-int main(void)
+static void add_tests(CU_pSuite suite)
 {
-	CU_pSuite suite;
-	unsigned int num_failures;
-
-	umask(022);
-	find_comma_locale();
-	tiny_tmpfs_mounted = mount_tiny_tmpfs();
-
-	CU_set_error_action(CUEA_ABORT);
-	CU_initialize_registry();
-
-	suite = CU_add_suite("csv", create_scratch_dir, remove_scratch_dir);
 	CU_ADD_TEST(suite, test_escape_table);
 	CU_ADD_TEST(suite, test_escape_truncates_like_snprintf);
 	CU_ADD_TEST(suite, test_write_read_back);
@@ -401,12 +389,13 @@ int main(void)
 		CU_ADD_TEST(suite, test_double_ignores_caller_locale);
 	else
 		fprintf(stderr, "csv_test: no comma-decimal locale installed, locale test not registered\n");
+}
 
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	num_failures = CU_get_number_of_failures();
-	CU_cleanup_registry();
-	if (tiny_tmpfs_mounted)
-		unmount_tiny_tmpfs();
-	return num_failures;
+int main(void)
+{
+	umask(022);
+	find_comma_locale();
+	tiny_tmpfs_mounted = mount_tiny_tmpfs();
+
+	return run_suite("csv", create_scratch_dir, remove_scratch_dir, add_tests);
 }

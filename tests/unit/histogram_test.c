@@ -2,7 +2,7 @@
 /* Unit tests for analysis/histogram.c. */
 #include <stdlib.h>
 
-#include <CUnit/Basic.h>
+#include "unit.h"
 
 #include "histogram.h"
 
@@ -229,15 +229,8 @@ static void test_merge(void)
 	free(empty);
 }
 
-int main(void)
+static void add_tests(CU_pSuite suite)
 {
-	CU_pSuite suite;
-	unsigned int num_failures;
-
-	CU_set_error_action(CUEA_ABORT);
-	CU_initialize_registry();
-
-	suite = CU_add_suite("histogram", NULL, NULL);
 	CU_ADD_TEST(suite, test_exact_below_256);
 	CU_ADD_TEST(suite, test_index_at_boundaries);
 	CU_ADD_TEST(suite, test_index_lower_upper_consistent);
@@ -247,10 +240,9 @@ int main(void)
 	CU_ADD_TEST(suite, test_percentiles_exact_range);
 	CU_ADD_TEST(suite, test_percentile_clamped_to_min_max);
 	CU_ADD_TEST(suite, test_merge);
+}
 
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	num_failures = CU_get_number_of_failures();
-	CU_cleanup_registry();
-	return num_failures;
+int main(void)
+{
+	return run_suite("histogram", NULL, NULL, add_tests);
 }

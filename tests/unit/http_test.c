@@ -2,7 +2,7 @@
 /* Unit tests for scenarios/http.c: the parsers decide when a server answers
  * and when the load generator counts a response, so their edges matter. */
 #include <string.h>
-#include <CUnit/Basic.h>
+#include "unit.h"
 #include "http.h"
 
 #define STR_AND_LEN(s) (s), strlen(s)
@@ -178,18 +178,8 @@ static void test_format_too_small(void)
 	CU_ASSERT_EQUAL(http_format_request(out, sizeof(out), true), 0);
 }
 
-int main(void)
+static void add_tests(CU_pSuite suite)
 {
-	CU_pSuite suite;
-	unsigned failures;
-
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return CU_get_error();
-	suite = CU_add_suite("http", NULL, NULL);
-	if (!suite) {
-		CU_cleanup_registry();
-		return CU_get_error();
-	}
 	CU_ADD_TEST(suite, test_request_partial_head);
 	CU_ADD_TEST(suite, test_request_complete_head);
 	CU_ADD_TEST(suite, test_request_keepalive);
@@ -199,10 +189,9 @@ int main(void)
 	CU_ADD_TEST(suite, test_response_status_and_close);
 	CU_ADD_TEST(suite, test_format_response_roundtrip);
 	CU_ADD_TEST(suite, test_format_too_small);
+}
 
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failures = CU_get_number_of_failures();
-	CU_cleanup_registry();
-	return (int)failures;
+int main(void)
+{
+	return run_suite("http", NULL, NULL, add_tests);
 }

@@ -13,7 +13,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
-#include <CUnit/Basic.h>
+#include "unit.h"
 
 #include "http.h"
 #include "loadgen.h"
@@ -275,24 +275,16 @@ static void test_end_to_end_refused(void)
 	free(res);
 }
 
-int main(void)
+static void add_tests(CU_pSuite suite)
 {
-	CU_pSuite suite;
-	unsigned num_failures;
-
-	CU_set_error_action(CUEA_ABORT);
-	CU_initialize_registry();
-
-	suite = CU_add_suite("loadgen", NULL, NULL);
 	CU_ADD_TEST(suite, test_target_allowed);
 	CU_ADD_TEST(suite, test_start_refuses_non_loopback);
 	CU_ADD_TEST(suite, test_start_refuses_bad_configs);
 	CU_ADD_TEST(suite, test_end_to_end_request_bound);
 	CU_ADD_TEST(suite, test_end_to_end_refused);
+}
 
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	num_failures = CU_get_number_of_failures();
-	CU_cleanup_registry();
-	return num_failures;
+int main(void)
+{
+	return run_suite("loadgen", NULL, NULL, add_tests);
 }

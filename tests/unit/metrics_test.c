@@ -2,11 +2,10 @@
 /* Unit tests for analysis/metrics.c. */
 #include <math.h>
 
-#include <CUnit/Basic.h>
+#include "unit.h"
 
 #include "metrics.h"
 
-#define COUNT_OF(array) (sizeof(array) / sizeof((array)[0]))
 /* Hand-computed figures below are given to 1e-12. */
 #define EPSILON 1e-12
 
@@ -94,15 +93,8 @@ static void test_undefined_is_nan(void)
 	CU_ASSERT(isnan(max_share(zeros, COUNT_OF(zeros))));
 }
 
-int main(void)
+static void add_tests(CU_pSuite suite)
 {
-	CU_pSuite suite;
-	unsigned int num_failures;
-
-	CU_set_error_action(CUEA_ABORT);
-	CU_initialize_registry();
-
-	suite = CU_add_suite("metrics", NULL, NULL);
 	CU_ADD_TEST(suite, test_jain_equal_counts);
 	CU_ADD_TEST(suite, test_jain_one_takes_all);
 	CU_ADD_TEST(suite, test_jain_hand_example);
@@ -111,10 +103,9 @@ int main(void)
 	CU_ADD_TEST(suite, test_max_share_hand_examples);
 	CU_ADD_TEST(suite, test_ratio);
 	CU_ADD_TEST(suite, test_undefined_is_nan);
+}
 
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	num_failures = CU_get_number_of_failures();
-	CU_cleanup_registry();
-	return num_failures;
+int main(void)
+{
+	return run_suite("metrics", NULL, NULL, add_tests);
 }
