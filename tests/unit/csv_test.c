@@ -393,9 +393,14 @@ static void add_tests(CU_pSuite suite)
 
 int main(void)
 {
+	int failures;
+
 	umask(022);
 	find_comma_locale();
 	tiny_tmpfs_mounted = mount_tiny_tmpfs();
 
-	return run_suite("csv", create_scratch_dir, remove_scratch_dir, add_tests);
+	failures = run_suite("csv", create_scratch_dir, remove_scratch_dir, add_tests);
+	if (tiny_tmpfs_mounted)
+		unmount_tiny_tmpfs();
+	return failures;
 }
