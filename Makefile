@@ -24,6 +24,8 @@ MAIN_OBJ   := $(BUILD)/obj/user/main.o
 UNIT_TESTS := $(patsubst tests/unit/%_test.c,$(BUILD)/tests/%_test,$(wildcard tests/unit/*_test.c))
 
 .PHONY: all deps test unit integration clean
+# keep intermediate files (skeletons, objects): deleting them forces rebuilds
+.SECONDARY:
 all: $(BUILD)/testbed $(UNIT_TESTS)
 
 # Installs what is missing (needs root); a stamp keeps later builds fast.
