@@ -13,6 +13,17 @@ enum scenario_model {
 	MODEL_SHARED_ACCEPT,     /* blocking accept() on one inherited listener */
 	MODEL_SHARED_EPOLL,      /* level-triggered epoll on the shared listener */
 	MODEL_SHARED_EPOLL_EXCL, /* the same with EPOLLEXCLUSIVE */
+	MODEL_REUSEPORT,         /* each worker its own SO_REUSEPORT listener, kernel hash picks */
+	MODEL_REUSEPORT_BPF,     /* the same group steered by an SK_REUSEPORT program */
+	MODEL_FD_DISPATCH,       /* the master accepts and passes fds over SCM_RIGHTS */
+};
+
+/* Who gets the next connection, where the model lets us choose. */
+enum dispatch_policy {
+	POLICY_NONE,             /* the model has no choice to make (kernel decides) */
+	POLICY_RR,               /* strict rotation over the workers */
+	POLICY_LEAST,            /* reuseport-bpf: the worker with the fewest open connections */
+	POLICY_IDLE,             /* fd-dispatch: Node's FIFO of idle workers, one hand-off in flight each */
 };
 
 struct scenario_info {
@@ -20,7 +31,12 @@ struct scenario_info {
 	enum scenario_model model;
 	const char *waits_in;    /* one line: what the workers wait in */
 	const char *twin;        /* one line: the real-world server it models */
+	unsigned policies;       /* bit mask of (1 << enum dispatch_policy) it accepts; 0 = none */
+	enum dispatch_policy default_policy;
 };
+
+const char *policy_name(enum dispatch_policy policy);          /* "rr", ... ("none") */
+int policy_parse(const char *name, enum dispatch_policy *out); /* 0 or -1 */
 
 extern const struct scenario_info scenario_table[];
 extern const unsigned scenario_count;
@@ -34,15 +50,21 @@ struct server_config {
 	unsigned port;           /* 0 = any free port (reported in STATUS_READY) */
 	unsigned backlog;        /* listen() backlog */
 	unsigned io_timeout_ms;  /* SO_RCVTIMEO/SO_SNDTIMEO on client sockets */
+	enum dispatch_policy policy; /* one the model accepts, or POLICY_NONE */
 };
 
 enum status_type {
-	STATUS_READY = 1,        /* value = port; all workers started */
+	STATUS_READY = 1,        /* value = port; every worker started and sent WORKER_READY */
 	STATUS_ERROR,            /* text = one-line reason; master exits 1 */
 	STATUS_WORKER_STARTED,   /* worker_index, pid (also sent for restarts) */
 	STATUS_WORKER_EXITED,    /* worker_index, pid, value = wait status */
-	STATUS_WORKER_REPORT,    /* worker_index, pid, value = accepted, self-counted */
+	STATUS_WORKER_REPORT,    /* worker_index, pid, value = connections it accepted itself, or
+	                            for fd-dispatch the connection fds it received; self-counted */
 	STATUS_DONE,             /* every worker reported or was given up on; master exits 0 */
+	STATUS_WORKER_READY,     /* worker_index, pid: it waits on its listener/socket now
+	                            (also after a restart: the restart is complete) */
+	STATUS_MASTER_REPORT,    /* pid = master, value = connections the master accepted
+	                            itself (fd-dispatch; sent before DONE) */
 };
 
 /* Fixed size, well under PIPE_BUF, so each write is atomic. */
