@@ -11,6 +11,8 @@
 
 #define EAGAIN 11
 #define AF_UNIX 1
+#define SOL_SOCKET 1
+#define SCM_RIGHTS 1
 #define S_IFMT 00170000
 #define S_IFSOCK 0140000
 #define S_IFIFO 0010000
@@ -38,6 +40,30 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 /* Set by user space through the mmapped .bss: counters move only while the
  * measurement window is open; state tracking runs all the time. */
 volatile __u32 counting;
+/* Ring-buffer records that found no room. */
+volatile __u64 event_drops;
+/* Set before load: stream every wakeup/accept as an event (--events). */
+const volatile bool stream_events = false;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 16 << 20);
+} events SEC(".maps");
+
+/* Accepted connections not yet read: the file (same struct file wherever
+ * SCM_RIGHTS carries it) -> when and by whom it was accepted. */
+struct accepted_conn {
+	__u64 accepted_ns;
+	__u32 tgid;
+	__u32 pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u64);   /* struct file * */
+	__type(value, struct accepted_conn);
+} accepted_conns SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -60,6 +86,34 @@ struct {
 	__type(key, __u32);
 	__type(value, struct thread_stats);
 } thread_template SEC(".maps");
+
+static __always_inline void emit(__u32 type, __u32 tgid, __u32 tid, __u32 blocked_class, __u64 value)
+{
+	struct event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+
+	if (!e) {
+		__sync_fetch_and_add(&event_drops, 1);
+		return;
+	}
+	e->ts_ns = bpf_ktime_get_ns();
+	e->type = type;
+	e->tgid = tgid;
+	e->tid = tid;
+	e->blocked_class = blocked_class;
+	e->value = value;
+	bpf_ringbuf_submit(e, 0);
+}
+
+/* The thread's blocked class as an array index the verifier can bound: a
+ * 64-bit copy, so clang (without alu32) does not check one zero-extended
+ * register and index with another. */
+static __always_inline __u64 class_index(const struct thread_stats *t)
+{
+	__u64 cls = t->blocked_class;
+
+	asm volatile("" : "+r"(cls));
+	return cls < CLASS_COUNT ? cls : CLASS_OTHER;
+}
 
 static __always_inline bool is_traced(__u32 tgid)
 {
@@ -109,9 +163,8 @@ static __always_inline bool is_unix_socket(struct file *file)
 }
 
 /* read/readv: a FIFO is pipe-read, an AF_UNIX socket unix-recv. */
-static __always_inline __u32 read_class(int fd)
+static __always_inline __u32 read_class(struct file *file)
 {
-	struct file *file = fd_file(fd);
 	umode_t mode;
 
 	if (!file)
@@ -124,14 +177,12 @@ static __always_inline __u32 read_class(int fd)
 	return CLASS_OTHER;
 }
 
-static __always_inline __u32 recv_class(int fd)
+static __always_inline bool reads_from_fd(long nr)
 {
-	struct file *file = fd_file(fd);
-
-	return file && is_unix_socket(file) ? CLASS_UNIX_RECV : CLASS_OTHER;
+	return nr == NR_read || nr == NR_readv || nr == NR_recvfrom || nr == NR_recvmsg;
 }
 
-static __always_inline __u32 syscall_class(long nr, int fd)
+static __always_inline __u32 syscall_class(long nr, struct file *file)
 {
 	switch (nr) {
 	case NR_accept:
@@ -147,10 +198,10 @@ static __always_inline __u32 syscall_class(long nr, int fd)
 		return CLASS_POLL;
 	case NR_read:
 	case NR_readv:
-		return read_class(fd);
+		return read_class(file);
 	case NR_recvfrom:
 	case NR_recvmsg:
-		return recv_class(fd);
+		return file && is_unix_socket(file) ? CLASS_UNIX_RECV : CLASS_OTHER;
 	case NR_futex:
 	case NR_futex_waitv:
 		return CLASS_FUTEX;
@@ -159,10 +210,50 @@ static __always_inline __u32 syscall_class(long nr, int fd)
 	}
 }
 
+/* The first read of a connection accepted by another process: it was handed
+ * over (fd-dispatch), and this is how long the hand-off took. */
+static __always_inline void note_first_read(struct file *file, __u32 tgid, __u32 tid)
+{
+	__u64 key = (__u64)file;
+	struct accepted_conn *conn = bpf_map_lookup_elem(&accepted_conns, &key);
+
+	if (!conn)
+		return;
+	if (conn->tgid != tgid && counting)
+		emit(EVENT_DISPATCH_DELAY, tgid, tid, CLASS_OTHER, bpf_ktime_get_ns() - conn->accepted_ns);
+	bpf_map_delete_elem(&accepted_conns, &key);
+}
+
+static __always_inline void note_accept(int fd, __u32 tgid)
+{
+	struct accepted_conn conn = { .accepted_ns = bpf_ktime_get_ns(), .tgid = tgid };
+	__u64 key = (__u64)fd_file(fd);
+
+	if (key)
+		bpf_map_update_elem(&accepted_conns, &key, &conn, BPF_ANY);
+}
+
+/* recvmsg returned: count the fds an SCM_RIGHTS message carried. */
+static __always_inline __u64 fds_in_msghdr(__u64 user_msghdr)
+{
+	struct user_msghdr msg;
+	struct cmsghdr cmsg;
+
+	if (bpf_probe_read_user(&msg, sizeof(msg), (void *)user_msghdr) || !msg.msg_control ||
+	    msg.msg_controllen < sizeof(cmsg))
+		return 0;
+	if (bpf_probe_read_user(&cmsg, sizeof(cmsg), msg.msg_control))
+		return 0;
+	if (cmsg.cmsg_level != SOL_SOCKET || cmsg.cmsg_type != SCM_RIGHTS || cmsg.cmsg_len <= sizeof(cmsg))
+		return 0;
+	return (cmsg.cmsg_len - sizeof(cmsg)) / sizeof(int);
+}
+
 SEC("tracepoint/raw_syscalls/sys_enter")
 int handle_sys_enter(struct trace_event_raw_sys_enter *ctx)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	struct file *file = NULL;
 	struct thread_stats *t;
 
 	if (!is_traced(pid_tgid >> 32))
@@ -170,8 +261,14 @@ int handle_sys_enter(struct trace_event_raw_sys_enter *ctx)
 	t = thread_get((__u32)pid_tgid, pid_tgid >> 32, bpf_get_current_task_btf());
 	if (!t)
 		return 0;
+	if (reads_from_fd(ctx->id)) {
+		file = fd_file((int)ctx->args[0]);
+		if (file)
+			note_first_read(file, pid_tgid >> 32, (__u32)pid_tgid);
+	}
 	t->syscall_nr = ctx->id;
-	t->blocked_class = syscall_class(ctx->id, (int)ctx->args[0]);
+	t->syscall_arg = ctx->args[1];
+	t->blocked_class = syscall_class(ctx->id, file);
 	t->wakeup_pending = 0;
 	return 0;
 }
@@ -181,6 +278,9 @@ int handle_sys_exit(struct trace_event_raw_sys_exit *ctx)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 tid = (__u32)pid_tgid;
+	/* read the context once: clang may otherwise derive a modified ctx
+	 * pointer, which the verifier refuses */
+	long nr = BPF_CORE_READ(ctx, id), ret = BPF_CORE_READ(ctx, ret);
 	struct thread_stats *t;
 
 	if (!is_traced(pid_tgid >> 32))
@@ -188,14 +288,41 @@ int handle_sys_exit(struct trace_event_raw_sys_exit *ctx)
 	t = bpf_map_lookup_elem(&threads, &tid);
 	if (!t)
 		return 0;
-	if (counting && (ctx->id == NR_accept || ctx->id == NR_accept4)) {
-		if (ctx->ret >= 0)
+	if (nr == NR_accept || nr == NR_accept4) {
+		if (ret >= 0)
+			note_accept((int)ret, pid_tgid >> 32);
+		if (ret >= 0)
+			t->accepted_since_poll = 1;
+		if (counting && ret >= 0) {
 			__sync_fetch_and_add(&t->accepted, 1);
-		else if (ctx->ret == -EAGAIN)
+			if (stream_events)
+				emit(EVENT_ACCEPT, pid_tgid >> 32, tid, CLASS_ACCEPT, ret);
+		} else if (counting && ret == -EAGAIN) {
 			__sync_fetch_and_add(&t->accept_eagain, 1);
+			if (!t->accepted_since_poll)
+				__sync_fetch_and_add(&t->accept_eagain_wasted, 1);
+			if (stream_events)
+				emit(EVENT_ACCEPT_EAGAIN, pid_tgid >> 32, tid, CLASS_ACCEPT, 0);
+		}
 	}
-	if (ctx->id == NR_prctl) /* PR_SET_NAME may have renamed the thread */
+	/* IPC counters cover the whole run: control messages flow at setup and stop */
+	if (ret > 0 && reads_from_fd(nr)) {
+		__u64 cls = class_index(t);
+
+		t->reads[cls]++;
+		t->read_bytes[cls] += ret;
+		if (nr == NR_recvmsg && t->blocked_class == CLASS_UNIX_RECV) {
+			__u64 fds = fds_in_msghdr(t->syscall_arg);
+
+			t->fds_received += fds;
+			if (fds && stream_events && counting)
+				emit(EVENT_FDS_RECEIVED, pid_tgid >> 32, tid, CLASS_UNIX_RECV, fds);
+		}
+	}
+	if (nr == NR_prctl) /* PR_SET_NAME may have renamed the thread */
 		bpf_get_current_comm(&t->comm, sizeof(t->comm));
+	if (t->blocked_class == CLASS_POLL) /* a new round of accepts starts */
+		t->accepted_since_poll = 0;
 	/* the syscall returned: a wakeup inside it was not wasted */
 	t->syscall_nr = -1;
 	t->blocked_class = CLASS_OTHER;
@@ -217,12 +344,18 @@ int BPF_PROG(handle_sched_wakeup, struct task_struct *p)
 	/* a task woken before it left the CPU is not waiting in the run queue */
 	if (!t->runnable_since_ns && !t->oncpu_since_ns)
 		t->runnable_since_ns = bpf_ktime_get_ns();
+	if (t->asleep_since_ns) {
+		/* whole run, like the other IPC counters */
+		t->blocked_ns[class_index(t)] += bpf_ktime_get_ns() - t->asleep_since_ns;
+		t->asleep_since_ns = 0;
+	}
 	if (!counting)
 		return 0;
-	if (t->blocked_class < CLASS_COUNT)
-		__sync_fetch_and_add(&t->wakeups[t->blocked_class], 1);
+	__sync_fetch_and_add(&t->wakeups[class_index(t)], 1);
 	if (t->syscall_nr >= 0)
 		t->wakeup_pending = 1;
+	if (stream_events)
+		emit(EVENT_WAKEUP, tgid, tid, t->blocked_class, 0);
 	return 0;
 }
 
@@ -249,11 +382,16 @@ int BPF_PROG(handle_sched_switch, bool preempt, struct task_struct *prev, struct
 					t->voluntary_switches++;
 				else
 					t->involuntary_switches++;
-				if (asleep && t->wakeup_pending && t->blocked_class < CLASS_COUNT)
-					__sync_fetch_and_add(&t->wasted_wakeups[t->blocked_class], 1);
+				if (asleep && t->wakeup_pending) {
+					__sync_fetch_and_add(&t->wasted_wakeups[class_index(t)], 1);
+					if (stream_events)
+						emit(EVENT_WASTED_WAKEUP, prev_tgid, tid, t->blocked_class, 0);
+				}
 			}
-			if (asleep)
+			if (asleep) {
 				t->wakeup_pending = 0;
+				t->asleep_since_ns = now;
+			}
 			t->oncpu_since_ns = 0;
 			/* still runnable: waits in the run queue from now */
 			t->runnable_since_ns = asleep ? 0 : now;

@@ -23,11 +23,20 @@ struct thread_stats {
 	__u32 tid;
 	__u32 tgid;
 	char comm[TASK_COMM_LEN];
-	/* counted only while the run's measurement window is open */
+	/* counted only while the run's measurement window (the load) is open,
+	 * except reads, read_bytes, blocked_ns and fds_received: the IPC
+	 * counters cover the whole run, setup and stop included */
 	__u64 wakeups[CLASS_COUNT];        /* sched_wakeup while blocked in class */
 	__u64 wasted_wakeups[CLASS_COUNT]; /* woken, then asleep again in the same syscall */
+	__u64 reads[CLASS_COUNT];          /* syscalls of the class that returned > 0 (data) */
+	__u64 read_bytes[CLASS_COUNT];     /* what those returned, summed */
+	__u64 blocked_ns[CLASS_COUNT];     /* asleep in the class: switched out -> woken */
+	__u64 fds_received;                /* fds passed to it with SCM_RIGHTS (recvmsg) */
 	__u64 accepted;                    /* accept/accept4 returned >= 0 */
 	__u64 accept_eagain;               /* accept/accept4 returned -EAGAIN */
+	__u64 accept_eagain_wasted;        /* ... with nothing accepted since the last poll
+	                                      returned: the wakeup found nothing (a drain
+	                                      loop's closing EAGAIN is not a waste) */
 	__u64 oncpu_ns;
 	__u64 runq_wait_ns;                /* woken or preempted -> switched in */
 	__u64 runq_waits;
@@ -36,10 +45,32 @@ struct thread_stats {
 	/* tracking state, written by the BPF side only */
 	__u64 oncpu_since_ns;
 	__u64 runnable_since_ns;
+	__u64 asleep_since_ns;
+	__u64 syscall_arg;                 /* recvmsg: the user msghdr */
 	__s32 syscall_nr;                  /* -1 outside a syscall */
 	__u32 blocked_class;               /* enum block_class of syscall_nr */
 	__u32 wakeup_pending;              /* woken in this syscall, not yet returned or asleep again */
-	__u32 pad;
+	__u32 accepted_since_poll;         /* an accept succeeded since a poll-class syscall returned */
+};
+
+/* Ring-buffer records. Dispatch delays always flow (one per handed-off
+ * connection); the others only with --events. */
+enum event_type {
+	EVENT_DISPATCH_DELAY = 1,          /* value = ns from the accept to the receiver's first read */
+	EVENT_WAKEUP,                      /* class = what it was blocked in */
+	EVENT_WASTED_WAKEUP,               /* class as above */
+	EVENT_ACCEPT,                      /* value = the new fd */
+	EVENT_ACCEPT_EAGAIN,
+	EVENT_FDS_RECEIVED,                /* value = number of fds */
+};
+
+struct event {
+	__u64 ts_ns;                       /* bpf_ktime_get_ns (CLOCK_MONOTONIC) */
+	__u32 type;                        /* enum event_type */
+	__u32 tgid;
+	__u32 tid;
+	__u32 blocked_class;
+	__u64 value;
 };
 
 #endif

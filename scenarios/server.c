@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
-/* The shared-listener server models: a master that forks N workers over one
- * inherited listening socket, supervises them, and reports to the testbed
- * over a status pipe. The processes never exec, so everything here runs in
- * forked copies of the caller and leaves with _exit(), never exit(). */
+/* The server models: a master that forks N workers, supervises them, and
+ * reports to the testbed over a status pipe. The workers wait on one
+ * inherited listener (shared-*), on a SO_REUSEPORT listener of their own
+ * (reuseport, reuseport-bpf), or on a Unix socket over which the master
+ * passes the connections it accepted (fd-dispatch). The processes never
+ * exec, so everything here runs in forked copies of the caller and leaves
+ * with _exit(), never exit(). */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -24,7 +27,13 @@
 #include <sys/utsname.h>
 #include <sys/wait.h>
 
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "dispatch.h"
 #include "http.h"
+#include "reuseport.h"
+#include "reuseport.skel.h"
 #include "server.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -32,6 +41,7 @@
 #define STOP_RESEND_MS  100  /* SIGTERM may land just before a worker blocks: repeat it */
 #define STOP_GIVE_UP_MS 3000 /* then SIGKILL whoever has not reported */
 #define REQUEST_MAX     4096 /* a request head larger than this closes the connection */
+#define ACCEPT_BATCH    64   /* fd-dispatch: accepts per listener wakeup, then back to poll */
 
 const struct scenario_info scenario_table[] = {
 	{
@@ -52,8 +62,63 @@ const struct scenario_info scenario_table[] = {
 		.waits_in = "the same with EPOLLEXCLUSIVE (Linux >= 4.5)",
 		.twin = "nginx >= 1.11.3 default",
 	},
+	{
+		.name = "reuseport",
+		.model = MODEL_REUSEPORT,
+		.waits_in = "epoll_wait on its own SO_REUSEPORT listener; the kernel's 4-tuple hash picks the listener",
+		.twin = "nginx listen ... reuseport",
+	},
+	{
+		.name = "reuseport-bpf",
+		.model = MODEL_REUSEPORT_BPF,
+		.waits_in = "the same SO_REUSEPORT group, steered by an SK_REUSEPORT BPF program (rr, least open)",
+		.twin = "Cloudflare/Facebook-style custom steering",
+		.policies = 1u << POLICY_RR | 1u << POLICY_LEAST,
+		.default_policy = POLICY_RR,
+		.max_workers = REUSEPORT_MAX_WORKERS,
+	},
+	{
+		.name = "fd-dispatch",
+		.model = MODEL_FD_DISPATCH,
+		.waits_in = "recvmsg on a Unix socket: the master accepts and passes each fd with SCM_RIGHTS (rr, idle)",
+		.twin = "Node cluster SCHED_RR (the default on Linux; its RoundRobinHandle is the idle policy)",
+		.policies = 1u << POLICY_RR | 1u << POLICY_IDLE,
+		.default_policy = POLICY_RR,
+	},
 };
 const unsigned scenario_count = ARRAY_SIZE(scenario_table);
+
+static const char *const policy_names[] = {
+	[POLICY_NONE] = "none",
+	[POLICY_RR] = "rr",
+	[POLICY_LEAST] = "least",
+	[POLICY_IDLE] = "idle",
+};
+
+const char *policy_name(enum dispatch_policy policy)
+{
+	if ((unsigned)policy >= ARRAY_SIZE(policy_names) || !policy_names[policy])
+		return "unknown";
+	return policy_names[policy];
+}
+
+int policy_parse(const char *name, enum dispatch_policy *out)
+{
+	for (unsigned i = 0; i < ARRAY_SIZE(policy_names); i++) {
+		if (name && policy_names[i] && strcmp(name, policy_names[i]) == 0) {
+			*out = (enum dispatch_policy)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+bool scenario_accepts_policy(const struct scenario_info *s, enum dispatch_policy policy)
+{
+	if (policy == POLICY_NONE)
+		return true; /* the scenario's default */
+	return (unsigned)policy < 32 && (s->policies & (1u << policy));
+}
 
 const struct scenario_info *scenario_find(const char *name)
 {
@@ -63,54 +128,176 @@ const struct scenario_info *scenario_find(const char *name)
 	return NULL;
 }
 
-int scenario_supported(const struct scenario_info *s, char *why, unsigned why_size)
+static const struct scenario_info *scenario_of_model(enum scenario_model model)
+{
+	for (unsigned i = 0; i < scenario_count; i++)
+		if (scenario_table[i].model == model)
+			return &scenario_table[i];
+	return NULL;
+}
+
+/* 1 if the running kernel is at least MAJOR.MINOR, 0 if older (its release
+ * in RELEASE), -1 if the release cannot be read. */
+static int kernel_at_least(unsigned major, unsigned minor, char *release, size_t release_size)
 {
 	struct utsname uts;
-	unsigned major, minor;
+	unsigned have_major, have_minor;
 
-	if (s->model != MODEL_SHARED_EPOLL_EXCL)
-		return 1;
-	if (uname(&uts) < 0 || sscanf(uts.release, "%u.%u", &major, &minor) != 2) {
-		if (why && why_size)
-			snprintf(why, why_size, "cannot read the kernel release");
+	if (uname(&uts) < 0 || sscanf(uts.release, "%u.%u", &have_major, &have_minor) != 2)
+		return -1;
+	snprintf(release, release_size, "%s", uts.release);
+	return have_major > major || (have_major == major && have_minor >= minor);
+}
+
+/* Whether SO_REUSEPORT exists (Linux 3.9 for TCP): asked of the kernel itself. */
+static int probe_reuseport(char *why, size_t why_size)
+{
+	int one = 1, fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), err = 0;
+
+	if (fd < 0) {
+		snprintf(why, why_size, "cannot create a TCP socket to probe SO_REUSEPORT (%s)", strerror(errno));
 		return 0;
 	}
-	/* EPOLLEXCLUSIVE arrived in Linux 4.5 (commit df0108c5da56) */
-	if (major > 4 || (major == 4 && minor >= 5))
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) < 0)
+		err = errno;
+	close(fd);
+	if (err) {
+		snprintf(why, why_size, "SO_REUSEPORT needs Linux >= 3.9 (setsockopt: %s)", strerror(err));
+		return 0;
+	}
+	return 1;
+}
+
+/* Whether array maps can be mmapped (Linux 5.5): the workers update the
+ * open-connection counters through the mmapped .bss. 1, 0, or -errno when
+ * we may not use bpf() at all (not root), so no probe can tell. */
+static int probe_mmapable_array(void)
+{
+	LIBBPF_OPTS(bpf_map_create_opts, opts, .map_flags = BPF_F_MMAPABLE);
+	int fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, NULL, sizeof(__u32), sizeof(__u64), 1, &opts);
+
+	if (fd >= 0) {
+		close(fd);
+		return 1;
+	}
+	return errno == EINVAL ? 0 : -errno;
+}
+
+/* reuseport-bpf: SK_REUSEPORT programs and socket arrays (Linux 4.19),
+ * bpf_spin_lock in map values (5.1), bounded loops (5.3), mmapable arrays
+ * (5.5). Asked of the kernel where we may use bpf(), else judged by release. */
+static int probe_reuseport_bpf(char *why, size_t why_size)
+{
+	int mmapable = probe_mmapable_array();
+	char release[65] = "";
+
+	if (mmapable < 0) {
+		/* libbpf's probes would read "no privilege" as "not supported" */
+		switch (kernel_at_least(5, 5, release, sizeof(release))) {
+		case 1:
+			return probe_reuseport(why, why_size);
+		case 0:
+			snprintf(why, why_size, "the steering program needs Linux >= 5.5, this is %s", release);
+			return 0;
+		default:
+			snprintf(why, why_size, "cannot read the kernel release");
+			return 0;
+		}
+	}
+	if (libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_SK_REUSEPORT, NULL) != 1 ||
+	    libbpf_probe_bpf_map_type(BPF_MAP_TYPE_REUSEPORT_SOCKARRAY, NULL) != 1) {
+		snprintf(why, why_size, "SK_REUSEPORT programs and socket arrays need Linux >= 4.19");
+		return 0;
+	}
+	if (!mmapable) {
+		snprintf(why, why_size, "mmapable BPF array maps need Linux >= 5.5");
+		return 0;
+	}
+	return probe_reuseport(why, why_size);
+}
+
+int scenario_supported(const struct scenario_info *s, char *why, unsigned why_size)
+{
+	char reason[160] = "", release[65] = "";
+	int ok = 1;
+
+	switch (s->model) {
+	case MODEL_SHARED_EPOLL_EXCL:
+		/* EPOLLEXCLUSIVE arrived in Linux 4.5 (commit df0108c5da56) */
+		ok = kernel_at_least(4, 5, release, sizeof(release));
+		if (ok < 0)
+			snprintf(reason, sizeof(reason), "cannot read the kernel release");
+		else if (!ok)
+			snprintf(reason, sizeof(reason), "EPOLLEXCLUSIVE needs Linux >= 4.5, this is %s", release);
+		break;
+	case MODEL_REUSEPORT:
+		ok = probe_reuseport(reason, sizeof(reason));
+		break;
+	case MODEL_REUSEPORT_BPF:
+		ok = probe_reuseport_bpf(reason, sizeof(reason));
+		break;
+	default:
+		break;
+	}
+	if (ok == 1)
 		return 1;
 	if (why && why_size)
-		snprintf(why, why_size, "EPOLLEXCLUSIVE needs Linux >= 4.5, this is %s", uts.release);
+		snprintf(why, why_size, "%s", reason);
 	return 0;
 }
 
-/* Worker -> master, over the worker's own control pipe. */
+/* Worker -> master, over the worker's own control pipe. Each message is one
+ * write() of this fixed struct and each master read() takes exactly one. */
 enum control_type {
-	CONTROL_REPORT = 1,      /* value = connections this worker accepted */
+	CONTROL_REPORT = 1,      /* value = the worker's own count: connections it accepted,
+	                            or (fd-dispatch) connection fds it received */
+	CONTROL_READY,           /* it waits on its listener or socket now */
+	CONTROL_FAILED,          /* text = why its setup failed; the run cannot go on */
 };
 
 struct control_msg {
 	uint32_t type;           /* enum control_type */
 	uint32_t worker_index;
 	uint64_t value;
+	char text[sizeof(((struct status_msg *)0)->text)];
 };
 
 struct worker {
 	pid_t pid;               /* 0 = not running (reaped, or given up on) */
 	int control_fd;          /* non-blocking read end of its control pipe, or -1 */
+	int dispatch_fd;         /* fd-dispatch: the master's end of its socketpair, or -1 */
+	bool ready;              /* sent CONTROL_READY since it was started */
 	bool reported;
 };
 
 struct master {
-	struct server_config cfg;
+	struct server_config cfg; /* policy resolved: never POLICY_NONE where the model has policies */
 	pid_t pid;
 	int status_fd;
+	/* shared-*: the listener the workers inherit; fd-dispatch: the master's own;
+	 * reuseport*: bound, not listening, to hold the port across restarts */
 	int listener;
+	unsigned port;
 	int signal_fd;
 	sigset_t signals;        /* SIGCHLD, SIGTERM, SIGINT: read through signal_fd */
 	struct worker *workers;
-	struct pollfd *poll_fds; /* [0] signal_fd, [1 + i] worker i's control pipe */
+	struct pollfd *poll_fds; /* see master_run() for the layout */
+	struct reuseport_bpf *steering;  /* reuseport-bpf: program, socket array, counters */
+	struct dispatcher *dispatcher;   /* fd-dispatch */
+	uint64_t accepted;       /* fd-dispatch: connections the master accepted */
+	bool ready_sent;         /* STATUS_READY went out */
 	bool stopping;
 	int64_t resend_at_ms, give_up_at_ms;
+};
+
+/* What one forked worker works with. */
+struct worker_context {
+	const struct master *m;  /* the master's state as of the fork */
+	unsigned index;
+	int control_fd;
+	int listener;            /* inherited (shared-*) or its own (reuseport*); -1 for fd-dispatch */
+	int dispatch_fd;         /* fd-dispatch: its end of the socketpair, else -1 */
+	__u64 *open_connections; /* reuseport-bpf least: its counter in the program's .bss */
 };
 
 /* Set by SIGTERM/SIGINT in a worker; the handler has no SA_RESTART, so a
@@ -217,6 +404,137 @@ static int write_full(int fd, const void *buf, size_t len)
 	return 0;
 }
 
+/* ---- sockets ---- */
+
+enum socket_flags {
+	SOCKET_NONBLOCK = 1 << 0,  /* accept4 after a wakeup someone else may have used up */
+	SOCKET_REUSEPORT = 1 << 1, /* join the port's SO_REUSEPORT group */
+	SOCKET_LISTEN = 1 << 2,    /* else only bound: holds the port, takes no connections */
+};
+
+/* A TCP socket with SO_REUSEADDR bound to 127.0.0.1:PORT (0 = any free
+ * port, then in *BOUND_PORT). The fd, or -1 with a one-line reason in WHY. */
+static int open_loopback_socket(unsigned port, unsigned backlog, unsigned flags,
+				unsigned *bound_port, char *why, size_t why_size)
+{
+	int type = SOCK_STREAM | SOCK_CLOEXEC | (flags & SOCKET_NONBLOCK ? SOCK_NONBLOCK : 0);
+	struct sockaddr_in addr = {
+		.sin_family = AF_INET,
+		.sin_port = htons((uint16_t)port),
+		.sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+	};
+	socklen_t addr_len = sizeof(addr);
+	int one = 1, fd;
+
+	fd = socket(AF_INET, type, 0);
+	if (fd < 0) {
+		snprintf(why, why_size, "cannot create the listening socket (socket: %s)", strerror(errno));
+		return -1;
+	}
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0) {
+		snprintf(why, why_size, "cannot set SO_REUSEADDR (setsockopt: %s)", strerror(errno));
+		goto fail;
+	}
+	if ((flags & SOCKET_REUSEPORT) && setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) < 0) {
+		snprintf(why, why_size, "cannot set SO_REUSEPORT (setsockopt: %s)", strerror(errno));
+		goto fail;
+	}
+	if (bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
+		if (errno == EADDRINUSE)
+			snprintf(why, why_size, "port %u is already in use (bind: %s)", port, strerror(errno));
+		else
+			snprintf(why, why_size, "cannot bind 127.0.0.1:%u (bind: %s)", port, strerror(errno));
+		goto fail;
+	}
+	if ((flags & SOCKET_LISTEN) && listen(fd, backlog > INT_MAX ? INT_MAX : (int)backlog) < 0) {
+		/* reuseport*: someone listens on the port our workers share */
+		if (errno == EADDRINUSE)
+			snprintf(why, why_size, "port %u is already in use (listen: %s)", port, strerror(errno));
+		else
+			snprintf(why, why_size, "cannot listen on 127.0.0.1:%u (listen: %s)", port, strerror(errno));
+		goto fail;
+	}
+	if (bound_port) {
+		if (getsockname(fd, (struct sockaddr *)&addr, &addr_len) < 0) {
+			snprintf(why, why_size, "cannot read the listening port (getsockname: %s)", strerror(errno));
+			goto fail;
+		}
+		*bound_port = ntohs(addr.sin_port);
+	}
+	return fd;
+fail:
+	close(fd);
+	return -1;
+}
+
+/* fd-dispatch hand-off: one message of one byte carrying FD (SCM_RIGHTS).
+ * Never blocks: each worker has at most one hand-off in flight. 0 or -1. */
+static int send_fd(int sock, int fd)
+{
+	union {
+		struct cmsghdr align;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} control;
+	char byte = 'F';
+	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+	struct msghdr msg = {
+		.msg_iov = &iov,
+		.msg_iovlen = 1,
+		.msg_control = control.buf,
+		.msg_controllen = sizeof(control.buf),
+	};
+	struct cmsghdr *cmsg;
+	ssize_t n;
+
+	memset(&control, 0, sizeof(control));
+	cmsg = CMSG_FIRSTHDR(&msg);
+	cmsg->cmsg_level = SOL_SOCKET;
+	cmsg->cmsg_type = SCM_RIGHTS;
+	cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
+	do
+		n = sendmsg(sock, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
+	while (n < 0 && errno == EINTR);
+	return n == 1 ? 0 : -1;
+}
+
+/* Waits for the next hand-off on SOCK. The received fd, or -1 with errno:
+ * EINTR; EPIPE when the master's end is gone; EBADMSG when the message came
+ * without its fd (our descriptor table was full: the kernel dropped it). */
+static int receive_fd(int sock)
+{
+	union {
+		struct cmsghdr align;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} control;
+	char byte;
+	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+	struct msghdr msg = {
+		.msg_iov = &iov,
+		.msg_iovlen = 1,
+		.msg_control = control.buf,
+		.msg_controllen = sizeof(control.buf),
+	};
+	struct cmsghdr *cmsg;
+	ssize_t n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+	int fd;
+
+	if (n < 0)
+		return -1;
+	if (n == 0) {
+		errno = EPIPE;
+		return -1;
+	}
+	cmsg = CMSG_FIRSTHDR(&msg);
+	if (!cmsg || cmsg->cmsg_level != SOL_SOCKET || cmsg->cmsg_type != SCM_RIGHTS ||
+	    cmsg->cmsg_len != CMSG_LEN(sizeof(int))) {
+		errno = EBADMSG;
+		return -1;
+	}
+	memcpy(&fd, CMSG_DATA(cmsg), sizeof(int));
+	return fd;
+}
+
 /* ---- worker ---- */
 
 static void set_io_timeout(int fd, unsigned timeout_ms)
@@ -289,23 +607,84 @@ static bool accept_error_is_transient(int err)
 	}
 }
 
+/* One control message, one write(): the pipe is PIPE_BUF-atomic. */
+static void send_control(const struct worker_context *w, enum control_type type, uint64_t value,
+			 const char *text)
+{
+	struct control_msg msg = { .type = type, .worker_index = w->index, .value = value };
+
+	if (text)
+		snprintf(msg.text, sizeof(msg.text), "%s", text);
+	write_full(w->control_fd, &msg, sizeof(msg));
+}
+
+/* A setup failure is not a crash to restart from: the master gives up. */
+static void __attribute__((noreturn, format(printf, 2, 3))) worker_fail(const struct worker_context *w,
+									const char *fmt, ...)
+{
+	char text[sizeof(((struct control_msg *)0)->text)];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	send_control(w, CONTROL_FAILED, 0, text);
+	_exit(1);
+}
+
+/* reuseport*: the worker's own listener, so that it dies with the worker,
+ * accept queue and all (what net.ipv4.tcp_migrate_req is about). */
+static int open_own_listener(const struct worker_context *w)
+{
+	char why[sizeof(((struct control_msg *)0)->text)];
+	int fd = open_loopback_socket(w->m->port, w->m->cfg.backlog,
+				      SOCKET_NONBLOCK | SOCKET_REUSEPORT | SOCKET_LISTEN, NULL, why, sizeof(why));
+
+	if (fd < 0)
+		worker_fail(w, "worker %u: %s", w->index, why);
+	return fd;
+}
+
+/* reuseport-bpf: puts the listener into the socket array at the worker's
+ * index (replacing a dead predecessor's socket, which left by itself) and
+ * attaches the program to the group. Every worker attaches it: the group
+ * dies with its last listener (one worker, restarted), taking the program
+ * along, and attaching the same program again is harmless. */
+static void join_steering(const struct worker_context *w)
+{
+	int prog_fd = bpf_program__fd(w->m->steering->progs.steer);
+	int map_fd = bpf_map__fd(w->m->steering->maps.listeners);
+	__u32 slot = w->index;
+	__u64 fd = (__u64)w->listener;
+
+	if (bpf_map_update_elem(map_fd, &slot, &fd, BPF_ANY) < 0)
+		worker_fail(w, "worker %u cannot enter its listener in the socket array (%s)", w->index,
+			    strerror(errno));
+	if (setsockopt(w->listener, SOL_SOCKET, SO_ATTACH_REUSEPORT_EBPF, &prog_fd, sizeof(prog_fd)) < 0)
+		worker_fail(w, "worker %u cannot attach the steering program (SO_ATTACH_REUSEPORT_EBPF: %s)",
+			    w->index, strerror(errno));
+}
+
 /* Accepts and serves until stopping; returns false on an unexpected error.
  * *ACCEPTED counts successful accept4 returns, the worker's own figure. */
-static bool worker_serve(const struct master *m, uint64_t *accepted)
+static bool worker_serve(const struct worker_context *w, uint64_t *accepted)
 {
-	bool use_epoll = m->cfg.model != MODEL_SHARED_ACCEPT;
+	enum scenario_model model = w->m->cfg.model;
+	bool use_epoll = model != MODEL_SHARED_ACCEPT;
 	int epoll_fd = -1;
 
 	if (use_epoll) {
 		/* each worker its own epoll instance, created after fork, like nginx */
-		struct epoll_event ev = { .events = EPOLLIN, .data.fd = m->listener };
+		struct epoll_event ev = { .events = EPOLLIN, .data.fd = w->listener };
 
-		if (m->cfg.model == MODEL_SHARED_EPOLL_EXCL)
+		if (model == MODEL_SHARED_EPOLL_EXCL)
 			ev.events |= EPOLLEXCLUSIVE;
 		epoll_fd = epoll_create1(EPOLL_CLOEXEC);
-		if (epoll_fd < 0 || epoll_ctl(epoll_fd, EPOLL_CTL_ADD, m->listener, &ev) < 0)
-			return false;
+		if (epoll_fd < 0 || epoll_ctl(epoll_fd, EPOLL_CTL_ADD, w->listener, &ev) < 0)
+			worker_fail(w, "worker %u cannot wait on its listener (epoll: %s)", w->index,
+				    strerror(errno));
 	}
+	send_control(w, CONTROL_READY, 0, NULL);
 	while (!worker_stopping) {
 		int client;
 
@@ -319,31 +698,101 @@ static bool worker_serve(const struct master *m, uint64_t *accepted)
 			}
 		}
 		/* blocking for shared-accept, non-blocking (EAGAIN = someone else got it) for epoll */
-		client = accept4(m->listener, NULL, NULL, SOCK_CLOEXEC);
+		client = accept4(w->listener, NULL, NULL, SOCK_CLOEXEC);
 		if (client < 0) {
 			if (accept_error_is_transient(errno))
 				continue;
 			return false;
 		}
 		(*accepted)++;
+		if (w->open_connections)
+			__atomic_add_fetch(w->open_connections, 1, __ATOMIC_RELAXED);
 		/* served to the end before the worker waits on the listener again */
-		serve_connection(client, m->cfg.io_timeout_ms);
+		serve_connection(client, w->m->cfg.io_timeout_ms);
 		close(client);
+		if (w->open_connections)
+			__atomic_sub_fetch(w->open_connections, 1, __ATOMIC_RELAXED);
 	}
 	return true;
 }
 
-static void __attribute__((noreturn)) worker_main(const struct master *m, unsigned index, int control_fd)
+/* fd-dispatch: receives connections from the master and serves each fully.
+ * *RECEIVED counts the fds that arrived, the worker's own figure. */
+static bool worker_receive(const struct worker_context *w, uint64_t *received)
 {
-	const int keep[] = { m->listener, control_fd };
+	const char ack = 'A';
+
+	send_control(w, CONTROL_READY, 0, NULL);
+	while (!worker_stopping) {
+		int client = receive_fd(w->dispatch_fd);
+		ssize_t n;
+
+		if (client < 0 && errno == EINTR)
+			continue;
+		if (client < 0 && errno != EBADMSG)
+			return false; /* the master is gone; PR_SET_PDEATHSIG follows */
+		if (client >= 0)
+			(*received)++;
+		/* on receipt, not after serving, like Node's {accepted: true}: the
+		 * master may hand us the next one while we serve this one */
+		do
+			n = send(w->dispatch_fd, &ack, 1, MSG_NOSIGNAL);
+		while (n < 0 && errno == EINTR);
+		if (client < 0)
+			continue;
+		serve_connection(client, w->m->cfg.io_timeout_ms);
+		close(client);
+		if (n != 1)
+			return false;
+	}
+	return true;
+}
+
+static void __attribute__((noreturn)) worker_main(const struct master *m, unsigned index, int control_fd,
+						  int dispatch_fd)
+{
+	struct worker_context w = {
+		.m = m,
+		.index = index,
+		.control_fd = control_fd,
+		.listener = -1,
+		.dispatch_fd = dispatch_fd,
+	};
+	int keep[4] = { control_fd };
+	size_t nkeep = 1;
 	struct sigaction stop = { .sa_handler = on_stop_signal }; /* no SA_RESTART */
 	sigset_t none;
-	struct control_msg report = { .type = CONTROL_REPORT, .worker_index = index };
+	uint64_t count = 0;
 	bool clean;
 
 	die_with_parent(m->pid);
 	prctl(PR_SET_NAME, "tb-worker");
-	close_other_fds(keep, ARRAY_SIZE(keep));
+	/* what the worker keeps of the master's descriptors: never the master's
+	 * own listener (fd-dispatch) or port reservation (reuseport*) */
+	switch (m->cfg.model) {
+	case MODEL_SHARED_ACCEPT:
+	case MODEL_SHARED_EPOLL:
+	case MODEL_SHARED_EPOLL_EXCL:
+		w.listener = m->listener;
+		keep[nkeep++] = m->listener;
+		break;
+	case MODEL_REUSEPORT_BPF:
+		keep[nkeep++] = bpf_program__fd(m->steering->progs.steer);
+		keep[nkeep++] = bpf_map__fd(m->steering->maps.listeners);
+		if (m->cfg.policy == POLICY_LEAST) {
+			/* the .bss stays mapped (MAP_SHARED, mapped before the fork) after its fd closes */
+			w.open_connections = &m->steering->bss->open_connections[index];
+			/* a dead predecessor's open connections died with it */
+			__atomic_store_n(w.open_connections, 0, __ATOMIC_RELAXED);
+		}
+		break;
+	case MODEL_FD_DISPATCH:
+		keep[nkeep++] = dispatch_fd;
+		break;
+	default:
+		break;
+	}
+	close_other_fds(keep, nkeep);
 
 	sigemptyset(&stop.sa_mask);
 	sigaction(SIGTERM, &stop, NULL);
@@ -352,14 +801,22 @@ static void __attribute__((noreturn)) worker_main(const struct master *m, unsign
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
 
-	clean = worker_serve(m, &report.value);
-	write_full(control_fd, &report, sizeof(report));
+	if (m->cfg.model == MODEL_REUSEPORT || m->cfg.model == MODEL_REUSEPORT_BPF)
+		w.listener = open_own_listener(&w);
+	if (m->cfg.model == MODEL_REUSEPORT_BPF)
+		join_steering(&w);
+	if (m->cfg.model == MODEL_FD_DISPATCH)
+		clean = worker_receive(&w, &count);
+	else
+		clean = worker_serve(&w, &count);
+	send_control(&w, CONTROL_REPORT, count, NULL);
 	_exit(clean ? 0 : 1);
 }
 
 /* ---- master ---- */
 
 static void begin_stop(struct master *m);
+static void close_queued(struct master *m);
 
 /* A status the caller can no longer read means nobody wants the server any more. */
 static void send_status(struct master *m, enum status_type type, unsigned index, pid_t pid,
@@ -412,65 +869,131 @@ static void begin_stop(struct master *m)
 	m->resend_at_ms = now + STOP_RESEND_MS;
 	m->give_up_at_ms = now + STOP_GIVE_UP_MS;
 	signal_workers(m, SIGTERM, true);
+	close_queued(m);
 }
 
-/* Returns the listener, or fails the master with a one-line reason. */
-static int open_listener(struct master *m, unsigned *port)
+/* Opens what the master holds of the port, or fails with a one-line reason.
+ * shared-*: the listener the workers inherit. fd-dispatch: the master's own
+ * listener. reuseport*: a socket bound to the port but not listening, so
+ * that port 0 becomes a fixed port the workers' listeners (and their
+ * restarts) can join; it takes no connections. It has SO_REUSEADDR only, no
+ * SO_REUSEPORT: a port someone already listens on, even a same-user
+ * SO_REUSEPORT group, is refused instead of silently joined. */
+static void open_master_socket(struct master *m)
 {
-	/* epoll workers accept4 after a wakeup another worker may have used up */
-	int type = SOCK_STREAM | SOCK_CLOEXEC | (m->cfg.model == MODEL_SHARED_ACCEPT ? 0 : SOCK_NONBLOCK);
-	struct sockaddr_in addr = {
-		.sin_family = AF_INET,
-		.sin_port = htons((uint16_t)m->cfg.port),
-		.sin_addr.s_addr = htonl(INADDR_LOOPBACK),
-	};
-	socklen_t addr_len = sizeof(addr);
-	int one = 1, fd;
+	char why[sizeof(((struct status_msg *)0)->text)];
+	unsigned flags;
 
-	fd = socket(AF_INET, type, 0);
-	if (fd < 0)
-		master_fail(m, "cannot create the listening socket (socket: %s)", strerror(errno));
-	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0)
-		master_fail(m, "cannot set SO_REUSEADDR (setsockopt: %s)", strerror(errno));
-	if (bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
-		if (errno == EADDRINUSE)
-			master_fail(m, "port %u is already in use (bind: %s)", m->cfg.port, strerror(errno));
-		master_fail(m, "cannot bind 127.0.0.1:%u (bind: %s)", m->cfg.port, strerror(errno));
+	switch (m->cfg.model) {
+	case MODEL_SHARED_ACCEPT:
+		flags = SOCKET_LISTEN;
+		break;
+	case MODEL_REUSEPORT:
+	case MODEL_REUSEPORT_BPF:
+		flags = 0;
+		break;
+	default:
+		flags = SOCKET_LISTEN | SOCKET_NONBLOCK;
+		break;
 	}
-	if (listen(fd, m->cfg.backlog > INT_MAX ? INT_MAX : (int)m->cfg.backlog) < 0)
-		master_fail(m, "cannot listen on 127.0.0.1:%u (listen: %s)", m->cfg.port, strerror(errno));
-	if (getsockname(fd, (struct sockaddr *)&addr, &addr_len) < 0)
-		master_fail(m, "cannot read the listening port (getsockname: %s)", strerror(errno));
-	*port = ntohs(addr.sin_port);
-	return fd;
+	m->listener = open_loopback_socket(m->cfg.port, m->cfg.backlog, flags, &m->port, why, sizeof(why));
+	if (m->listener < 0)
+		master_fail(m, "%s", why);
+}
+
+/* reuseport-bpf: loads the steering program before the first fork, so that
+ * the workers inherit its socket array, program and mmapped counters. */
+static void open_steering(struct master *m)
+{
+	struct reuseport_bpf *skel;
+	int err;
+
+	if (m->cfg.workers > REUSEPORT_MAX_WORKERS)
+		master_fail(m, "reuseport-bpf runs at most %u workers (asked for %u)",
+			    REUSEPORT_MAX_WORKERS, m->cfg.workers);
+	skel = reuseport_bpf__open();
+	if (!skel)
+		master_fail(m, "cannot open the steering program (%s)", strerror(errno));
+	skel->rodata->workers = m->cfg.workers;
+	skel->rodata->steering = m->cfg.policy == POLICY_LEAST ? STEER_LEAST_OPEN : STEER_ROUND_ROBIN;
+	err = reuseport_bpf__load(skel);
+	if (err)
+		master_fail(m, "cannot load the steering program (%s)", strerror(-err));
+	m->steering = skel;
 }
 
 /* Forks worker INDEX (first start or restart); 0 or -errno. */
 static int start_worker(struct master *m, unsigned index)
 {
 	struct worker *w = &m->workers[index];
-	int control[2];
+	int control[2], dispatch[2] = { -1, -1 };
 	pid_t pid;
 
 	if (pipe2(control, O_CLOEXEC) < 0)
 		return -errno;
+	/* SEQPACKET: one recv is one hand-off or one ack, never a part or two */
+	if (m->cfg.model == MODEL_FD_DISPATCH &&
+	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, dispatch) < 0) {
+		close_pair(control);
+		return -errno;
+	}
 	pid = fork();
 	if (pid < 0) {
 		close_pair(control);
+		if (dispatch[0] >= 0)
+			close_pair(dispatch);
 		return -errno;
 	}
 	if (pid == 0) {
 		close(control[0]);
-		worker_main(m, index, control[1]);
+		worker_main(m, index, control[1], dispatch[1]);
 	}
 	close(control[1]);
+	if (dispatch[1] >= 0)
+		close(dispatch[1]);
 	/* non-blocking so the master can drain a reaped worker's pipe without hanging */
 	fcntl(control[0], F_SETFL, O_NONBLOCK);
 	w->pid = pid;
 	w->control_fd = control[0];
+	w->dispatch_fd = dispatch[0];
+	w->ready = false;
 	w->reported = false;
 	send_status(m, STATUS_WORKER_STARTED, index, pid, 0, NULL);
 	return 0;
+}
+
+/* fd-dispatch: worker INDEX's socket is gone (the worker died or its end
+ * broke). A hand-off in flight went with it: the kernel closed that fd. */
+static void close_dispatch(struct master *m, unsigned index)
+{
+	struct worker *w = &m->workers[index];
+
+	if (w->dispatch_fd >= 0) {
+		close(w->dispatch_fd);
+		w->dispatch_fd = -1;
+	}
+	if (m->dispatcher)
+		dispatcher_worker_gone(m->dispatcher, index);
+}
+
+static void worker_ready(struct master *m, unsigned index)
+{
+	struct worker *w = &m->workers[index];
+	unsigned ready = 0;
+
+	if (w->ready)
+		return;
+	w->ready = true;
+	send_status(m, STATUS_WORKER_READY, index, w->pid, 0, NULL);
+	if (m->dispatcher)
+		dispatcher_worker_ready(m->dispatcher, index);
+	for (unsigned i = 0; i < m->cfg.workers; i++)
+		ready += m->workers[i].ready;
+	/* the load may start: every worker waits on its listener or socket */
+	if (!m->ready_sent && !m->stopping && ready == m->cfg.workers) {
+		m->ready_sent = true;
+		send_status(m, STATUS_READY, 0, 0, m->port, NULL);
+	}
 }
 
 /* Reads whatever worker INDEX has written; closes the pipe at EOF. */
@@ -483,9 +1006,20 @@ static void read_control(struct master *m, unsigned index)
 		ssize_t n = read(w->control_fd, &msg, sizeof(msg));
 
 		if (n == sizeof(msg)) {
-			if (msg.type == CONTROL_REPORT && msg.worker_index == index && !w->reported) {
-				w->reported = true;
-				send_status(m, STATUS_WORKER_REPORT, index, w->pid, msg.value, NULL);
+			if (msg.worker_index != index)
+				continue;
+			switch (msg.type) {
+			case CONTROL_READY:
+				worker_ready(m, index);
+				break;
+			case CONTROL_REPORT:
+				if (!w->reported) {
+					w->reported = true;
+					send_status(m, STATUS_WORKER_REPORT, index, w->pid, msg.value, NULL);
+				}
+				break;
+			case CONTROL_FAILED:
+				master_fail(m, "%.*s", (int)sizeof(msg.text), msg.text);
 			}
 			continue;
 		}
@@ -517,6 +1051,9 @@ static void reap_workers(struct master *m)
 				close(w->control_fd);
 				w->control_fd = -1;
 			}
+			/* after the drain: a READY still in the pipe is its predecessor's */
+			w->ready = false;
+			close_dispatch(m, i);
 			send_status(m, STATUS_WORKER_EXITED, i, pid, (uint32_t)wait_status, NULL);
 			w->pid = 0;
 			if (!m->stopping) {
@@ -575,16 +1112,103 @@ static bool stop_complete(struct master *m, int *timeout_ms)
 	return false;
 }
 
+/* fd-dispatch: takes worker INDEX's ack, or notices that its end is gone. */
+static void read_ack(struct master *m, unsigned index)
+{
+	struct worker *w = &m->workers[index];
+	char ack;
+	ssize_t n;
+
+	if (w->dispatch_fd < 0)
+		return;
+	/* one recv, one ack: with one hand-off in flight there is never more */
+	n = recv(w->dispatch_fd, &ack, 1, MSG_DONTWAIT);
+	if (n == 1)
+		dispatcher_acked(m->dispatcher, index);
+	else if (n == 0 || (errno != EAGAIN && errno != EINTR))
+		close_dispatch(m, index);
+}
+
+/* fd-dispatch: accepts what the listener has (a bounded batch; poll is
+ * level-triggered and comes back for the rest) and queues it for hand-off. */
+static void accept_connections(struct master *m)
+{
+	for (unsigned i = 0; i < ACCEPT_BATCH; i++) {
+		int client = accept4(m->listener, NULL, NULL, SOCK_CLOEXEC);
+
+		if (client < 0) {
+			if (!accept_error_is_transient(errno))
+				master_fail(m, "master: accept4: %s", strerror(errno));
+			return;
+		}
+		m->accepted++;
+		if (dispatcher_add(m->dispatcher, client) < 0)
+			close(client); /* out of memory: the client sees the connection close */
+	}
+}
+
+/* fd-dispatch: makes every hand-off the dispatcher allows now. Each turn
+ * takes one queued connection, so the loop ends. */
+static void hand_off(struct master *m)
+{
+	unsigned index;
+	int client;
+
+	while (dispatcher_next(m->dispatcher, &index, &client)) {
+		struct worker *w = &m->workers[index];
+
+		if (send_fd(w->dispatch_fd, client) == 0) {
+			close(client); /* the worker has its own reference now */
+			continue;
+		}
+		if (errno == EPIPE || errno == ECONNRESET || errno == ENOTCONN || errno == EBADF) {
+			/* it died before we noticed: the connection waits for someone else */
+			close_dispatch(m, index);
+			if (dispatcher_return(m->dispatcher, index, client) < 0)
+				close(client);
+			continue;
+		}
+		/* anything else would fail again: drop this one, keep the worker usable */
+		close(client);
+		dispatcher_acked(m->dispatcher, index);
+	}
+}
+
+/* fd-dispatch at stop: connections nobody will serve get closed now. */
+static void close_queued(struct master *m)
+{
+	int client;
+
+	if (!m->dispatcher)
+		return;
+	for (unsigned left = dispatcher_queued(m->dispatcher); left; left--) {
+		if (!dispatcher_drain(m->dispatcher, &client))
+			break;
+		close(client);
+	}
+}
+
+/* poll_fds layout: [0] signal_fd, [1 + i] worker i's control pipe; for
+ * fd-dispatch also [1 + N + i] worker i's socket and [1 + 2N] the listener.
+ * poll skips fd -1 (a worker being restarted; the listener while stopping). */
 static void __attribute__((noreturn)) master_run(struct master *m)
 {
-	unsigned nfds = m->cfg.workers + 1;
+	unsigned n = m->cfg.workers;
+	bool dispatching = m->cfg.model == MODEL_FD_DISPATCH;
+	unsigned nfds = dispatching ? 2 * n + 2 : n + 1;
 	int timeout;
 
 	while (!stop_complete(m, &timeout)) {
 		m->poll_fds[0] = (struct pollfd){ .fd = m->signal_fd, .events = POLLIN };
-		for (unsigned i = 0; i < m->cfg.workers; i++) /* poll skips fd -1 */
-			m->poll_fds[1 + i] = (struct pollfd){ .fd = m->workers[i].control_fd,
-							      .events = POLLIN };
+		for (unsigned i = 0; i < n; i++) {
+			m->poll_fds[1 + i] = (struct pollfd){ .fd = m->workers[i].control_fd, .events = POLLIN };
+			if (dispatching)
+				m->poll_fds[1 + n + i] = (struct pollfd){ .fd = m->workers[i].dispatch_fd,
+									  .events = POLLIN };
+		}
+		if (dispatching)
+			m->poll_fds[1 + 2 * n] = (struct pollfd){ .fd = m->stopping ? -1 : m->listener,
+								  .events = POLLIN };
 		if (poll(m->poll_fds, nfds, timeout) < 0) {
 			if (errno == EINTR)
 				continue;
@@ -593,10 +1217,22 @@ static void __attribute__((noreturn)) master_run(struct master *m)
 		if (m->poll_fds[0].revents)
 			handle_signals(m);
 		/* a restart in handle_signals may reuse a number; its read just gets EAGAIN */
-		for (unsigned i = 0; i < m->cfg.workers; i++)
+		for (unsigned i = 0; i < n; i++)
 			if (m->poll_fds[1 + i].revents)
 				read_control(m, i);
+		if (!dispatching)
+			continue;
+		for (unsigned i = 0; i < n; i++)
+			if (m->poll_fds[1 + n + i].revents)
+				read_ack(m, i);
+		if (m->stopping)
+			continue;
+		if (m->poll_fds[1 + 2 * n].revents)
+			accept_connections(m);
+		hand_off(m);
 	}
+	if (dispatching)
+		send_status(m, STATUS_MASTER_REPORT, 0, m->pid, m->accepted, NULL);
 	send_status(m, STATUS_DONE, 0, 0, 0, NULL);
 	_exit(0);
 }
@@ -611,8 +1247,8 @@ static void __attribute__((noreturn)) master_main(const struct server_config *cf
 		.signal_fd = -1,
 	};
 	const int keep[] = { status_fd, gate_fd };
+	unsigned npoll = cfg->model == MODEL_FD_DISPATCH ? 2 * cfg->workers + 2 : cfg->workers + 1;
 	sigset_t none;
-	unsigned port;
 	char gate;
 	ssize_t n;
 
@@ -649,20 +1285,27 @@ static void __attribute__((noreturn)) master_main(const struct server_config *cf
 	if (m.signal_fd < 0)
 		master_fail(&m, "master: signalfd: %s", strerror(errno));
 
-	m.listener = open_listener(&m, &port);
+	open_master_socket(&m);
+	if (cfg->model == MODEL_REUSEPORT_BPF)
+		open_steering(&m);
+	if (cfg->model == MODEL_FD_DISPATCH) {
+		m.dispatcher = dispatcher_create(cfg->policy, cfg->workers);
+		if (!m.dispatcher)
+			master_fail(&m, "master: cannot set up dispatching (%s)", strerror(errno));
+	}
 	m.workers = calloc(cfg->workers, sizeof(*m.workers));
-	m.poll_fds = calloc(cfg->workers + 1, sizeof(*m.poll_fds));
+	m.poll_fds = calloc(npoll, sizeof(*m.poll_fds));
 	if (!m.workers || !m.poll_fds)
 		master_fail(&m, "master: out of memory for %u workers", cfg->workers);
 	for (unsigned i = 0; i < cfg->workers; i++)
-		m.workers[i].control_fd = -1;
+		m.workers[i].control_fd = m.workers[i].dispatch_fd = -1;
 	for (unsigned i = 0; i < cfg->workers; i++) {
 		int err = start_worker(&m, i);
 
 		if (err < 0)
 			master_fail(&m, "cannot start worker %u (%s)", i, strerror(-err));
 	}
-	send_status(&m, STATUS_READY, 0, 0, port, NULL);
+	/* STATUS_READY follows once every worker sent CONTROL_READY */
 	master_run(&m);
 }
 
@@ -670,13 +1313,18 @@ static void __attribute__((noreturn)) master_main(const struct server_config *cf
 
 pid_t server_spawn(const struct server_config *cfg, int *status_fd, int *gate_fd)
 {
+	const struct scenario_info *s = scenario_of_model(cfg->model);
+	struct server_config resolved = *cfg;
 	int status_pipe[2], gate[2];
 	pid_t caller = getpid(), pid;
 
-	if (cfg->workers == 0 || cfg->port > 65535 || cfg->model > MODEL_SHARED_EPOLL_EXCL) {
+	/* too many workers for the model is the master's STATUS_ERROR: it says why */
+	if (!s || cfg->workers == 0 || cfg->port > 65535 || !scenario_accepts_policy(s, cfg->policy)) {
 		errno = EINVAL;
 		return -1;
 	}
+	if (resolved.policy == POLICY_NONE)
+		resolved.policy = s->default_policy;
 	if (pipe2(status_pipe, O_CLOEXEC) < 0)
 		return -1;
 	/* a socketpair, not a pipe: server_release() sends with MSG_NOSIGNAL, so a
@@ -694,7 +1342,7 @@ pid_t server_spawn(const struct server_config *cfg, int *status_fd, int *gate_fd
 	if (pid == 0) {
 		close(status_pipe[0]);
 		close(gate[1]);
-		master_main(cfg, caller, status_pipe[1], gate[0]);
+		master_main(&resolved, caller, status_pipe[1], gate[0]);
 	}
 	close(status_pipe[1]);
 	close(gate[0]);

@@ -33,10 +33,13 @@ struct scenario_info {
 	const char *twin;        /* one line: the real-world server it models */
 	unsigned policies;       /* bit mask of (1 << enum dispatch_policy) it accepts; 0 = none */
 	enum dispatch_policy default_policy;
+	unsigned max_workers;    /* most workers the model can run; 0 = no limit of its own */
 };
 
 const char *policy_name(enum dispatch_policy policy);          /* "rr", ... ("none") */
 int policy_parse(const char *name, enum dispatch_policy *out); /* 0 or -1 */
+/* Whether S runs with POLICY: one of its policies, or POLICY_NONE (its default). */
+bool scenario_accepts_policy(const struct scenario_info *s, enum dispatch_policy policy);
 
 extern const struct scenario_info scenario_table[];
 extern const unsigned scenario_count;
@@ -50,7 +53,7 @@ struct server_config {
 	unsigned port;           /* 0 = any free port (reported in STATUS_READY) */
 	unsigned backlog;        /* listen() backlog */
 	unsigned io_timeout_ms;  /* SO_RCVTIMEO/SO_SNDTIMEO on client sockets */
-	enum dispatch_policy policy; /* one the model accepts, or POLICY_NONE */
+	enum dispatch_policy policy; /* one the model accepts; POLICY_NONE = its default */
 };
 
 enum status_type {

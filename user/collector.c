@@ -18,7 +18,19 @@
 
 struct collector {
 	struct tracer_bpf *skel;
+	struct ring_buffer *events;
+	event_handler on_event;
+	void *ctx;
 };
+
+static int ring_record(void *ctx, void *data, size_t size)
+{
+	struct collector *c = ctx;
+
+	if (size < sizeof(struct event))
+		return 0;
+	return c->on_event(c->ctx, data);
+}
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list args)
 {
@@ -60,7 +72,8 @@ int check_tracing_environment(char *err, size_t err_size)
 	return 0;
 }
 
-struct collector *collector_open(char *err, size_t err_size)
+struct collector *collector_open(bool stream_events, event_handler on_event, void *ctx, char *err,
+				 size_t err_size)
 {
 	struct collector *c;
 	int ret;
@@ -73,11 +86,14 @@ struct collector *collector_open(char *err, size_t err_size)
 		snprintf(err, err_size, "out of memory");
 		return NULL;
 	}
+	c->on_event = on_event;
+	c->ctx = ctx;
 	c->skel = tracer_bpf__open();
 	if (!c->skel) {
 		snprintf(err, err_size, "cannot open the BPF tracer: %s", strerror(errno));
 		goto fail;
 	}
+	c->skel->rodata->stream_events = stream_events;
 	ret = tracer_bpf__load(c->skel);
 	if (ret) {
 		snprintf(err, err_size, "the kernel refused the BPF tracer (%s); run with -v for the verifier log",
@@ -88,6 +104,11 @@ struct collector *collector_open(char *err, size_t err_size)
 	if (ret) {
 		snprintf(err, err_size, "cannot attach the BPF tracer (%s); run with -v for details",
 			 strerror(-ret));
+		goto fail;
+	}
+	c->events = ring_buffer__new(bpf_map__fd(c->skel->maps.events), ring_record, c, NULL);
+	if (!c->events) {
+		snprintf(err, err_size, "cannot open the BPF ring buffer: %s", strerror(errno));
 		goto fail;
 	}
 	return c;
@@ -137,15 +158,21 @@ const char *collector_tracepoints(const struct collector *c)
 	       "sched/sched_switch(btf);sched/sched_process_fork(btf)";
 }
 
+int collector_poll_events(struct collector *c)
+{
+	return ring_buffer__consume(c->events);
+}
+
 uint64_t collector_event_drops(const struct collector *c)
 {
-	return 0; /* no event stream yet: everything is aggregated in the kernel */
+	return __atomic_load_n(&c->skel->bss->event_drops, __ATOMIC_RELAXED);
 }
 
 void collector_close(struct collector *c)
 {
 	if (!c)
 		return;
+	ring_buffer__free(c->events);
 	tracer_bpf__destroy(c->skel);
 	free(c);
 }

@@ -13,9 +13,17 @@
 
 struct collector;
 
+/* Called for each ring-buffer record; a non-zero return stops the poll. */
+typedef int (*event_handler)(void *ctx, const struct event *e);
+
 /* Checks privileges and BTF, mounts tracefs if needed, then opens, loads and
- * attaches the tracer. NULL with a one-line reason in ERR. */
-struct collector *collector_open(char *err, size_t err_size);
+ * attaches the tracer; with STREAM_EVENTS every wakeup/accept is also a
+ * ring-buffer record. Records go to ON_EVENT(CTX). NULL with a one-line
+ * reason in ERR. */
+struct collector *collector_open(bool stream_events, event_handler on_event, void *ctx, char *err,
+				 size_t err_size);
+/* Hands every waiting ring-buffer record to the handler; count or -errno. */
+int collector_poll_events(struct collector *c);
 int collector_trace_tgid(struct collector *c, pid_t tgid);
 /* Opens or closes the measurement window (counters move only while open). */
 void collector_set_counting(struct collector *c, bool on);

@@ -11,6 +11,7 @@
 
 enum {
 	OPT_KEEPALIVE = 256, OPT_BACKLOG, OPT_TIMEOUT, OPT_INTERVAL, OPT_LOADGEN_THREADS, OPT_FORCE,
+	OPT_POLICY, OPT_EVENTS, OPT_KILL_WORKER_AFTER, OPT_MIGRATE,
 };
 
 static const struct option long_options[] = {
@@ -24,12 +25,18 @@ static const struct option long_options[] = {
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "interval", required_argument, NULL, OPT_INTERVAL },
 	{ "loadgen-threads", required_argument, NULL, OPT_LOADGEN_THREADS },
+	{ "policy", required_argument, NULL, OPT_POLICY },
+	{ "events", no_argument, NULL, OPT_EVENTS },
+	{ "kill-worker-after", required_argument, NULL, OPT_KILL_WORKER_AFTER },
+	{ "migrate", no_argument, NULL, OPT_MIGRATE },
 	{ "out", required_argument, NULL, 'o' },
 	{ "force", no_argument, NULL, OPT_FORCE },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ 0 },
 };
+
+static size_t policy_list(const struct scenario_info *s, char *out, size_t size);
 
 void print_run_help(FILE *out)
 {
@@ -43,12 +50,22 @@ void print_run_help(FILE *out)
 		"fairness/herd summary and writes CSV files into a run folder.\n"
 		"\n"
 		"scenarios:\n");
-	for (i = 0; i < scenario_count; i++)
+	for (i = 0; i < scenario_count; i++) {
+		char policies[64];
+
 		fprintf(out, "  %-18s %s\n", scenario_table[i].name, scenario_table[i].waits_in);
+		if (policy_list(&scenario_table[i], policies, sizeof(policies)))
+			fprintf(out, "  %-18s   --policy %s (default %s)\n", "", policies,
+				policy_name(scenario_table[i].default_policy));
+	}
 	fprintf(out,
 		"\n"
 		"server:\n"
 		"  -w, --workers N        worker processes (default: number of CPUs)\n"
+		"      --policy NAME      who gets the next connection, where the scenario lets us choose\n"
+		"      --kill-worker-after S  SIGKILL one worker S seconds into the load; the master restarts it\n"
+		"      --migrate          net.ipv4.tcp_migrate_req=1 for the run (reuseport: a dying\n"
+		"                         listener's queued connections move to the others)\n"
 		"  -p, --port N           port on 127.0.0.1 (default %d; 0 = any free port)\n"
 		"      --backlog N        listen() backlog (default %d)\n"
 		"load (closed loop, every run bounded in time and count):\n"
@@ -60,6 +77,7 @@ void print_run_help(FILE *out)
 		"      --loadgen-threads N  client threads (default: min(connections, CPUs))\n"
 		"output:\n"
 		"  -o, --out DIR          run folder (default results/SCENARIO-KERNEL-TIME)\n"
+		"      --events           also stream every wakeup and accept into events.csv\n"
 		"      --force            write into an existing non-empty --out folder\n"
 		"      --interval MS      timeline.csv interval (default %d)\n"
 		"  -v, --verbose          libbpf and setup details on stderr\n"
@@ -69,6 +87,19 @@ void print_run_help(FILE *out)
 		"         (4 idle workers on one level-triggered epoll: herd factor near 4)\n",
 		DEFAULT_PORT, DEFAULT_BACKLOG, DEFAULT_CONNECTIONS, DEFAULT_DURATION_S, REQUESTS_TIME_CAP_S,
 		DEFAULT_TIMEOUT_MS, DEFAULT_INTERVAL_MS);
+}
+
+/* "rr or least" for the scenario's policies; 0 if it takes none. */
+static size_t policy_list(const struct scenario_info *s, char *out, size_t size)
+{
+	size_t used = 0;
+	int p;
+
+	out[0] = '\0';
+	for (p = POLICY_RR; p <= POLICY_IDLE && used < size; p++)
+		if (s->policies & (1u << p))
+			used += snprintf(out + used, size - used, "%s%s", used ? " or " : "", policy_name(p));
+	return used;
 }
 
 static void scenario_names(char *out, size_t size)
@@ -92,10 +123,45 @@ static int number_option(const char *name, const char *text, uint64_t min, uint6
 	return -1;
 }
 
+/* Options that are valid alone but not together; 0 or -1 with a reason. */
+static int check_combination(struct run_options *o, const char *policy, char *err, size_t err_size)
+{
+	const struct scenario_info *s = o->scenario;
+	char policies[64];
+
+	o->policy = s->default_policy;
+	if (policy) {
+		if (!policy_list(s, policies, sizeof(policies))) {
+			snprintf(err, err_size, "%s takes no --policy: the kernel decides who gets a connection", s->name);
+			return -1;
+		}
+		if (policy_parse(policy, &o->policy) || o->policy == POLICY_NONE ||
+		    !scenario_accepts_policy(s, o->policy)) {
+			snprintf(err, err_size, "--policy for %s is %s, not '%s'", s->name, policies, policy);
+			return -1;
+		}
+	}
+	if (s->max_workers && o->workers > s->max_workers) {
+		snprintf(err, err_size, "%s runs at most %u workers, not %u", s->name, s->max_workers, o->workers);
+		return -1;
+	}
+	if (o->kill_worker_after_s && o->kill_worker_after_s >= o->duration_s) {
+		snprintf(err, err_size, "--kill-worker-after %.1f must be less than --duration %.1f",
+			 o->kill_worker_after_s, o->duration_s);
+		return -1;
+	}
+	if (o->migrate && s->model != MODEL_REUSEPORT && s->model != MODEL_REUSEPORT_BPF) {
+		snprintf(err, err_size, "--migrate only applies to reuseport scenarios, where each worker has its own "
+			 "listener");
+		return -1;
+	}
+	return 0;
+}
+
 enum parse_result parse_run_options(int argc, char **argv, unsigned ncpus, struct run_options *o,
 				    char *err, size_t err_size)
 {
-	const char *scenario_name = NULL;
+	const char *scenario_name = NULL, *policy = NULL;
 	uint64_t value;
 	int opt;
 
@@ -175,6 +241,22 @@ enum parse_result parse_run_options(int argc, char **argv, unsigned ncpus, struc
 		case OPT_FORCE:
 			o->force = true;
 			break;
+		case OPT_POLICY:
+			policy = optarg;
+			break;
+		case OPT_EVENTS:
+			o->events = true;
+			break;
+		case OPT_KILL_WORKER_AFTER:
+			if (parse_double(optarg, 0.1, MAX_DURATION_S, &o->kill_worker_after_s)) {
+				snprintf(err, err_size, "--kill-worker-after needs seconds from 0.1 to %.0f, not '%s'",
+					 MAX_DURATION_S, optarg);
+				return PARSE_ERROR;
+			}
+			break;
+		case OPT_MIGRATE:
+			o->migrate = true;
+			break;
 		case 'v':
 			o->verbose = true;
 			break;
@@ -207,5 +289,5 @@ enum parse_result parse_run_options(int argc, char **argv, unsigned ncpus, struc
 	}
 	if (o->requests && !o->duration_given)
 		o->duration_s = REQUESTS_TIME_CAP_S;
-	return PARSE_OK;
+	return check_combination(o, policy, err, err_size) ? PARSE_ERROR : PARSE_OK;
 }

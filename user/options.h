@@ -22,6 +22,10 @@ struct run_options {
 	unsigned timeout_ms;       /* --timeout (per request) */
 	unsigned interval_ms;      /* --interval (timeline) */
 	unsigned loadgen_threads;  /* --loadgen-threads, 0 = auto */
+	enum dispatch_policy policy; /* --policy, else the scenario's default */
+	bool events;               /* --events: every wakeup/accept into events.csv */
+	double kill_worker_after_s; /* --kill-worker-after, 0 = never */
+	bool migrate;              /* --migrate: net.ipv4.tcp_migrate_req=1 for the run */
 	const char *out_dir;       /* --out, NULL = results/<scenario>-<kernel>-<time> */
 	bool force;                /* --force: write into an existing --out folder */
 	bool verbose;              /* -v */

@@ -3,55 +3,132 @@
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "common.h"
 #include "csv.h"
 #include "run.h"
 
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
 static const char *const class_names[CLASS_COUNT] = {
 	[CLASS_ACCEPT] = "accept", [CLASS_POLL] = "poll", [CLASS_PIPE_READ] = "pipe_read",
 	[CLASS_UNIX_RECV] = "unix_recv", [CLASS_FUTEX] = "futex", [CLASS_OTHER] = "other",
 };
 
-uint64_t worker_listener_wakeups(const struct worker_record *w)
+static const char *const event_names[] = {
+	[EVENT_DISPATCH_DELAY] = "dispatch_delay", [EVENT_WAKEUP] = "wakeup",
+	[EVENT_WASTED_WAKEUP] = "wasted_wakeup", [EVENT_ACCEPT] = "accept",
+	[EVENT_ACCEPT_EAGAIN] = "accept_eagain", [EVENT_FDS_RECEIVED] = "fds_received",
+};
+
+const char *class_name(unsigned blocked_class)
 {
-	return w->wakeups[CLASS_ACCEPT] + w->wakeups[CLASS_POLL];
+	return blocked_class < CLASS_COUNT ? class_names[blocked_class] : "none";
 }
 
-uint64_t worker_listener_wasted(const struct worker_record *w)
+const char *role_name(enum process_role role)
 {
-	return w->wasted_wakeups[CLASS_ACCEPT] + w->wasted_wakeups[CLASS_POLL] + w->accept_eagain;
+	return role == ROLE_MASTER ? "master" : "worker";
+}
+
+uint64_t process_connections(const struct process_record *p)
+{
+	return p->totals.accepted + p->totals.fds_received;
+}
+
+uint64_t process_listener_wakeups(const struct process_record *p)
+{
+	return p->totals.wakeups[CLASS_ACCEPT] + p->totals.wakeups[CLASS_POLL];
+}
+
+uint64_t process_listener_wasted(const struct process_record *p)
+{
+	return p->totals.wasted_wakeups[CLASS_ACCEPT] + p->totals.wasted_wakeups[CLASS_POLL] +
+	       p->totals.accept_eagain_wasted;
+}
+
+bool is_acceptor(const struct run_record *r, const struct process_record *p)
+{
+	bool master_accepts = r->opts->scenario->model == MODEL_FD_DISPATCH;
+
+	return (p->role == ROLE_MASTER) == master_accepts;
 }
 
 const char *thread_role(const struct run_record *r, uint32_t tgid)
 {
 	size_t i;
 
-	if ((pid_t)tgid == r->master_pid)
-		return "master";
-	for (i = 0; i < r->nworkers; i++)
-		if ((uint32_t)r->workers[i].pid == tgid)
-			return "worker";
+	for (i = 0; i < r->nprocs; i++)
+		if ((uint32_t)r->procs[i].pid == tgid)
+			return role_name(r->procs[i].role);
 	return "other";
 }
 
-void summarize_record(struct run_record *r)
+static uint64_t worker_connections_total(const struct run_record *r)
 {
-	struct worker_counts counts[r->nworkers ? r->nworkers : 1];
+	uint64_t total = 0;
 	size_t i;
 
-	for (i = 0; i < r->nworkers; i++) {
-		counts[i].accepted = r->workers[i].accepted;
-		counts[i].listener_wakeups = worker_listener_wakeups(&r->workers[i]);
-		counts[i].listener_wasted = worker_listener_wasted(&r->workers[i]);
+	for (i = 0; i < r->nprocs; i++)
+		if (r->procs[i].role == ROLE_WORKER)
+			total += process_connections(&r->procs[i]);
+	return total;
+}
+
+/* Sum of one thread_stats field over all server processes. */
+#define SUM_TOTALS(r, expr)                                              \
+	({                                                               \
+		uint64_t sum_ = 0;                                       \
+		for (size_t i_ = 0; i_ < (r)->nprocs; i_++) {            \
+			const struct thread_stats *t = &(r)->procs[i_].totals; \
+			sum_ += (expr);                                  \
+		}                                                        \
+		sum_;                                                    \
+	})
+
+void summarize_record(struct run_record *r)
+{
+	uint64_t *per_worker = calloc(r->nprocs ? r->nprocs : 1, sizeof(*per_worker));
+	struct run_counts counts = {
+		.worker_connections = per_worker,
+		.completed = r->load->completed,
+		.duration_s = r->duration_s,
+		.latency_ns = &r->load->latency_ns,
+	};
+	size_t i;
+
+	for (i = 0; i < r->nprocs; i++) {
+		const struct process_record *p = &r->procs[i];
+
+		if (p->role == ROLE_WORKER && per_worker)
+			per_worker[counts.nworkers++] = process_connections(p);
+		if (is_acceptor(r, p)) {
+			counts.accepted += p->totals.accepted;
+			counts.listener_wakeups += process_listener_wakeups(p);
+			counts.listener_wasted += process_listener_wasted(p);
+		}
 	}
-	summarize_run(counts, r->nworkers, &r->load->latency_ns, r->load->completed, r->duration_s, &r->summary);
+	summarize_run(&counts, &r->summary);
+	free(per_worker);
 }
 
 static unsigned worker_restarts(const struct run_record *r)
 {
-	return r->nworkers > r->opts->workers ? (unsigned)(r->nworkers - r->opts->workers) : 0;
+	size_t workers = r->nprocs ? r->nprocs - 1 : 0;
+
+	return workers > r->opts->workers ? (unsigned)(workers - r->opts->workers) : 0;
+}
+
+static uint64_t connections_lost(const struct run_record *r)
+{
+	return r->load->refused + r->load->reset + r->load->timed_out;
+}
+
+static double percentile_us(const struct histogram *h, double pct)
+{
+	return h && h->total ? hist_percentile(h, pct) / 1e3 : NAN;
 }
 
 static void cpu_model(char *out, size_t size)
@@ -72,6 +149,15 @@ static void cpu_model(char *out, size_t size)
 		}
 	}
 	fclose(f);
+}
+
+static void header(struct csv_file *f, const char *const *names, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		csv_str(f, names[i]);
+	csv_end_row(f);
 }
 
 static void meta_row(struct csv_file *f, const char *key, const char *value)
@@ -106,6 +192,7 @@ static void write_meta(struct csv_file *f, const struct run_record *r)
 	meta_row(f, "testbed_version", TESTBED_VERSION);
 	meta_row(f, "command_line", r->command_line);
 	meta_row(f, "scenario", o->scenario->name);
+	meta_row(f, "policy", policy_name(o->policy));
 	meta_u64(f, "workers", o->workers);
 	meta_u64(f, "connections", o->connections);
 	meta_double(f, "duration_s", o->duration_s);
@@ -116,90 +203,122 @@ static void write_meta(struct csv_file *f, const struct run_record *r)
 	meta_u64(f, "timeout_ms", o->timeout_ms);
 	meta_u64(f, "interval_ms", o->interval_ms);
 	meta_u64(f, "loadgen_threads", o->loadgen_threads);
+	meta_double(f, "kill_worker_after_s", o->kill_worker_after_s);
+	meta_row(f, "migrate", o->migrate ? "yes" : "no");
+	meta_row(f, "events", o->events ? "yes" : "no");
 	meta_row(f, "kernel_release", r->kernel_release);
 	meta_row(f, "cpu_model", cpu);
 	meta_u64(f, "nproc", (uint64_t)sysconf(_SC_NPROCESSORS_ONLN));
 	meta_row(f, "start_time", r->start_time);
 	meta_row(f, "end_time", r->end_time);
 	meta_double(f, "load_duration_s", r->duration_s);
-	meta_u64(f, "master_pid", (uint64_t)r->master_pid);
+	meta_u64(f, "master_pid", (uint64_t)(r->nprocs ? r->procs[0].pid : 0));
 	meta_u64(f, "worker_restarts", worker_restarts(r));
 	meta_row(f, "tracepoints", r->tracepoints ? r->tracepoints : "");
 	meta_u64(f, "event_drops", r->event_drops);
+	meta_u64(f, "events_written", r->events_written);
 	meta_row(f, "interrupted", r->interrupted ? "yes" : "no");
 }
 
-static void write_workers(struct csv_file *f, const struct run_record *r)
+static void write_processes(struct csv_file *f, const struct run_record *r)
 {
 	static const char *const head[] = {
-		"worker_index", "pid", "role", "accepted", "self_reported_accepted", "accept_eagain",
-		"wakeups_accept", "wakeups_poll", "wakeups_pipe_read", "wakeups_unix_recv", "wakeups_futex",
-		"wakeups_other", "wasted_wakeups", "share", "threads", "oncpu_ns", "runq_wait_ns",
-		"runq_waits", "voluntary_switches", "involuntary_switches", "exited", "exit_status",
+		"worker_index", "pid", "role", "accepted", "fds_received", "self_reported_accepted",
+		"accept_eagain", "accept_eagain_wasted", "wakeups_accept", "wakeups_poll", "wakeups_pipe_read", "wakeups_unix_recv",
+		"wakeups_futex", "wakeups_other", "wasted_wakeups", "share", "threads", "oncpu_ns",
+		"runq_wait_ns", "runq_waits", "voluntary_switches", "involuntary_switches", "pipe_reads",
+		"pipe_read_bytes", "pipe_blocked_ns", "unix_recvs", "unix_recv_bytes", "unix_blocked_ns",
+		"dispatch_delay_p50_us", "dispatch_delay_p99_us", "dispatch_delay_max_us", "exited", "exit_status",
 	};
+	uint64_t worker_total = worker_connections_total(r);
 	size_t i;
 	int k;
 
-	for (i = 0; i < sizeof(head) / sizeof(head[0]); i++)
-		csv_str(f, head[i]);
-	csv_end_row(f);
-	for (i = 0; i < r->nworkers; i++) {
-		const struct worker_record *w = &r->workers[i];
+	header(f, head, ARRAY_SIZE(head));
+	for (i = 0; i < r->nprocs; i++) {
+		const struct process_record *p = &r->procs[i];
+		const struct thread_stats *t = &p->totals;
+		bool worker = p->role == ROLE_WORKER;
 
-		csv_u64(f, w->index);
-		csv_i64(f, w->pid);
-		csv_str(f, "worker");
-		csv_u64(f, w->accepted);
-		if (w->reported)
-			csv_u64(f, w->self_reported_accepted);
+		if (worker)
+			csv_u64(f, p->worker_index);
+		else
+			csv_str(f, "");
+		csv_i64(f, p->pid);
+		csv_str(f, role_name(p->role));
+		csv_u64(f, t->accepted);
+		csv_u64(f, t->fds_received);
+		if (p->reported)
+			csv_u64(f, p->self_reported);
 		else
 			csv_str(f, ""); /* it never reported (killed): unknown, not zero */
-		csv_u64(f, w->accept_eagain);
+		csv_u64(f, t->accept_eagain);
+		csv_u64(f, t->accept_eagain_wasted);
 		for (k = 0; k < CLASS_COUNT; k++)
-			csv_u64(f, w->wakeups[k]);
-		csv_u64(f, worker_listener_wasted(w));
-		csv_double(f, r->summary.accepted ? (double)w->accepted / r->summary.accepted : NAN, 6);
-		csv_u64(f, w->threads);
-		csv_u64(f, w->oncpu_ns);
-		csv_u64(f, w->runq_wait_ns);
-		csv_u64(f, w->runq_waits);
-		csv_u64(f, w->voluntary_switches);
-		csv_u64(f, w->involuntary_switches);
-		csv_str(f, w->exited ? "yes" : "no");
-		if (w->exited)
-			csv_i64(f, w->wait_status);
+			csv_u64(f, t->wakeups[k]);
+		csv_u64(f, process_listener_wasted(p));
+		csv_double(f, worker && worker_total ? (double)process_connections(p) / worker_total : NAN, 6);
+		csv_u64(f, p->threads);
+		csv_u64(f, t->oncpu_ns);
+		csv_u64(f, t->runq_wait_ns);
+		csv_u64(f, t->runq_waits);
+		csv_u64(f, t->voluntary_switches);
+		csv_u64(f, t->involuntary_switches);
+		csv_u64(f, t->reads[CLASS_PIPE_READ]);
+		csv_u64(f, t->read_bytes[CLASS_PIPE_READ]);
+		csv_u64(f, t->blocked_ns[CLASS_PIPE_READ]);
+		csv_u64(f, t->reads[CLASS_UNIX_RECV]);
+		csv_u64(f, t->read_bytes[CLASS_UNIX_RECV]);
+		csv_u64(f, t->blocked_ns[CLASS_UNIX_RECV]);
+		csv_double(f, percentile_us(p->dispatch_delay_ns, 50), 3);
+		csv_double(f, percentile_us(p->dispatch_delay_ns, 99), 3);
+		csv_double(f, p->dispatch_delay_ns && p->dispatch_delay_ns->total ? p->dispatch_delay_ns->max / 1e3 : NAN,
+			   3);
+		csv_str(f, p->exited ? "yes" : "no");
+		if (p->exited)
+			csv_i64(f, p->wait_status);
 		else
 			csv_str(f, "");
 		csv_end_row(f);
 	}
 }
 
+/* Per-class column names: PREFIX_<class> for every class. */
+static void class_header(struct csv_file *f, const char *prefix)
+{
+	char name[64];
+	int k;
+
+	for (k = 0; k < CLASS_COUNT; k++) {
+		snprintf(name, sizeof(name), "%s_%s", prefix, class_names[k]);
+		csv_str(f, name);
+	}
+}
+
+static void class_values(struct csv_file *f, const __u64 *values)
+{
+	int k;
+
+	for (k = 0; k < CLASS_COUNT; k++)
+		csv_u64(f, values[k]);
+}
+
 static void write_threads(struct csv_file *f, const struct run_record *r)
 {
+	static const char *const head[] = { "tid", "pid", "role", "comm", "accepted", "accept_eagain",
+					    "accept_eagain_wasted", "fds_received" };
+	static const char *const tail[] = { "oncpu_ns", "runq_wait_ns", "runq_waits", "voluntary_switches",
+					    "involuntary_switches" };
 	size_t i;
-	int k;
-	char name[64];
 
-	csv_str(f, "tid");
-	csv_str(f, "pid");
-	csv_str(f, "role");
-	csv_str(f, "comm");
-	csv_str(f, "accepted");
-	csv_str(f, "accept_eagain");
-	for (k = 0; k < CLASS_COUNT; k++) {
-		snprintf(name, sizeof(name), "wakeups_%s", class_names[k]);
-		csv_str(f, name);
-	}
-	for (k = 0; k < CLASS_COUNT; k++) {
-		snprintf(name, sizeof(name), "wasted_wakeups_%s", class_names[k]);
-		csv_str(f, name);
-	}
-	csv_str(f, "oncpu_ns");
-	csv_str(f, "runq_wait_ns");
-	csv_str(f, "runq_waits");
-	csv_str(f, "voluntary_switches");
-	csv_str(f, "involuntary_switches");
-	csv_end_row(f);
+	for (i = 0; i < ARRAY_SIZE(head); i++)
+		csv_str(f, head[i]);
+	class_header(f, "wakeups");
+	class_header(f, "wasted_wakeups");
+	class_header(f, "reads");
+	class_header(f, "read_bytes");
+	class_header(f, "blocked_ns");
+	header(f, tail, ARRAY_SIZE(tail));
 	for (i = 0; i < r->nthreads; i++) {
 		const struct thread_stats *t = &r->threads[i];
 		char comm[TASK_COMM_LEN + 1];
@@ -212,10 +331,13 @@ static void write_threads(struct csv_file *f, const struct run_record *r)
 		csv_str(f, comm);
 		csv_u64(f, t->accepted);
 		csv_u64(f, t->accept_eagain);
-		for (k = 0; k < CLASS_COUNT; k++)
-			csv_u64(f, t->wakeups[k]);
-		for (k = 0; k < CLASS_COUNT; k++)
-			csv_u64(f, t->wasted_wakeups[k]);
+		csv_u64(f, t->accept_eagain_wasted);
+		csv_u64(f, t->fds_received);
+		class_values(f, t->wakeups);
+		class_values(f, t->wasted_wakeups);
+		class_values(f, t->reads);
+		class_values(f, t->read_bytes);
+		class_values(f, t->blocked_ns);
 		csv_u64(f, t->oncpu_ns);
 		csv_u64(f, t->runq_wait_ns);
 		csv_u64(f, t->runq_waits);
@@ -228,13 +350,11 @@ static void write_threads(struct csv_file *f, const struct run_record *r)
 static void write_timeline(struct csv_file *f, const struct run_record *r)
 {
 	static const char *const head[] = {
-		"start_ms", "end_ms", "worker_index", "pid", "accepted", "listener_wakeups", "wasted_wakeups",
+		"start_ms", "end_ms", "worker_index", "pid", "connections", "listener_wakeups", "wasted_wakeups",
 	};
 	size_t i;
 
-	for (i = 0; i < sizeof(head) / sizeof(head[0]); i++)
-		csv_str(f, head[i]);
-	csv_end_row(f);
+	header(f, head, ARRAY_SIZE(head));
 	for (i = 0; i < r->ntimeline; i++) {
 		const struct timeline_row *t = &r->timeline[i];
 
@@ -242,21 +362,25 @@ static void write_timeline(struct csv_file *f, const struct run_record *r)
 		csv_u64(f, t->end_ms);
 		csv_u64(f, t->worker_index);
 		csv_i64(f, t->pid);
-		csv_u64(f, t->accepted);
+		csv_u64(f, t->connections);
 		csv_u64(f, t->listener_wakeups);
 		csv_u64(f, t->listener_wasted);
 		csv_end_row(f);
 	}
 }
 
-static void write_histogram(struct csv_file *f, const char *metric, const struct histogram *h)
+static void write_histogram(struct csv_file *f, const char *metric, pid_t pid, const struct histogram *h)
 {
 	size_t i;
 
-	for (i = 0; i < HIST_BUCKETS; i++) {
+	for (i = 0; h && i < HIST_BUCKETS; i++) {
 		if (!h->counts[i])
 			continue;
 		csv_str(f, metric);
+		if (pid)
+			csv_i64(f, pid);
+		else
+			csv_str(f, "");
 		csv_u64(f, hist_bucket_lower(i));
 		csv_u64(f, hist_bucket_upper(i));
 		csv_u64(f, h->counts[i]);
@@ -266,31 +390,33 @@ static void write_histogram(struct csv_file *f, const char *metric, const struct
 
 static void write_latency(struct csv_file *f, const struct run_record *r)
 {
-	csv_str(f, "metric");
-	csv_str(f, "lower_ns");
-	csv_str(f, "upper_ns");
-	csv_str(f, "count");
-	csv_end_row(f);
-	write_histogram(f, "client_latency", &r->load->latency_ns);
+	static const char *const head[] = { "metric", "pid", "lower_ns", "upper_ns", "count" };
+	size_t i;
+
+	header(f, head, ARRAY_SIZE(head));
+	write_histogram(f, "client_latency", 0, &r->load->latency_ns);
+	for (i = 0; i < r->nprocs; i++)
+		write_histogram(f, "dispatch_delay", r->procs[i].pid, r->procs[i].dispatch_delay_ns);
 }
 
 static void write_summary(struct csv_file *f, const struct run_record *r)
 {
 	static const char *const head[] = {
-		"scenario", "kernel", "workers", "connections_completed", "duration_s", "throughput_cps",
+		"scenario", "policy", "kernel", "workers", "connections_completed", "duration_s", "throughput_cps",
 		"jain_index", "cov", "max_share", "herd_factor", "wasted_wakeup_ratio", "latency_p50_us",
-		"latency_p99_us", "latency_p999_us", "latency_max_us", "event_drops", "accepted",
-		"listener_wakeups", "wasted_wakeups", "connections_refused", "connections_reset",
-		"connections_timed_out", "connection_errors", "worker_restarts", "interrupted",
+		"latency_p99_us", "latency_p999_us", "latency_max_us", "event_drops", "accepted", "fds_received",
+		"listener_wakeups", "wasted_wakeups", "pipe_reads", "pipe_read_bytes", "unix_recvs",
+		"dispatch_delay_p50_us", "dispatch_delay_p99_us", "dispatch_delay_max_us", "connections_refused",
+		"connections_reset", "connections_timed_out", "connection_errors", "connections_lost",
+		"worker_restarts", "restart_ms", "migrate", "interrupted",
 	};
 	const struct run_summary *s = &r->summary;
 	const struct loadgen_result *l = r->load;
-	size_t i;
+	const struct histogram *dispatch = &r->dispatch_delay_ns;
 
-	for (i = 0; i < sizeof(head) / sizeof(head[0]); i++)
-		csv_str(f, head[i]);
-	csv_end_row(f);
+	header(f, head, ARRAY_SIZE(head));
 	csv_str(f, r->opts->scenario->name);
+	csv_str(f, policy_name(r->opts->policy));
 	csv_str(f, r->kernel_release);
 	csv_u64(f, r->opts->workers);
 	csv_u64(f, l->completed);
@@ -307,14 +433,45 @@ static void write_summary(struct csv_file *f, const struct run_record *r)
 	csv_double(f, s->latency_max_us, 3);
 	csv_u64(f, r->event_drops);
 	csv_u64(f, s->accepted);
+	csv_u64(f, SUM_TOTALS(r, t->fds_received));
 	csv_u64(f, s->listener_wakeups);
 	csv_u64(f, s->listener_wasted);
+	csv_u64(f, SUM_TOTALS(r, t->reads[CLASS_PIPE_READ]));
+	csv_u64(f, SUM_TOTALS(r, t->read_bytes[CLASS_PIPE_READ]));
+	csv_u64(f, SUM_TOTALS(r, t->reads[CLASS_UNIX_RECV]));
+	csv_double(f, percentile_us(dispatch, 50), 3);
+	csv_double(f, percentile_us(dispatch, 99), 3);
+	csv_double(f, dispatch->total ? dispatch->max / 1e3 : NAN, 3);
 	csv_u64(f, l->refused);
 	csv_u64(f, l->reset);
 	csv_u64(f, l->timed_out);
 	csv_u64(f, l->other_errors);
+	csv_u64(f, connections_lost(r));
 	csv_u64(f, worker_restarts(r));
+	csv_double(f, r->restart_ms, 3);
+	csv_str(f, r->opts->migrate ? "yes" : "no");
 	csv_str(f, r->interrupted ? "yes" : "no");
+	csv_end_row(f);
+}
+
+struct csv_file *open_events_csv(const char *dir)
+{
+	static const char *const head[] = { "time_ns", "type", "pid", "tid", "blocked_class", "value" };
+	struct csv_file *f = csv_open(dir, "events.csv");
+
+	if (f)
+		header(f, head, ARRAY_SIZE(head));
+	return f;
+}
+
+void write_event_row(struct csv_file *f, const struct event *e, uint64_t load_start_ns)
+{
+	csv_i64(f, (int64_t)(e->ts_ns - load_start_ns));
+	csv_str(f, e->type < ARRAY_SIZE(event_names) && event_names[e->type] ? event_names[e->type] : "unknown");
+	csv_u64(f, e->tgid);
+	csv_u64(f, e->tid);
+	csv_str(f, class_name(e->blocked_class));
+	csv_u64(f, e->value);
 	csv_end_row(f);
 }
 
@@ -322,7 +479,7 @@ static const struct {
 	const char *name;
 	void (*write)(struct csv_file *f, const struct run_record *r);
 } run_files[] = {
-	{ "workers.csv", write_workers },
+	{ "workers.csv", write_processes },
 	{ "threads.csv", write_threads },
 	{ "timeline.csv", write_timeline },
 	{ "latency.csv", write_latency },
@@ -330,13 +487,21 @@ static const struct {
 	{ "meta.csv", write_meta }, /* last: a folder with meta.csv is complete */
 };
 
-int write_run_files(const struct run_record *r, char *err, size_t err_size)
+int write_run_files(struct run_record *r, char *err, size_t err_size)
 {
 	size_t i;
+	int ret;
 
-	for (i = 0; i < sizeof(run_files) / sizeof(run_files[0]); i++) {
+	if (r->events_csv) {
+		ret = csv_commit(r->events_csv);
+		r->events_csv = NULL;
+		if (ret) {
+			snprintf(err, err_size, "cannot write %s/events.csv: %s", r->dir, strerror(-ret));
+			return -1;
+		}
+	}
+	for (i = 0; i < ARRAY_SIZE(run_files); i++) {
 		struct csv_file *f = csv_open(r->dir, run_files[i].name);
-		int ret;
 
 		if (!f) {
 			snprintf(err, err_size, "cannot write %s/%s: %s", r->dir, run_files[i].name, strerror(errno));
@@ -362,37 +527,53 @@ static const char *fmt(char *buf, size_t size, double value, int decimals)
 	return buf;
 }
 
+static void print_process_rows(FILE *out, const struct run_record *r)
+{
+	uint64_t worker_total = worker_connections_total(r), self_total = 0;
+	size_t i;
+	char a[32], who[32], self[32];
+
+	fprintf(out, "%-8s %8s %11s %10s %7s %10s %10s %10s\n", "process", "pid", "connections", "self-count",
+		"share", "wakeups", "wasted", "eagain");
+	for (i = 0; i < r->nprocs; i++) {
+		const struct process_record *p = &r->procs[i];
+		bool worker = p->role == ROLE_WORKER;
+
+		if (!worker && !is_acceptor(r, p))
+			continue; /* a master that only supervises has no row of figures */
+		if (worker)
+			snprintf(who, sizeof(who), "worker %u", p->worker_index);
+		else
+			snprintf(who, sizeof(who), "master");
+		if (p->reported)
+			snprintf(self, sizeof(self), "%llu", (unsigned long long)p->self_reported);
+		else
+			snprintf(self, sizeof(self), "-");
+		if (worker)
+			self_total += p->self_reported;
+		fprintf(out, "%-8s %8d %11llu %10s %6s%% %10llu %10llu %10llu\n", who, p->pid,
+			(unsigned long long)process_connections(p), self,
+			fmt(a, sizeof(a), worker && worker_total ? 100.0 * process_connections(p) / worker_total : NAN, 1),
+			(unsigned long long)process_listener_wakeups(p), (unsigned long long)process_listener_wasted(p),
+			(unsigned long long)p->totals.accept_eagain);
+	}
+	fprintf(out, "%-8s %8s %11llu %10llu\n\n", "workers", "", (unsigned long long)worker_total,
+		(unsigned long long)self_total);
+}
+
 void print_run_summary(FILE *out, const struct run_record *r)
 {
 	const struct run_summary *s = &r->summary;
 	const struct loadgen_result *l = r->load;
-	uint64_t self_total = 0;
+	const struct histogram *dispatch = &r->dispatch_delay_ns;
+	size_t workers = r->nprocs ? r->nprocs - 1 : 0;
 	char a[32], b[32], c[32], d[32];
-	size_t i;
 
-	fprintf(out, "\n%s on Linux %s: %zu worker processes, %u client connections, %.1f s%s\n\n",
-		r->opts->scenario->name, r->kernel_release, r->nworkers, r->opts->connections, r->duration_s,
-		r->interrupted ? " (INTERRUPTED)" : "");
-	fprintf(out, "%6s %8s %10s %10s %7s %10s %10s %10s\n", "worker", "pid", "accepted", "self-count",
-		"share", "wakeups", "wasted", "eagain");
-	for (i = 0; i < r->nworkers; i++) {
-		const struct worker_record *w = &r->workers[i];
-		char self[32];
-
-		if (w->reported)
-			snprintf(self, sizeof(self), "%llu", (unsigned long long)w->self_reported_accepted);
-		else
-			snprintf(self, sizeof(self), "-");
-		self_total += w->self_reported_accepted;
-		fprintf(out, "%6u %8d %10llu %10s %6s%% %10llu %10llu %10llu\n", w->index, w->pid,
-			(unsigned long long)w->accepted, self,
-			fmt(a, sizeof(a), s->accepted ? 100.0 * w->accepted / s->accepted : NAN, 1),
-			(unsigned long long)worker_listener_wakeups(w), (unsigned long long)worker_listener_wasted(w),
-			(unsigned long long)w->accept_eagain);
-	}
-	fprintf(out, "%6s %8s %10llu %10llu %7s %10llu %10llu\n\n", "total", "", (unsigned long long)s->accepted,
-		(unsigned long long)self_total, "", (unsigned long long)s->listener_wakeups,
-		(unsigned long long)s->listener_wasted);
+	fprintf(out, "\n%s%s%s on Linux %s: %zu worker processes, %u client connections, %.1f s%s\n\n",
+		r->opts->scenario->name, r->opts->policy ? " --policy " : "",
+		r->opts->policy ? policy_name(r->opts->policy) : "", r->kernel_release, workers,
+		r->opts->connections, r->duration_s, r->interrupted ? " (INTERRUPTED)" : "");
+	print_process_rows(out, r);
 	fprintf(out, "Jain index           %s   (1 = perfectly fair, 1/workers = one worker takes all)\n",
 		fmt(a, sizeof(a), s->jain_index, 4));
 	fprintf(out, "CoV                  %s\n", fmt(a, sizeof(a), s->cov, 4));
@@ -408,6 +589,19 @@ void print_run_summary(FILE *out, const struct run_record *r)
 	fprintf(out, "latency us           p50 %s   p99 %s   p99.9 %s   max %s\n", fmt(a, sizeof(a), s->latency_p50_us, 1),
 		fmt(b, sizeof(b), s->latency_p99_us, 1), fmt(c, sizeof(c), s->latency_p999_us, 1),
 		fmt(d, sizeof(d), s->latency_max_us, 1));
+	fprintf(out, "pipe reads           %llu (%llu bytes)   unix-socket receives %llu, fds received %llu\n",
+		(unsigned long long)SUM_TOTALS(r, t->reads[CLASS_PIPE_READ]),
+		(unsigned long long)SUM_TOTALS(r, t->read_bytes[CLASS_PIPE_READ]),
+		(unsigned long long)SUM_TOTALS(r, t->reads[CLASS_UNIX_RECV]),
+		(unsigned long long)SUM_TOTALS(r, t->fds_received));
+	if (dispatch->total)
+		fprintf(out, "dispatch delay us    p50 %s   p99 %s   max %s   (master's accept -> worker's first read)\n",
+			fmt(a, sizeof(a), percentile_us(dispatch, 50), 1), fmt(b, sizeof(b), percentile_us(dispatch, 99), 1),
+			fmt(c, sizeof(c), dispatch->max / 1e3, 1));
+	if (r->killed_pid)
+		fprintf(out, "killed worker        %lld (pid %d); back after %s ms; connections lost %llu%s\n",
+			(long long)r->killed_worker_index, r->killed_pid, fmt(a, sizeof(a), r->restart_ms, 1),
+			(unsigned long long)connections_lost(r), r->opts->migrate ? " (tcp_migrate_req=1)" : "");
 	fprintf(out, "event drops          %llu\n", (unsigned long long)r->event_drops);
 	fprintf(out, "run folder           %s\n", r->dir);
 }

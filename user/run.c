@@ -5,6 +5,8 @@
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <math.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
@@ -24,57 +26,72 @@
 #define READY_TIMEOUT_MS 10000
 #define STOP_TIMEOUT_MS 5000
 #define PROGRESS_TICK_MS 250
+#define MIGRATE_SYSCTL "/proc/sys/net/ipv4/tcp_migrate_req"
 
-static struct worker_record *worker_add(struct run_record *r, unsigned index, pid_t pid)
+static struct process_record *process_add(struct run_record *r, enum process_role role, unsigned index,
+					  pid_t pid)
 {
-	if (r->nworkers == r->workers_capacity) {
-		size_t capacity = r->workers_capacity ? 2 * r->workers_capacity : 16;
-		struct worker_record *grown = realloc(r->workers, capacity * sizeof(*grown));
+	if (r->nprocs == r->procs_capacity) {
+		size_t capacity = r->procs_capacity ? 2 * r->procs_capacity : 16;
+		struct process_record *grown = realloc(r->procs, capacity * sizeof(*grown));
 
 		if (!grown)
 			return NULL;
-		r->workers = grown;
-		r->workers_capacity = capacity;
+		r->procs = grown;
+		r->procs_capacity = capacity;
 	}
-	r->workers[r->nworkers] = (struct worker_record){ .index = index, .pid = pid };
-	return &r->workers[r->nworkers++];
+	r->procs[r->nprocs] = (struct process_record){ .role = role, .worker_index = index, .pid = pid };
+	return &r->procs[r->nprocs++];
 }
 
-static struct worker_record *worker_by_pid(struct run_record *r, pid_t pid)
+static struct process_record *process_by_pid(struct run_record *r, pid_t pid)
 {
 	size_t i;
 
-	for (i = 0; i < r->nworkers; i++)
-		if (r->workers[i].pid == pid)
-			return &r->workers[i];
+	for (i = 0; i < r->nprocs; i++)
+		if (r->procs[i].pid == pid)
+			return &r->procs[i];
 	return NULL;
+}
+
+static pid_t master_pid(const struct run_record *r)
+{
+	return r->nprocs ? r->procs[0].pid : -1;
 }
 
 /* Applies one message from the master. -1 when the master reported an error. */
 static int apply_status(struct run_record *r, const struct status_msg *m, struct collector *c)
 {
-	struct worker_record *w = worker_by_pid(r, m->pid);
+	struct process_record *p = process_by_pid(r, m->pid);
 
 	switch (m->type) {
 	case STATUS_WORKER_STARTED:
 		/* the fork tracepoint already follows it; adding it here closes any race */
 		collector_trace_tgid(c, m->pid);
-		if (!w && !worker_add(r, m->worker_index, m->pid))
+		if (!p && !process_add(r, ROLE_WORKER, m->worker_index, m->pid))
 			return -1;
 		debug_msg("worker %u started as pid %d", m->worker_index, m->pid);
 		break;
+	case STATUS_WORKER_READY:
+		if (p)
+			p->ready = true;
+		if (r->killed_pid && (int64_t)m->worker_index == r->killed_worker_index && m->pid != r->killed_pid &&
+		    isnan(r->restart_ms))
+			r->restart_ms = (monotonic_ns() - r->killed_at_ns) / 1e6;
+		break;
 	case STATUS_WORKER_EXITED:
-		if (w) {
-			w->exited = true;
-			w->wait_status = (int)m->value;
+		if (p) {
+			p->exited = true;
+			p->wait_status = (int)m->value;
 		}
 		debug_msg("worker %u (pid %d) exited, status 0x%llx", m->worker_index, m->pid,
 			  (unsigned long long)m->value);
 		break;
 	case STATUS_WORKER_REPORT:
-		if (w) {
-			w->reported = true;
-			w->self_reported_accepted = m->value;
+	case STATUS_MASTER_REPORT:
+		if (p) {
+			p->reported = true;
+			p->self_reported = m->value;
 		}
 		break;
 	case STATUS_READY:
@@ -87,39 +104,44 @@ static int apply_status(struct run_record *r, const struct status_msg *m, struct
 	return 0;
 }
 
-/* Folds the per-thread counters into their worker processes. */
-static void aggregate_threads(struct run_record *r, const struct thread_stats *threads, size_t n)
+static void add_thread(struct thread_stats *sum, const struct thread_stats *t)
 {
-	size_t i, w;
 	int k;
 
-	for (w = 0; w < r->nworkers; w++) {
-		struct worker_record *rec = &r->workers[w];
+	for (k = 0; k < CLASS_COUNT; k++) {
+		sum->wakeups[k] += t->wakeups[k];
+		sum->wasted_wakeups[k] += t->wasted_wakeups[k];
+		sum->reads[k] += t->reads[k];
+		sum->read_bytes[k] += t->read_bytes[k];
+		sum->blocked_ns[k] += t->blocked_ns[k];
+	}
+	sum->fds_received += t->fds_received;
+	sum->accepted += t->accepted;
+	sum->accept_eagain += t->accept_eagain;
+	sum->accept_eagain_wasted += t->accept_eagain_wasted;
+	sum->oncpu_ns += t->oncpu_ns;
+	sum->runq_wait_ns += t->runq_wait_ns;
+	sum->runq_waits += t->runq_waits;
+	sum->voluntary_switches += t->voluntary_switches;
+	sum->involuntary_switches += t->involuntary_switches;
+}
 
-		rec->threads = 0;
-		rec->accepted = rec->accept_eagain = rec->oncpu_ns = rec->runq_wait_ns = rec->runq_waits = 0;
-		rec->voluntary_switches = rec->involuntary_switches = 0;
-		memset(rec->wakeups, 0, sizeof(rec->wakeups));
-		memset(rec->wasted_wakeups, 0, sizeof(rec->wasted_wakeups));
+/* Folds the per-thread counters into their processes. */
+static void aggregate_threads(struct run_record *r, const struct thread_stats *threads, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < r->nprocs; i++) {
+		memset(&r->procs[i].totals, 0, sizeof(r->procs[i].totals));
+		r->procs[i].threads = 0;
 	}
 	for (i = 0; i < n; i++) {
-		const struct thread_stats *t = &threads[i];
-		struct worker_record *rec = worker_by_pid(r, (pid_t)t->tgid);
+		struct process_record *p = process_by_pid(r, (pid_t)threads[i].tgid);
 
-		if (!rec)
+		if (!p)
 			continue;
-		rec->threads++;
-		rec->accepted += t->accepted;
-		rec->accept_eagain += t->accept_eagain;
-		for (k = 0; k < CLASS_COUNT; k++) {
-			rec->wakeups[k] += t->wakeups[k];
-			rec->wasted_wakeups[k] += t->wasted_wakeups[k];
-		}
-		rec->oncpu_ns += t->oncpu_ns;
-		rec->runq_wait_ns += t->runq_wait_ns;
-		rec->runq_waits += t->runq_waits;
-		rec->voluntary_switches += t->voluntary_switches;
-		rec->involuntary_switches += t->involuntary_switches;
+		p->threads++;
+		add_thread(&p->totals, &threads[i]);
 	}
 }
 
@@ -138,11 +160,11 @@ static int timeline_add(struct run_record *r, const struct timeline_row *row)
 	return 0;
 }
 
-/* Reads the counters and appends one timeline row per worker for (start, end]. */
-static int sample(struct run_record *r, struct collector *c, uint64_t start_ms, uint64_t end_ms)
+/* Reads every thread's counters and folds them into the processes. */
+static int read_counters(struct run_record *r, struct collector *c)
 {
 	struct thread_stats *threads;
-	size_t n, w;
+	size_t n;
 
 	if (collector_read_threads(c, &threads, &n))
 		return -1;
@@ -150,32 +172,68 @@ static int sample(struct run_record *r, struct collector *c, uint64_t start_ms, 
 	free(r->threads);
 	r->threads = threads;
 	r->nthreads = n;
-	for (w = 0; w < r->nworkers; w++) {
-		struct worker_record *rec = &r->workers[w];
-		uint64_t wakeups = worker_listener_wakeups(rec), wasted = worker_listener_wasted(rec);
+	return 0;
+}
+
+/* Reads the counters and appends one timeline row per worker for (start, end]. */
+static int sample(struct run_record *r, struct collector *c, uint64_t start_ms, uint64_t end_ms)
+{
+	size_t i;
+
+	if (read_counters(r, c))
+		return -1;
+	for (i = 0; i < r->nprocs; i++) {
+		struct process_record *p = &r->procs[i];
+		uint64_t connections = process_connections(p), wakeups = process_listener_wakeups(p),
+			 wasted = process_listener_wasted(p);
 		struct timeline_row row = {
-			.start_ms = start_ms, .end_ms = end_ms, .worker_index = rec->index, .pid = rec->pid,
-			.accepted = rec->accepted - rec->sampled_accepted,
-			.listener_wakeups = wakeups - rec->sampled_wakeups,
-			.listener_wasted = wasted - rec->sampled_wasted,
+			.start_ms = start_ms, .end_ms = end_ms, .worker_index = p->worker_index, .pid = p->pid,
+			.connections = connections - p->sampled_connections,
+			.listener_wakeups = wakeups - p->sampled_wakeups,
+			.listener_wasted = wasted - p->sampled_wasted,
 		};
 
-		rec->sampled_accepted = rec->accepted;
-		rec->sampled_wakeups = wakeups;
-		rec->sampled_wasted = wasted;
-		if (timeline_add(r, &row))
+		p->sampled_connections = connections;
+		p->sampled_wakeups = wakeups;
+		p->sampled_wasted = wasted;
+		if (p->role == ROLE_WORKER && timeline_add(r, &row))
 			return -1;
 	}
 	return 0;
 }
 
-static void show_progress(const struct run_record *r, double elapsed_s, uint64_t completed)
+/* Ring-buffer records: hand-off delays into histograms, everything into
+ * events.csv with --events. */
+static int on_event(void *ctx, const struct event *e)
+{
+	struct run_record *r = ctx;
+
+	if (e->type == EVENT_DISPATCH_DELAY) {
+		struct process_record *p = process_by_pid(r, (pid_t)e->tgid);
+
+		hist_record(&r->dispatch_delay_ns, e->value);
+		if (p && !p->dispatch_delay_ns) {
+			p->dispatch_delay_ns = malloc(sizeof(*p->dispatch_delay_ns));
+			if (p->dispatch_delay_ns)
+				hist_init(p->dispatch_delay_ns);
+		}
+		if (p && p->dispatch_delay_ns)
+			hist_record(p->dispatch_delay_ns, e->value);
+	}
+	if (r->events_csv) {
+		write_event_row(r->events_csv, e, r->load_start_ns);
+		r->events_written++;
+	}
+	return 0;
+}
+
+static void show_progress(const struct run_record *r, double elapsed_s, uint64_t completed, uint64_t drops)
 {
 	if (!isatty(STDERR_FILENO))
 		return;
-	fprintf(stderr, "\r%s: %5.1f / %.1f s  %10llu connections  %8.0f conn/s ", r->opts->scenario->name,
-		elapsed_s, r->opts->duration_s, (unsigned long long)completed,
-		elapsed_s > 0 ? completed / elapsed_s : 0.0);
+	fprintf(stderr, "\r%s: %5.1f / %.1f s  %10llu connections  %8.0f conn/s  %llu event drops ",
+		r->opts->scenario->name, elapsed_s, r->opts->duration_s, (unsigned long long)completed,
+		elapsed_s > 0 ? completed / elapsed_s : 0.0, (unsigned long long)drops);
 }
 
 static void end_progress(void)
@@ -277,6 +335,33 @@ static void join_command_line(char *out, size_t size, int argc, char **argv)
 		used += snprintf(out + used, size - used, " %s", argv[i]);
 }
 
+/* Reads a one-number sysctl; -1 if it does not exist. */
+static int read_sysctl(const char *path)
+{
+	char buf[32] = "";
+	int fd = open(path, O_RDONLY | O_CLOEXEC), value = -1;
+
+	if (fd < 0)
+		return -1;
+	if (read(fd, buf, sizeof(buf) - 1) > 0)
+		value = atoi(buf);
+	close(fd);
+	return value;
+}
+
+static int write_sysctl(const char *path, int value)
+{
+	char buf[16];
+	int fd = open(path, O_WRONLY | O_CLOEXEC), len = snprintf(buf, sizeof(buf), "%d\n", value), ret = 0;
+
+	if (fd < 0)
+		return -1;
+	if (write(fd, buf, len) != len)
+		ret = -1;
+	close(fd);
+	return ret;
+}
+
 /* Waits for STATUS_READY (or an error, or Ctrl-C). 0 when ready. */
 static int wait_ready(struct run_record *r, struct collector *c, int status_fd)
 {
@@ -313,10 +398,11 @@ static int wait_ready(struct run_record *r, struct collector *c, int status_fd)
 static void stop_server(struct run_record *r, struct collector *c, int status_fd)
 {
 	uint64_t deadline = monotonic_ns() + STOP_TIMEOUT_MS * 1000000ull;
+	pid_t master = master_pid(r);
 	struct status_msg m;
 	int status;
 
-	kill(r->master_pid, SIGTERM);
+	kill(master, SIGTERM);
 	while (monotonic_ns() < deadline) {
 		int got = server_read_status(status_fd, &m, 100);
 
@@ -330,12 +416,30 @@ static void stop_server(struct run_record *r, struct collector *c, int status_fd
 				break;
 		}
 	}
-	if (waitpid(r->master_pid, &status, WNOHANG) == 0) {
+	if (waitpid(master, &status, WNOHANG) == 0) {
 		usleep(200 * 1000);
-		if (waitpid(r->master_pid, &status, WNOHANG) == 0) {
-			error_msg("the master (pid %d) did not stop in time; killed it", r->master_pid);
-			kill(r->master_pid, SIGKILL);
-			waitpid(r->master_pid, &status, 0);
+		if (waitpid(master, &status, WNOHANG) == 0) {
+			error_msg("the master (pid %d) did not stop in time; killed it", master);
+			kill(master, SIGKILL);
+			waitpid(master, &status, 0);
+		}
+	}
+}
+
+/* --kill-worker-after: SIGKILL the first live worker. */
+static void kill_one_worker(struct run_record *r)
+{
+	size_t i;
+
+	for (i = 1; i < r->nprocs; i++) {
+		struct process_record *p = &r->procs[i];
+
+		if (p->role == ROLE_WORKER && !p->exited && kill(p->pid, SIGKILL) == 0) {
+			r->killed_worker_index = p->worker_index;
+			r->killed_pid = p->pid;
+			r->killed_at_ns = monotonic_ns();
+			debug_msg("killed worker %u (pid %d)", p->worker_index, p->pid);
+			return;
 		}
 	}
 }
@@ -353,6 +457,7 @@ static int drive_load(struct run_record *r, struct collector *c, int status_fd)
 	};
 	struct sockaddr_in *target = (struct sockaddr_in *)&cfg.target;
 	uint64_t start_ns, next_sample_ns, last_sample_ms = 0, interval_ns = r->opts->interval_ms * 1000000ull;
+	uint64_t kill_at_ns = 0;
 	struct loadgen *lg;
 	char err[256];
 	bool status_open = true;
@@ -368,7 +473,7 @@ static int drive_load(struct run_record *r, struct collector *c, int status_fd)
 		return -1;
 	}
 	collector_set_counting(c, true);
-	start_ns = monotonic_ns();
+	start_ns = r->load_start_ns = monotonic_ns();
 	lg = loadgen_start(&cfg, err, sizeof(err));
 	if (!lg) {
 		free(r->load);
@@ -377,6 +482,8 @@ static int drive_load(struct run_record *r, struct collector *c, int status_fd)
 		error_msg("%s", err);
 		return -1;
 	}
+	if (r->opts->kill_worker_after_s)
+		kill_at_ns = start_ns + (uint64_t)(r->opts->kill_worker_after_s * 1e9);
 	next_sample_ns = start_ns + interval_ns;
 	while (!loadgen_done(lg)) {
 		uint64_t now = monotonic_ns();
@@ -387,6 +494,11 @@ static int drive_load(struct run_record *r, struct collector *c, int status_fd)
 			r->interrupted = true;
 			loadgen_stop(lg);
 		}
+		if (kill_at_ns && now >= kill_at_ns) {
+			kill_one_worker(r);
+			kill_at_ns = 0;
+		}
+		collector_poll_events(c);
 		if (now >= next_sample_ns) {
 			uint64_t now_ms = (now - start_ns) / 1000000;
 
@@ -394,9 +506,11 @@ static int drive_load(struct run_record *r, struct collector *c, int status_fd)
 			last_sample_ms = now_ms;
 			next_sample_ns += interval_ns;
 		}
-		show_progress(r, (now - start_ns) / 1e9, loadgen_completed(lg));
+		show_progress(r, (now - start_ns) / 1e9, loadgen_completed(lg), collector_event_drops(c));
 		if (next_sample_ns > now && (next_sample_ns - now) / 1000000 < (uint64_t)wait_ms)
 			wait_ms = (int)((next_sample_ns - now) / 1000000) + 1;
+		if (kill_at_ns && kill_at_ns > now && (kill_at_ns - now) / 1000000 < (uint64_t)wait_ms)
+			wait_ms = (int)((kill_at_ns - now) / 1000000) + 1;
 		/* restarts and early errors arrive on the status pipe meanwhile */
 		if (status_open && poll(&pfd, 1, wait_ms) > 0) {
 			struct status_msg m;
@@ -412,20 +526,35 @@ static int drive_load(struct run_record *r, struct collector *c, int status_fd)
 	}
 	loadgen_finish(lg, r->load);
 	collector_set_counting(c, false);
+	collector_poll_events(c);
 	end_progress();
 	r->duration_s = (monotonic_ns() - start_ns) / 1e9;
 	return sample(r, c, last_sample_ms, (monotonic_ns() - start_ns) / 1000000);
 }
 
+static void free_record(struct run_record *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nprocs; i++)
+		free(r->procs[i].dispatch_delay_ns);
+	free(r->procs);
+	free(r->threads);
+	free(r->timeline);
+	free(r->load);
+	csv_abort(r->events_csv);
+}
+
 int cmd_run(int argc, char **argv)
 {
 	struct run_options opts;
-	struct run_record r = { .opts = &opts, .master_pid = -1 };
-	struct server_config server = { 0 };
+	struct run_record r = { .opts = &opts, .killed_worker_index = -1, .restart_ms = NAN };
+	struct server_config server;
 	struct collector *c = NULL;
 	struct utsname uts;
 	char err[512];
-	int status_fd = -1, gate_fd = -1, ret = EXIT_FAIL;
+	int status_fd = -1, gate_fd = -1, ret = EXIT_FAIL, migrate_was = -1;
+	pid_t master;
 
 	switch (parse_run_options(argc, argv, (unsigned)sysconf(_SC_NPROCESSORS_ONLN), &opts, err, sizeof(err))) {
 	case PARSE_HELP:
@@ -446,8 +575,13 @@ int cmd_run(int argc, char **argv)
 		error_msg("%s", err);
 		return EXIT_FAIL;
 	}
+	if (opts.migrate && read_sysctl(MIGRATE_SYSCTL) < 0) {
+		error_msg("--migrate needs net.ipv4.tcp_migrate_req (Linux >= 5.14), which this kernel lacks");
+		return EXIT_FAIL;
+	}
 	install_exit_signals();
 	raise_fd_limit();
+	hist_init(&r.dispatch_delay_ns);
 	uname(&uts);
 	snprintf(r.kernel_release, sizeof(r.kernel_release), "%s", uts.release);
 	join_command_line(r.command_line, sizeof(r.command_line), argc, argv);
@@ -456,13 +590,25 @@ int cmd_run(int argc, char **argv)
 		return opts.out_dir ? EXIT_USAGE : EXIT_FAIL;
 	}
 	utc_timestamp(r.start_time, sizeof(r.start_time), "%Y-%m-%dT%H:%M:%SZ");
+	if (opts.events && !(r.events_csv = open_events_csv(r.dir))) {
+		error_msg("cannot write %s/events.csv: %s", r.dir, strerror(errno));
+		goto cleanup;
+	}
 
-	c = collector_open(err, sizeof(err));
+	c = collector_open(opts.events, on_event, &r, err, sizeof(err));
 	if (!c) {
 		error_msg("%s", err);
 		goto cleanup;
 	}
 	r.tracepoints = collector_tracepoints(c);
+	if (opts.migrate) {
+		migrate_was = read_sysctl(MIGRATE_SYSCTL);
+		if (write_sysctl(MIGRATE_SYSCTL, 1)) {
+			error_msg("cannot set net.ipv4.tcp_migrate_req: %s", strerror(errno));
+			migrate_was = -1;
+			goto cleanup;
+		}
+	}
 
 	server = (struct server_config){
 		.model = opts.scenario->model,
@@ -470,29 +616,35 @@ int cmd_run(int argc, char **argv)
 		.port = opts.port,
 		.backlog = opts.backlog,
 		.io_timeout_ms = opts.timeout_ms,
+		.policy = opts.policy,
 	};
-	r.master_pid = server_spawn(&server, &status_fd, &gate_fd);
-	if (r.master_pid < 0) {
+	master = server_spawn(&server, &status_fd, &gate_fd);
+	if (master < 0) {
 		error_msg("cannot start the master: %s", strerror(errno));
 		goto cleanup;
 	}
-	if (collector_trace_tgid(c, r.master_pid) || server_release(gate_fd)) {
+	if (!process_add(&r, ROLE_MASTER, 0, master) || collector_trace_tgid(c, master) || server_release(gate_fd)) {
 		error_msg("cannot start tracing the master: %s", strerror(errno));
+		gate_fd = -1;
 		goto cleanup;
 	}
 	gate_fd = -1;
-	if (wait_ready(&r, c, status_fd)) {
-		r.interrupted = exiting;
+	if (wait_ready(&r, c, status_fd))
 		goto cleanup;
-	}
-	debug_msg("%s ready on 127.0.0.1:%u with %zu workers", opts.scenario->name, r.port, r.nworkers);
+	debug_msg("%s ready on 127.0.0.1:%u with %zu workers", opts.scenario->name, r.port, r.nprocs - 1);
 
 	if (drive_load(&r, c, status_fd))
 		goto cleanup;
 	ret = r.interrupted ? EXIT_INTERRUPTED : EXIT_OK;
 cleanup:
-	if (r.master_pid > 0)
+	if (master_pid(&r) > 0) {
 		stop_server(&r, c, status_fd);
+		/* the whole-run IPC counters also count the stop's messages */
+		if (r.load)
+			read_counters(&r, c);
+	}
+	if (migrate_was >= 0 && write_sysctl(MIGRATE_SYSCTL, migrate_was))
+		error_msg("could not restore net.ipv4.tcp_migrate_req to %d", migrate_was);
 	if (exiting)
 		r.interrupted = true;
 	utc_timestamp(r.end_time, sizeof(r.end_time), "%Y-%m-%dT%H:%M:%SZ");
@@ -510,17 +662,18 @@ cleanup:
 			ret = EXIT_FAIL;
 		} else {
 			print_run_summary(stdout, &r);
+			if (r.interrupted)
+				ret = EXIT_INTERRUPTED;
 		}
-	} else if (r.dir[0]) {
+	} else {
 		/* nothing measured: leave no empty or misleading folder behind */
-		if (is_empty_dir(r.dir))
+		csv_abort(r.events_csv);
+		r.events_csv = NULL;
+		if (r.dir[0] && is_empty_dir(r.dir))
 			rmdir(r.dir);
 		if (r.interrupted)
 			ret = EXIT_INTERRUPTED;
 	}
-	free(r.workers);
-	free(r.threads);
-	free(r.timeline);
-	free(r.load);
+	free_record(&r);
 	return ret;
 }

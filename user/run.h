@@ -8,33 +8,40 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/types.h>
+#include <linux/types.h> /* __u32/__u64 for tracer.h */
+#include "csv.h"
+#include "histogram.h"
 #include "loadgen.h"
 #include "options.h"
 #include "summary.h"
-#include <linux/types.h> /* __u32/__u64 for tracer.h */
 #include "tracer.h"
 
-struct worker_record {
-	unsigned index;
+enum process_role { ROLE_MASTER, ROLE_WORKER };
+
+/* A server process: the master, or one worker (a restarted worker is a new
+ * process with the same worker_index). */
+struct process_record {
+	enum process_role role;
+	unsigned worker_index;             /* workers only */
 	pid_t pid;
-	bool reported;                     /* its own count arrived over the control pipe */
-	uint64_t self_reported_accepted;
+	bool ready;                        /* waits on its listener/socket */
+	bool reported;                     /* its own count arrived */
+	uint64_t self_reported;            /* accepted, or fds received (fd-dispatch workers) */
 	bool exited;
 	int wait_status;
 	/* from BPF, summed over the process's threads */
+	struct thread_stats totals;
 	unsigned threads;
-	uint64_t accepted, accept_eagain;
-	uint64_t wakeups[CLASS_COUNT], wasted_wakeups[CLASS_COUNT];
-	uint64_t oncpu_ns, runq_wait_ns, runq_waits, voluntary_switches, involuntary_switches;
+	struct histogram *dispatch_delay_ns; /* connections handed to it; NULL if none */
 	/* totals at the previous timeline sample */
-	uint64_t sampled_accepted, sampled_wakeups, sampled_wasted;
+	uint64_t sampled_connections, sampled_wakeups, sampled_wasted;
 };
 
 struct timeline_row {
 	uint64_t start_ms, end_ms;         /* since the load started */
 	unsigned worker_index;
 	pid_t pid;
-	uint64_t accepted, listener_wakeups, listener_wasted;
+	uint64_t connections, listener_wakeups, listener_wasted;
 };
 
 struct run_record {
@@ -43,16 +50,23 @@ struct run_record {
 	char kernel_release[128];
 	char start_time[32], end_time[32];
 	char command_line[1024];
-	pid_t master_pid;
 	unsigned port;
-	struct worker_record *workers;     /* one per worker process, restarts included */
-	size_t nworkers, workers_capacity;
+	struct process_record *procs;      /* [0] the master, then workers in start order */
+	size_t nprocs, procs_capacity;
 	struct thread_stats *threads;
 	size_t nthreads;
 	struct loadgen_result *load;
+	uint64_t load_start_ns;
 	double duration_s;                 /* the load window */
 	struct timeline_row *timeline;
 	size_t ntimeline, timeline_capacity;
+	struct histogram dispatch_delay_ns; /* every hand-off */
+	struct csv_file *events_csv;       /* --events: written while the run lasts */
+	uint64_t events_written;
+	int64_t killed_worker_index;       /* --kill-worker-after: -1 until killed */
+	pid_t killed_pid;
+	uint64_t killed_at_ns;
+	double restart_ms;                 /* kill -> the replacement's WORKER_READY; NAN if none */
 	bool interrupted;
 	uint64_t event_drops;
 	const char *tracepoints;
@@ -63,11 +77,20 @@ struct run_record {
 int cmd_run(int argc, char **argv);
 
 /* output.c */
+const char *role_name(enum process_role role);
+const char *class_name(unsigned blocked_class);
 const char *thread_role(const struct run_record *r, uint32_t tgid);
-uint64_t worker_listener_wakeups(const struct worker_record *w);
-uint64_t worker_listener_wasted(const struct worker_record *w);
+/* The per-worker connection figure: accepted, plus fds received (fd-dispatch). */
+uint64_t process_connections(const struct process_record *p);
+uint64_t process_listener_wakeups(const struct process_record *p);
+uint64_t process_listener_wasted(const struct process_record *p);
+/* Whether P accepts from the listener in this run's model (the master for
+ * fd-dispatch, the workers otherwise): herd figures are over these. */
+bool is_acceptor(const struct run_record *r, const struct process_record *p);
 void summarize_record(struct run_record *r);
-int write_run_files(const struct run_record *r, char *err, size_t err_size);
+int write_run_files(struct run_record *r, char *err, size_t err_size);
 void print_run_summary(FILE *out, const struct run_record *r);
+struct csv_file *open_events_csv(const char *dir);
+void write_event_row(struct csv_file *f, const struct event *e, uint64_t load_start_ns);
 
 #endif

@@ -44,24 +44,37 @@ run_testbed() {
 	[ $rc -eq 0 ] || { cat "$WORK/$name.err"; fail "testbed run $* exited $rc"; }
 }
 
-# accepted per worker (BPF) == self-reported, for every worker
+# worker_col DIR COLUMN: the column's values over the worker rows of workers.csv
+worker_col() {
+	awk -F, -v col="$2" 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; if (!(col in h)) exit 3; next }
+		$h["role"] == "worker" { print $h[col] }' "$1/workers.csv"
+}
+worker_sum() { worker_col "$1" "$2" | awk '{ s += $1 } END { print s + 0 }'; }
+master_value() {
+	awk -F, -v col="$2" 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
+		$h["role"] == "master" { print $h[col] }' "$1/workers.csv"
+}
+
+# per worker: connections counted by BPF (accepted + fds received) == its own count
 check_self_reports() {
 	awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
-		{ if ($h["accepted"] != $h["self_reported_accepted"]) {
-			printf "    worker %s (pid %s): BPF accepted %s != self-reported %s\n",
-				$h["worker_index"], $h["pid"], $h["accepted"], $h["self_reported_accepted"]; bad = 1 } }
+		$h["role"] == "worker" && $h["self_reported_accepted"] != "" {
+			bpf = $h["accepted"] + $h["fds_received"]
+			if (bpf != $h["self_reported_accepted"]) {
+				printf "    worker %s (pid %s): BPF counted %s != self-reported %s\n",
+					$h["worker_index"], $h["pid"], bpf, $h["self_reported_accepted"]; bad = 1 } }
 		END { exit bad }' "$1/workers.csv" || return 1
-	workers=$(csv_col "$1/workers.csv" pid | wc -l)
+	workers=$(worker_col "$1" pid | wc -l)
 	[ "$workers" -eq "$2" ] || fail "workers.csv has $workers workers, expected $2"
 }
 
 # ... and their sum == the load generator's completed connections
 check_accounting() {
 	check_self_reports "$1" "$2" || return 1
-	bpf=$(csv_sum "$1/workers.csv" accepted)
+	bpf=$(( $(worker_sum "$1" accepted) + $(worker_sum "$1" fds_received) ))
 	completed=$(summary "$1" connections_completed)
 	[ "$bpf" -gt 0 ] || fail "no connections accepted" || return 1
-	[ "$bpf" -eq "$completed" ] || fail "BPF accepted $bpf != load generator completed $completed" || return 1
+	[ "$bpf" -eq "$completed" ] || fail "BPF counted $bpf connections in the workers != load generator completed $completed" || return 1
 	echo "    $completed connections: BPF == self-reported == load generator"
 }
 
@@ -89,11 +102,87 @@ test_accounting_keepalive() {
 		check_accounting_keepalive "$WORK/acc-ka"
 }
 check_accounting_keepalive() {
-	accepted=$(csv_sum "$1/workers.csv" accepted); self=$(csv_sum "$1/workers.csv" self_reported_accepted)
+	accepted=$(worker_sum "$1" accepted); self=$(worker_sum "$1" self_reported_accepted)
 	completed=$(summary "$1" connections_completed)
 	[ "$accepted" -eq 2 ] || fail "keep-alive: expected 2 accepted connections, BPF counted $accepted"
 	[ "$self" -eq 2 ] || fail "keep-alive: workers counted $self accepts"
 	[ "$completed" -gt 100 ] || fail "keep-alive: only $completed requests completed"
+}
+
+test_accounting_reuseport() {
+	run_testbed acc-rp reuseport --workers 4 --connections 8 --duration 2 &&
+		check_accounting "$WORK/acc-rp" 4
+}
+test_accounting_fd_dispatch_idle() {
+	run_testbed acc-fdi fd-dispatch --policy idle --workers 4 --connections 8 --duration 2 &&
+		check_dispatch_accounting "$WORK/acc-fdi" 4
+}
+# fd-dispatch: the master accepts; what the workers received sums to that,
+# and the master's own count agrees
+check_dispatch_accounting() {
+	check_accounting "$1" "$2" || return 1
+	master_bpf=$(master_value "$1" accepted); master_self=$(master_value "$1" self_reported_accepted)
+	received=$(worker_sum "$1" fds_received)
+	[ "$master_bpf" -eq "$received" ] || fail "master accepted $master_bpf (BPF) != fds received $received" || return 1
+	[ "$master_bpf" -eq "$master_self" ] || fail "master accepted $master_bpf (BPF) != its own count $master_self" || return 1
+	delays=$(awk -F, '$1 == "dispatch_delay" { n += $5 } END { print n + 0 }' "$1/latency.csv")
+	[ "$delays" -eq "$received" ] || fail "$delays dispatch delays measured for $received hand-offs"
+}
+# strict rotation: per-worker counts differ by at most 1
+check_rotation() {
+	worker_col "$1" self_reported_accepted | sort -n | awk 'NR == 1 { min = $1 } { max = $1 }
+		END { printf "    per-worker spread %d..%d\n", min, max; exit (max - min > 1) }' ||
+		fail "rotation: per-worker counts differ by more than 1"
+}
+test_fd_dispatch_rr_rotation() {
+	run_testbed fd-rr fd-dispatch --policy rr --workers 4 --connections 8 --requests 4001 &&
+		check_dispatch_accounting "$WORK/fd-rr" 4 && check_rotation "$WORK/fd-rr"
+}
+test_reuseport_bpf_rr_rotation() {
+	run_testbed rpb-rr reuseport-bpf --policy rr --workers 4 --connections 8 --requests 4001 &&
+		check_accounting "$WORK/rpb-rr" 4 && check_rotation "$WORK/rpb-rr"
+}
+test_accounting_reuseport_bpf_least() {
+	run_testbed rpb-least reuseport-bpf --policy least --workers 4 --connections 8 --duration 2 &&
+		check_accounting "$WORK/rpb-least" 4
+}
+test_reuseport_fair_with_short_connections() {
+	run_testbed rp-fair reuseport --workers 4 --connections 16 --duration 2 || return 1
+	jain=$(summary "$WORK/rp-fair" jain_index)
+	echo "    Jain index $jain"
+	ge "$jain" 0.9 || fail "reuseport Jain index $jain < 0.9"
+}
+test_pipe_reads_equal_control_messages() {
+	# every worker writes two control messages (ready, report); the master
+	# reads each with one read() of the pipe
+	dir=$WORK/acc-se
+	[ -f "$dir/summary.csv" ] || run_testbed acc-se shared-epoll --workers 4 --connections 8 --duration 2 || return 1
+	reads=$(master_value "$dir" pipe_reads); workers=$(worker_col "$dir" pid | wc -l)
+	echo "    master pipe reads $reads, workers $workers"
+	[ "$reads" -eq $((2 * workers)) ] || fail "master pipe reads $reads != 2 x $workers control messages"
+}
+test_kill_worker_restarts() {
+	run_testbed kill shared-epoll --workers 4 --connections 8 --duration 3 --kill-worker-after 1 || return 1
+	restarts=$(summary "$WORK/kill" worker_restarts); restart_ms=$(summary "$WORK/kill" restart_ms)
+	echo "    restarts $restarts, back after $restart_ms ms, lost $(summary "$WORK/kill" connections_lost)"
+	[ "$restarts" -eq 1 ] || fail "worker_restarts $restarts, expected 1" || return 1
+	[ -n "$restart_ms" ] || fail "no restart time" || return 1
+	# the killed worker: exited by SIGKILL (wait status 9), no self-report, its own row
+	killed=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
+		$h["role"] == "worker" && $h["exit_status"] == 9 && $h["self_reported_accepted"] == "" { n++ }
+		END { print n + 0 }' "$WORK/kill/workers.csv")
+	[ "$killed" -eq 1 ] || fail "expected one killed worker row, found $killed" || return 1
+	check_self_reports "$WORK/kill" 5 || return 1
+	# nothing double counted: each connection once; the killed worker held at
+	# most the one it was serving
+	bpf=$(( $(worker_sum "$WORK/kill" accepted) + $(worker_sum "$WORK/kill" fds_received) ))
+	completed=$(summary "$WORK/kill" connections_completed)
+	lost=$(summary "$WORK/kill" connections_lost)
+	[ "$bpf" -ge "$completed" ] && [ "$bpf" -le $((completed + 1)) ] ||
+		fail "BPF counted $bpf connections, load generator completed $completed" || return 1
+	sum=$(( $(summary "$WORK/kill" connections_refused) + $(summary "$WORK/kill" connections_reset) + \
+		$(summary "$WORK/kill" connections_timed_out) ))
+	[ "$lost" -eq "$sum" ] || fail "connections_lost $lost != refused + reset + timed out $sum"
 }
 
 test_herd_shared_epoll() {
@@ -137,14 +226,15 @@ test_csv_agree_with_summary() {
 		close_to "$p" "$c" "$tol" || fail "printed $label $p != summary.csv $col $c" || return 1
 	done
 	# the timeline adds up to the totals
-	tl=$(csv_sum "$dir/timeline.csv" accepted); a=$(summary "$dir" accepted)
+	tl=$(csv_sum "$dir/timeline.csv" connections); a=$(summary "$dir" accepted)
 	[ "$tl" -eq "$a" ] || fail "timeline.csv accepted sums to $tl, summary says $a" || return 1
 	# the latency histogram holds one entry per completed request
-	n=$(csv_sum "$dir/latency.csv" count); c=$(summary "$dir" connections_completed)
+	n=$(awk -F, '$1 == "client_latency" { n += $5 } END { print n + 0 }' "$dir/latency.csv")
+	c=$(summary "$dir" connections_completed)
 	[ "$n" -eq "$c" ] || fail "latency.csv counts $n requests, summary says $c completed" || return 1
 	# printed per-worker rows match workers.csv
-	awk 'NR == FNR { if (FNR > 1) { split($0, f, ","); acc[f[2]] = f[4] } next }
-		$2 in acc { seen++; if ($3 != acc[$2]) bad = 1 }
+	awk 'NR == FNR { if (FNR > 1 && $0 ~ /,worker,/) { split($0, f, ","); acc[f[2]] = f[4] } next }
+		$1 == "worker" && $3 in acc { seen++; if ($4 != acc[$3]) bad = 1 }
 		END { exit bad || seen != length(acc) }' "$dir/workers.csv" "$dir.out" ||
 		fail "printed worker rows differ from workers.csv"
 }
@@ -196,11 +286,11 @@ test_interrupt_writes_partial_run() {
 	[ "$(summary "$WORK/int" interrupted)" = yes ] || fail "summary.csv does not mark the run interrupted" || return 1
 	# requests in flight at Ctrl-C were accepted but are not completed
 	check_self_reports "$WORK/int" 2 || return 1
-	bpf=$(csv_sum "$WORK/int/workers.csv" accepted); completed=$(summary "$WORK/int" connections_completed)
+	bpf=$(worker_sum "$WORK/int" accepted); completed=$(summary "$WORK/int" connections_completed)
 	[ "$completed" -gt 0 ] && [ "$bpf" -ge "$completed" ] && [ "$bpf" -le $((completed + 8)) ] ||
 		fail "interrupted: BPF accepted $bpf vs completed $completed (8 connections in flight at most)" || return 1
 	master=$(meta "$WORK/int" master_pid)
-	for p in $master $(csv_col "$WORK/int/workers.csv" pid); do
+	for p in $master $(worker_col "$WORK/int" pid); do
 		! kill -0 "$p" 2>/dev/null || fail "process $p is still alive after the interrupted run" || return 1
 	done
 	if command -v bpftool >/dev/null; then
@@ -219,7 +309,7 @@ test_needs_root() {
 
 test_list() {
 	"$TESTBED" list >"$WORK/list.out" || fail "list failed" || return 1
-	for s in shared-accept shared-epoll shared-epoll-excl; do
+	for s in shared-accept shared-epoll shared-epoll-excl reuseport reuseport-bpf fd-dispatch; do
 		grep -q "^$s .*yes" "$WORK/list.out" || fail "list does not show $s as supported" || return 1
 	done
 }

@@ -9,11 +9,11 @@ static struct histogram latency;
 static void test_shared_epoll_like_run(void)
 {
 	/* 4 workers, every connection woke all 4, 3 of them for nothing */
-	const struct worker_counts w[] = {
-		{ .accepted = 100, .listener_wakeups = 400, .listener_wasted = 300 },
-		{ .accepted = 100, .listener_wakeups = 400, .listener_wasted = 300 },
-		{ .accepted = 100, .listener_wakeups = 400, .listener_wasted = 300 },
-		{ .accepted = 100, .listener_wakeups = 400, .listener_wasted = 300 },
+	const uint64_t per_worker[] = { 100, 100, 100, 100 };
+	struct run_counts c = {
+		.worker_connections = per_worker, .nworkers = COUNT_OF(per_worker),
+		.accepted = 400, .listener_wakeups = 1600, .listener_wasted = 1200,
+		.completed = 400, .duration_s = 2.0, .latency_ns = &latency,
 	};
 	struct run_summary s;
 	uint64_t v;
@@ -21,7 +21,7 @@ static void test_shared_epoll_like_run(void)
 	hist_init(&latency);
 	for (v = 1; v <= 1000; v++)
 		hist_record(&latency, v * 1000); /* 1..1000 us */
-	summarize_run(w, COUNT_OF(w), &latency, 400, 2.0, &s);
+	summarize_run(&c, &s);
 	CU_ASSERT_EQUAL(s.accepted, 400);
 	CU_ASSERT_EQUAL(s.listener_wakeups, 1600);
 	CU_ASSERT_EQUAL(s.listener_wasted, 1200);
@@ -38,29 +38,38 @@ static void test_shared_epoll_like_run(void)
 
 static void test_one_worker_takes_all(void)
 {
-	const struct worker_counts w[] = { { .accepted = 50, .listener_wakeups = 50 }, { 0 } };
+	const uint64_t per_worker[] = { 50, 0 };
+	struct run_counts c = {
+		.worker_connections = per_worker, .nworkers = 2, .accepted = 50, .listener_wakeups = 50,
+		.completed = 50, .duration_s = 1.0, .latency_ns = &latency,
+	};
 	struct run_summary s;
 
 	hist_init(&latency);
-	summarize_run(w, COUNT_OF(w), &latency, 50, 1.0, &s);
+	summarize_run(&c, &s);
 	CU_ASSERT_DOUBLE_EQUAL(s.jain_index, 0.5, 1e-12);
 	CU_ASSERT_DOUBLE_EQUAL(s.max_share, 1.0, 1e-12);
 	CU_ASSERT_DOUBLE_EQUAL(s.herd_factor, 1.0, 1e-12);
 	CU_ASSERT_DOUBLE_EQUAL(s.wasted_wakeup_ratio, 0.0, 1e-12);
-	CU_ASSERT(isnan(s.latency_p50_us)); /* nothing completed: undefined, not 0 */
+	CU_ASSERT(isnan(s.latency_p50_us)); /* nothing measured: undefined, not 0 */
 }
 
 static void test_nothing_accepted(void)
 {
-	const struct worker_counts w[] = { { .listener_wakeups = 3 }, { 0 } };
+	const uint64_t per_worker[] = { 0, 0 };
+	struct run_counts c = {
+		.worker_connections = per_worker, .nworkers = 2, .listener_wakeups = 3,
+		.duration_s = 1.0, .latency_ns = &latency,
+	};
 	struct run_summary s;
 
 	hist_init(&latency);
-	summarize_run(w, COUNT_OF(w), &latency, 0, 1.0, &s);
+	summarize_run(&c, &s);
 	CU_ASSERT(isnan(s.jain_index));
 	CU_ASSERT(isnan(s.herd_factor));
 	CU_ASSERT_DOUBLE_EQUAL(s.throughput_cps, 0.0, 1e-12);
-	summarize_run(NULL, 0, &latency, 0, 1.0, &s);
+	c.nworkers = 0;
+	summarize_run(&c, &s);
 	CU_ASSERT(isnan(s.jain_index));
 }
 
