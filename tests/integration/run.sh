@@ -185,6 +185,18 @@ test_kill_worker_restarts() {
 	[ "$lost" -eq "$sum" ] || fail "connections_lost $lost != refused + reset + timed out $sum"
 }
 
+test_migrate_keeps_queued_connections() {
+	# a killed reuseport worker's queued connections move to the others:
+	# only the one it was serving is lost
+	before=$(cat /proc/sys/net/ipv4/tcp_migrate_req)
+	run_testbed mig reuseport --workers 4 --connections 64 --duration 2 --kill-worker-after 1 --migrate || return 1
+	lost=$(summary "$WORK/mig" connections_lost); after=$(cat /proc/sys/net/ipv4/tcp_migrate_req)
+	echo "    lost $lost with tcp_migrate_req=1"
+	[ "$(summary "$WORK/mig" migrate)" = yes ] || fail "summary.csv does not record --migrate" || return 1
+	[ "$after" = "$before" ] || fail "tcp_migrate_req left at $after, was $before" || return 1
+	[ "$lost" -le 1 ] || fail "$lost connections lost despite tcp_migrate_req=1"
+}
+
 test_herd_shared_epoll() {
 	# 4 idle workers on one level-triggered epoll, one connection at a time:
 	# every connection wakes all of them
