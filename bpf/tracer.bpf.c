@@ -65,6 +65,16 @@ struct {
 	__type(value, struct accepted_conn);
 } accepted_conns SEC(".maps");
 
+/* Server-side TCP connections whose handshake completed and that wait in a
+ * listener's accept queue: struct sock * -> when. Any process's: we learn
+ * whose at accept(); entries nobody accepts age out of the LRU. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u64);   /* struct sock * */
+	__type(value, __u64); /* ns */
+} established_at SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, MAX_TRACED_TGIDS);
@@ -224,13 +234,26 @@ static __always_inline void note_first_read(struct file *file, __u32 tgid, __u32
 	bpf_map_delete_elem(&accepted_conns, &key);
 }
 
-static __always_inline void note_accept(int fd, __u32 tgid)
+/* accept() returned FD: remember the file for the dispatch delay, and take
+ * the connection's accept-queue delay. */
+static __always_inline void note_accept(int fd, __u32 tgid, __u32 tid)
 {
 	struct accepted_conn conn = { .accepted_ns = bpf_ktime_get_ns(), .tgid = tgid };
-	__u64 key = (__u64)fd_file(fd);
+	struct file *file = fd_file(fd);
+	struct socket *sock;
+	__u64 key = (__u64)file, sk, *established;
 
-	if (key)
-		bpf_map_update_elem(&accepted_conns, &key, &conn, BPF_ANY);
+	if (!file)
+		return;
+	bpf_map_update_elem(&accepted_conns, &key, &conn, BPF_ANY);
+	sock = BPF_CORE_READ(file, private_data);
+	sk = (__u64)BPF_CORE_READ(sock, sk);
+	established = bpf_map_lookup_elem(&established_at, &sk);
+	if (!established)
+		return;
+	if (counting)
+		emit(EVENT_ACCEPT_QUEUE_DELAY, tgid, tid, CLASS_ACCEPT, conn.accepted_ns - *established);
+	bpf_map_delete_elem(&established_at, &sk);
 }
 
 /* recvmsg returned: count the fds an SCM_RIGHTS message carried. */
@@ -290,7 +313,7 @@ int handle_sys_exit(struct trace_event_raw_sys_exit *ctx)
 		return 0;
 	if (nr == NR_accept || nr == NR_accept4) {
 		if (ret >= 0)
-			note_accept((int)ret, pid_tgid >> 32);
+			note_accept((int)ret, pid_tgid >> 32, tid);
 		if (ret >= 0)
 			t->accepted_since_poll = 1;
 		if (counting && ret >= 0) {
@@ -409,6 +432,21 @@ int BPF_PROG(handle_sched_switch, bool preempt, struct task_struct *prev, struct
 			t->oncpu_since_ns = now;
 		}
 	}
+	return 0;
+}
+
+/* A passive open completing its handshake (SYN_RECV -> ESTABLISHED): the
+ * child socket enters its listener's accept queue now. Optional: loaded only
+ * where the kernel has the tracepoint (Linux >= 4.16). */
+SEC("tp_btf/inet_sock_set_state")
+int BPF_PROG(handle_inet_sock_set_state, const struct sock *sk, const int oldstate, const int newstate)
+{
+	__u64 key = (__u64)sk, now;
+
+	if (oldstate != TCP_SYN_RECV || newstate != TCP_ESTABLISHED)
+		return 0;
+	now = bpf_ktime_get_ns();
+	bpf_map_update_elem(&established_at, &key, &now, BPF_ANY);
 	return 0;
 }
 

@@ -53,7 +53,7 @@ struct thread_stats {
 	__u32 accepted_since_poll;         /* an accept succeeded since a poll-class syscall returned */
 };
 
-/* Ring-buffer records. Dispatch delays always flow (one per handed-off
+/* Ring-buffer records. Dispatch and accept-queue delays always flow (one per
  * connection); the others only with --events. */
 enum event_type {
 	EVENT_DISPATCH_DELAY = 1,          /* value = ns from the accept to the receiver's first read */
@@ -62,6 +62,7 @@ enum event_type {
 	EVENT_ACCEPT,                      /* value = the new fd */
 	EVENT_ACCEPT_EAGAIN,
 	EVENT_FDS_RECEIVED,                /* value = number of fds */
+	EVENT_ACCEPT_QUEUE_DELAY,          /* value = ns from handshake completion to accept */
 };
 
 struct event {

@@ -8,6 +8,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include "common.h"
 #include "collector.h"
@@ -18,6 +19,7 @@
 
 struct collector {
 	struct tracer_bpf *skel;
+	char tracepoints[512];
 	struct ring_buffer *events;
 	event_handler on_event;
 	void *ctx;
@@ -72,6 +74,35 @@ int check_tracing_environment(char *err, size_t err_size)
 	return 0;
 }
 
+/* Optional tracepoints, switched off where this kernel lacks them (a tp_btf
+ * program attaches to the BTF type btf_trace_<name>). */
+static void probe_optional_tracepoints(struct collector *c)
+{
+	static const struct {
+		const char *name;  /* category/event, for meta.csv */
+		const char *btf;   /* the BTF typedef it needs */
+	} optional[] = {
+		{ "sock/inet_sock_set_state(btf)", "btf_trace_inet_sock_set_state" },
+	};
+	struct bpf_program *programs[] = { c->skel->progs.handle_inet_sock_set_state };
+	struct btf *vmlinux = btf__load_vmlinux_btf();
+	size_t used, i;
+
+	used = snprintf(c->tracepoints, sizeof(c->tracepoints),
+			"raw_syscalls/sys_enter;raw_syscalls/sys_exit;sched/sched_wakeup(btf);"
+			"sched/sched_switch(btf);sched/sched_process_fork(btf)");
+	for (i = 0; i < sizeof(optional) / sizeof(optional[0]); i++) {
+		bool present = vmlinux && btf__find_by_name_kind(vmlinux, optional[i].btf, BTF_KIND_TYPEDEF) > 0;
+
+		bpf_program__set_autoload(programs[i], present);
+		if (present && used < sizeof(c->tracepoints))
+			used += snprintf(c->tracepoints + used, sizeof(c->tracepoints) - used, ";%s", optional[i].name);
+		else
+			debug_msg("optional tracepoint %s is missing: that metric stays empty", optional[i].name);
+	}
+	btf__free(vmlinux);
+}
+
 struct collector *collector_open(bool stream_events, event_handler on_event, void *ctx, char *err,
 				 size_t err_size)
 {
@@ -94,6 +125,7 @@ struct collector *collector_open(bool stream_events, event_handler on_event, voi
 		goto fail;
 	}
 	c->skel->rodata->stream_events = stream_events;
+	probe_optional_tracepoints(c);
 	ret = tracer_bpf__load(c->skel);
 	if (ret) {
 		snprintf(err, err_size, "the kernel refused the BPF tracer (%s); run with -v for the verifier log",
@@ -154,8 +186,7 @@ int collector_read_threads(struct collector *c, struct thread_stats **threads, s
 
 const char *collector_tracepoints(const struct collector *c)
 {
-	return "raw_syscalls/sys_enter;raw_syscalls/sys_exit;sched/sched_wakeup(btf);"
-	       "sched/sched_switch(btf);sched/sched_process_fork(btf)";
+	return c->tracepoints;
 }
 
 int collector_poll_events(struct collector *c)

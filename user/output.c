@@ -21,6 +21,7 @@ static const char *const event_names[] = {
 	[EVENT_DISPATCH_DELAY] = "dispatch_delay", [EVENT_WAKEUP] = "wakeup",
 	[EVENT_WASTED_WAKEUP] = "wasted_wakeup", [EVENT_ACCEPT] = "accept",
 	[EVENT_ACCEPT_EAGAIN] = "accept_eagain", [EVENT_FDS_RECEIVED] = "fds_received",
+	[EVENT_ACCEPT_QUEUE_DELAY] = "accept_queue_delay",
 };
 
 const char *class_name(unsigned blocked_class)
@@ -131,6 +132,19 @@ static double percentile_us(const struct histogram *h, double pct)
 	return h && h->total ? hist_percentile(h, pct) / 1e3 : NAN;
 }
 
+static double max_us(const struct histogram *h)
+{
+	return h && h->total ? h->max / 1e3 : NAN;
+}
+
+/* p50, p99 and max of H in µs as three fields (empty when H is empty). */
+static void csv_delay_columns(struct csv_file *f, const struct histogram *h)
+{
+	csv_double(f, percentile_us(h, 50), 3);
+	csv_double(f, percentile_us(h, 99), 3);
+	csv_double(f, max_us(h), 3);
+}
+
 static void cpu_model(char *out, size_t size)
 {
 	FILE *f = fopen("/proc/cpuinfo", "r");
@@ -228,7 +242,9 @@ static void write_processes(struct csv_file *f, const struct run_record *r)
 		"wakeups_futex", "wakeups_other", "wasted_wakeups", "share", "threads", "oncpu_ns",
 		"runq_wait_ns", "runq_waits", "voluntary_switches", "involuntary_switches", "pipe_reads",
 		"pipe_read_bytes", "pipe_blocked_ns", "unix_recvs", "unix_recv_bytes", "unix_blocked_ns",
-		"dispatch_delay_p50_us", "dispatch_delay_p99_us", "dispatch_delay_max_us", "exited", "exit_status",
+		"dispatch_delay_p50_us", "dispatch_delay_p99_us", "dispatch_delay_max_us",
+		"accept_queue_delay_p50_us", "accept_queue_delay_p99_us", "accept_queue_delay_max_us",
+		"exited", "exit_status",
 	};
 	uint64_t worker_total = worker_connections_total(r);
 	size_t i;
@@ -270,10 +286,8 @@ static void write_processes(struct csv_file *f, const struct run_record *r)
 		csv_u64(f, t->reads[CLASS_UNIX_RECV]);
 		csv_u64(f, t->read_bytes[CLASS_UNIX_RECV]);
 		csv_u64(f, t->blocked_ns[CLASS_UNIX_RECV]);
-		csv_double(f, percentile_us(p->dispatch_delay_ns, 50), 3);
-		csv_double(f, percentile_us(p->dispatch_delay_ns, 99), 3);
-		csv_double(f, p->dispatch_delay_ns && p->dispatch_delay_ns->total ? p->dispatch_delay_ns->max / 1e3 : NAN,
-			   3);
+		csv_delay_columns(f, p->dispatch_delay_ns);
+		csv_delay_columns(f, p->accept_queue_delay_ns);
 		csv_str(f, p->exited ? "yes" : "no");
 		if (p->exited)
 			csv_i64(f, p->wait_status);
@@ -397,6 +411,8 @@ static void write_latency(struct csv_file *f, const struct run_record *r)
 	write_histogram(f, "client_latency", 0, &r->load->latency_ns);
 	for (i = 0; i < r->nprocs; i++)
 		write_histogram(f, "dispatch_delay", r->procs[i].pid, r->procs[i].dispatch_delay_ns);
+	for (i = 0; i < r->nprocs; i++)
+		write_histogram(f, "accept_queue_delay", r->procs[i].pid, r->procs[i].accept_queue_delay_ns);
 }
 
 static void write_summary(struct csv_file *f, const struct run_record *r)
@@ -406,7 +422,8 @@ static void write_summary(struct csv_file *f, const struct run_record *r)
 		"jain_index", "cov", "max_share", "herd_factor", "wasted_wakeup_ratio", "latency_p50_us",
 		"latency_p99_us", "latency_p999_us", "latency_max_us", "event_drops", "accepted", "fds_received",
 		"listener_wakeups", "wasted_wakeups", "pipe_reads", "pipe_read_bytes", "unix_recvs",
-		"dispatch_delay_p50_us", "dispatch_delay_p99_us", "dispatch_delay_max_us", "connections_refused",
+		"dispatch_delay_p50_us", "dispatch_delay_p99_us", "dispatch_delay_max_us",
+		"accept_queue_delay_p50_us", "accept_queue_delay_p99_us", "accept_queue_delay_max_us", "connections_refused",
 		"connections_reset", "connections_timed_out", "connection_errors", "connections_lost",
 		"worker_restarts", "restart_ms", "migrate", "interrupted",
 	};
@@ -439,9 +456,8 @@ static void write_summary(struct csv_file *f, const struct run_record *r)
 	csv_u64(f, SUM_TOTALS(r, t->reads[CLASS_PIPE_READ]));
 	csv_u64(f, SUM_TOTALS(r, t->read_bytes[CLASS_PIPE_READ]));
 	csv_u64(f, SUM_TOTALS(r, t->reads[CLASS_UNIX_RECV]));
-	csv_double(f, percentile_us(dispatch, 50), 3);
-	csv_double(f, percentile_us(dispatch, 99), 3);
-	csv_double(f, dispatch->total ? dispatch->max / 1e3 : NAN, 3);
+	csv_delay_columns(f, dispatch);
+	csv_delay_columns(f, &r->accept_queue_delay_ns);
 	csv_u64(f, l->refused);
 	csv_u64(f, l->reset);
 	csv_u64(f, l->timed_out);
@@ -561,6 +577,15 @@ static void print_process_rows(FILE *out, const struct run_record *r)
 		(unsigned long long)self_total);
 }
 
+static void print_delay(FILE *out, const char *label, const struct histogram *h, const char *what)
+{
+	char a[32], b[32], c[32];
+
+	if (h->total)
+		fprintf(out, "%-20s p50 %s   p99 %s   max %s   (%s)\n", label, fmt(a, sizeof(a), percentile_us(h, 50), 1),
+			fmt(b, sizeof(b), percentile_us(h, 99), 1), fmt(c, sizeof(c), max_us(h), 1), what);
+}
+
 void print_run_summary(FILE *out, const struct run_record *r)
 {
 	const struct run_summary *s = &r->summary;
@@ -594,10 +619,8 @@ void print_run_summary(FILE *out, const struct run_record *r)
 		(unsigned long long)SUM_TOTALS(r, t->read_bytes[CLASS_PIPE_READ]),
 		(unsigned long long)SUM_TOTALS(r, t->reads[CLASS_UNIX_RECV]),
 		(unsigned long long)SUM_TOTALS(r, t->fds_received));
-	if (dispatch->total)
-		fprintf(out, "dispatch delay us    p50 %s   p99 %s   max %s   (master's accept -> worker's first read)\n",
-			fmt(a, sizeof(a), percentile_us(dispatch, 50), 1), fmt(b, sizeof(b), percentile_us(dispatch, 99), 1),
-			fmt(c, sizeof(c), dispatch->max / 1e3, 1));
+	print_delay(out, "accept-queue us", &r->accept_queue_delay_ns, "handshake done -> accept() returned it");
+	print_delay(out, "dispatch delay us", dispatch, "master's accept -> worker's first read");
 	if (r->killed_pid)
 		fprintf(out, "killed worker        %lld (pid %d); back after %s ms; connections lost %llu%s\n",
 			(long long)r->killed_worker_index, r->killed_pid, fmt(a, sizeof(a), r->restart_ms, 1),

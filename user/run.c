@@ -202,23 +202,32 @@ static int sample(struct run_record *r, struct collector *c, uint64_t start_ms, 
 	return 0;
 }
 
-/* Ring-buffer records: hand-off delays into histograms, everything into
- * events.csv with --events. */
+/* Records VALUE in *H, allocating the histogram on first use. */
+static void record_lazily(struct histogram **h, uint64_t value)
+{
+	if (!*h) {
+		*h = malloc(sizeof(**h));
+		if (!*h)
+			return;
+		hist_init(*h);
+	}
+	hist_record(*h, value);
+}
+
+/* Ring-buffer records: delays into histograms, everything into events.csv
+ * with --events. */
 static int on_event(void *ctx, const struct event *e)
 {
 	struct run_record *r = ctx;
+	struct process_record *p = process_by_pid(r, (pid_t)e->tgid);
 
 	if (e->type == EVENT_DISPATCH_DELAY) {
-		struct process_record *p = process_by_pid(r, (pid_t)e->tgid);
-
 		hist_record(&r->dispatch_delay_ns, e->value);
-		if (p && !p->dispatch_delay_ns) {
-			p->dispatch_delay_ns = malloc(sizeof(*p->dispatch_delay_ns));
-			if (p->dispatch_delay_ns)
-				hist_init(p->dispatch_delay_ns);
-		}
-		if (p && p->dispatch_delay_ns)
-			hist_record(p->dispatch_delay_ns, e->value);
+		if (p)
+			record_lazily(&p->dispatch_delay_ns, e->value);
+	} else if (e->type == EVENT_ACCEPT_QUEUE_DELAY && p) {
+		hist_record(&r->accept_queue_delay_ns, e->value);
+		record_lazily(&p->accept_queue_delay_ns, e->value);
 	}
 	if (r->events_csv) {
 		write_event_row(r->events_csv, e, r->load_start_ns);
@@ -536,8 +545,10 @@ static void free_record(struct run_record *r)
 {
 	size_t i;
 
-	for (i = 0; i < r->nprocs; i++)
+	for (i = 0; i < r->nprocs; i++) {
 		free(r->procs[i].dispatch_delay_ns);
+		free(r->procs[i].accept_queue_delay_ns);
+	}
 	free(r->procs);
 	free(r->threads);
 	free(r->timeline);
@@ -582,6 +593,7 @@ int cmd_run(int argc, char **argv)
 	install_exit_signals();
 	raise_fd_limit();
 	hist_init(&r.dispatch_delay_ns);
+	hist_init(&r.accept_queue_delay_ns);
 	uname(&uts);
 	snprintf(r.kernel_release, sizeof(r.kernel_release), "%s", uts.release);
 	join_command_line(r.command_line, sizeof(r.command_line), argc, argv);

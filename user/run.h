@@ -33,6 +33,7 @@ struct process_record {
 	struct thread_stats totals;
 	unsigned threads;
 	struct histogram *dispatch_delay_ns; /* connections handed to it; NULL if none */
+	struct histogram *accept_queue_delay_ns; /* connections it accepted; NULL if none */
 	/* totals at the previous timeline sample */
 	uint64_t sampled_connections, sampled_wakeups, sampled_wasted;
 };
@@ -61,6 +62,7 @@ struct run_record {
 	struct timeline_row *timeline;
 	size_t ntimeline, timeline_capacity;
 	struct histogram dispatch_delay_ns; /* every hand-off */
+	struct histogram accept_queue_delay_ns; /* every accepted connection */
 	struct csv_file *events_csv;       /* --events: written while the run lasts */
 	uint64_t events_written;
 	int64_t killed_worker_index;       /* --kill-worker-after: -1 until killed */

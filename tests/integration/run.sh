@@ -244,6 +244,9 @@ test_csv_agree_with_summary() {
 	n=$(awk -F, '$1 == "client_latency" { n += $5 } END { print n + 0 }' "$dir/latency.csv")
 	c=$(summary "$dir" connections_completed)
 	[ "$n" -eq "$c" ] || fail "latency.csv counts $n requests, summary says $c completed" || return 1
+	# every accepted connection has its accept-queue delay (handshake -> accept)
+	q=$(awk -F, '$1 == "accept_queue_delay" { n += $5 } END { print n + 0 }' "$dir/latency.csv")
+	[ "$q" -eq "$a" ] || fail "latency.csv has $q accept-queue delays for $a accepted connections" || return 1
 	# printed per-worker rows match workers.csv
 	awk 'NR == FNR { if (FNR > 1 && $0 ~ /,worker,/) { split($0, f, ","); acc[f[2]] = f[4] } next }
 		$1 == "worker" && $3 in acc { seen++; if ($4 != acc[$3]) bad = 1 }
