@@ -43,6 +43,7 @@
 
 enum slot_state {
 	SLOT_IDLE,        /* no request, and no new one may start: the slot is done */
+	SLOT_FREE,        /* open loop: waiting for the next arrival */
 	SLOT_BACKOFF,     /* resource shortage: next attempt at deadline_ns */
 	SLOT_CONNECTING,  /* non-blocking connect() in progress */
 	SLOT_SENDING,     /* request partly sent, waiting for EPOLLOUT */
@@ -70,6 +71,14 @@ struct client_thread {
 	bool request_bound_hit; /* saw the shared request counter run out */
 	bool starting, restart_pending; /* next_request() trampoline, see there */
 	uint64_t next_sweep_ns;
+	/* Open loop: the next arrival, and arrivals waiting for a free slot. */
+	uint64_t next_arrival_ns;
+	double mean_gap_ns;
+	bool arrivals_done;
+	uint64_t *backlog;      /* ring of intended start times */
+	unsigned backlog_head, backlog_count;
+	uint64_t random_state;  /* xorshift64* for Poisson gaps */
+	uint64_t not_started;
 	/* Written by this thread only; completed is also read live by loadgen_completed(). */
 	alignas(64) _Atomic uint64_t completed;
 	uint64_t refused, reset, timed_out, other_errors, connections_opened;
@@ -273,20 +282,82 @@ static void request_completed(struct client_thread *t, struct client_slot *s, bo
 	end_request(t, s, now, keep && t->lg->cfg.keepalive);
 }
 
-/* Starts the slot's next request, or retires the slot if the bounds say no. */
+static bool open_loop(const struct client_thread *t)
+{
+	return t->lg->cfg.rate_cps > 0;
+}
+
+/* Uniform in (0, 1]: xorshift64* (Vigna), plenty for arrival gaps. */
+static double random_unit(struct client_thread *t)
+{
+	uint64_t x = t->random_state;
+
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	t->random_state = x;
+	return ((x * 0x2545F4914F6CDD1Dull) >> 11) * (1.0 / 9007199254740992.0) + 0x1p-53;
+}
+
+static uint64_t arrival_gap_ns(struct client_thread *t)
+{
+	if (t->lg->cfg.arrivals == ARRIVALS_UNIFORM)
+		return (uint64_t)t->mean_gap_ns;
+	return (uint64_t)(-log(random_unit(t)) * t->mean_gap_ns);
+}
+
+/* Open loop: turns every arrival due by NOW into a waiting request, as long
+ * as the bounds allow; the first one past them ends the arrivals. */
+static void admit_arrivals(struct client_thread *t, uint64_t now)
+{
+	while (!t->arrivals_done && t->next_arrival_ns <= now) {
+		if (!may_start(t, t->next_arrival_ns)) {
+			t->arrivals_done = true;
+			break;
+		}
+		if (t->backlog_count == LOADGEN_MAX_BACKLOG) {
+			t->not_started++;
+		} else {
+			t->backlog[(t->backlog_head + t->backlog_count) % LOADGEN_MAX_BACKLOG] = t->next_arrival_ns;
+			t->backlog_count++;
+		}
+		t->next_arrival_ns += arrival_gap_ns(t);
+	}
+}
+
+static bool backlog_pop(struct client_thread *t, uint64_t *intended_ns)
+{
+	if (!t->backlog_count)
+		return false;
+	*intended_ns = t->backlog[t->backlog_head];
+	t->backlog_head = (t->backlog_head + 1) % LOADGEN_MAX_BACKLOG;
+	t->backlog_count--;
+	return true;
+}
+
+/* Starts the slot's next request: closed loop, at once if the bounds allow,
+ * else the slot retires; open loop, the oldest waiting arrival (timed from
+ * when it should have started), else the slot waits for one. */
 static void start_request(struct client_thread *t, struct client_slot *s)
 {
-	uint64_t now = now_ns();
+	uint64_t now = now_ns(), start = now;
 
-	if (!may_start(t, now)) {
+	if (open_loop(t)) {
+		if (!backlog_pop(t, &start)) {
+			if (!t->lg->cfg.keepalive)
+				close_slot(s);
+			s->state = SLOT_FREE;
+			return;
+		}
+	} else if (!may_start(t, now)) {
 		close_slot(s);
 		s->state = SLOT_IDLE;
 		t->active_slots--;
 		return;
 	}
 	if (!t->first_start_ns)
-		t->first_start_ns = now;
-	s->start_ns = now;
+		t->first_start_ns = start;
+	s->start_ns = start;
 	s->deadline_ns = now + t->lg->timeout_ns;
 	if (s->fd < 0) {
 		open_connection(t, s);
@@ -399,7 +470,7 @@ static void sweep_slots(struct client_thread *t, uint64_t now)
 	for (unsigned i = 0; i < t->slot_count; i++) {
 		struct client_slot *s = &t->slots[i];
 
-		if (s->state == SLOT_IDLE || now < s->deadline_ns)
+		if (s->state == SLOT_IDLE || s->state == SLOT_FREE || now < s->deadline_ns)
 			continue;
 		if (s->state == SLOT_BACKOFF) {
 			next_request(t, s);
@@ -411,6 +482,43 @@ static void sweep_slots(struct client_thread *t, uint64_t now)
 	t->next_sweep_ns = now + SWEEP_NS;
 }
 
+/* Open loop: admits due arrivals and hands waiting ones to free slots. */
+static void dispatch_arrivals(struct client_thread *t, uint64_t now)
+{
+	admit_arrivals(t, now);
+	for (unsigned i = 0; i < t->slot_count && t->backlog_count; i++)
+		if (t->slots[i].state == SLOT_FREE)
+			next_request(t, &t->slots[i]);
+}
+
+static bool thread_has_work(struct client_thread *t)
+{
+	if (!open_loop(t))
+		return t->active_slots > 0;
+	if (!t->arrivals_done || t->backlog_count)
+		return true;
+	for (unsigned i = 0; i < t->slot_count; i++)
+		if (t->slots[i].state != SLOT_FREE && t->slots[i].state != SLOT_IDLE)
+			return true;
+	return false;
+}
+
+/* epoll_wait's timeout: the tick, or sooner for the next open-loop arrival
+ * (ms resolution: an arrival may start up to 1 ms late, which its latency,
+ * timed from the intended start, includes). */
+static int wait_ms(const struct client_thread *t)
+{
+	uint64_t now;
+
+	if (!open_loop(t) || t->arrivals_done)
+		return TICK_MS;
+	now = now_ns();
+	if (t->next_arrival_ns <= now)
+		return 0;
+	return t->next_arrival_ns - now >= TICK_MS * NS_PER_MS ? TICK_MS
+							       : (int)((t->next_arrival_ns - now) / NS_PER_MS);
+}
+
 static void *client_thread_main(void *arg)
 {
 	struct client_thread *t = arg;
@@ -418,11 +526,12 @@ static void *client_thread_main(void *arg)
 	struct epoll_event events[EVENTS_PER_WAIT];
 
 	t->active_slots = t->slot_count;
+	t->next_arrival_ns = lg->start_ns;
 	for (unsigned i = 0; i < t->slot_count; i++)
 		next_request(t, &t->slots[i]);
 
-	while (t->active_slots > 0 && !atomic_load_explicit(&lg->stopping, memory_order_relaxed)) {
-		int n = epoll_wait(t->epfd, events, EVENTS_PER_WAIT, TICK_MS);
+	while (thread_has_work(t) && !atomic_load_explicit(&lg->stopping, memory_order_relaxed)) {
+		int n = epoll_wait(t->epfd, events, EVENTS_PER_WAIT, wait_ms(t));
 		uint64_t now;
 
 		if (n < 0 && errno != EINTR)
@@ -430,6 +539,8 @@ static void *client_thread_main(void *arg)
 		for (int i = 0; i < n; i++)
 			handle_event(t, events[i].data.u64, events[i].events);
 		now = now_ns();
+		if (open_loop(t))
+			dispatch_arrivals(t, now);
 		if (now >= t->next_sweep_ns)
 			sweep_slots(t, now);
 	}
@@ -495,6 +606,8 @@ static const char *config_problem(const struct loadgen_config *cfg, char *buf, s
 		return "the load is unbounded: give a duration > 0 or a request count";
 	if (cfg->timeout_ms == 0)
 		return "the load generator's request timeout must be > 0 ms";
+	if (isnan(cfg->rate_cps) || cfg->rate_cps < 0 || cfg->rate_cps > LOADGEN_MAX_RATE)
+		return "the open-loop rate must be between 0 and 10 million requests per second";
 	return NULL;
 }
 
@@ -507,6 +620,7 @@ static void free_loadgen(struct loadgen *lg)
 			close(t->epfd);
 		free(t->slots);
 		free(t->latency);
+		free(t->backlog);
 	}
 	free(lg->threads);
 	free(lg);
@@ -527,6 +641,14 @@ static int setup_thread(struct loadgen *lg, struct client_thread *t, unsigned sl
 	for (unsigned i = 0; i < slot_count; i++)
 		t->slots[i].fd = -1;
 	hist_init(t->latency);
+	if (lg->cfg.rate_cps > 0) {
+		t->backlog = malloc(LOADGEN_MAX_BACKLOG * sizeof(*t->backlog));
+		if (!t->backlog)
+			return ENOMEM;
+		t->random_state = 0x9E3779B97F4A7C15ull ^ ((uint64_t)(t - lg->threads) + 1) * now_ns();
+		if (!t->random_state)
+			t->random_state = 1;
+	}
 	return 0;
 }
 
@@ -569,8 +691,12 @@ struct loadgen *loadgen_start(const struct loadgen_config *cfg, char *err, unsig
 		return NULL;
 	}
 	memset(lg->threads, 0, threads * sizeof(struct client_thread));
-	for (unsigned i = 0; i < threads; i++)
+	for (unsigned i = 0; i < threads; i++) {
 		lg->threads[i].epfd = -1;
+		/* each thread carries its share of the open-loop rate */
+		if (cfg->rate_cps > 0)
+			lg->threads[i].mean_gap_ns = threads * NS_PER_S / cfg->rate_cps;
+	}
 	lg->thread_count = threads;
 	for (unsigned i = 0; i < threads; i++) {
 		/* Spread the slots evenly: the first (connections % threads) get one more. */
@@ -650,6 +776,7 @@ void loadgen_finish(struct loadgen *lg, struct loadgen_result *res)
 			res->reset += t->reset;
 			res->timed_out += t->timed_out;
 			res->other_errors += t->other_errors;
+			res->not_started += t->not_started;
 			res->connections_opened += t->connections_opened;
 			hist_merge(&res->latency_ns, t->latency);
 			if (t->first_start_ns && t->first_start_ns < res->start_ns)

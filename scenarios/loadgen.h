@@ -12,6 +12,8 @@
 /* Sanity caps on a configuration; loadgen_start() refuses more. */
 #define LOADGEN_MAX_CONNECTIONS 65536u /* about the ephemeral port range */
 #define LOADGEN_MAX_THREADS 1024u
+#define LOADGEN_MAX_BACKLOG 65536u    /* open loop: arrivals waiting per thread */
+#define LOADGEN_MAX_RATE 10000000.0   /* requests per second */
 
 struct loadgen_config {
 	struct sockaddr_storage target;
@@ -22,6 +24,12 @@ struct loadgen_config {
 	uint64_t requests;       /* stop after this many requests started; 0 = no count bound */
 	bool keepalive;          /* reuse connections (Connection: keep-alive) */
 	unsigned timeout_ms;     /* a request not answered by then is timed out */
+	double rate_cps;         /* > 0: open loop, this many requests per second in all
+	                            (connections = most in flight); 0: closed loop */
+	enum loadgen_arrivals {
+		ARRIVALS_POISSON,    /* exponential gaps: independent clients */
+		ARRIVALS_UNIFORM,    /* equal gaps */
+	} arrivals;
 };
 
 struct loadgen_result {
@@ -30,10 +38,14 @@ struct loadgen_result {
 	uint64_t reset;          /* ECONNRESET/EPIPE, or EOF before a full response */
 	uint64_t timed_out;      /* no full response within timeout_ms */
 	uint64_t other_errors;   /* anything else (counted, errno not kept) */
+	uint64_t not_started;    /* open loop: arrivals dropped because too many already waited
+	                            for a free connection (LOADGEN_MAX_BACKLOG per thread) */
 	uint64_t connections_opened; /* connect() succeeded */
 	uint64_t start_ns, end_ns; /* CLOCK_MONOTONIC: first request started, last finished */
 	struct histogram latency_ns; /* per completed request: start (connect, or send on a
-	                                kept-alive connection) to last response byte */
+	                                kept-alive connection; open loop: the intended start,
+	                                so waiting for a free connection counts) to last
+	                                response byte */
 };
 
 /* 0 if the address is in 127.0.0.0/8 or is ::1 (or ::ffff:127.x.y.z), else -1. */

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include "pool.h"
 
 enum scenario_model {
 	MODEL_SHARED_ACCEPT,     /* blocking accept() on one inherited listener */
@@ -54,6 +55,13 @@ struct server_config {
 	unsigned backlog;        /* listen() backlog */
 	unsigned io_timeout_ms;  /* SO_RCVTIMEO/SO_SNDTIMEO on client sockets */
 	enum dispatch_policy policy; /* one the model accepts; POLICY_NONE = its default */
+	/* each worker's thread pool (pool.h); threads 0 = none, and each request
+	 * is answered by the worker itself */
+	unsigned threads;        /* pool threads per worker, 0 .. POOL_MAX_THREADS */
+	enum work_kind work_kind; /* what one request's job does */
+	uint64_t work_amount;    /* microseconds (cpu, sleep) or bytes (file) */
+	enum pool_wake pool_wake;
+	enum pool_notify pool_notify;
 };
 
 enum status_type {
@@ -68,6 +76,10 @@ enum status_type {
 	                            (also after a restart: the restart is complete) */
 	STATUS_MASTER_REPORT,    /* pid = master, value = connections the master accepted
 	                            itself (fd-dispatch; sent before DONE) */
+	STATUS_WORKER_POOL_REPORT, /* worker_index, pid, value = jobs its pool threads ran
+	                            (--threads > 0 only; self-counted, after the threads
+	                            were joined; comes before that worker's WORKER_REPORT).
+	                            Equals its USDT job_end count */
 };
 
 /* Fixed size, well under PIPE_BUF, so each write is atomic. */

@@ -236,13 +236,30 @@ static int on_event(void *ctx, const struct event *e)
 	return 0;
 }
 
+/* One status line on a terminal: time, rate, each worker's share of the
+ * connections so far as a bar (full = the busiest worker), event drops. */
 static void show_progress(const struct run_record *r, double elapsed_s, uint64_t completed, uint64_t drops)
 {
+	static const char *const bars[] = { " ", "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█" };
+	uint64_t busiest = 0;
+	size_t i;
+
 	if (!isatty(STDERR_FILENO))
 		return;
-	fprintf(stderr, "\r%s: %5.1f / %.1f s  %10llu connections  %8.0f conn/s  %llu event drops ",
-		r->opts->scenario->name, elapsed_s, r->opts->duration_s, (unsigned long long)completed,
-		elapsed_s > 0 ? completed / elapsed_s : 0.0, (unsigned long long)drops);
+	for (i = 0; i < r->nprocs; i++)
+		if (r->procs[i].role == ROLE_WORKER && !r->procs[i].exited &&
+		    process_connections(&r->procs[i]) > busiest)
+			busiest = process_connections(&r->procs[i]);
+	fprintf(stderr, "\r\033[K%s %5.1f/%.1f s %9llu conn %8.0f/s  workers ", r->opts->scenario->name,
+		elapsed_s, r->opts->duration_s, (unsigned long long)completed, elapsed_s > 0 ? completed / elapsed_s : 0.0);
+	for (i = 0; i < r->nprocs && i < 64; i++) {
+		const struct process_record *p = &r->procs[i];
+
+		if (p->role == ROLE_WORKER && !p->exited)
+			fputs(bars[busiest ? (process_connections(p) * 8 + busiest / 2) / busiest : 0], stderr);
+	}
+	fprintf(stderr, "  drops %llu", (unsigned long long)drops);
+	fflush(stderr);
 }
 
 static void end_progress(void)
@@ -515,7 +532,10 @@ static int drive_load(struct run_record *r, struct collector *c, int status_fd)
 			last_sample_ms = now_ms;
 			next_sample_ns += interval_ns;
 		}
-		show_progress(r, (now - start_ns) / 1e9, loadgen_completed(lg), collector_event_drops(c));
+		if (isatty(STDERR_FILENO)) {
+			read_counters(r, c); /* fresh shares for the bars */
+			show_progress(r, (now - start_ns) / 1e9, loadgen_completed(lg), collector_event_drops(c));
+		}
 		if (next_sample_ns > now && (next_sample_ns - now) / 1000000 < (uint64_t)wait_ms)
 			wait_ms = (int)((next_sample_ns - now) / 1000000) + 1;
 		if (kill_at_ns && kill_at_ns > now && (kill_at_ns - now) / 1000000 < (uint64_t)wait_ms)

@@ -197,6 +197,25 @@ test_migrate_keeps_queued_connections() {
 	[ "$lost" -le 1 ] || fail "$lost connections lost despite tcp_migrate_req=1"
 }
 
+test_events_match_counters() {
+	# the ring buffer's stream and the in-kernel counters count the same things
+	run_testbed ev shared-epoll --workers 2 --connections 2 --duration 1 --events || return 1
+	drops=$(summary "$WORK/ev" event_drops)
+	[ "$drops" -eq 0 ] || fail "$drops events dropped" || return 1
+	count() { awk -F, -v t="$1" '$2 == t { n++ } END { print n + 0 }' "$WORK/ev/events.csv"; }
+	threads_sum() { awk -F, -v p="$1" 'NR == 1 { for (i = 1; i <= NF; i++) if (index($i, p) == 1) c[i] = 1; next }
+		{ for (i in c) s += $i } END { print s + 0 }' "$WORK/ev/threads.csv"; }
+	accepts=$(count accept); accepted=$(summary "$WORK/ev" accepted)
+	wakeups=$(count wakeup); counted=$(threads_sum wakeups_)
+	wasted=$(count wasted_wakeup); counted_wasted=$(threads_sum wasted_wakeups_)
+	echo "    events: $accepts accepts, $wakeups wakeups, $wasted wasted"
+	[ "$accepts" -eq "$accepted" ] || fail "$accepts accept events, $accepted accepted" || return 1
+	[ "$wakeups" -eq "$counted" ] || fail "$wakeups wakeup events, threads.csv counts $counted" || return 1
+	[ "$wasted" -eq "$counted_wasted" ] || fail "$wasted wasted-wakeup events, threads.csv counts $counted_wasted" || return 1
+	rows=$(($(wc -l <"$WORK/ev/events.csv") - 1)); written=$(meta "$WORK/ev" events_written)
+	[ "$rows" -eq "$written" ] || fail "events.csv has $rows rows, meta.csv says $written"
+}
+
 test_herd_shared_epoll() {
 	# 4 idle workers on one level-triggered epoll, one connection at a time:
 	# every connection wakes all of them
