@@ -80,6 +80,19 @@ integration: $(BUILD)/testbed
 test: all
 	@tests/run-tests all $(BUILD)/testbed $(UNIT_TESTS)
 
+# --- static build: build/static/testbed for `testbed kernels` ----------------
+# The guest initramfs has no shared libraries. Debian 12's libelf.a needs
+# only zlib (a later libelf built with zstd would add -lzstd here).
+STATIC_LDLIBS := -static -lbpf -lelf -lz -lpthread -lm
+
+.PHONY: static
+static: $(BUILD)/static/testbed
+
+$(BUILD)/static/testbed: $(MAIN_OBJ) $(BUILD)/libtestbed.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $^ $(STATIC_LDLIBS) -o $@
+# ------------------------------------------------------------------------------
+
 clean:
 	rm -rf $(BUILD)
 

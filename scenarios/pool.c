@@ -23,7 +23,7 @@
 
 #define FILE_CHUNK       (64 * 1024) /* read and write size for file: jobs */
 #define CPU_CHECK_US     20          /* cpu: jobs read their CPU clock this often */
-#define CALIBRATION_LOOPS (1u << 20)
+#define CALIBRATION_LOOPS (1u << 18)
 #define WORK_FILE_NAME   "work"
 
 /* Lives on the submitter's stack: the submitter waits until it has run. */

@@ -32,6 +32,7 @@
 
 #include "dispatch.h"
 #include "http.h"
+#include "pool.h"
 #include "reuseport.h"
 #include "reuseport.skel.h"
 #include "server.h"
@@ -253,6 +254,7 @@ enum control_type {
 	                            or (fd-dispatch) connection fds it received */
 	CONTROL_READY,           /* it waits on its listener or socket now */
 	CONTROL_FAILED,          /* text = why its setup failed; the run cannot go on */
+	CONTROL_POOL_REPORT,     /* value = jobs its pool threads ran (sent before CONTROL_REPORT) */
 };
 
 struct control_msg {
@@ -285,6 +287,7 @@ struct master {
 	struct reuseport_bpf *steering;  /* reuseport-bpf: program, socket array, counters */
 	struct dispatcher *dispatcher;   /* fd-dispatch */
 	uint64_t accepted;       /* fd-dispatch: connections the master accepted */
+	char work_file[64];      /* --work file: the file the pools read, created once; "" = none */
 	bool ready_sent;         /* STATUS_READY went out */
 	bool stopping;
 	int64_t resend_at_ms, give_up_at_ms;
@@ -298,6 +301,7 @@ struct worker_context {
 	int listener;            /* inherited (shared-*) or its own (reuseport*); -1 for fd-dispatch */
 	int dispatch_fd;         /* fd-dispatch: its end of the socketpair, else -1 */
 	__u64 *open_connections; /* reuseport-bpf least: its counter in the program's .bss */
+	struct pool *pool;       /* --threads: runs each request's work; NULL = none */
 };
 
 /* Set by SIGTERM/SIGINT in a worker; the handler has no SA_RESTART, so a
@@ -550,13 +554,14 @@ static void set_io_timeout(int fd, unsigned timeout_ms)
 
 /* Answers requests on CLIENT until the client closes, asks to close, times
  * out, sends a head larger than REQUEST_MAX, or the worker is stopping.
- * Only request heads are read: the clients we serve send GET without a body. */
-static void serve_connection(int client, unsigned io_timeout_ms)
+ * Only request heads are read: the clients we serve send GET without a body.
+ * With a pool, each request's work runs there and the worker waits for it. */
+static void serve_connection(const struct worker_context *w, int client)
 {
 	char request[REQUEST_MAX], response[256];
 	size_t have = 0;
 
-	set_io_timeout(client, io_timeout_ms);
+	set_io_timeout(client, w->m->cfg.io_timeout_ms);
 	while (!worker_stopping) {
 		bool keepalive = false;
 		size_t head = have ? http_request_complete(request, have, &keepalive) : 0;
@@ -574,6 +579,8 @@ static void serve_connection(int client, unsigned io_timeout_ms)
 			have += (size_t)n;
 			continue;
 		}
+		if (w->pool && pool_submit_and_wait(w->pool) < 0)
+			return; /* the work failed (file: the read): the client sees a reset */
 		response_len = http_format_response(response, sizeof(response), keepalive);
 		if (write_full(client, response, response_len) < 0 || !keepalive)
 			return;
@@ -665,6 +672,27 @@ static void join_steering(const struct worker_context *w)
 			    w->index, strerror(errno));
 }
 
+/* --threads: the worker's pool, started after the fork (threads do not
+ * survive one) and before it reports ready, so the load finds it waiting. */
+static struct pool *start_pool(const struct worker_context *w)
+{
+	const struct server_config *cfg = &w->m->cfg;
+	const struct pool_config pool = {
+		.threads = cfg->threads,
+		.work_kind = cfg->work_kind,
+		.work_amount = cfg->work_amount,
+		.wake = cfg->pool_wake,
+		.notify = cfg->pool_notify,
+		.work_file = w->m->work_file,
+	};
+	char why[sizeof(((struct control_msg *)0)->text)];
+	struct pool *p = pool_start(&pool, why, sizeof(why));
+
+	if (!p)
+		worker_fail(w, "worker %u: %s", w->index, why);
+	return p;
+}
+
 /* Accepts and serves until stopping; returns false on an unexpected error.
  * *ACCEPTED counts successful accept4 returns, the worker's own figure. */
 static bool worker_serve(const struct worker_context *w, uint64_t *accepted)
@@ -708,7 +736,7 @@ static bool worker_serve(const struct worker_context *w, uint64_t *accepted)
 		if (w->open_connections)
 			__atomic_add_fetch(w->open_connections, 1, __ATOMIC_RELAXED);
 		/* served to the end before the worker waits on the listener again */
-		serve_connection(client, w->m->cfg.io_timeout_ms);
+		serve_connection(w, client);
 		close(client);
 		if (w->open_connections)
 			__atomic_sub_fetch(w->open_connections, 1, __ATOMIC_RELAXED);
@@ -740,7 +768,7 @@ static bool worker_receive(const struct worker_context *w, uint64_t *received)
 		while (n < 0 && errno == EINTR);
 		if (client < 0)
 			continue;
-		serve_connection(client, w->m->cfg.io_timeout_ms);
+		serve_connection(w, client);
 		close(client);
 		if (n != 1)
 			return false;
@@ -805,10 +833,15 @@ static void __attribute__((noreturn)) worker_main(const struct master *m, unsign
 		w.listener = open_own_listener(&w);
 	if (m->cfg.model == MODEL_REUSEPORT_BPF)
 		join_steering(&w);
+	if (m->cfg.threads)
+		w.pool = start_pool(&w);
 	if (m->cfg.model == MODEL_FD_DISPATCH)
 		clean = worker_receive(&w, &count);
 	else
 		clean = worker_serve(&w, &count);
+	/* the threads end before the report, so its count is final */
+	if (w.pool)
+		send_control(&w, CONTROL_POOL_REPORT, pool_stop(w.pool), NULL);
 	send_control(&w, CONTROL_REPORT, count, NULL);
 	_exit(clean ? 0 : 1);
 }
@@ -857,6 +890,7 @@ static void __attribute__((noreturn, format(printf, 2, 3))) master_fail(struct m
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
 	signal_workers(m, SIGKILL, false);
+	work_file_remove(m->work_file);
 	send_status(m, STATUS_ERROR, 0, 0, 0, text);
 	_exit(1);
 }
@@ -1017,6 +1051,9 @@ static void read_control(struct master *m, unsigned index)
 					w->reported = true;
 					send_status(m, STATUS_WORKER_REPORT, index, w->pid, msg.value, NULL);
 				}
+				break;
+			case CONTROL_POOL_REPORT:
+				send_status(m, STATUS_WORKER_POOL_REPORT, index, w->pid, msg.value, NULL);
 				break;
 			case CONTROL_FAILED:
 				master_fail(m, "%.*s", (int)sizeof(msg.text), msg.text);
@@ -1233,6 +1270,7 @@ static void __attribute__((noreturn)) master_run(struct master *m)
 	}
 	if (dispatching)
 		send_status(m, STATUS_MASTER_REPORT, 0, m->pid, m->accepted, NULL);
+	work_file_remove(m->work_file);
 	send_status(m, STATUS_DONE, 0, 0, 0, NULL);
 	_exit(0);
 }
@@ -1288,6 +1326,13 @@ static void __attribute__((noreturn)) master_main(const struct server_config *cf
 	open_master_socket(&m);
 	if (cfg->model == MODEL_REUSEPORT_BPF)
 		open_steering(&m);
+	if (cfg->threads && cfg->work_kind == WORK_FILE) {
+		char why[sizeof(((struct status_msg *)0)->text)];
+
+		/* once, here: every worker and every restart reads the same file */
+		if (work_file_create(cfg->work_amount, m.work_file, sizeof(m.work_file), why, sizeof(why)))
+			master_fail(&m, "master: %s", why);
+	}
 	if (cfg->model == MODEL_FD_DISPATCH) {
 		m.dispatcher = dispatcher_create(cfg->policy, cfg->workers);
 		if (!m.dispatcher)
@@ -1319,7 +1364,8 @@ pid_t server_spawn(const struct server_config *cfg, int *status_fd, int *gate_fd
 	pid_t caller = getpid(), pid;
 
 	/* too many workers for the model is the master's STATUS_ERROR: it says why */
-	if (!s || cfg->workers == 0 || cfg->port > 65535 || !scenario_accepts_policy(s, cfg->policy)) {
+	if (!s || cfg->workers == 0 || cfg->port > 65535 || !scenario_accepts_policy(s, cfg->policy) ||
+	    cfg->threads > POOL_MAX_THREADS) {
 		errno = EINVAL;
 		return -1;
 	}

@@ -11,7 +11,8 @@
 
 enum {
 	OPT_KEEPALIVE = 256, OPT_BACKLOG, OPT_TIMEOUT, OPT_INTERVAL, OPT_LOADGEN_THREADS, OPT_FORCE,
-	OPT_POLICY, OPT_EVENTS, OPT_KILL_WORKER_AFTER, OPT_MIGRATE,
+	OPT_POLICY, OPT_EVENTS, OPT_KILL_WORKER_AFTER, OPT_MIGRATE, OPT_THREADS, OPT_WORK, OPT_POOL_WAKE,
+	OPT_POOL_NOTIFY,
 };
 
 static const struct option long_options[] = {
@@ -29,6 +30,10 @@ static const struct option long_options[] = {
 	{ "events", no_argument, NULL, OPT_EVENTS },
 	{ "kill-worker-after", required_argument, NULL, OPT_KILL_WORKER_AFTER },
 	{ "migrate", no_argument, NULL, OPT_MIGRATE },
+	{ "threads", required_argument, NULL, OPT_THREADS },
+	{ "work", required_argument, NULL, OPT_WORK },
+	{ "pool-wake", required_argument, NULL, OPT_POOL_WAKE },
+	{ "pool-notify", required_argument, NULL, OPT_POOL_NOTIFY },
 	{ "out", required_argument, NULL, 'o' },
 	{ "force", no_argument, NULL, OPT_FORCE },
 	{ "verbose", no_argument, NULL, 'v' },
@@ -68,6 +73,11 @@ void print_run_help(FILE *out)
 		"                         listener's queued connections move to the others)\n"
 		"  -p, --port N           port on 127.0.0.1 (default %d; 0 = any free port)\n"
 		"      --backlog N        listen() backlog (default %d)\n"
+		"thread pool in every worker (libuv-style; each request waits for one job):\n"
+		"      --threads T        pool threads per worker, up to %d (default 0: no pool; Node has 4)\n"
+		"      --work KIND:N      a job: cpu:US busy loop, sleep:US, file:BYTES read (default cpu:%d)\n"
+		"      --pool-wake HOW    signal: wake one idle thread per job (default); broadcast: wake all\n"
+		"      --pool-notify HOW  how a done job wakes the worker: eventfd (default) or pipe\n"
 		"load (closed loop, every run bounded in time and count):\n"
 		"  -c, --connections N    concurrent client connections (default %d)\n"
 		"  -d, --duration S       seconds of load, fractions allowed (default %.0f)\n"
@@ -85,8 +95,8 @@ void print_run_help(FILE *out)
 		"\n"
 		"example: sudo ./testbed run shared-epoll --workers 4 --connections 1 --duration 3\n"
 		"         (4 idle workers on one level-triggered epoll: herd factor near 4)\n",
-		DEFAULT_PORT, DEFAULT_BACKLOG, DEFAULT_CONNECTIONS, DEFAULT_DURATION_S, REQUESTS_TIME_CAP_S,
-		DEFAULT_TIMEOUT_MS, DEFAULT_INTERVAL_MS);
+		DEFAULT_PORT, DEFAULT_BACKLOG, POOL_MAX_THREADS, DEFAULT_WORK_CPU_US, DEFAULT_CONNECTIONS,
+		DEFAULT_DURATION_S, REQUESTS_TIME_CAP_S, DEFAULT_TIMEOUT_MS, DEFAULT_INTERVAL_MS);
 }
 
 /* "rr or least" for the scenario's policies; 0 if it takes none. */
@@ -121,6 +131,75 @@ static int number_option(const char *name, const char *text, uint64_t min, uint6
 	snprintf(err, err_size, "--%s needs a whole number from %llu to %llu, not '%s'", name,
 		 (unsigned long long)min, (unsigned long long)max, text);
 	return -1;
+}
+
+/* "cpu:200", "sleep:1000", "file:65536": the kind, a colon, a whole number. */
+static int parse_work(const char *text, struct run_options *o, char *err, size_t err_size)
+{
+	const char *colon = strchr(text, ':');
+	char kind[8];
+	uint64_t min, max;
+	const char *unit;
+
+	if (!colon || (size_t)(colon - text) >= sizeof(kind)) {
+		snprintf(err, err_size, "--work needs KIND:N with KIND cpu, sleep or file (e.g. cpu:200), not '%s'",
+			 text);
+		return -1;
+	}
+	snprintf(kind, sizeof(kind), "%.*s", (int)(colon - text), text);
+	if (work_kind_parse(kind, &o->work_kind)) {
+		snprintf(err, err_size, "--work kinds are cpu, sleep and file, not '%s' (in '%s')", kind, text);
+		return -1;
+	}
+	if (o->work_kind == WORK_FILE) {
+		min = 1, max = WORK_FILE_MAX_BYTES, unit = "bytes";
+	} else {
+		min = 0, max = WORK_MAX_US, unit = "microseconds";
+	}
+	if (parse_u64(colon + 1, min, max, &o->work_amount)) {
+		snprintf(err, err_size, "--work %s:N needs %s from %llu to %llu, not '%s'", kind, unit,
+			 (unsigned long long)min, (unsigned long long)max, colon + 1);
+		return -1;
+	}
+	return 0;
+}
+
+/* The pool options as typed, checked once the whole command line is read. */
+struct pool_args {
+	const char *work, *wake, *notify; /* NULL = not given */
+};
+
+static int check_pool(struct run_options *o, const struct pool_args *a, char *err, size_t err_size)
+{
+	/* the first pool option given: without a pool it would be ignored */
+	const char *needs_threads = a->work ? "--work" : a->wake ? "--pool-wake" :
+				    a->notify ? "--pool-notify" : NULL;
+
+	o->work_kind = WORK_CPU;
+	o->work_amount = o->threads ? DEFAULT_WORK_CPU_US : 0;
+	o->pool_wake = POOL_WAKE_SIGNAL;
+	o->pool_notify = POOL_NOTIFY_EVENTFD;
+	if (needs_threads && !o->threads) {
+		snprintf(err, err_size, "%s needs --threads T: it describes the worker's thread pool", needs_threads);
+		return -1;
+	}
+	if (a->work && parse_work(a->work, o, err, err_size))
+		return -1;
+	if (a->wake && pool_wake_parse(a->wake, &o->pool_wake)) {
+		snprintf(err, err_size, "--pool-wake is signal or broadcast, not '%s'", a->wake);
+		return -1;
+	}
+	if (a->notify && pool_notify_parse(a->notify, &o->pool_notify)) {
+		snprintf(err, err_size, "--pool-notify is eventfd or pipe, not '%s'", a->notify);
+		return -1;
+	}
+	if (o->work_kind != WORK_FILE && o->work_amount >= (uint64_t)o->timeout_ms * 1000) {
+		snprintf(err, err_size, "--work %s:%llu takes as long as --timeout %u ms or longer: every request "
+			 "would time out", work_kind_name(o->work_kind), (unsigned long long)o->work_amount,
+			 o->timeout_ms);
+		return -1;
+	}
+	return 0;
 }
 
 /* Options that are valid alone but not together; 0 or -1 with a reason. */
@@ -162,6 +241,7 @@ enum parse_result parse_run_options(int argc, char **argv, unsigned ncpus, struc
 				    char *err, size_t err_size)
 {
 	const char *scenario_name = NULL, *policy = NULL;
+	struct pool_args pool = { 0 };
 	uint64_t value;
 	int opt;
 
@@ -257,6 +337,19 @@ enum parse_result parse_run_options(int argc, char **argv, unsigned ncpus, struc
 		case OPT_MIGRATE:
 			o->migrate = true;
 			break;
+		case OPT_THREADS:
+			failed = number_option("threads", optarg, 0, POOL_MAX_THREADS, &value, err, err_size);
+			o->threads = value;
+			break;
+		case OPT_WORK:
+			pool.work = optarg;
+			break;
+		case OPT_POOL_WAKE:
+			pool.wake = optarg;
+			break;
+		case OPT_POOL_NOTIFY:
+			pool.notify = optarg;
+			break;
 		case 'v':
 			o->verbose = true;
 			break;
@@ -289,5 +382,7 @@ enum parse_result parse_run_options(int argc, char **argv, unsigned ncpus, struc
 	}
 	if (o->requests && !o->duration_given)
 		o->duration_s = REQUESTS_TIME_CAP_S;
-	return check_combination(o, policy, err, err_size) ? PARSE_ERROR : PARSE_OK;
+	if (check_combination(o, policy, err, err_size) || check_pool(o, &pool, err, err_size))
+		return PARSE_ERROR;
+	return PARSE_OK;
 }

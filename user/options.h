@@ -26,6 +26,11 @@ struct run_options {
 	bool events;               /* --events: every wakeup/accept into events.csv */
 	double kill_worker_after_s; /* --kill-worker-after, 0 = never */
 	bool migrate;              /* --migrate: net.ipv4.tcp_migrate_req=1 for the run */
+	unsigned threads;          /* --threads: pool threads per worker, 0 = no pool */
+	enum work_kind work_kind;  /* --work KIND:AMOUNT, default cpu:DEFAULT_WORK_CPU_US */
+	uint64_t work_amount;      /* microseconds (cpu, sleep) or bytes (file) */
+	enum pool_wake pool_wake;  /* --pool-wake, default signal */
+	enum pool_notify pool_notify; /* --pool-notify, default eventfd */
 	const char *out_dir;       /* --out, NULL = results/<scenario>-<kernel>-<time> */
 	bool force;                /* --force: write into an existing --out folder */
 	bool verbose;              /* -v */

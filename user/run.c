@@ -649,6 +649,11 @@ int cmd_run(int argc, char **argv)
 		.backlog = opts.backlog,
 		.io_timeout_ms = opts.timeout_ms,
 		.policy = opts.policy,
+		.threads = opts.threads,
+		.work_kind = opts.work_kind,
+		.work_amount = opts.work_amount,
+		.pool_wake = opts.pool_wake,
+		.pool_notify = opts.pool_notify,
 	};
 	master = server_spawn(&server, &status_fd, &gate_fd);
 	if (master < 0) {

@@ -37,6 +37,91 @@ static void test_defaults(void)
 	CU_ASSERT_EQUAL(o.port, DEFAULT_PORT);
 	CU_ASSERT_FALSE(o.keepalive);
 	CU_ASSERT_PTR_NULL(o.out_dir);
+	CU_ASSERT_EQUAL(o.threads, 0);
+}
+
+static void test_pool_options(void)
+{
+	struct run_options o;
+	char err[256];
+
+	/* --threads alone: Node-like defaults, cpu:100 */
+	CU_ASSERT_EQUAL(parse(&o, err, sizeof(err), "shared-epoll", "--threads", "4", NULL), PARSE_OK);
+	CU_ASSERT_EQUAL(o.threads, 4);
+	CU_ASSERT_EQUAL(o.work_kind, WORK_CPU);
+	CU_ASSERT_EQUAL(o.work_amount, DEFAULT_WORK_CPU_US);
+	CU_ASSERT_EQUAL(o.pool_wake, POOL_WAKE_SIGNAL);
+	CU_ASSERT_EQUAL(o.pool_notify, POOL_NOTIFY_EVENTFD);
+
+	CU_ASSERT_EQUAL(parse(&o, err, sizeof(err), "fd-dispatch", "--threads", "64", "--work", "sleep:500",
+			      "--pool-wake", "broadcast", "--pool-notify", "pipe", NULL), PARSE_OK);
+	CU_ASSERT_EQUAL(o.threads, 64);
+	CU_ASSERT_EQUAL(o.work_kind, WORK_SLEEP);
+	CU_ASSERT_EQUAL(o.work_amount, 500);
+	CU_ASSERT_EQUAL(o.pool_wake, POOL_WAKE_BROADCAST);
+	CU_ASSERT_EQUAL(o.pool_notify, POOL_NOTIFY_PIPE);
+
+	CU_ASSERT_EQUAL(parse(&o, err, sizeof(err), "reuseport", "--threads=1", "--work=file:65536", NULL), PARSE_OK);
+	CU_ASSERT_EQUAL(o.work_kind, WORK_FILE);
+	CU_ASSERT_EQUAL(o.work_amount, 65536);
+	CU_ASSERT_EQUAL(parse(&o, err, sizeof(err), "shared-accept", "--threads", "2", "--work", "cpu:0", NULL),
+			PARSE_OK);
+	CU_ASSERT_EQUAL(o.work_amount, 0); /* the pool's hand-off cost alone */
+	CU_ASSERT_EQUAL(parse(&o, err, sizeof(err), "shared-epoll", "--threads", "0", NULL), PARSE_OK);
+	CU_ASSERT_EQUAL(o.threads, 0);
+}
+
+/* Every bad pool option: a one-line error naming the option. */
+static void test_bad_pool_options(void)
+{
+	static const char *const bad[][2] = {
+		{ "--threads", "65" }, { "--threads", "-1" }, { "--threads", "4x" }, { "--threads", "" },
+		{ "--work", "cpu" }, { "--work", "cpu:" }, { "--work", "cpu:10x" }, { "--work", "cpu:-1" },
+		{ "--work", "cpu:+5" }, { "--work", "cpu: 5" }, { "--work", "cpu:1e3" }, { "--work", "cpu:1000001" },
+		{ "--work", "CPU:10" }, { "--work", "gpu:5" }, { "--work", ":5" }, { "--work", "" },
+		{ "--work", "cpu:5:5" }, { "--work", "sleep:99999999999999999999" }, { "--work", "file:0" },
+		{ "--work", "file:67108865" }, { "--work", "file:1k" }, { "--work", "verylongkind:5" },
+		{ "--pool-wake", "all" }, { "--pool-wake", "" }, { "--pool-wake", "Signal" },
+		{ "--pool-notify", "fifo" }, { "--pool-notify", "" },
+	};
+	struct run_options o;
+	char err[256];
+
+	for (size_t i = 0; i < COUNT_OF(bad); i++) {
+		enum parse_result r = parse(&o, err, sizeof(err), "shared-epoll", "--threads", "2", bad[i][0],
+					    bad[i][1], NULL);
+
+		CU_ASSERT_EQUAL(r, PARSE_ERROR);
+		CU_ASSERT_PTR_NOT_NULL(strstr(err, bad[i][0]));
+		CU_ASSERT_PTR_NULL(strchr(err, '\n'));
+		if (r != PARSE_ERROR || !strstr(err, bad[i][0]))
+			fprintf(stderr, "accepted or unnamed: %s '%s' -> %s\n", bad[i][0], bad[i][1], err);
+	}
+}
+
+/* Pool options mean nothing without a pool; a job as long as the timeout fails every request. */
+static void test_pool_combinations(void)
+{
+	static const char *const without_threads[][2] = {
+		{ "--work", "cpu:200" }, { "--pool-wake", "broadcast" }, { "--pool-notify", "pipe" },
+	};
+	struct run_options o;
+	char err[256];
+
+	for (size_t i = 0; i < COUNT_OF(without_threads); i++) {
+		CU_ASSERT_EQUAL(parse(&o, err, sizeof(err), "shared-epoll", without_threads[i][0],
+				      without_threads[i][1], NULL), PARSE_ERROR);
+		CU_ASSERT_PTR_NOT_NULL(strstr(err, without_threads[i][0]));
+		CU_ASSERT_PTR_NOT_NULL(strstr(err, "needs --threads"));
+	}
+	CU_ASSERT_EQUAL(parse(&o, err, sizeof(err), "shared-epoll", "--threads", "0", "--work", "cpu:5", NULL),
+			PARSE_ERROR);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "needs --threads"));
+	CU_ASSERT_EQUAL(parse(&o, err, sizeof(err), "shared-epoll", "--threads", "1", "--work", "sleep:500000",
+			      "--timeout", "500", NULL), PARSE_ERROR);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "--timeout"));
+	CU_ASSERT_EQUAL(parse(&o, err, sizeof(err), "shared-epoll", "--threads", "1", "--work", "sleep:499999",
+			      "--timeout", "500", NULL), PARSE_OK);
 }
 
 static void test_all_options(void)
@@ -146,6 +231,9 @@ static void add_tests(CU_pSuite suite)
 {
 	CU_ADD_TEST(suite, test_defaults);
 	CU_ADD_TEST(suite, test_all_options);
+	CU_ADD_TEST(suite, test_pool_options);
+	CU_ADD_TEST(suite, test_bad_pool_options);
+	CU_ADD_TEST(suite, test_pool_combinations);
 	CU_ADD_TEST(suite, test_requests_alone_is_time_capped);
 	CU_ADD_TEST(suite, test_bad_numbers);
 	CU_ADD_TEST(suite, test_scenario_errors);

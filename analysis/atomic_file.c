@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/* Write-to-temporary-then-rename for report files; see atomic_file.h. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "atomic_file.h"
+
+struct atomic_file {
+	FILE *stream;
+	char *dir;
+	char *tmp_path;
+	char *final_path;
+};
+
+static void atomic_file_free(struct atomic_file *f)
+{
+	free(f->dir);
+	free(f->tmp_path);
+	free(f->final_path);
+	free(f);
+}
+
+struct atomic_file *atomic_file_open(const char *dir, const char *name, struct error_message *err)
+{
+	struct atomic_file *f = calloc(1, sizeof(*f));
+	int fd;
+
+	if (!f)
+		goto no_memory;
+	if (!(f->dir = strdup(dir)) || asprintf(&f->final_path, "%s/%s", dir, name) < 0) {
+		f->final_path = NULL;
+		goto no_memory;
+	}
+	if (asprintf(&f->tmp_path, "%s.tmp", f->final_path) < 0) {
+		f->tmp_path = NULL;
+		goto no_memory;
+	}
+	/* O_NOFOLLOW: report may run as root in a folder others can write. */
+	fd = open(f->tmp_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd < 0) {
+		error_message_set(err, "%s: cannot create: %s", f->tmp_path, strerror(errno));
+		atomic_file_free(f);
+		return NULL;
+	}
+	f->stream = fdopen(fd, "w");
+	if (!f->stream) {
+		error_message_set(err, "%s: cannot create: %s", f->tmp_path, strerror(errno));
+		close(fd);
+		unlink(f->tmp_path);
+		atomic_file_free(f);
+		return NULL;
+	}
+	return f;
+
+no_memory:
+	error_message_set(err, "%s/%s: out of memory", dir, name);
+	if (f)
+		atomic_file_free(f);
+	return NULL;
+}
+
+FILE *atomic_file_stream(struct atomic_file *f)
+{
+	return f->stream;
+}
+
+int atomic_file_commit(struct atomic_file *f, struct error_message *err)
+{
+	int error = 0, dir_fd;
+
+	/* Each step is checked: a full disk may only show at flush, fsync or close. */
+	errno = 0;
+	if (ferror(f->stream) || fflush(f->stream) == EOF)
+		error = errno ? errno : EIO;
+	if (!error && fsync(fileno(f->stream)) < 0)
+		error = errno;
+	errno = 0;
+	if (fclose(f->stream) == EOF && !error)
+		error = errno ? errno : EIO;
+	if (!error && rename(f->tmp_path, f->final_path) < 0)
+		error = errno;
+	if (error) {
+		error_message_set(err, "%s: cannot write: %s", f->final_path, strerror(error));
+		unlink(f->tmp_path);
+		atomic_file_free(f);
+		return -1;
+	}
+	/* The rename survives a crash only once the folder is synced too. */
+	dir_fd = open(f->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dir_fd >= 0) {
+		fsync(dir_fd);
+		close(dir_fd);
+	}
+	atomic_file_free(f);
+	return 0;
+}
+
+void atomic_file_abort(struct atomic_file *f)
+{
+	if (!f)
+		return;
+	fclose(f->stream);
+	unlink(f->tmp_path);
+	atomic_file_free(f);
+}
+
+int atomic_file_write(const char *dir, const char *name, const void *data, size_t length,
+		      struct error_message *err)
+{
+	struct atomic_file *f = atomic_file_open(dir, name, err);
+
+	if (!f)
+		return -1;
+	fwrite(data, 1, length, f->stream);   /* a short write sets ferror, seen by commit */
+	return atomic_file_commit(f, err);
+}

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
+/* SVG plots rendered by gnuplot (Debian package gnuplot-nox), run as a child
+ * process in a private temporary folder that holds its script and data
+ * files. Scripts name their files relatively (gnuplot runs in that folder),
+ * so no path from the command line ever reaches gnuplot's parser; labels
+ * from CSV files go through plot_label() first. */
+#ifndef TESTBED_PLOT_H
+#define TESTBED_PLOT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include "error_message.h"
+
+#define PLOT_TIMEOUT_S 60       /* a plot of a few thousand points takes well under 1 s */
+#define PLOT_SVG_MAX_BYTES (64u << 20)
+
+/* gnuplot on PATH? 0, or -1 with "gnuplot not found: install the Debian
+ * package gnuplot-nox (sudo make deps)". */
+int plot_find_gnuplot(struct error_message *err);
+
+struct plot_dir;
+
+/* A fresh folder under $TMPDIR (or /tmp); NULL with ERR set. */
+struct plot_dir *plot_dir_new(struct error_message *err);
+/* Creates data file NAME ([a-z0-9_.-]) in the folder, for writing. */
+FILE *plot_data_create(struct plot_dir *p, const char *name, struct error_message *err);
+/* Closes a data file; 0, or -1 with ERR set if a write failed. */
+int plot_data_close(struct plot_dir *p, FILE *data, struct error_message *err);
+/* Runs gnuplot on SCRIPT, after a preamble that selects the SVG terminal
+ * (WIDTH x HEIGHT, white, no enhanced text: '_' stays '_') and NAME.svg as
+ * the output. *SVG (malloc'd, NUL-terminated) receives the plot. */
+int plot_render(struct plot_dir *p, const char *name, int width, int height, const char *script,
+		char **svg, size_t *length, struct error_message *err);
+/* Removes the folder and everything in it. NULL is fine. */
+void plot_dir_free(struct plot_dir *p);
+
+/* TEXT reduced to characters that are inert in a gnuplot string, a data
+ * file's quoted field and SVG text (letters, digits, " ._+:/()=,-"; others
+ * become '_'), and shortened to fit OUT. Returns OUT. */
+const char *plot_label(const char *text, char *out, size_t out_size);
+
+/* A whole SVG document: it opens with "<?xml" or "<svg" and "</svg>" closes it. */
+bool svg_looks_complete(const char *svg, size_t length);
+
+#endif

@@ -1,0 +1,419 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/* Reads a run folder back into typed rows; see run_folder.h. */
+#include <limits.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common.h"
+#include "run_folder.h"
+
+#define COUNT_OF(array) (sizeof(array) / sizeof((array)[0]))
+/* Metric names become file names (report-latency-NAME.svg): keep them short. */
+#define METRIC_NAME_MAX 64
+
+enum column_kind {
+	COLUMN_COUNT,           /* uint64_t, a whole number >= 0 */
+	COLUMN_INDEX,           /* int64_t, a whole number >= 0, or -1 when empty */
+	COLUMN_NUMBER,          /* double, NAN when empty or absent */
+	COLUMN_TEXT,            /* const char *, into the table */
+};
+
+/* Where one CSV column goes in a row struct. Required columns must be in the
+ * file; an absent optional one reads as 0, -1, NAN or "". */
+struct column_spec {
+	const char *name;
+	enum column_kind kind;
+	size_t offset;
+	bool required;
+};
+
+#define REQUIRED true
+#define OPTIONAL false
+#define SUMMARY(name, kind, required) { #name, kind, offsetof(struct summary_row, name), required }
+#define WORKER(name, kind, required) { #name, kind, offsetof(struct worker_row, name), required }
+#define THREAD(name, kind, required) { #name, kind, offsetof(struct thread_row, name), required }
+#define TIMELINE(name, kind) { #name, kind, offsetof(struct timeline_row, name), REQUIRED }
+#define LATENCY(name, kind) { #name, kind, offsetof(struct latency_row, name), REQUIRED }
+
+/* What report and compare use must be there; docs/CSV.md lists the same. */
+static const struct column_spec summary_columns[] = {
+	SUMMARY(scenario, COLUMN_TEXT, REQUIRED),
+	SUMMARY(policy, COLUMN_TEXT, REQUIRED),
+	SUMMARY(kernel, COLUMN_TEXT, REQUIRED),
+	SUMMARY(interrupted, COLUMN_TEXT, OPTIONAL),
+	SUMMARY(workers, COLUMN_NUMBER, REQUIRED),
+	SUMMARY(connections_completed, COLUMN_NUMBER, REQUIRED),
+	SUMMARY(duration_s, COLUMN_NUMBER, REQUIRED),
+	SUMMARY(throughput_cps, COLUMN_NUMBER, REQUIRED),
+	SUMMARY(jain_index, COLUMN_NUMBER, REQUIRED),
+	SUMMARY(cov, COLUMN_NUMBER, REQUIRED),
+	SUMMARY(max_share, COLUMN_NUMBER, REQUIRED),
+	SUMMARY(herd_factor, COLUMN_NUMBER, REQUIRED),
+	SUMMARY(wasted_wakeup_ratio, COLUMN_NUMBER, REQUIRED),
+	SUMMARY(latency_p50_us, COLUMN_NUMBER, REQUIRED),
+	SUMMARY(latency_p99_us, COLUMN_NUMBER, REQUIRED),
+	SUMMARY(latency_p999_us, COLUMN_NUMBER, OPTIONAL),
+	SUMMARY(latency_max_us, COLUMN_NUMBER, OPTIONAL),
+	SUMMARY(event_drops, COLUMN_NUMBER, REQUIRED),
+	SUMMARY(accepted, COLUMN_NUMBER, OPTIONAL),
+	SUMMARY(fds_received, COLUMN_NUMBER, OPTIONAL),
+	SUMMARY(listener_wakeups, COLUMN_NUMBER, OPTIONAL),
+	SUMMARY(wasted_wakeups, COLUMN_NUMBER, OPTIONAL),
+	SUMMARY(dispatch_delay_p50_us, COLUMN_NUMBER, OPTIONAL),
+	SUMMARY(dispatch_delay_p99_us, COLUMN_NUMBER, OPTIONAL),
+	SUMMARY(dispatch_delay_max_us, COLUMN_NUMBER, OPTIONAL),
+	SUMMARY(accept_queue_delay_p50_us, COLUMN_NUMBER, OPTIONAL),
+	SUMMARY(accept_queue_delay_p99_us, COLUMN_NUMBER, OPTIONAL),
+	SUMMARY(accept_queue_delay_max_us, COLUMN_NUMBER, OPTIONAL),
+	SUMMARY(connections_refused, COLUMN_NUMBER, OPTIONAL),
+	SUMMARY(connections_reset, COLUMN_NUMBER, OPTIONAL),
+	SUMMARY(connections_timed_out, COLUMN_NUMBER, OPTIONAL),
+	SUMMARY(connection_errors, COLUMN_NUMBER, OPTIONAL),
+	SUMMARY(connections_lost, COLUMN_NUMBER, REQUIRED),
+	SUMMARY(worker_restarts, COLUMN_NUMBER, OPTIONAL),
+};
+
+static const struct column_spec worker_columns[] = {
+	WORKER(worker_index, COLUMN_INDEX, REQUIRED),
+	WORKER(pid, COLUMN_COUNT, REQUIRED),
+	WORKER(role, COLUMN_TEXT, REQUIRED),
+	WORKER(accepted, COLUMN_COUNT, REQUIRED),
+	WORKER(fds_received, COLUMN_COUNT, REQUIRED),
+	WORKER(accept_eagain, COLUMN_COUNT, REQUIRED),
+	WORKER(wakeups_accept, COLUMN_COUNT, REQUIRED),
+	WORKER(wakeups_poll, COLUMN_COUNT, REQUIRED),
+	WORKER(wasted_wakeups, COLUMN_COUNT, REQUIRED),
+	WORKER(oncpu_ns, COLUMN_COUNT, REQUIRED),
+	WORKER(runq_wait_ns, COLUMN_COUNT, REQUIRED),
+	WORKER(share, COLUMN_NUMBER, REQUIRED),
+};
+
+static const struct column_spec thread_columns[] = {
+	THREAD(tid, COLUMN_COUNT, REQUIRED),
+	THREAD(pid, COLUMN_COUNT, REQUIRED),
+	THREAD(role, COLUMN_TEXT, REQUIRED),
+	THREAD(comm, COLUMN_TEXT, REQUIRED),
+	THREAD(oncpu_ns, COLUMN_COUNT, REQUIRED),
+	THREAD(busy_ns, COLUMN_NUMBER, OPTIONAL),
+};
+
+static const struct column_spec timeline_columns[] = {
+	TIMELINE(start_ms, COLUMN_COUNT),
+	TIMELINE(end_ms, COLUMN_COUNT),
+	TIMELINE(worker_index, COLUMN_INDEX),
+	TIMELINE(pid, COLUMN_COUNT),
+	TIMELINE(connections, COLUMN_COUNT),
+	TIMELINE(listener_wakeups, COLUMN_COUNT),
+	TIMELINE(wasted_wakeups, COLUMN_COUNT),
+};
+
+static const struct column_spec latency_columns[] = {
+	LATENCY(metric, COLUMN_TEXT),
+	LATENCY(pid, COLUMN_INDEX),
+	LATENCY(lower_ns, COLUMN_COUNT),
+	LATENCY(upper_ns, COLUMN_COUNT),
+	LATENCY(count, COLUMN_COUNT),
+};
+
+static int read_index(const struct csv_table *t, size_t row, int column, int64_t *out,
+		      struct error_message *err)
+{
+	uint64_t value;
+
+	if (column < 0 || !*csv_table_field(t, row, column)) {
+		*out = -1;
+		return 0;
+	}
+	if (csv_table_u64(t, row, column, &value, err))
+		return -1;
+	if (value > INT64_MAX) {
+		error_message_set(err, "%s:%zu: %s: %llu is out of range", t->name,
+				  csv_table_line(t, row), t->fields[column], (unsigned long long)value);
+		return -1;
+	}
+	*out = (int64_t)value;
+	return 0;
+}
+
+/* Every data row of T into an array of ROW_SIZE-byte structs laid out by SPECS. */
+static int read_rows(const struct csv_table *t, const struct column_spec *specs, size_t nspecs,
+		     void **rows_out, size_t row_size, struct error_message *err)
+{
+	int columns[32];
+	char *rows;
+
+	if (nspecs > COUNT_OF(columns)) {
+		error_message_set(err, "%s: internal error: too many columns", t->name);
+		return -1;
+	}
+	for (size_t i = 0; i < nspecs; i++) {
+		columns[i] = specs[i].required ? csv_table_require(t, specs[i].name, err)
+					       : csv_table_column(t, specs[i].name);
+		if (specs[i].required && columns[i] < 0)
+			return -1;
+	}
+	rows = calloc(t->nrows ? t->nrows : 1, row_size);
+	if (!rows) {
+		error_message_set(err, "%s: out of memory", t->name);
+		return -1;
+	}
+	for (size_t r = 0; r < t->nrows; r++) {
+		char *row = rows + r * row_size;
+
+		for (size_t i = 0; i < nspecs; i++) {
+			void *field = row + specs[i].offset;
+			int failed = 0;
+
+			switch (specs[i].kind) {
+			case COLUMN_COUNT:
+				failed = csv_table_u64(t, r, columns[i], field, err);
+				break;
+			case COLUMN_INDEX:
+				failed = read_index(t, r, columns[i], field, err);
+				break;
+			case COLUMN_NUMBER:
+				failed = csv_table_double(t, r, columns[i], field, err);
+				break;
+			case COLUMN_TEXT:
+				*(const char **)field = csv_table_field(t, r, columns[i]);
+				break;
+			}
+			if (failed) {
+				free(rows);
+				return -1;
+			}
+		}
+	}
+	*rows_out = rows;
+	return 0;
+}
+
+/* Reads DIR/NAME into *TABLE. */
+static int read_table(const struct run_folder *r, const char *name, struct csv_table **table,
+		      struct error_message *err)
+{
+	char *path;
+	int result;
+
+	if (asprintf(&path, "%s/%s", r->dir, name) < 0) {
+		error_message_set(err, "%s/%s: out of memory", r->dir, name);
+		return -1;
+	}
+	result = csv_table_read(path, table, err);
+	free(path);
+	return result;
+}
+
+static int load_meta(struct run_folder *r, struct error_message *err)
+{
+	const struct csv_table *t;
+	char excerpt[32];
+
+	if (read_table(r, "meta.csv", &r->meta, err))
+		return -1;
+	t = r->meta;
+	if (t->ncolumns != 2 || strcmp(t->fields[0], "key") || strcmp(t->fields[1], "value")) {
+		error_message_set(err, "%s:1: the header is not key,value", t->name);
+		return -1;
+	}
+	for (size_t row = 0; row < t->nrows; row++) {
+		const char *version = csv_table_field(t, row, 1);
+		uint64_t number;
+
+		if (strcmp(csv_table_field(t, row, 0), "schema_version"))
+			continue;
+		/* Reading a schema we do not know would misname numbers silently. */
+		if (parse_u64(version, 0, UINT64_MAX, &number) || number != CSV_SCHEMA_VERSION) {
+			error_message_set(err, "%s:%zu: schema_version '%s' is unknown (this testbed "
+					  "reads %d)", t->name, csv_table_line(t, row),
+					  printable_excerpt(version, excerpt, sizeof(excerpt)),
+					  CSV_SCHEMA_VERSION);
+			return -1;
+		}
+		return 0;
+	}
+	error_message_set(err, "%s: no schema_version (not a testbed run folder?)", t->name);
+	return -1;
+}
+
+static int load_summary(struct run_folder *r, struct error_message *err)
+{
+	struct summary_row *row;
+
+	if (read_table(r, "summary.csv", &r->summary, err))
+		return -1;
+	if (r->summary->nrows != 1) {
+		if (r->summary->nrows == 0)
+			error_message_set(err, "%s: no data row (a run has one)", r->summary->name);
+		else
+			error_message_set(err, "%s:%zu: a second data row (a run has one)",
+					  r->summary->name, csv_table_line(r->summary, 1));
+		return -1;
+	}
+	if (read_rows(r->summary, summary_columns, COUNT_OF(summary_columns), (void **)&row,
+		      sizeof(*row), err))
+		return -1;
+	r->summary_row = *row;
+	free(row);
+	return 0;
+}
+
+static bool is_metric_name(const char *name)
+{
+	size_t length = strlen(name);
+
+	return length > 0 && length <= METRIC_NAME_MAX &&
+	       strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") == length;
+}
+
+static int check_latency_rows(const struct run_folder *r, struct error_message *err)
+{
+	const struct csv_table *t = r->latency;
+	char excerpt[METRIC_NAME_MAX + 4];
+
+	for (size_t i = 0; i < r->nlatency_rows; i++) {
+		const struct latency_row *b = &r->latency_rows[i];
+
+		if (!is_metric_name(b->metric)) {
+			error_message_set(err, "%s:%zu: metric '%s' is not a name (letters, digits, _)",
+					  t->name, csv_table_line(t, i),
+					  printable_excerpt(b->metric, excerpt, sizeof(excerpt)));
+			return -1;
+		}
+		if (b->lower_ns > b->upper_ns) {
+			error_message_set(err, "%s:%zu: lower_ns %llu is above upper_ns %llu", t->name,
+					  csv_table_line(t, i), (unsigned long long)b->lower_ns,
+					  (unsigned long long)b->upper_ns);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int load_details(struct run_folder *r, struct error_message *err)
+{
+	if (read_table(r, "workers.csv", &r->workers, err) ||
+	    read_rows(r->workers, worker_columns, COUNT_OF(worker_columns), (void **)&r->worker_rows,
+		      sizeof(*r->worker_rows), err))
+		return -1;
+	r->nworker_rows = r->workers->nrows;
+	if (read_table(r, "threads.csv", &r->threads, err) ||
+	    read_rows(r->threads, thread_columns, COUNT_OF(thread_columns), (void **)&r->thread_rows,
+		      sizeof(*r->thread_rows), err))
+		return -1;
+	r->nthread_rows = r->threads->nrows;
+	if (read_table(r, "timeline.csv", &r->timeline, err) ||
+	    read_rows(r->timeline, timeline_columns, COUNT_OF(timeline_columns),
+		      (void **)&r->timeline_rows, sizeof(*r->timeline_rows), err))
+		return -1;
+	r->ntimeline_rows = r->timeline->nrows;
+	if (read_table(r, "latency.csv", &r->latency, err) ||
+	    read_rows(r->latency, latency_columns, COUNT_OF(latency_columns),
+		      (void **)&r->latency_rows, sizeof(*r->latency_rows), err))
+		return -1;
+	r->nlatency_rows = r->latency->nrows;
+	return check_latency_rows(r, err);
+}
+
+int run_folder_load(const char *dir, enum run_folder_part part, struct run_folder **out,
+		    struct error_message *err)
+{
+	struct run_folder *r = calloc(1, sizeof(*r));
+	size_t length;
+
+	if (!r || !(r->dir = strdup(dir))) {
+		error_message_set(err, "%s: out of memory", dir);
+		free(r);
+		return -1;
+	}
+	/* "results/run/" names its files "results/run/meta.csv", not ".../run//meta.csv" */
+	length = strlen(r->dir);
+	while (length > 1 && r->dir[length - 1] == '/')
+		r->dir[--length] = '\0';
+
+	/* meta.csv first: a folder of an unknown schema is refused before its
+	 * other files are misread. */
+	if (load_meta(r, err) || load_summary(r, err) ||
+	    (part == RUN_FOLDER_ALL && load_details(r, err))) {
+		run_folder_free(r);
+		return -1;
+	}
+	*out = r;
+	return 0;
+}
+
+void run_folder_free(struct run_folder *r)
+{
+	if (!r)
+		return;
+	csv_table_free(r->meta);
+	csv_table_free(r->summary);
+	csv_table_free(r->workers);
+	csv_table_free(r->threads);
+	csv_table_free(r->timeline);
+	csv_table_free(r->latency);
+	free(r->worker_rows);
+	free(r->thread_rows);
+	free(r->timeline_rows);
+	free(r->latency_rows);
+	free(r->dir);
+	free(r);
+}
+
+const char *run_folder_meta(const struct run_folder *r, const char *key)
+{
+	for (size_t row = 0; r->meta && row < r->meta->nrows; row++)
+		if (!strcmp(csv_table_field(r->meta, row, 0), key))
+			return csv_table_field(r->meta, row, 1);
+	return NULL;
+}
+
+static int by_upper_bound(const void *a, const void *b)
+{
+	const struct bucket *x = a, *y = b;
+
+	if (x->upper_ns != y->upper_ns)
+		return x->upper_ns < y->upper_ns ? -1 : 1;
+	return x->lower_ns < y->lower_ns ? -1 : x->lower_ns > y->lower_ns;
+}
+
+int latency_buckets(const struct run_folder *r, const char *metric, int64_t pid,
+		    struct bucket_list *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->buckets = calloc(r->nlatency_rows ? r->nlatency_rows : 1, sizeof(*out->buckets));
+	if (!out->buckets)
+		return -1;
+	for (size_t i = 0; i < r->nlatency_rows; i++) {
+		const struct latency_row *row = &r->latency_rows[i];
+
+		if (strcmp(row->metric, metric) || (pid >= 0 && row->pid != pid) || !row->count)
+			continue;
+		out->buckets[out->n++] = (struct bucket){ row->lower_ns, row->upper_ns, row->count };
+		/* saturate: a hostile count must not wrap the total */
+		out->total = row->count > UINT64_MAX - out->total ? UINT64_MAX : out->total + row->count;
+	}
+	qsort(out->buckets, out->n, sizeof(*out->buckets), by_upper_bound);
+	return 0;
+}
+
+double bucket_percentile_us(const struct bucket_list *b, double pct)
+{
+	double rank;
+	uint64_t seen = 0;
+
+	if (!b->total)
+		return NAN;
+	rank = ceil(pct / 100.0 * (double)b->total);
+	if (rank < 1)
+		rank = 1;
+	for (size_t i = 0; i < b->n; i++) {
+		seen = b->buckets[i].count > UINT64_MAX - seen ? UINT64_MAX : seen + b->buckets[i].count;
+		if ((double)seen >= rank)
+			return (double)b->buckets[i].upper_ns / 1000.0;
+	}
+	return (double)b->buckets[b->n - 1].upper_ns / 1000.0;
+}
