@@ -11,7 +11,9 @@ ARCH       := x86
 CFLAGS     := -std=gnu11 -O2 -g -Wall -Wextra -Wno-unused-parameter -Wno-format-truncation -MMD -MP
 CPPFLAGS   := -D_GNU_SOURCE -Iuser -Iscenarios -Ianalysis -Ibpf -I$(BUILD)
 LDLIBS     := -lbpf -lelf -lz -lpthread -lm
-BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror -Ivmlinux -Ibpf
+# usdt.bpf.h includes <asm/errno.h>, which Debian keeps under the multiarch path
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror -Ivmlinux -Ibpf \
+              -I/usr/include/$(shell gcc -dumpmachine)
 
 DEB_PACKAGES := gcc make clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev \
                 libcunit1-dev systemtap-sdt-dev iproute2

@@ -6,6 +6,7 @@
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
+#include <bpf/usdt.bpf.h>
 #include "tracer.h"
 #include "compat.bpf.h"
 
@@ -64,6 +65,20 @@ struct {
 	__type(key, __u64);   /* struct file * */
 	__type(value, struct accepted_conn);
 } accepted_conns SEC(".maps");
+
+/* Pool jobs queued and not yet started: (tgid, job id) -> when. */
+struct job_key {
+	__u32 tgid;
+	__u32 pad;
+	__u64 job_id;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, struct job_key);
+	__type(value, __u64); /* ns */
+} queued_jobs SEC(".maps");
 
 /* Server-side TCP connections whose handshake completed and that wait in a
  * listener's accept queue: struct sock * -> when. Any process's: we learn
@@ -375,6 +390,8 @@ int BPF_PROG(handle_sched_wakeup, struct task_struct *p)
 	if (!counting)
 		return 0;
 	__sync_fetch_and_add(&t->wakeups[class_index(t)], 1);
+	if (t->blocked_class == CLASS_FUTEX)
+		t->futex_wakeups_since_job++;
 	if (t->syscall_nr >= 0)
 		t->wakeup_pending = 1;
 	if (stream_events)
@@ -407,6 +424,9 @@ int BPF_PROG(handle_sched_switch, bool preempt, struct task_struct *prev, struct
 					t->involuntary_switches++;
 				if (asleep && t->wakeup_pending) {
 					__sync_fetch_and_add(&t->wasted_wakeups[class_index(t)], 1);
+					/* already wasted here: the job rule must not count it again */
+					if (t->blocked_class == CLASS_FUTEX && t->futex_wakeups_since_job)
+						t->futex_wakeups_since_job--;
 					if (stream_events)
 						emit(EVENT_WASTED_WAKEUP, prev_tgid, tid, t->blocked_class, 0);
 				}
@@ -432,6 +452,67 @@ int BPF_PROG(handle_sched_switch, bool preempt, struct task_struct *prev, struct
 			t->oncpu_since_ns = now;
 		}
 	}
+	return 0;
+}
+
+/* USDT probes in our thread pool (scenarios/pool.c), provider "testbed".
+ * Attached by the collector to the testbed binary for every process. */
+SEC("usdt")
+int BPF_USDT(handle_job_queued, __u64 job_id)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid(), now = bpf_ktime_get_ns();
+	struct job_key key = { .tgid = pid_tgid >> 32, .job_id = job_id };
+
+	if (!is_traced(key.tgid))
+		return 0;
+	bpf_map_update_elem(&queued_jobs, &key, &now, BPF_ANY);
+	return 0;
+}
+
+SEC("usdt")
+int BPF_USDT(handle_job_start, __u64 job_id)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid(), now = bpf_ktime_get_ns(), *queued;
+	struct job_key key = { .tgid = pid_tgid >> 32, .job_id = job_id };
+	struct thread_stats *t;
+
+	if (!is_traced(key.tgid))
+		return 0;
+	t = thread_get((__u32)pid_tgid, key.tgid, bpf_get_current_task_btf());
+	if (!t)
+		return 0;
+	/* The pool's own herd: woken more than once per job it takes (a
+	 * broadcast wakes every idle thread, one gets the job). */
+	if (counting && t->futex_wakeups_since_job > 1)
+		__sync_fetch_and_add(&t->wasted_wakeups[CLASS_FUTEX], t->futex_wakeups_since_job - 1);
+	t->futex_wakeups_since_job = 0;
+	t->job_started_ns = now;
+	queued = bpf_map_lookup_elem(&queued_jobs, &key);
+	if (queued) {
+		if (counting)
+			emit(EVENT_POOL_QUEUE_WAIT, key.tgid, (__u32)pid_tgid, CLASS_FUTEX, now - *queued);
+		bpf_map_delete_elem(&queued_jobs, &key);
+	}
+	return 0;
+}
+
+SEC("usdt")
+int BPF_USDT(handle_job_end, __u64 job_id)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u32 tid = (__u32)pid_tgid;
+	struct thread_stats *t;
+
+	if (!is_traced(pid_tgid >> 32))
+		return 0;
+	t = bpf_map_lookup_elem(&threads, &tid);
+	if (!t || !t->job_started_ns)
+		return 0;
+	if (counting) {
+		t->jobs_run++;
+		t->job_busy_ns += bpf_ktime_get_ns() - t->job_started_ns;
+	}
+	t->job_started_ns = 0;
 	return 0;
 }
 

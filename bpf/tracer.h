@@ -40,12 +40,17 @@ struct thread_stats {
 	__u64 oncpu_ns;
 	__u64 runq_wait_ns;                /* woken or preempted -> switched in */
 	__u64 runq_waits;
+	__u64 jobs_run;                    /* our pool (USDT): jobs started and ended */
+	__u64 job_busy_ns;                 /* job_start -> job_end */
 	__u64 voluntary_switches;          /* switched out asleep */
 	__u64 involuntary_switches;        /* preempted */
 	/* tracking state, written by the BPF side only */
 	__u64 oncpu_since_ns;
 	__u64 runnable_since_ns;
 	__u64 asleep_since_ns;
+	__u64 job_started_ns;              /* 0 outside a job */
+	__u32 futex_wakeups_since_job;     /* pool threads: woken in futex since the last job_start */
+	__u32 pad;
 	__u64 syscall_arg;                 /* recvmsg: the user msghdr */
 	__s32 syscall_nr;                  /* -1 outside a syscall */
 	__u32 blocked_class;               /* enum block_class of syscall_nr */
@@ -53,8 +58,8 @@ struct thread_stats {
 	__u32 accepted_since_poll;         /* an accept succeeded since a poll-class syscall returned */
 };
 
-/* Ring-buffer records. Dispatch and accept-queue delays always flow (one per
- * connection); the others only with --events. */
+/* Ring-buffer records. Dispatch and accept-queue delays and pool queue waits
+ * always flow (one per connection or job); the others only with --events. */
 enum event_type {
 	EVENT_DISPATCH_DELAY = 1,          /* value = ns from the accept to the receiver's first read */
 	EVENT_WAKEUP,                      /* class = what it was blocked in */
@@ -63,6 +68,7 @@ enum event_type {
 	EVENT_ACCEPT_EAGAIN,
 	EVENT_FDS_RECEIVED,                /* value = number of fds */
 	EVENT_ACCEPT_QUEUE_DELAY,          /* value = ns from handshake completion to accept */
+	EVENT_POOL_QUEUE_WAIT,             /* tid = the pool thread; value = ns job_queued -> job_start */
 };
 
 struct event {

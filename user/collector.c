@@ -19,6 +19,7 @@
 
 struct collector {
 	struct tracer_bpf *skel;
+	struct bpf_link *pool_links[3];
 	char tracepoints[512];
 	struct ring_buffer *events;
 	event_handler on_event;
@@ -149,6 +150,25 @@ fail:
 	return NULL;
 }
 
+int collector_attach_pool_probes(struct collector *c, const char *binary, char *err, size_t err_size)
+{
+	struct bpf_program *programs[] = { c->skel->progs.handle_job_queued, c->skel->progs.handle_job_start,
+					   c->skel->progs.handle_job_end };
+	static const char *const probes[] = { "job_queued", "job_start", "job_end" };
+	size_t i;
+
+	for (i = 0; i < sizeof(probes) / sizeof(probes[0]); i++) {
+		/* pid -1: every process mapping the binary, forked workers included */
+		c->pool_links[i] = bpf_program__attach_usdt(programs[i], -1, binary, "testbed", probes[i], NULL);
+		if (!c->pool_links[i]) {
+			snprintf(err, err_size, "cannot attach the USDT probe testbed:%s in %s: %s", probes[i], binary,
+				 strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int collector_trace_tgid(struct collector *c, pid_t tgid)
 {
 	__u32 key = (__u32)tgid, one = 1;
@@ -204,6 +224,8 @@ void collector_close(struct collector *c)
 	if (!c)
 		return;
 	ring_buffer__free(c->events);
+	for (size_t i = 0; i < sizeof(c->pool_links) / sizeof(c->pool_links[0]); i++)
+		bpf_link__destroy(c->pool_links[i]);
 	tracer_bpf__destroy(c->skel);
 	free(c);
 }

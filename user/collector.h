@@ -25,6 +25,9 @@ struct collector *collector_open(bool stream_events, event_handler on_event, voi
 /* Hands every waiting ring-buffer record to the handler; count or -errno. */
 int collector_poll_events(struct collector *c);
 int collector_trace_tgid(struct collector *c, pid_t tgid);
+/* Attaches the thread-pool USDT probes (provider "testbed") in BINARY, for
+ * every process running it. 0, or -1 with a one-line reason in ERR. */
+int collector_attach_pool_probes(struct collector *c, const char *binary, char *err, size_t err_size);
 /* Opens or closes the measurement window (counters move only while open). */
 void collector_set_counting(struct collector *c, bool on);
 /* Every traced thread's counters, in a malloc'ed array the caller frees. */

@@ -1,8 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 /* testbed: run multi-process server models under eBPF observation. */
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include "common.h"
+#include "compare.h"
+#include "report.h"
 #include "run.h"
 #include "server.h"
 
@@ -18,6 +23,10 @@ static void print_usage(FILE *out)
 		"commands:\n"
 		"  list                    the scenarios and whether this kernel supports each\n"
 		"  run SCENARIO [options]  run, trace, print a summary, write CSV (root; see run --help)\n"
+		"  report RUN_DIR          report.md + report.html with plots, into the run folder\n"
+		"  compare RUN_DIR...      the runs side by side, a Markdown table (--out DIR: CSV, SVG)\n"
+		"  kernels [options]       the suite on other kernels under qemu, then compared (root;\n"
+		"                          see kernels --help)\n"
 		"  version                 the testbed and CSV schema versions\n"
 		"  help                    this text\n"
 		"\n"
@@ -42,6 +51,37 @@ static int cmd_list(void)
 	return EXIT_OK;
 }
 
+/* `kernels` is kernels/kernels.sh in the source tree that holds this build
+ * (build/testbed): exec it with the remaining arguments. */
+static int cmd_kernels(int argc, char **argv)
+{
+	char tree[PATH_MAX], script[PATH_MAX + 32];
+	char *args[argc + 2], *slash;
+	ssize_t len = readlink("/proc/self/exe", tree, sizeof(tree) - 1);
+	int i;
+
+	if (len < 0) {
+		error_msg("kernels: cannot find the testbed executable: %s", strerror(errno));
+		return EXIT_FAIL;
+	}
+	tree[len] = '\0';
+	for (i = 0; i < 2 && (slash = strrchr(tree, '/')); i++)
+		*slash = '\0';
+	snprintf(script, sizeof(script), "%s/kernels/kernels.sh", tree);
+	if (access(script, R_OK)) {
+		error_msg("kernels: %s not found (testbed kernels runs from the source tree's build/)", script);
+		return EXIT_FAIL;
+	}
+	args[0] = "sh";
+	args[1] = script;
+	for (i = 1; i < argc; i++)
+		args[i + 1] = argv[i];
+	args[argc + 1] = NULL;
+	execv("/bin/sh", args);
+	error_msg("kernels: cannot run %s: %s", script, strerror(errno));
+	return EXIT_FAIL;
+}
+
 int main(int argc, char **argv)
 {
 	const char *command = argc > 1 ? argv[1] : NULL;
@@ -62,6 +102,12 @@ int main(int argc, char **argv)
 		return cmd_list();
 	if (!strcmp(command, "run"))
 		return cmd_run(argc - 1, argv + 1);
-	error_msg("unknown command '%s' (commands: list, run, version, help)", command);
+	if (!strcmp(command, "kernels"))
+		return cmd_kernels(argc - 1, argv + 1);
+	if (!strcmp(command, "report"))
+		return cmd_report(argc - 1, argv + 1);
+	if (!strcmp(command, "compare"))
+		return cmd_compare(argc - 1, argv + 1);
+	error_msg("unknown command '%s' (commands: list, run, report, compare, kernels, version, help)", command);
 	return EXIT_USAGE;
 }

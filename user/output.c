@@ -21,7 +21,7 @@ static const char *const event_names[] = {
 	[EVENT_DISPATCH_DELAY] = "dispatch_delay", [EVENT_WAKEUP] = "wakeup",
 	[EVENT_WASTED_WAKEUP] = "wasted_wakeup", [EVENT_ACCEPT] = "accept",
 	[EVENT_ACCEPT_EAGAIN] = "accept_eagain", [EVENT_FDS_RECEIVED] = "fds_received",
-	[EVENT_ACCEPT_QUEUE_DELAY] = "accept_queue_delay",
+	[EVENT_ACCEPT_QUEUE_DELAY] = "accept_queue_delay", [EVENT_POOL_QUEUE_WAIT] = "pool_queue_wait",
 };
 
 const char *class_name(unsigned blocked_class)
@@ -57,14 +57,55 @@ bool is_acceptor(const struct run_record *r, const struct process_record *p)
 	return (p->role == ROLE_MASTER) == master_accepts;
 }
 
-const char *thread_role(const struct run_record *r, uint32_t tgid)
+int pool_index(const struct thread_stats *t)
+{
+	char comm[TASK_COMM_LEN + 1];
+	char *end;
+	long index;
+
+	memcpy(comm, t->comm, TASK_COMM_LEN);
+	comm[TASK_COMM_LEN] = '\0';
+	if (strncmp(comm, "tb-pool-", 8) != 0)
+		return -1;
+	index = strtol(comm + 8, &end, 10);
+	return *end || end == comm + 8 ? -1 : (int)index;
+}
+
+const char *thread_role(const struct run_record *r, const struct thread_stats *t)
 {
 	size_t i;
 
-	for (i = 0; i < r->nprocs; i++)
-		if ((uint32_t)r->procs[i].pid == tgid)
-			return role_name(r->procs[i].role);
+	for (i = 0; i < r->nprocs; i++) {
+		if ((uint32_t)r->procs[i].pid != t->tgid)
+			continue;
+		if (r->procs[i].role == ROLE_WORKER && t->tid != t->tgid && pool_index(t) >= 0)
+			return "pool";
+		return role_name(r->procs[i].role);
+	}
 	return "other";
+}
+
+const struct histogram *thread_queue_waits(const struct run_record *r, uint32_t tid)
+{
+	size_t i;
+
+	for (i = 0; i < r->nqueue_waits; i++)
+		if (r->queue_waits[i].tid == tid)
+			return r->queue_waits[i].h;
+	return NULL;
+}
+
+static bool is_pool_thread(const struct run_record *r, const struct thread_stats *t)
+{
+	return strcmp(thread_role(r, t), "pool") == 0;
+}
+
+/* busy / (threads x duration) of a worker's pool, NAN without a pool. */
+static double pool_utilisation(const struct run_record *r, const struct process_record *p)
+{
+	if (!r->opts->threads || p->role != ROLE_WORKER || r->duration_s <= 0)
+		return NAN;
+	return p->totals.job_busy_ns / (r->opts->threads * r->duration_s * 1e9);
 }
 
 static uint64_t worker_connections_total(const struct run_record *r)
@@ -220,6 +261,15 @@ static void write_meta(struct csv_file *f, const struct run_record *r)
 	meta_double(f, "kill_worker_after_s", o->kill_worker_after_s);
 	meta_row(f, "migrate", o->migrate ? "yes" : "no");
 	meta_row(f, "events", o->events ? "yes" : "no");
+	meta_u64(f, "threads", o->threads);
+	if (o->threads) {
+		char work[64];
+
+		snprintf(work, sizeof(work), "%s:%llu", work_kind_name(o->work_kind), (unsigned long long)o->work_amount);
+		meta_row(f, "work", work);
+		meta_row(f, "pool_wake", pool_wake_name(o->pool_wake));
+		meta_row(f, "pool_notify", pool_notify_name(o->pool_notify));
+	}
 	meta_row(f, "kernel_release", r->kernel_release);
 	meta_row(f, "cpu_model", cpu);
 	meta_u64(f, "nproc", (uint64_t)sysconf(_SC_NPROCESSORS_ONLN));
@@ -244,7 +294,7 @@ static void write_processes(struct csv_file *f, const struct run_record *r)
 		"pipe_read_bytes", "pipe_blocked_ns", "unix_recvs", "unix_recv_bytes", "unix_blocked_ns",
 		"dispatch_delay_p50_us", "dispatch_delay_p99_us", "dispatch_delay_max_us",
 		"accept_queue_delay_p50_us", "accept_queue_delay_p99_us", "accept_queue_delay_max_us",
-		"exited", "exit_status",
+		"pool_jobs", "pool_jobs_reported", "pool_busy_ns", "pool_utilisation", "exited", "exit_status",
 	};
 	uint64_t worker_total = worker_connections_total(r);
 	size_t i;
@@ -288,6 +338,13 @@ static void write_processes(struct csv_file *f, const struct run_record *r)
 		csv_u64(f, t->blocked_ns[CLASS_UNIX_RECV]);
 		csv_delay_columns(f, p->dispatch_delay_ns);
 		csv_delay_columns(f, p->accept_queue_delay_ns);
+		csv_u64(f, t->jobs_run);
+		if (p->pool_reported)
+			csv_u64(f, p->pool_jobs_reported);
+		else
+			csv_str(f, "");
+		csv_u64(f, t->job_busy_ns);
+		csv_double(f, pool_utilisation(r, p), 6);
 		csv_str(f, p->exited ? "yes" : "no");
 		if (p->exited)
 			csv_i64(f, p->wait_status);
@@ -322,7 +379,9 @@ static void write_threads(struct csv_file *f, const struct run_record *r)
 	static const char *const head[] = { "tid", "pid", "role", "comm", "accepted", "accept_eagain",
 					    "accept_eagain_wasted", "fds_received" };
 	static const char *const tail[] = { "oncpu_ns", "runq_wait_ns", "runq_waits", "voluntary_switches",
-					    "involuntary_switches" };
+					    "involuntary_switches", "pool_index", "jobs_run", "job_busy_ns",
+					    "busy_share", "queue_wait_p50_us", "queue_wait_p99_us",
+					    "queue_wait_max_us" };
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(head); i++)
@@ -341,7 +400,7 @@ static void write_threads(struct csv_file *f, const struct run_record *r)
 		comm[TASK_COMM_LEN] = '\0';
 		csv_u64(f, t->tid);
 		csv_u64(f, t->tgid);
-		csv_str(f, thread_role(r, t->tgid));
+		csv_str(f, thread_role(r, t));
 		csv_str(f, comm);
 		csv_u64(f, t->accepted);
 		csv_u64(f, t->accept_eagain);
@@ -357,6 +416,14 @@ static void write_threads(struct csv_file *f, const struct run_record *r)
 		csv_u64(f, t->runq_waits);
 		csv_u64(f, t->voluntary_switches);
 		csv_u64(f, t->involuntary_switches);
+		if (is_pool_thread(r, t))
+			csv_i64(f, pool_index(t));
+		else
+			csv_str(f, "");
+		csv_u64(f, t->jobs_run);
+		csv_u64(f, t->job_busy_ns);
+		csv_double(f, is_pool_thread(r, t) && r->duration_s > 0 ? t->job_busy_ns / (r->duration_s * 1e9) : NAN, 6);
+		csv_delay_columns(f, thread_queue_waits(r, t->tid));
 		csv_end_row(f);
 	}
 }
@@ -413,6 +480,44 @@ static void write_latency(struct csv_file *f, const struct run_record *r)
 		write_histogram(f, "dispatch_delay", r->procs[i].pid, r->procs[i].dispatch_delay_ns);
 	for (i = 0; i < r->nprocs; i++)
 		write_histogram(f, "accept_queue_delay", r->procs[i].pid, r->procs[i].accept_queue_delay_ns);
+	for (i = 0; i < r->nqueue_waits; i++) /* per pool thread: the pid column holds its tid */
+		write_histogram(f, "pool_queue_wait", r->queue_waits[i].tid, r->queue_waits[i].h);
+}
+
+struct pool_totals {
+	unsigned threads;
+	uint64_t jobs, busy_ns, futex_wakeups, wasted_futex_wakeups;
+};
+
+static struct pool_totals pool_totals(const struct run_record *r)
+{
+	struct pool_totals p = { 0 };
+	size_t i;
+
+	for (i = 0; i < r->nthreads; i++) {
+		const struct thread_stats *t = &r->threads[i];
+
+		if (!is_pool_thread(r, t))
+			continue;
+		p.threads++;
+		p.jobs += t->jobs_run;
+		p.busy_ns += t->job_busy_ns;
+		p.futex_wakeups += t->wakeups[CLASS_FUTEX];
+		p.wasted_futex_wakeups += t->wasted_wakeups[CLASS_FUTEX];
+	}
+	return p;
+}
+
+static void write_pool_summary(struct csv_file *f, const struct run_record *r)
+{
+	struct pool_totals p = pool_totals(r);
+
+	csv_u64(f, r->opts->threads);
+	csv_u64(f, p.jobs);
+	csv_double(f, p.threads && r->duration_s > 0 ? p.busy_ns / (p.threads * r->duration_s * 1e9) : NAN, 6);
+	csv_delay_columns(f, &r->queue_wait_ns);
+	csv_u64(f, p.futex_wakeups);
+	csv_u64(f, p.wasted_futex_wakeups);
 }
 
 static void write_summary(struct csv_file *f, const struct run_record *r)
@@ -423,7 +528,9 @@ static void write_summary(struct csv_file *f, const struct run_record *r)
 		"latency_p99_us", "latency_p999_us", "latency_max_us", "event_drops", "accepted", "fds_received",
 		"listener_wakeups", "wasted_wakeups", "pipe_reads", "pipe_read_bytes", "unix_recvs",
 		"dispatch_delay_p50_us", "dispatch_delay_p99_us", "dispatch_delay_max_us",
-		"accept_queue_delay_p50_us", "accept_queue_delay_p99_us", "accept_queue_delay_max_us", "connections_refused",
+		"accept_queue_delay_p50_us", "accept_queue_delay_p99_us", "accept_queue_delay_max_us",
+		"pool_threads", "pool_jobs", "pool_utilisation", "pool_queue_wait_p50_us", "pool_queue_wait_p99_us",
+		"pool_queue_wait_max_us", "pool_futex_wakeups", "pool_wasted_futex_wakeups", "connections_refused",
 		"connections_reset", "connections_timed_out", "connection_errors", "connections_lost",
 		"worker_restarts", "restart_ms", "migrate", "interrupted",
 	};
@@ -458,6 +565,7 @@ static void write_summary(struct csv_file *f, const struct run_record *r)
 	csv_u64(f, SUM_TOTALS(r, t->reads[CLASS_UNIX_RECV]));
 	csv_delay_columns(f, dispatch);
 	csv_delay_columns(f, &r->accept_queue_delay_ns);
+	write_pool_summary(f, r);
 	csv_u64(f, l->refused);
 	csv_u64(f, l->reset);
 	csv_u64(f, l->timed_out);
@@ -586,6 +694,48 @@ static void print_delay(FILE *out, const char *label, const struct histogram *h,
 			fmt(b, sizeof(b), percentile_us(h, 99), 1), fmt(c, sizeof(c), max_us(h), 1), what);
 }
 
+/* Per pool thread: jobs, busy share, queue wait, futex wakeups (the pool's herd). */
+static void print_pool_threads(FILE *out, const struct run_record *r)
+{
+	struct pool_totals totals = pool_totals(r);
+	char a[32], b[32], c[32];
+	size_t i;
+
+	if (!totals.threads)
+		return;
+	fprintf(out, "\npool (%u threads per worker, %s:%llu, %s wake-up, %s completion)\n", r->opts->threads,
+		work_kind_name(r->opts->work_kind), (unsigned long long)r->opts->work_amount,
+		pool_wake_name(r->opts->pool_wake), pool_notify_name(r->opts->pool_notify));
+	fprintf(out, "%8s %8s %-11s %8s %6s %12s %12s %10s %10s\n", "worker", "tid", "thread", "jobs", "busy",
+		"wait p50 us", "wait p99 us", "futex wk", "wasted");
+	for (i = 0; i < r->nthreads; i++) {
+		const struct thread_stats *t = &r->threads[i];
+		const struct process_record *p = NULL;
+		char comm[TASK_COMM_LEN + 1];
+		size_t k;
+
+		if (!is_pool_thread(r, t))
+			continue;
+		for (k = 0; k < r->nprocs; k++)
+			if ((uint32_t)r->procs[k].pid == t->tgid)
+				p = &r->procs[k];
+		memcpy(comm, t->comm, TASK_COMM_LEN);
+		comm[TASK_COMM_LEN] = '\0';
+		fprintf(out, "%8u %8u %-11s %8llu %5s%% %12s %12s %10llu %10llu\n", p ? p->worker_index : 0, t->tid, comm,
+			(unsigned long long)t->jobs_run,
+			fmt(a, sizeof(a), r->duration_s > 0 ? 100.0 * t->job_busy_ns / (r->duration_s * 1e9) : NAN, 1),
+			fmt(b, sizeof(b), percentile_us(thread_queue_waits(r, t->tid), 50), 1),
+			fmt(c, sizeof(c), percentile_us(thread_queue_waits(r, t->tid), 99), 1),
+			(unsigned long long)t->wakeups[CLASS_FUTEX], (unsigned long long)t->wasted_wakeups[CLASS_FUTEX]);
+	}
+	fprintf(out, "pool jobs            %llu   utilisation %s   queue wait us p50 %s p99 %s   futex wakeups %llu, "
+		"wasted %llu\n\n", (unsigned long long)totals.jobs,
+		fmt(a, sizeof(a), r->duration_s > 0 ? totals.busy_ns / (totals.threads * r->duration_s * 1e9) : NAN, 3),
+		fmt(b, sizeof(b), percentile_us(&r->queue_wait_ns, 50), 1),
+		fmt(c, sizeof(c), percentile_us(&r->queue_wait_ns, 99), 1), (unsigned long long)totals.futex_wakeups,
+		(unsigned long long)totals.wasted_futex_wakeups);
+}
+
 void print_run_summary(FILE *out, const struct run_record *r)
 {
 	const struct run_summary *s = &r->summary;
@@ -625,6 +775,7 @@ void print_run_summary(FILE *out, const struct run_record *r)
 		fprintf(out, "killed worker        %lld (pid %d); back after %s ms; connections lost %llu%s\n",
 			(long long)r->killed_worker_index, r->killed_pid, fmt(a, sizeof(a), r->restart_ms, 1),
 			(unsigned long long)connections_lost(r), r->opts->migrate ? " (tcp_migrate_req=1)" : "");
+	print_pool_threads(out, r);
 	fprintf(out, "event drops          %llu\n", (unsigned long long)r->event_drops);
 	fprintf(out, "run folder           %s\n", r->dir);
 }

@@ -94,6 +94,12 @@ static int apply_status(struct run_record *r, const struct status_msg *m, struct
 			p->self_reported = m->value;
 		}
 		break;
+	case STATUS_WORKER_POOL_REPORT:
+		if (p) {
+			p->pool_reported = true;
+			p->pool_jobs_reported = m->value;
+		}
+		break;
 	case STATUS_READY:
 		r->port = (unsigned)m->value;
 		break;
@@ -122,6 +128,8 @@ static void add_thread(struct thread_stats *sum, const struct thread_stats *t)
 	sum->oncpu_ns += t->oncpu_ns;
 	sum->runq_wait_ns += t->runq_wait_ns;
 	sum->runq_waits += t->runq_waits;
+	sum->jobs_run += t->jobs_run;
+	sum->job_busy_ns += t->job_busy_ns;
 	sum->voluntary_switches += t->voluntary_switches;
 	sum->involuntary_switches += t->involuntary_switches;
 }
@@ -214,6 +222,27 @@ static void record_lazily(struct histogram **h, uint64_t value)
 	hist_record(*h, value);
 }
 
+/* The per-thread histogram slot for TID (added on first use), or NULL. */
+static struct histogram **thread_histogram_slot(struct run_record *r, uint32_t tid)
+{
+	size_t i;
+
+	for (i = 0; i < r->nqueue_waits; i++)
+		if (r->queue_waits[i].tid == tid)
+			return &r->queue_waits[i].h;
+	if (r->nqueue_waits == r->queue_waits_capacity) {
+		size_t capacity = r->queue_waits_capacity ? 2 * r->queue_waits_capacity : 64;
+		struct thread_histogram *grown = realloc(r->queue_waits, capacity * sizeof(*grown));
+
+		if (!grown)
+			return NULL;
+		r->queue_waits = grown;
+		r->queue_waits_capacity = capacity;
+	}
+	r->queue_waits[r->nqueue_waits] = (struct thread_histogram){ .tid = tid };
+	return &r->queue_waits[r->nqueue_waits++].h;
+}
+
 /* Ring-buffer records: delays into histograms, everything into events.csv
  * with --events. */
 static int on_event(void *ctx, const struct event *e)
@@ -228,6 +257,12 @@ static int on_event(void *ctx, const struct event *e)
 	} else if (e->type == EVENT_ACCEPT_QUEUE_DELAY && p) {
 		hist_record(&r->accept_queue_delay_ns, e->value);
 		record_lazily(&p->accept_queue_delay_ns, e->value);
+	} else if (e->type == EVENT_POOL_QUEUE_WAIT) {
+		struct histogram **h = thread_histogram_slot(r, e->tid);
+
+		hist_record(&r->queue_wait_ns, e->value);
+		if (h)
+			record_lazily(h, e->value);
 	}
 	if (r->events_csv) {
 		write_event_row(r->events_csv, e, r->load_start_ns);
@@ -386,6 +421,20 @@ static int write_sysctl(const char *path, int value)
 		ret = -1;
 	close(fd);
 	return ret;
+}
+
+/* The pool's USDT probes live in this very binary: the workers are forks. */
+static int attach_pool_probes(struct collector *c, char *err, size_t err_size)
+{
+	char binary[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", binary, sizeof(binary) - 1);
+
+	if (n < 0) {
+		snprintf(err, err_size, "cannot find the testbed binary for its USDT probes: %s", strerror(errno));
+		return -1;
+	}
+	binary[n] = '\0';
+	return collector_attach_pool_probes(c, binary, err, err_size);
 }
 
 /* Waits for STATUS_READY (or an error, or Ctrl-C). 0 when ready. */
@@ -569,6 +618,9 @@ static void free_record(struct run_record *r)
 		free(r->procs[i].dispatch_delay_ns);
 		free(r->procs[i].accept_queue_delay_ns);
 	}
+	for (i = 0; i < r->nqueue_waits; i++)
+		free(r->queue_waits[i].h);
+	free(r->queue_waits);
 	free(r->procs);
 	free(r->threads);
 	free(r->timeline);
@@ -614,6 +666,7 @@ int cmd_run(int argc, char **argv)
 	raise_fd_limit();
 	hist_init(&r.dispatch_delay_ns);
 	hist_init(&r.accept_queue_delay_ns);
+	hist_init(&r.queue_wait_ns);
 	uname(&uts);
 	snprintf(r.kernel_release, sizeof(r.kernel_release), "%s", uts.release);
 	join_command_line(r.command_line, sizeof(r.command_line), argc, argv);
@@ -633,6 +686,10 @@ int cmd_run(int argc, char **argv)
 		goto cleanup;
 	}
 	r.tracepoints = collector_tracepoints(c);
+	if (opts.threads && attach_pool_probes(c, err, sizeof(err))) {
+		error_msg("%s", err);
+		goto cleanup;
+	}
 	if (opts.migrate) {
 		migrate_was = read_sysctl(MIGRATE_SYSCTL);
 		if (write_sysctl(MIGRATE_SYSCTL, 1)) {

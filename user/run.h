@@ -27,6 +27,8 @@ struct process_record {
 	bool ready;                        /* waits on its listener/socket */
 	bool reported;                     /* its own count arrived */
 	uint64_t self_reported;            /* accepted, or fds received (fd-dispatch workers) */
+	bool pool_reported;                /* --threads: its pool's own count of jobs arrived */
+	uint64_t pool_jobs_reported;
 	bool exited;
 	int wait_status;
 	/* from BPF, summed over the process's threads */
@@ -36,6 +38,12 @@ struct process_record {
 	struct histogram *accept_queue_delay_ns; /* connections it accepted; NULL if none */
 	/* totals at the previous timeline sample */
 	uint64_t sampled_connections, sampled_wakeups, sampled_wasted;
+};
+
+/* A histogram per thread, for pool threads' queue waits. */
+struct thread_histogram {
+	uint32_t tid;
+	struct histogram *h;
 };
 
 struct timeline_row {
@@ -63,6 +71,9 @@ struct run_record {
 	size_t ntimeline, timeline_capacity;
 	struct histogram dispatch_delay_ns; /* every hand-off */
 	struct histogram accept_queue_delay_ns; /* every accepted connection */
+	struct histogram queue_wait_ns;    /* every pool job: queued -> started */
+	struct thread_histogram *queue_waits; /* per pool thread */
+	size_t nqueue_waits, queue_waits_capacity;
 	struct csv_file *events_csv;       /* --events: written while the run lasts */
 	uint64_t events_written;
 	int64_t killed_worker_index;       /* --kill-worker-after: -1 until killed */
@@ -81,7 +92,11 @@ int cmd_run(int argc, char **argv);
 /* output.c */
 const char *role_name(enum process_role role);
 const char *class_name(unsigned blocked_class);
-const char *thread_role(const struct run_record *r, uint32_t tgid);
+/* "master", "worker", "pool" (a worker's pool thread) or "other". */
+const char *thread_role(const struct run_record *r, const struct thread_stats *t);
+/* The N of a pool thread's comm "tb-pool-N", or -1. */
+int pool_index(const struct thread_stats *t);
+const struct histogram *thread_queue_waits(const struct run_record *r, uint32_t tid);
 /* The per-worker connection figure: accepted, plus fds received (fd-dispatch). */
 uint64_t process_connections(const struct process_record *p);
 uint64_t process_listener_wakeups(const struct process_record *p);

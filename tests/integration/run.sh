@@ -216,6 +216,45 @@ test_events_match_counters() {
 	[ "$rows" -eq "$written" ] || fail "events.csv has $rows rows, meta.csv says $written"
 }
 
+test_pool_jobs_match_self_counts() {
+	# jobs seen through the pool's USDT probes == each worker's own count ==
+	# requests completed (every request runs one job)
+	run_testbed pool shared-epoll --workers 2 --connections 2 --duration 2 --threads 4 --work cpu:200 || return 1
+	check_accounting "$WORK/pool" 2 || return 1
+	awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
+		$h["role"] == "worker" && $h["pool_jobs"] != $h["pool_jobs_reported"] {
+			printf "    worker %s: USDT jobs %s != its pool count %s\n", $h["worker_index"], $h["pool_jobs"],
+				$h["pool_jobs_reported"]; bad = 1 }
+		END { exit bad }' "$WORK/pool/workers.csv" || return 1
+	jobs=$(summary "$WORK/pool" pool_jobs); completed=$(summary "$WORK/pool" connections_completed)
+	echo "    $jobs jobs through the pool, $completed requests"
+	[ "$jobs" -eq "$completed" ] || fail "USDT counted $jobs jobs for $completed requests" || return 1
+	pool_threads=$(awk -F, 'NR > 1 && $3 == "pool"' "$WORK/pool/threads.csv" | wc -l)
+	[ "$pool_threads" -eq 8 ] || fail "threads.csv has $pool_threads pool threads, expected 2 x 4"
+}
+test_pool_busy_time() {
+	# one request at a time, so a spinning job has a CPU to itself: its
+	# wall-clock busy time is its CPU time plus little
+	dir=$WORK/pool-busy
+	run_testbed pool-busy shared-epoll --workers 1 --connections 1 --duration 2 --threads 4 --work cpu:200 || return 1
+	duration_ns=$(awk -v d="$(summary "$dir" duration_s)" 'BEGIN { printf "%d", d * 1e9 }')
+	awk -F, -v limit="$duration_ns" 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
+		$h["role"] == "pool" { busy += $h["job_busy_ns"]; jobs += $h["jobs_run"]
+			if ($h["job_busy_ns"] > limit) { printf "    thread %s busy %s ns > run %s ns\n", $h["tid"], $h["job_busy_ns"], limit; bad = 1 } }
+		END { expect = jobs * 200000; ratio = busy / expect
+			printf "    pool busy %.0f ms for %d jobs x 200 us = %.0f ms (x%.3f)\n", busy / 1e6, jobs, expect / 1e6, ratio
+			exit bad || ratio < 0.8 || ratio > 1.2 }' "$dir/threads.csv" ||
+		fail "pool busy time is not within 20% of jobs x 200 us, or above the run's length"
+}
+test_pool_broadcast_herd() {
+	# 8 idle pool threads, one request at a time: broadcast wakes all of them
+	run_testbed pool-sig shared-epoll --workers 2 --connections 1 --duration 2 --threads 8 --pool-wake signal || return 1
+	run_testbed pool-bc shared-epoll --workers 2 --connections 1 --duration 2 --threads 8 --pool-wake broadcast || return 1
+	sig=$(summary "$WORK/pool-sig" pool_wasted_futex_wakeups); bc=$(summary "$WORK/pool-bc" pool_wasted_futex_wakeups)
+	echo "    wasted futex wakeups: signal $sig, broadcast $bc"
+	[ "$bc" -gt 0 ] && [ "$bc" -ge $((3 * sig)) ] || fail "broadcast $bc is not >= 3 x signal $sig"
+}
+
 test_herd_shared_epoll() {
 	# 4 idle workers on one level-triggered epoll, one connection at a time:
 	# every connection wakes all of them
