@@ -18,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/prctl.h>
+#include <sys/timerfd.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -34,6 +36,10 @@
  * its next attempt instead of spinning on the same error. */
 #define BACKOFF_NS (10 * NS_PER_MS)
 #define EVENTS_PER_WAIT 256
+/* epoll data of the open-loop arrival timer (slot events carry index | generation << 32) */
+#define ARRIVAL_TIMER_TAG UINT64_MAX
+/* open loop: the arrival timer's slack (the default 50 us would delay every start) */
+#define ARRIVAL_TIMER_SLACK_NS 1000
 /* Room for a whole response. The testbed's servers answer in under 100 bytes;
  * a larger response counts as other_errors rather than growing the buffer. */
 #define RESPONSE_BUF_SIZE 8192
@@ -75,6 +81,7 @@ struct client_thread {
 	uint64_t next_arrival_ns;
 	double mean_gap_ns;
 	bool arrivals_done;
+	int timerfd;            /* fires at next_arrival_ns */
 	uint64_t *backlog;      /* ring of intended start times */
 	unsigned backlog_head, backlog_count;
 	uint64_t random_state;  /* xorshift64* for Poisson gaps */
@@ -439,6 +446,14 @@ static int socket_error(int fd)
 static void handle_event(struct client_thread *t, uint64_t data, uint32_t events)
 {
 	struct client_slot *s = &t->slots[(uint32_t)data];
+	uint64_t expirations;
+
+	if (data == ARRIVAL_TIMER_TAG) {
+		/* drained here; the arrivals themselves are admitted after the events */
+		if (read(t->timerfd, &expirations, sizeof(expirations)) < 0 && errno != EAGAIN)
+			t->other_errors++;
+		return;
+	}
 
 	if (s->fd < 0 || s->generation != (uint32_t)(data >> 32))
 		return; /* for a socket this slot has since closed */
@@ -503,20 +518,16 @@ static bool thread_has_work(struct client_thread *t)
 	return false;
 }
 
-/* epoll_wait's timeout: the tick, or sooner for the next open-loop arrival
- * (ms resolution: an arrival may start up to 1 ms late, which its latency,
- * timed from the intended start, includes). */
-static int wait_ms(const struct client_thread *t)
+/* Open loop: the thread's timerfd fires at the next arrival (ns precision,
+ * so neither a late start nor a busy loop stealing the server's CPUs). */
+static void arm_arrival_timer(struct client_thread *t)
 {
-	uint64_t now;
+	struct itimerspec at = {
+		.it_value = { .tv_sec = t->next_arrival_ns / NS_PER_S, .tv_nsec = t->next_arrival_ns % NS_PER_S },
+	};
 
-	if (!open_loop(t) || t->arrivals_done)
-		return TICK_MS;
-	now = now_ns();
-	if (t->next_arrival_ns <= now)
-		return 0;
-	return t->next_arrival_ns - now >= TICK_MS * NS_PER_MS ? TICK_MS
-							       : (int)((t->next_arrival_ns - now) / NS_PER_MS);
+	if (!t->arrivals_done)
+		timerfd_settime(t->timerfd, TFD_TIMER_ABSTIME, &at, NULL);
 }
 
 static void *client_thread_main(void *arg)
@@ -527,11 +538,17 @@ static void *client_thread_main(void *arg)
 
 	t->active_slots = t->slot_count;
 	t->next_arrival_ns = lg->start_ns;
+	if (open_loop(t))
+		prctl(PR_SET_TIMERSLACK, ARRIVAL_TIMER_SLACK_NS);
 	for (unsigned i = 0; i < t->slot_count; i++)
 		next_request(t, &t->slots[i]);
 
 	while (thread_has_work(t) && !atomic_load_explicit(&lg->stopping, memory_order_relaxed)) {
-		int n = epoll_wait(t->epfd, events, EVENTS_PER_WAIT, wait_ms(t));
+		int n;
+
+		if (open_loop(t))
+			arm_arrival_timer(t);
+		n = epoll_wait(t->epfd, events, EVENTS_PER_WAIT, TICK_MS);
 		uint64_t now;
 
 		if (n < 0 && errno != EINTR)
@@ -618,6 +635,8 @@ static void free_loadgen(struct loadgen *lg)
 
 		if (t->epfd >= 0)
 			close(t->epfd);
+		if (t->timerfd >= 0)
+			close(t->timerfd);
 		free(t->slots);
 		free(t->latency);
 		free(t->backlog);
@@ -642,9 +661,14 @@ static int setup_thread(struct loadgen *lg, struct client_thread *t, unsigned sl
 		t->slots[i].fd = -1;
 	hist_init(t->latency);
 	if (lg->cfg.rate_cps > 0) {
+		struct epoll_event ev = { .events = EPOLLIN, .data.u64 = ARRIVAL_TIMER_TAG };
+
 		t->backlog = malloc(LOADGEN_MAX_BACKLOG * sizeof(*t->backlog));
 		if (!t->backlog)
 			return ENOMEM;
+		t->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
+		if (t->timerfd < 0 || epoll_ctl(t->epfd, EPOLL_CTL_ADD, t->timerfd, &ev) < 0)
+			return errno;
 		t->random_state = 0x9E3779B97F4A7C15ull ^ ((uint64_t)(t - lg->threads) + 1) * now_ns();
 		if (!t->random_state)
 			t->random_state = 1;
@@ -693,6 +717,7 @@ struct loadgen *loadgen_start(const struct loadgen_config *cfg, char *err, unsig
 	memset(lg->threads, 0, threads * sizeof(struct client_thread));
 	for (unsigned i = 0; i < threads; i++) {
 		lg->threads[i].epfd = -1;
+		lg->threads[i].timerfd = -1;
 		/* each thread carries its share of the open-loop rate */
 		if (cfg->rate_cps > 0)
 			lg->threads[i].mean_gap_ns = threads * NS_PER_S / cfg->rate_cps;

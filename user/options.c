@@ -12,7 +12,7 @@
 enum {
 	OPT_KEEPALIVE = 256, OPT_BACKLOG, OPT_TIMEOUT, OPT_INTERVAL, OPT_LOADGEN_THREADS, OPT_FORCE,
 	OPT_POLICY, OPT_EVENTS, OPT_KILL_WORKER_AFTER, OPT_MIGRATE, OPT_THREADS, OPT_WORK, OPT_POOL_WAKE,
-	OPT_POOL_NOTIFY,
+	OPT_POOL_NOTIFY, OPT_RATE, OPT_ARRIVALS,
 };
 
 static const struct option long_options[] = {
@@ -21,6 +21,8 @@ static const struct option long_options[] = {
 	{ "duration", required_argument, NULL, 'd' },
 	{ "requests", required_argument, NULL, 'n' },
 	{ "keepalive", no_argument, NULL, OPT_KEEPALIVE },
+	{ "rate", required_argument, NULL, OPT_RATE },
+	{ "arrivals", required_argument, NULL, OPT_ARRIVALS },
 	{ "port", required_argument, NULL, 'p' },
 	{ "backlog", required_argument, NULL, OPT_BACKLOG },
 	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
@@ -78,8 +80,11 @@ void print_run_help(FILE *out)
 		"      --work KIND:N      a job: cpu:US busy loop, sleep:US, file:BYTES read (default cpu:%d)\n"
 		"      --pool-wake HOW    signal: wake one idle thread per job (default); broadcast: wake all\n"
 		"      --pool-notify HOW  how a done job wakes the worker: eventfd (default) or pipe\n"
-		"load (closed loop, every run bounded in time and count):\n"
-		"  -c, --connections N    concurrent client connections (default %d)\n"
+		"load (closed loop unless --rate; every run bounded in time and count):\n"
+		"  -c, --connections N    concurrent client connections (default %d; with --rate %d)\n"
+		"      --rate R           open loop: R requests per second, latency from each one's\n"
+		"                         intended start (no coordinated omission)\n"
+		"      --arrivals HOW     with --rate: poisson (default, independent clients) or uniform\n"
 		"  -d, --duration S       seconds of load, fractions allowed (default %.0f)\n"
 		"  -n, --requests N       stop after N requests (with no --duration: at most %.0f s)\n"
 		"      --keepalive        reuse connections (default: one connection per request)\n"
@@ -96,7 +101,7 @@ void print_run_help(FILE *out)
 		"example: sudo ./testbed run shared-epoll --workers 4 --connections 1 --duration 3\n"
 		"         (4 idle workers on one level-triggered epoll: herd factor near 4)\n",
 		DEFAULT_PORT, DEFAULT_BACKLOG, POOL_MAX_THREADS, DEFAULT_WORK_CPU_US, DEFAULT_CONNECTIONS,
-		DEFAULT_DURATION_S, REQUESTS_TIME_CAP_S, DEFAULT_TIMEOUT_MS, DEFAULT_INTERVAL_MS);
+		DEFAULT_OPEN_LOOP_CONNECTIONS, DEFAULT_DURATION_S, REQUESTS_TIME_CAP_S, DEFAULT_TIMEOUT_MS, DEFAULT_INTERVAL_MS);
 }
 
 /* "rr or least" for the scenario's policies; 0 if it takes none. */
@@ -203,6 +208,26 @@ static int check_pool(struct run_options *o, const struct pool_args *a, char *er
 }
 
 /* Options that are valid alone but not together; 0 or -1 with a reason. */
+/* --rate and --arrivals; 0 or -1 with a reason. */
+static int check_open_loop(struct run_options *o, const char *arrivals, char *err, size_t err_size)
+{
+	if (arrivals && !o->rate_cps) {
+		snprintf(err, err_size, "--arrivals needs --rate: closed-loop clients send when the last answer came");
+		return -1;
+	}
+	if (arrivals && strcmp(arrivals, "poisson") == 0)
+		o->arrivals = ARRIVALS_POISSON;
+	else if (arrivals && strcmp(arrivals, "uniform") == 0)
+		o->arrivals = ARRIVALS_UNIFORM;
+	else if (arrivals) {
+		snprintf(err, err_size, "--arrivals is poisson or uniform, not '%s'", arrivals);
+		return -1;
+	}
+	if (o->rate_cps && !o->connections_given)
+		o->connections = DEFAULT_OPEN_LOOP_CONNECTIONS;
+	return 0;
+}
+
 static int check_combination(struct run_options *o, const char *policy, char *err, size_t err_size)
 {
 	const struct scenario_info *s = o->scenario;
@@ -240,7 +265,7 @@ static int check_combination(struct run_options *o, const char *policy, char *er
 enum parse_result parse_run_options(int argc, char **argv, unsigned ncpus, struct run_options *o,
 				    char *err, size_t err_size)
 {
-	const char *scenario_name = NULL, *policy = NULL;
+	const char *scenario_name = NULL, *policy = NULL, *arrivals = NULL;
 	struct pool_args pool = { 0 };
 	uint64_t value;
 	int opt;
@@ -276,6 +301,7 @@ enum parse_result parse_run_options(int argc, char **argv, unsigned ncpus, struc
 		case 'c':
 			failed = number_option("connections", optarg, 1, MAX_CONNECTIONS, &value, err, err_size);
 			o->connections = value;
+			o->connections_given = true;
 			break;
 		case 'd':
 			if (parse_double(optarg, 0.1, MAX_DURATION_S, &o->duration_s)) {
@@ -287,6 +313,16 @@ enum parse_result parse_run_options(int argc, char **argv, unsigned ncpus, struc
 			break;
 		case 'n':
 			failed = number_option("requests", optarg, 1, UINT32_MAX, &o->requests, err, err_size);
+			break;
+		case OPT_RATE:
+			if (parse_double(optarg, 1, LOADGEN_MAX_RATE, &o->rate_cps)) {
+				snprintf(err, err_size, "--rate needs requests per second from 1 to %.0f, not '%s'",
+					 LOADGEN_MAX_RATE, optarg);
+				return PARSE_ERROR;
+			}
+			break;
+		case OPT_ARRIVALS:
+			arrivals = optarg;
 			break;
 		case OPT_KEEPALIVE:
 			o->keepalive = true;
@@ -382,7 +418,8 @@ enum parse_result parse_run_options(int argc, char **argv, unsigned ncpus, struc
 	}
 	if (o->requests && !o->duration_given)
 		o->duration_s = REQUESTS_TIME_CAP_S;
-	if (check_combination(o, policy, err, err_size) || check_pool(o, &pool, err, err_size))
+	if (check_combination(o, policy, err, err_size) || check_pool(o, &pool, err, err_size) ||
+	    check_open_loop(o, arrivals, err, err_size))
 		return PARSE_ERROR;
 	return PARSE_OK;
 }

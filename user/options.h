@@ -7,12 +7,16 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include "loadgen.h"
 #include "server.h"
 
 struct run_options {
 	const struct scenario_info *scenario;
 	unsigned workers;          /* --workers, default: number of CPUs */
-	unsigned connections;      /* --connections */
+	unsigned connections;      /* --connections (open loop: the most in flight) */
+	bool connections_given;
+	double rate_cps;           /* --rate: open loop, requests per second; 0 = closed loop */
+	enum loadgen_arrivals arrivals; /* --arrivals */
 	double duration_s;         /* --duration */
 	bool duration_given;
 	uint64_t requests;         /* --requests, 0 = bounded by time only */
@@ -37,6 +41,7 @@ struct run_options {
 };
 
 #define DEFAULT_CONNECTIONS 8
+#define DEFAULT_OPEN_LOOP_CONNECTIONS 256 /* --rate: room for arrivals to pile up */
 #define DEFAULT_DURATION_S 5.0
 #define REQUESTS_TIME_CAP_S 60.0   /* --requests alone is still bounded in time */
 #define DEFAULT_PORT 8080

@@ -253,6 +253,8 @@ static void write_meta(struct csv_file *f, const struct run_record *r)
 	meta_double(f, "duration_s", o->duration_s);
 	meta_u64(f, "requests", o->requests);
 	meta_row(f, "keepalive", o->keepalive ? "yes" : "no");
+	meta_double(f, "rate_cps", o->rate_cps);
+	meta_row(f, "arrivals", o->rate_cps ? (o->arrivals == ARRIVALS_UNIFORM ? "uniform" : "poisson") : "closed-loop");
 	meta_u64(f, "port", r->port);
 	meta_u64(f, "backlog", o->backlog);
 	meta_u64(f, "timeout_ms", o->timeout_ms);
@@ -531,7 +533,8 @@ static void write_summary(struct csv_file *f, const struct run_record *r)
 		"accept_queue_delay_p50_us", "accept_queue_delay_p99_us", "accept_queue_delay_max_us",
 		"pool_threads", "pool_jobs", "pool_utilisation", "pool_queue_wait_p50_us", "pool_queue_wait_p99_us",
 		"pool_queue_wait_max_us", "pool_futex_wakeups", "pool_wasted_futex_wakeups", "connections_refused",
-		"connections_reset", "connections_timed_out", "connection_errors", "connections_lost",
+		"connections_reset", "connections_timed_out", "connection_errors", "connections_not_started",
+		"connections_lost",
 		"worker_restarts", "restart_ms", "migrate", "interrupted",
 	};
 	const struct run_summary *s = &r->summary;
@@ -570,6 +573,7 @@ static void write_summary(struct csv_file *f, const struct run_record *r)
 	csv_u64(f, l->reset);
 	csv_u64(f, l->timed_out);
 	csv_u64(f, l->other_errors);
+	csv_u64(f, l->not_started);
 	csv_u64(f, connections_lost(r));
 	csv_u64(f, worker_restarts(r));
 	csv_double(f, r->restart_ms, 3);

@@ -348,9 +348,15 @@ static int make_run_dir(struct run_record *r, char *err, size_t err_size)
 	int attempt;
 
 	if (r->opts->out_dir) {
+		struct stat st;
+
 		snprintf(r->dir, sizeof(r->dir), "%s", r->opts->out_dir);
 		if (mkdir_parents(r->dir) == 0)
 			return 0;
+		if (errno == EEXIST && (stat(r->dir, &st) != 0 || !S_ISDIR(st.st_mode))) {
+			snprintf(err, err_size, "%s exists and is not a folder", r->dir);
+			return -1;
+		}
 		if (errno == EEXIST && (r->opts->force || is_empty_dir(r->dir)))
 			return 0;
 		if (errno == EEXIST)
@@ -529,6 +535,8 @@ static int drive_load(struct run_record *r, struct collector *c, int status_fd)
 		.requests = r->opts->requests,
 		.keepalive = r->opts->keepalive,
 		.timeout_ms = r->opts->timeout_ms,
+		.rate_cps = r->opts->rate_cps,
+		.arrivals = r->opts->arrivals,
 	};
 	struct sockaddr_in *target = (struct sockaddr_in *)&cfg.target;
 	uint64_t start_ns, next_sample_ns, last_sample_ms = 0, interval_ns = r->opts->interval_ms * 1000000ull;

@@ -255,6 +255,18 @@ test_pool_broadcast_herd() {
 	[ "$bc" -gt 0 ] && [ "$bc" -ge $((3 * sig)) ] || fail "broadcast $bc is not >= 3 x signal $sig"
 }
 
+test_open_loop_rate() {
+	# uniform arrivals: exactly rate x duration requests; Poisson: about that
+	run_testbed ol-uni reuseport --workers 2 --rate 2000 --arrivals uniform --duration 2 || return 1
+	check_accounting "$WORK/ol-uni" 2 || return 1
+	[ "$(summary "$WORK/ol-uni" connections_completed)" -eq 4000 ] ||
+		fail "uniform 2000/s for 2 s completed $(summary "$WORK/ol-uni" connections_completed), not 4000" || return 1
+	run_testbed ol-poi reuseport --workers 2 --rate 2000 --duration 2 || return 1
+	n=$(summary "$WORK/ol-poi" connections_completed)
+	echo "    Poisson 2000/s for 2 s: $n requests"
+	[ "$n" -ge 3600 ] && [ "$n" -le 4400 ] || fail "Poisson 2000/s for 2 s gave $n requests (6 sigma: 3600..4400)"
+}
+
 test_herd_shared_epoll() {
 	# 4 idle workers on one level-triggered epoll, one connection at a time:
 	# every connection wakes all of them

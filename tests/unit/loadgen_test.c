@@ -251,6 +251,47 @@ static void test_end_to_end_request_bound(void)
 	free(res);
 }
 
+/* Open loop, uniform arrivals: exactly rate x duration requests, started on
+ * schedule (the run lasts the duration, not as long as the server allows). */
+static void test_open_loop_uniform(void)
+{
+	struct test_server srv = { 0 };
+	struct loadgen_result *res = malloc(sizeof(*res));
+	struct loadgen_config cfg;
+	struct loadgen *lg;
+	pthread_t server_thread;
+	unsigned port;
+	char err[256] = "";
+
+	CU_ASSERT_FATAL(res != NULL);
+	srv.listen_fd = listen_loopback(&port, true);
+	CU_ASSERT_FATAL(pthread_create(&server_thread, NULL, serve, &srv) == 0);
+
+	cfg = valid_config(port);
+	cfg.requests = 0;
+	cfg.duration_s = 0.5;
+	cfg.rate_cps = 400;
+	cfg.arrivals = ARRIVALS_UNIFORM;
+	cfg.threads = 1;
+	lg = loadgen_start(&cfg, err, sizeof(err));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(lg);
+	while (!loadgen_done(lg))
+		usleep(1000);
+	loadgen_finish(lg, res);
+
+	shutdown(srv.listen_fd, SHUT_RDWR);
+	pthread_join(server_thread, NULL);
+	close(srv.listen_fd);
+
+	CU_ASSERT_EQUAL(res->completed, 200); /* arrivals at 0, 2.5 ms, ... < 500 ms */
+	CU_ASSERT_EQUAL(srv.served, 200);
+	CU_ASSERT_EQUAL(res->not_started, 0);
+	/* the last arrival was due at 497.5 ms: finishing much earlier would mean
+	 * the schedule was ignored */
+	CU_ASSERT(res->end_ns - res->start_ns >= 490 * 1000000ull);
+	free(res);
+}
+
 static void test_end_to_end_refused(void)
 {
 	struct loadgen_result *res = malloc(sizeof(*res));
@@ -282,6 +323,7 @@ static void add_tests(CU_pSuite suite)
 	CU_ADD_TEST(suite, test_start_refuses_bad_configs);
 	CU_ADD_TEST(suite, test_end_to_end_request_bound);
 	CU_ADD_TEST(suite, test_end_to_end_refused);
+	CU_ADD_TEST(suite, test_open_loop_uniform);
 }
 
 int main(void)
