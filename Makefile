@@ -16,7 +16,7 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror -Ivmlinux
               -I/usr/include/$(shell gcc -dumpmachine)
 
 DEB_PACKAGES := gcc make clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev \
-                libcunit1-dev systemtap-sdt-dev iproute2
+                libcunit1-dev systemtap-sdt-dev iproute2 gnuplot-nox nginx-light
 
 BPF_SRCS   := $(wildcard bpf/*.bpf.c)
 SKELS      := $(patsubst bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
@@ -83,9 +83,10 @@ test: all
 	@tests/run-tests all $(BUILD)/testbed $(UNIT_TESTS)
 
 # --- static build: build/static/testbed for `testbed kernels` ----------------
-# The guest initramfs has no shared libraries. Debian 12's libelf.a needs
-# only zlib (a later libelf built with zstd would add -lzstd here).
-STATIC_LDLIBS := -static -lbpf -lelf -lz -lpthread -lm
+# The guest initramfs has no shared libraries: the same libraries, linked
+# statically from their .a files (Debian 12's libelf.a needs only zlib; a
+# libelf built with zstd would add -lzstd, from libzstd-dev).
+STATIC_LDLIBS := -static $(LDLIBS)
 
 .PHONY: static
 static: $(BUILD)/static/testbed

@@ -89,6 +89,11 @@ fail:
 	return NULL;
 }
 
+const char *plot_dir_path(const struct plot_dir *p)
+{
+	return p->path;
+}
+
 void plot_dir_free(struct plot_dir *p)
 {
 	DIR *dir;
@@ -227,6 +232,7 @@ int plot_render(struct plot_dir *p, const char *name, int width, int height, con
 		"set encoding utf8\n"
 		"set terminal svg size %d,%d noenhanced font 'Sans,12' background rgb 'white'\n"
 		"set output '%s'\n"
+		"set title font 'Sans,15'\n"
 		"%s\n"
 		"unset output\n",
 		width, height, svg_name, script);

@@ -23,6 +23,8 @@ struct plot_dir;
 
 /* A fresh folder under $TMPDIR (or /tmp); NULL with ERR set. */
 struct plot_dir *plot_dir_new(struct error_message *err);
+/* The folder's path (for messages and tests). */
+const char *plot_dir_path(const struct plot_dir *p);
 /* Creates data file NAME ([a-z0-9_.-]) in the folder, for writing. */
 FILE *plot_data_create(struct plot_dir *p, const char *name, struct error_message *err);
 /* Closes a data file; 0, or -1 with ERR set if a write failed. */

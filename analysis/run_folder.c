@@ -11,6 +11,8 @@
 #include "run_folder.h"
 
 #define COUNT_OF(array) (sizeof(array) / sizeof((array)[0]))
+/* More than any row struct here has fields. */
+#define ROW_COLUMNS_MAX 64
 /* Metric names become file names (report-latency-NAME.svg): keep them short. */
 #define METRIC_NAME_MAX 64
 
@@ -74,6 +76,14 @@ static const struct column_spec summary_columns[] = {
 	SUMMARY(connection_errors, COLUMN_NUMBER, OPTIONAL),
 	SUMMARY(connections_lost, COLUMN_NUMBER, REQUIRED),
 	SUMMARY(worker_restarts, COLUMN_NUMBER, OPTIONAL),
+	SUMMARY(pool_threads, COLUMN_NUMBER, OPTIONAL),
+	SUMMARY(pool_jobs, COLUMN_NUMBER, OPTIONAL),
+	SUMMARY(pool_utilisation, COLUMN_NUMBER, OPTIONAL),
+	SUMMARY(pool_queue_wait_p50_us, COLUMN_NUMBER, OPTIONAL),
+	SUMMARY(pool_queue_wait_p99_us, COLUMN_NUMBER, OPTIONAL),
+	SUMMARY(pool_queue_wait_max_us, COLUMN_NUMBER, OPTIONAL),
+	SUMMARY(pool_futex_wakeups, COLUMN_NUMBER, OPTIONAL),
+	SUMMARY(pool_wasted_futex_wakeups, COLUMN_NUMBER, OPTIONAL),
 };
 
 static const struct column_spec worker_columns[] = {
@@ -97,7 +107,11 @@ static const struct column_spec thread_columns[] = {
 	THREAD(role, COLUMN_TEXT, REQUIRED),
 	THREAD(comm, COLUMN_TEXT, REQUIRED),
 	THREAD(oncpu_ns, COLUMN_COUNT, REQUIRED),
-	THREAD(busy_ns, COLUMN_NUMBER, OPTIONAL),
+	THREAD(jobs_run, COLUMN_COUNT, OPTIONAL),
+	THREAD(job_busy_ns, COLUMN_NUMBER, OPTIONAL),
+	THREAD(busy_share, COLUMN_NUMBER, OPTIONAL),
+	THREAD(queue_wait_p50_us, COLUMN_NUMBER, OPTIONAL),
+	THREAD(queue_wait_p99_us, COLUMN_NUMBER, OPTIONAL),
 };
 
 static const struct column_spec timeline_columns[] = {
@@ -142,7 +156,7 @@ static int read_index(const struct csv_table *t, size_t row, int column, int64_t
 static int read_rows(const struct csv_table *t, const struct column_spec *specs, size_t nspecs,
 		     void **rows_out, size_t row_size, struct error_message *err)
 {
-	int columns[32];
+	int columns[ROW_COLUMNS_MAX];
 	char *rows;
 
 	if (nspecs > COUNT_OF(columns)) {

@@ -2,7 +2,7 @@
 /* A run folder read back (docs/CSV.md): meta.csv checked for a schema version
  * this testbed knows, the other files parsed into typed rows. Columns are
  * found by name, so added columns are harmless; the columns report and
- * compare need are required, later additions (accept_queue_delay_*, busy_ns)
+ * compare need are required, later additions (accept_queue_delay_*, pool_*)
  * are optional and read as NAN or 0 when a run predates them. */
 #ifndef TESTBED_RUN_FOLDER_H
 #define TESTBED_RUN_FOLDER_H
@@ -23,6 +23,9 @@ struct summary_row {
 	double accept_queue_delay_p50_us, accept_queue_delay_p99_us, accept_queue_delay_max_us;
 	double connections_refused, connections_reset, connections_timed_out, connection_errors;
 	double connections_lost, worker_restarts;
+	double pool_threads, pool_jobs, pool_utilisation;
+	double pool_queue_wait_p50_us, pool_queue_wait_p99_us, pool_queue_wait_max_us;
+	double pool_futex_wakeups, pool_wasted_futex_wakeups;
 };
 
 /* A workers.csv row: one server process. */
@@ -42,7 +45,11 @@ struct thread_row {
 	const char *role;       /* "master", "worker", "other"; later "pool" */
 	const char *comm;
 	uint64_t oncpu_ns;
-	double busy_ns;         /* a pool thread's time running jobs; NAN if not written */
+	/* pool threads (--threads); NAN or 0 for other threads and older runs */
+	uint64_t jobs_run;
+	double job_busy_ns;     /* wall-clock time in jobs */
+	double busy_share;      /* job_busy_ns / the load window */
+	double queue_wait_p50_us, queue_wait_p99_us;
 };
 
 /* A timeline.csv row: one worker in one interval. */

@@ -352,7 +352,10 @@ int handle_sys_exit(struct trace_event_raw_sys_exit *ctx)
 		if (nr == NR_recvmsg && t->blocked_class == CLASS_UNIX_RECV) {
 			__u64 fds = fds_in_msghdr(t->syscall_arg);
 
-			t->fds_received += fds;
+			/* hand-offs are connections: counted in the window, like accepts
+			 * (nginx's master passes its channel fds to workers at start) */
+			if (counting)
+				t->fds_received += fds;
 			if (fds && stream_events && counting)
 				emit(EVENT_FDS_RECEIVED, pid_tgid >> 32, tid, CLASS_UNIX_RECV, fds);
 		}

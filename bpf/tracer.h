@@ -24,8 +24,8 @@ struct thread_stats {
 	__u32 tgid;
 	char comm[TASK_COMM_LEN];
 	/* counted only while the run's measurement window (the load) is open,
-	 * except reads, read_bytes, blocked_ns and fds_received: the IPC
-	 * counters cover the whole run, setup and stop included */
+	 * except reads, read_bytes and blocked_ns: the IPC counters cover the
+	 * whole run, setup and stop included */
 	__u64 wakeups[CLASS_COUNT];        /* sched_wakeup while blocked in class */
 	__u64 wasted_wakeups[CLASS_COUNT]; /* woken, then asleep again in the same syscall */
 	__u64 reads[CLASS_COUNT];          /* syscalls of the class that returned > 0 (data) */

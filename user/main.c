@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include "common.h"
 #include "compare.h"
+#include "external.h"
 #include "report.h"
 #include "run.h"
 #include "server.h"
@@ -23,6 +24,8 @@ static void print_usage(FILE *out)
 		"commands:\n"
 		"  list                    the scenarios and whether this kernel supports each\n"
 		"  run SCENARIO [options]  run, trace, print a summary, write CSV (root; see run --help)\n"
+		"  trace [options] --pid PID | --cgroup PATH | -- COMMAND...\n"
+		"                          the same for someone else's server (root; see trace --help)\n"
 		"  report RUN_DIR          report.md + report.html with plots, into the run folder\n"
 		"  compare RUN_DIR...      the runs side by side, a Markdown table (--out DIR: CSV, SVG)\n"
 		"  kernels [options]       the suite on other kernels under qemu, then compared (root;\n"
@@ -47,6 +50,17 @@ static int cmd_list(void)
 		printf("%-18s %-10s   like %s\n", "", "", s->twin);
 		if (!ok)
 			printf("%-18s %-10s   unsupported: %s\n", "", "", why);
+	}
+	printf("\n%-18s %-10s %s\n", "bundled server", "available", "(sudo ./testbed run NAME traces it under load)");
+	for (i = 0; i < external_count; i++) {
+		const struct external_setup *s = &external_table[i];
+		char why[256] = "";
+		int ok = external_available(s, why, sizeof(why));
+
+		printf("%-18s %-10s %s\n", s->name, ok ? "yes" : "no", s->waits_in);
+		printf("%-18s %-10s   like %s\n", "", "", s->twin);
+		if (!ok)
+			printf("%-18s %-10s   unavailable: %s\n", "", "", why);
 	}
 	return EXIT_OK;
 }
@@ -102,12 +116,14 @@ int main(int argc, char **argv)
 		return cmd_list();
 	if (!strcmp(command, "run"))
 		return cmd_run(argc - 1, argv + 1);
+	if (!strcmp(command, "trace"))
+		return cmd_trace(argc - 1, argv + 1);
 	if (!strcmp(command, "kernels"))
 		return cmd_kernels(argc - 1, argv + 1);
 	if (!strcmp(command, "report"))
 		return cmd_report(argc - 1, argv + 1);
 	if (!strcmp(command, "compare"))
 		return cmd_compare(argc - 1, argv + 1);
-	error_msg("unknown command '%s' (commands: list, run, report, compare, kernels, version, help)", command);
+	error_msg("unknown command '%s' (commands: list, run, trace, report, compare, kernels, version, help)", command);
 	return EXIT_USAGE;
 }

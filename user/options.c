@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 #include <getopt.h>
+#include <netdb.h>
 #include <stdio.h>
 #include <string.h>
 #include "common.h"
+#include "external.h"
 #include "options.h"
 
 #define MAX_WORKERS 1024
@@ -12,8 +14,26 @@
 enum {
 	OPT_KEEPALIVE = 256, OPT_BACKLOG, OPT_TIMEOUT, OPT_INTERVAL, OPT_LOADGEN_THREADS, OPT_FORCE,
 	OPT_POLICY, OPT_EVENTS, OPT_KILL_WORKER_AFTER, OPT_MIGRATE, OPT_THREADS, OPT_WORK, OPT_POOL_WAKE,
-	OPT_POOL_NOTIFY, OPT_RATE, OPT_ARRIVALS,
+	OPT_POOL_NOTIFY, OPT_RATE, OPT_ARRIVALS, OPT_PID, OPT_CGROUP, OPT_LOAD,
 };
+
+/* Options about the testbed's own server, which trace does not start. */
+static const int server_options[] = {
+	'w', 'p', OPT_BACKLOG, OPT_POLICY, OPT_KILL_WORKER_AFTER, OPT_MIGRATE, OPT_THREADS, OPT_WORK,
+	OPT_POOL_WAKE, OPT_POOL_NOTIFY,
+};
+/* ... of which a bundled external server (nginx, node) takes these. */
+static const int external_server_options[] = { 'w', 'p' };
+/* Options only trace has. */
+static const int trace_options[] = { OPT_PID, OPT_CGROUP, OPT_LOAD };
+
+static bool option_in(int opt, const int *set, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (set[i] == opt)
+			return true;
+	return false;
+}
 
 static const struct option long_options[] = {
 	{ "workers", required_argument, NULL, 'w' },
@@ -22,6 +42,9 @@ static const struct option long_options[] = {
 	{ "requests", required_argument, NULL, 'n' },
 	{ "keepalive", no_argument, NULL, OPT_KEEPALIVE },
 	{ "rate", required_argument, NULL, OPT_RATE },
+	{ "pid", required_argument, NULL, OPT_PID },
+	{ "cgroup", required_argument, NULL, OPT_CGROUP },
+	{ "load", required_argument, NULL, OPT_LOAD },
 	{ "arrivals", required_argument, NULL, OPT_ARRIVALS },
 	{ "port", required_argument, NULL, 'p' },
 	{ "backlog", required_argument, NULL, OPT_BACKLOG },
@@ -45,6 +68,31 @@ static const struct option long_options[] = {
 
 static size_t policy_list(const struct scenario_info *s, char *out, size_t size);
 
+void print_trace_help(FILE *out)
+{
+	fprintf(out,
+		"usage: sudo ./testbed trace --pid PID [options]\n"
+		"       sudo ./testbed trace --cgroup PATH [options]\n"
+		"       sudo ./testbed trace [options] -- COMMAND ARGS...\n"
+		"\n"
+		"Watches someone else's server with the same tracer as `run`: the process tree of\n"
+		"PID (children forked later are followed), every process of a cgroup v2 folder, or\n"
+		"COMMAND, which it starts, traces from its first instruction and stops at the end.\n"
+		"The root process is the master, the others its workers; per-worker fairness,\n"
+		"herd and IPC figures and the same run folder as `run`.\n"
+		"\n"
+		"  --load HOST:PORT       drive it over HTTP/1.1 with the built-in load generator\n"
+		"                         (loopback only); without it, just watch until --duration\n"
+		"                         or Ctrl-C (or the traced server's end)\n"
+		"  -d, --duration S       seconds (default with --load: %.0f)\n"
+		"  -c, --connections N, -n, --requests N, --keepalive, --rate R, --arrivals HOW,\n"
+		"  --timeout MS, --loadgen-threads N   the load, as for run\n"
+		"  -o, --out DIR, --force, --events, --interval MS, -v   as for run\n"
+		"\n"
+		"example: sudo ./testbed trace --load 127.0.0.1:8080 --duration 5 -- node server.js\n",
+		DEFAULT_DURATION_S);
+}
+
 void print_run_help(FILE *out)
 {
 	unsigned i;
@@ -65,6 +113,9 @@ void print_run_help(FILE *out)
 			fprintf(out, "  %-18s   --policy %s (default %s)\n", "", policies,
 				policy_name(scenario_table[i].default_policy));
 	}
+	fprintf(out, "\nbundled real servers (the same tracing; nginx and node must be installed):\n");
+	for (i = 0; i < external_count; i++)
+		fprintf(out, "  %-18s %s\n", external_table[i].name, external_table[i].waits_in);
 	fprintf(out,
 		"\n"
 		"server:\n"
@@ -125,6 +176,8 @@ static void scenario_names(char *out, size_t size)
 	out[0] = '\0';
 	for (i = 0; i < scenario_count && used < size; i++)
 		used += snprintf(out + used, size - used, "%s%s", i ? ", " : "", scenario_table[i].name);
+	for (i = 0; i < external_count && used < size; i++)
+		used += snprintf(out + used, size - used, ", %s", external_table[i].name);
 }
 
 /* Parses a whole number option into an unsigned; a one-line reason on error. */
@@ -262,10 +315,93 @@ static int check_combination(struct run_options *o, const char *policy, char *er
 	return 0;
 }
 
-enum parse_result parse_run_options(int argc, char **argv, unsigned ncpus, struct run_options *o,
-				    char *err, size_t err_size)
+int parse_load_target(const char *text, struct sockaddr_storage *addr, socklen_t *len, char *err,
+		      size_t err_size)
+{
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICSERV };
+	struct addrinfo *found = NULL;
+	char host[256];
+	const char *colon = strrchr(text, ':');
+	uint64_t port;
+	size_t host_len;
+
+	if (!colon || colon == text || parse_u64(colon + 1, 1, 65535, &port)) {
+		snprintf(err, err_size, "--load needs HOST:PORT (e.g. 127.0.0.1:8080), not '%s'", text);
+		return -1;
+	}
+	host_len = (size_t)(colon - text);
+	if (text[0] == '[' && host_len > 2 && text[host_len - 1] == ']') { /* [::1]:8080 */
+		text++;
+		host_len -= 2;
+	}
+	if (host_len >= sizeof(host)) {
+		snprintf(err, err_size, "--load: the host name is too long");
+		return -1;
+	}
+	memcpy(host, text, host_len);
+	host[host_len] = '\0';
+	if (getaddrinfo(host, colon + 1, &hints, &found) || !found) {
+		snprintf(err, err_size, "--load: cannot resolve '%s'", host);
+		return -1;
+	}
+	memcpy(addr, found->ai_addr, found->ai_addrlen);
+	*len = found->ai_addrlen;
+	freeaddrinfo(found);
+	if (loadgen_target_allowed((struct sockaddr *)addr) < 0) {
+		snprintf(err, err_size, "--load %s: the load generator only targets loopback (127.0.0.0/8, ::1)", host);
+		return -1;
+	}
+	return 0;
+}
+
+/* trace: exactly one subject; the command after "--". */
+static enum parse_result check_trace(int argc, char **argv, struct run_options *o, const int *given,
+				     const char *arrivals, char *err, size_t err_size)
+{
+	bool dashes = optind > 0 && optind <= argc && strcmp(argv[optind - 1], "--") == 0;
+	int subjects = (o->trace_pid > 0) + (o->trace_cgroup != NULL) + (dashes && optind < argc);
+
+	if (dashes && optind < argc)
+		o->command = &argv[optind];
+	if (dashes && optind == argc) {
+		snprintf(err, err_size, "trace: no command after --");
+		return PARSE_ERROR;
+	}
+	if (subjects != 1) {
+		snprintf(err, err_size, "trace needs exactly one of --pid PID, --cgroup PATH or -- COMMAND ARGS...");
+		return PARSE_ERROR;
+	}
+	if (!o->load_target_len && (given['c'] || given['n'] || given[OPT_RATE] || given[OPT_KEEPALIVE] ||
+				    given[OPT_TIMEOUT] || given[OPT_LOADGEN_THREADS])) {
+		snprintf(err, err_size, "load options need --load HOST:PORT");
+		return PARSE_ERROR;
+	}
+	if (o->requests && !o->duration_given)
+		o->duration_s = REQUESTS_TIME_CAP_S;
+	return check_open_loop(o, arrivals, err, err_size) ? PARSE_ERROR : PARSE_OK;
+}
+
+/* The scenario or bundled server named NAME into O; 0 or -1 with a reason. */
+static int find_scenario(const char *name, struct run_options *o, char *err, size_t err_size)
+{
+	char names[512];
+
+	o->scenario = scenario_find(name);
+	o->external = o->scenario ? NULL : external_find(name);
+	if (o->scenario || o->external)
+		return 0;
+	scenario_names(names, sizeof(names));
+	snprintf(err, err_size, "unknown scenario '%s'; scenarios: %s", name, names);
+	return -1;
+}
+
+/* The options `run` and `trace` share; TRACE picks which. */
+static enum parse_result parse_options(bool trace, int argc, char **argv, unsigned ncpus, struct run_options *o,
+				       char *err, size_t err_size)
 {
 	const char *scenario_name = NULL, *policy = NULL, *arrivals = NULL;
+	const char *command_name = trace ? "trace" : "run";
+	int given[OPT_LOAD + 1] = { 0 };
 	struct pool_args pool = { 0 };
 	uint64_t value;
 	int opt;
@@ -286,13 +422,43 @@ enum parse_result parse_run_options(int argc, char **argv, unsigned ncpus, struc
 	while ((opt = getopt_long(argc, argv, "-:w:c:d:n:p:o:vh", long_options, NULL)) != -1) {
 		int failed = 0;
 
+		if (opt > 1 && opt <= OPT_LOAD)
+			given[opt] = 1;
+		if (trace && option_in(opt, server_options, sizeof(server_options) / sizeof(server_options[0]))) {
+			snprintf(err, err_size, "%s is for testbed run: trace watches a server it did not start",
+				 argv[optind - 1]);
+			return PARSE_ERROR;
+		}
+		if (!trace && option_in(opt, trace_options, sizeof(trace_options) / sizeof(trace_options[0]))) {
+			snprintf(err, err_size, "%s is for testbed trace", argv[optind - 1]);
+			return PARSE_ERROR;
+		}
 		switch (opt) {
 		case 1:
+			if (trace) {
+				snprintf(err, err_size, "trace takes no '%s': give the command after --", optarg);
+				return PARSE_ERROR;
+			}
 			if (scenario_name) {
 				snprintf(err, err_size, "run takes one scenario; '%s' is one too many", optarg);
 				return PARSE_ERROR;
 			}
 			scenario_name = optarg;
+			break;
+		case OPT_PID:
+			failed = number_option("pid", optarg, 1, INT32_MAX, &value, err, err_size);
+			o->trace_pid = (pid_t)value;
+			break;
+		case OPT_CGROUP:
+			if (!optarg[0]) {
+				snprintf(err, err_size, "--cgroup needs a cgroup folder");
+				return PARSE_ERROR;
+			}
+			o->trace_cgroup = optarg;
+			break;
+		case OPT_LOAD:
+			if (parse_load_target(optarg, &o->load_target, &o->load_target_len, err, err_size))
+				return PARSE_ERROR;
 			break;
 		case 'w':
 			failed = number_option("workers", optarg, 1, MAX_WORKERS, &value, err, err_size);
@@ -395,26 +561,35 @@ enum parse_result parse_run_options(int argc, char **argv, unsigned ncpus, struc
 			snprintf(err, err_size, "%s needs a value", argv[optind - 1]);
 			return PARSE_ERROR;
 		default:
-			snprintf(err, err_size, "unknown option '%s' (see: testbed run --help)", argv[optind - 1]);
+			snprintf(err, err_size, "unknown option '%s' (see: testbed %s --help)", argv[optind - 1],
+				 command_name);
 			return PARSE_ERROR;
 		}
 		if (failed)
 			return PARSE_ERROR;
 	}
+	if (trace)
+		return check_trace(argc, argv, o, given, arrivals, err, err_size);
 	if (!scenario_name) {
-		char names[256];
+		char names[512];
 
 		scenario_names(names, sizeof(names));
 		snprintf(err, err_size, "run needs a scenario: %s", names);
 		return PARSE_ERROR;
 	}
-	o->scenario = scenario_find(scenario_name);
-	if (!o->scenario) {
-		char names[256];
-
-		scenario_names(names, sizeof(names));
-		snprintf(err, err_size, "unknown scenario '%s'; scenarios: %s", scenario_name, names);
+	if (find_scenario(scenario_name, o, err, err_size))
 		return PARSE_ERROR;
+	if (o->external) {
+		for (opt = 2; opt <= OPT_LOAD; opt++)
+			if (given[opt] && option_in(opt, server_options, sizeof(server_options) / sizeof(server_options[0])) &&
+			    !option_in(opt, external_server_options, 2)) {
+				snprintf(err, err_size, "%s runs %s as it is: only --workers and --port apply to it",
+					 o->external->name, o->external->program);
+				return PARSE_ERROR;
+			}
+		if (o->requests && !o->duration_given)
+			o->duration_s = REQUESTS_TIME_CAP_S;
+		return check_open_loop(o, arrivals, err, err_size) ? PARSE_ERROR : PARSE_OK;
 	}
 	if (o->requests && !o->duration_given)
 		o->duration_s = REQUESTS_TIME_CAP_S;
@@ -422,4 +597,16 @@ enum parse_result parse_run_options(int argc, char **argv, unsigned ncpus, struc
 	    check_open_loop(o, arrivals, err, err_size))
 		return PARSE_ERROR;
 	return PARSE_OK;
+}
+
+enum parse_result parse_run_options(int argc, char **argv, unsigned ncpus, struct run_options *o, char *err,
+				    size_t err_size)
+{
+	return parse_options(false, argc, argv, ncpus, o, err, err_size);
+}
+
+enum parse_result parse_trace_options(int argc, char **argv, unsigned ncpus, struct run_options *o, char *err,
+				      size_t err_size)
+{
+	return parse_options(true, argc, argv, ncpus, o, err, err_size);
 }

@@ -7,11 +7,22 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/socket.h>
+#include <sys/types.h>
 #include "loadgen.h"
 #include "server.h"
 
+struct external_setup;
+
 struct run_options {
-	const struct scenario_info *scenario;
+	const struct scenario_info *scenario;     /* one of ours, or NULL */
+	const struct external_setup *external;    /* run: a bundled real server, or NULL */
+	/* trace: whom to watch (one of the three) and where to send load */
+	pid_t trace_pid;                          /* --pid: it and its descendants */
+	const char *trace_cgroup;                 /* --cgroup: a cgroup v2 folder */
+	char **command;                           /* after --: start it, trace it, stop it */
+	struct sockaddr_storage load_target;      /* --load HOST:PORT */
+	socklen_t load_target_len;                /* 0 = no load */
 	unsigned workers;          /* --workers, default: number of CPUs */
 	unsigned connections;      /* --connections (open loop: the most in flight) */
 	bool connections_given;
@@ -55,6 +66,14 @@ enum parse_result { PARSE_OK, PARSE_HELP, PARSE_ERROR };
  * On PARSE_ERROR a one-line reason is in ERR. */
 enum parse_result parse_run_options(int argc, char **argv, unsigned ncpus, struct run_options *opts,
 				    char *err, size_t err_size);
+/* argv[0] is "trace": --pid P | --cgroup PATH | -- COMMAND ARGS... */
+enum parse_result parse_trace_options(int argc, char **argv, unsigned ncpus, struct run_options *opts,
+				      char *err, size_t err_size);
+/* HOST:PORT ("127.0.0.1:8080", "localhost:80", "[::1]:8080") into ADDR; the
+ * host must be loopback. 0, or -1 with a one-line reason in ERR. */
+int parse_load_target(const char *text, struct sockaddr_storage *addr, socklen_t *len, char *err,
+		      size_t err_size);
 void print_run_help(FILE *out);
+void print_trace_help(FILE *out);
 
 #endif

@@ -52,9 +52,10 @@ uint64_t process_listener_wasted(const struct process_record *p)
 
 bool is_acceptor(const struct run_record *r, const struct process_record *p)
 {
-	bool master_accepts = r->opts->scenario->model == MODEL_FD_DISPATCH;
-
-	return (p->role == ROLE_MASTER) == master_accepts;
+	/* someone else's server: whoever tried to accept */
+	if (!r->opts->scenario)
+		return p->totals.accepted || p->totals.accept_eagain;
+	return (p->role == ROLE_MASTER) == (r->opts->scenario->model == MODEL_FD_DISPATCH);
 }
 
 int pool_index(const struct thread_stats *t)
@@ -246,7 +247,11 @@ static void write_meta(struct csv_file *f, const struct run_record *r)
 	meta_u64(f, "schema_version", CSV_SCHEMA_VERSION);
 	meta_row(f, "testbed_version", TESTBED_VERSION);
 	meta_row(f, "command_line", r->command_line);
-	meta_row(f, "scenario", o->scenario->name);
+	meta_row(f, "scenario", r->scenario_name);
+	if (r->traced_command[0])
+		meta_row(f, "traced", r->traced_command);
+	if (r->server_version[0])
+		meta_row(f, "server_version", r->server_version);
 	meta_row(f, "policy", policy_name(o->policy));
 	meta_u64(f, "workers", o->workers);
 	meta_u64(f, "connections", o->connections);
@@ -542,7 +547,7 @@ static void write_summary(struct csv_file *f, const struct run_record *r)
 	const struct histogram *dispatch = &r->dispatch_delay_ns;
 
 	header(f, head, ARRAY_SIZE(head));
-	csv_str(f, r->opts->scenario->name);
+	csv_str(f, r->scenario_name);
 	csv_str(f, policy_name(r->opts->policy));
 	csv_str(f, r->kernel_release);
 	csv_u64(f, r->opts->workers);
@@ -749,7 +754,7 @@ void print_run_summary(FILE *out, const struct run_record *r)
 	char a[32], b[32], c[32], d[32];
 
 	fprintf(out, "\n%s%s%s on Linux %s: %zu worker processes, %u client connections, %.1f s%s\n\n",
-		r->opts->scenario->name, r->opts->policy ? " --policy " : "",
+		r->scenario_name, r->opts->policy ? " --policy " : "",
 		r->opts->policy ? policy_name(r->opts->policy) : "", r->kernel_release, workers,
 		r->opts->connections, r->duration_s, r->interrupted ? " (INTERRUPTED)" : "");
 	print_process_rows(out, r);

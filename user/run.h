@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/socket.h>
 #include <sys/types.h>
 #include <linux/types.h> /* __u32/__u64 for tracer.h */
 #include "csv.h"
@@ -55,12 +56,19 @@ struct timeline_row {
 
 struct run_record {
 	const struct run_options *opts;
+	const char *scenario_name;         /* ours, a bundled external setup, or "trace" */
 	char dir[PATH_MAX];
 	char kernel_release[128];
 	char start_time[32], end_time[32];
 	char command_line[1024];
+	char traced_command[512];          /* trace: what was watched (command, pid, cgroup) */
+	char server_version[128];          /* bundled servers: e.g. "nginx version: nginx/1.22.1" */
 	unsigned port;
-	struct process_record *procs;      /* [0] the master, then workers in start order */
+	struct sockaddr_storage target;    /* the load's target; target_len 0 = no load */
+	socklen_t target_len;
+	bool discover_processes;           /* trace: every traced tgid becomes a process */
+	bool subject_gone;                 /* the server ended before the measurement did */
+	struct process_record *procs;      /* [0] the master (the traced root), then workers */
 	size_t nprocs, procs_capacity;
 	struct thread_stats *threads;
 	size_t nthreads;
@@ -86,8 +94,32 @@ struct run_record {
 	struct run_summary summary;
 };
 
-/* `testbed run`: returns the process exit code. */
+/* `testbed run` and `testbed trace`: return the process exit code. */
 int cmd_run(int argc, char **argv);
+int cmd_trace(int argc, char **argv);
+/* `testbed run` of a bundled real server (nginx, node): trace.c. */
+int run_external(struct run_options *opts, int argc, char **argv);
+
+/* record.c */
+struct collector;
+/* What measure() needs from the server it watches. */
+struct subject_ops {
+	/* Waits up to WAIT_MS for news from the server (restarts, exits);
+	 * false once the server is gone. */
+	bool (*wait)(struct run_record *r, struct collector *c, void *ctx, int wait_ms);
+	void (*kill_worker)(struct run_record *r); /* --kill-worker-after; NULL: not supported */
+	void *ctx;
+};
+struct process_record *process_add(struct run_record *r, enum process_role role, unsigned index, pid_t pid);
+struct process_record *process_by_pid(struct run_record *r, pid_t pid);
+int read_counters(struct run_record *r, struct collector *c);
+int on_event(void *ctx, const struct event *e); /* the collector's ring-buffer handler */
+int measure(struct run_record *r, struct collector *c, const struct subject_ops *subject);
+int is_empty_dir(const char *path);
+int make_run_dir(struct run_record *r, char *err, size_t err_size);
+void raise_fd_limit(void);
+void join_command_line(char *out, size_t size, int argc, char **argv);
+void free_record(struct run_record *r);
 
 /* output.c */
 const char *role_name(enum process_role role);

@@ -5,7 +5,8 @@
 // (every worker accepts from the shared listener itself).
 //   NODE_CLUSTER_SCHED_POLICY=rr node node-cluster.js PORT WORKERS
 // On SIGTERM each worker writes "<requests served>" to
-// $TESTBED_COUNT_DIR/<pid>.count (its own count, for cross-checking the tracer).
+// $TESTBED_COUNT_DIR/<pid>.count (its own count, for cross-checking the tracer);
+// $TESTBED_COUNT_DIR/ready appears once every worker listens.
 'use strict';
 const cluster = require('cluster');
 const fs = require('fs');
@@ -17,7 +18,11 @@ const workers = Number(process.argv[3] || 4);
 const countDir = process.env.TESTBED_COUNT_DIR;
 
 if (cluster.isPrimary) {
+  let listening = 0;
   for (let i = 0; i < workers; i++) cluster.fork();
+  cluster.on('listening', () => {
+    if (++listening === workers && countDir) fs.writeFileSync(path.join(countDir, 'ready'), '');
+  });
   process.on('SIGTERM', () => {
     let alive = Object.keys(cluster.workers).length;
     for (const worker of Object.values(cluster.workers)) {

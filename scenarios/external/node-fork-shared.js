@@ -4,7 +4,9 @@
 // like pre-fork). Every worker serves HTTP itself; the master only supervises.
 //   node node-fork-shared.js PORT WORKERS
 // On SIGTERM each worker writes "<requests served>" to
-// $TESTBED_COUNT_DIR/<pid>.count (its own count, for cross-checking the tracer).
+// $TESTBED_COUNT_DIR/<pid>.count (its own count, for cross-checking the tracer);
+// $TESTBED_COUNT_DIR/ready appears once the workers serve and the master no
+// longer accepts.
 'use strict';
 const { fork } = require('child_process');
 const fs = require('fs');
@@ -45,7 +47,10 @@ function supervise() {
       children.push(child);
       child.on('message', (m) => {
         // every worker holds the handle: the master's own copy must not accept
-        if (m === 'ready' && ++ready === workers) server.close();
+        if (m === 'ready' && ++ready === workers) {
+          server.close();
+          if (countDir) fs.writeFileSync(path.join(countDir, 'ready'), '');
+        }
       });
       child.send('server', server);
     }

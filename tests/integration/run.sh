@@ -36,6 +36,13 @@ close_to() { awk -v a="$1" -v b="$2" -v tol="$3" 'BEGIN { d = a - b; if (d < 0) 
 
 fail() { echo "    $*"; return 1; }
 
+# A loopback port nothing listens on (for servers the tests start themselves).
+free_port() {
+	p=$((20000 + ($$ * 7 + ${1:-0} * 131) % 30000))
+	while [ -n "$(ss -Htln "sport = :$p" 2>/dev/null)" ]; do p=$((p + 1)); done
+	echo "$p"
+}
+
 # run_testbed NAME ARGS...: runs a scenario into $WORK/NAME, stdout in $WORK/NAME.out
 run_testbed() {
 	name=$1; shift
@@ -324,6 +331,81 @@ test_csv_agree_with_summary() {
 		fail "printed worker rows differ from workers.csv"
 }
 
+# --- real servers (issue: trace): nginx-light and node must be installed ---
+# per worker process: BPF connections == the server's own count; sum == completed
+check_external() {
+	check_self_reports "$1" "$2" || return 1
+	missing=$(worker_col "$1" self_reported_accepted | grep -c '^$')
+	[ "$missing" -eq 0 ] || fail "$missing workers have no count of their own" || return 1
+	bpf=$(( $(worker_sum "$1" accepted) + $(worker_sum "$1" fds_received) ))
+	completed=$(summary "$1" connections_completed)
+	[ "$bpf" -gt 0 ] && [ "$bpf" -eq "$completed" ] ||
+		fail "BPF counted $bpf connections in the workers, the load completed $completed" || return 1
+	echo "    $completed connections: BPF == the server's own per-process counts == load generator"
+}
+test_nginx_counts_and_mutex_fairness() {
+	for setup in nginx-mutex-on nginx-mutex-off nginx-reuseport; do
+		run_testbed "$setup" "$setup" --workers 4 --connections 8 --duration 2 || return 1
+		check_external "$WORK/$setup" 4 || return 1
+	done
+	on=$(summary "$WORK/nginx-mutex-on" jain_index); off=$(summary "$WORK/nginx-mutex-off" jain_index)
+	echo "    Jain: accept_mutex on $on, off (EPOLLEXCLUSIVE) $off"
+	awk -v on="$on" -v off="$off" 'BEGIN { exit !(on < off) }' || fail "accept_mutex on is not less fair than off"
+}
+test_node_cluster_counts() {
+	for setup in node-cluster-rr node-cluster-none node-fork-shared; do
+		run_testbed "$setup" "$setup" --workers 2 --connections 4 --duration 2 || return 1
+		check_external "$WORK/$setup" 2 || return 1
+	done
+	# rr: the primary accepts, the workers receive every connection over IPC
+	master=$(master_value "$WORK/node-cluster-rr" accepted); received=$(worker_sum "$WORK/node-cluster-rr" fds_received)
+	[ "$master" -eq "$received" ] || fail "rr: primary accepted $master, workers received $received"
+}
+test_trace_command() {
+	port=$(free_port 2)
+	"$TESTBED" trace --load "127.0.0.1:$port" --duration 1 --out "$WORK/tcmd" -- \
+		node "$(pwd)/scenarios/external/node-cluster.js" "$port" 2 >"$WORK/tcmd.out" 2>&1 ||
+		{ cat "$WORK/tcmd.out"; fail "trace -- node node-cluster.js failed"; return 1; }
+	[ "$(meta "$WORK/tcmd" scenario)" = trace ] || fail "meta.csv scenario is not trace" || return 1
+	bpf=$(( $(worker_sum "$WORK/tcmd" accepted) + $(worker_sum "$WORK/tcmd" fds_received) ))
+	completed=$(summary "$WORK/tcmd" connections_completed)
+	echo "    traced command: $completed completed, workers took $bpf"
+	[ "$bpf" -gt 0 ] && [ "$bpf" -eq "$completed" ] || fail "workers took $bpf, load completed $completed"
+}
+test_trace_pid() {
+	port=$(free_port 3)
+	node -e "require('http').createServer((q, s) => s.end('ok')).listen($port, '127.0.0.1')" &
+	server=$!
+	for _ in $(seq 100); do [ -n "$(ss -Htln "sport = :$port")" ] && break; sleep 0.05; done
+	"$TESTBED" trace --pid "$server" --load "127.0.0.1:$port" --duration 1 --out "$WORK/tpid" >"$WORK/tpid.out" 2>&1
+	rc=$?
+	kill "$server"; wait "$server" 2>/dev/null
+	[ $rc -eq 0 ] || { cat "$WORK/tpid.out"; fail "trace --pid exited $rc"; return 1; }
+	# one process: it is its own worker
+	bpf=$(worker_sum "$WORK/tpid" accepted); completed=$(summary "$WORK/tpid" connections_completed)
+	echo "    single node process: accepted $bpf, completed $completed"
+	[ "$bpf" -gt 0 ] && [ "$bpf" -eq "$completed" ] || fail "accepted $bpf != completed $completed"
+}
+test_trace_refuses_what_it_cannot_trace() {
+	"$TESTBED" trace --pid 999999 --duration 1 --out "$WORK/nopid" >/dev/null 2>"$WORK/nopid.err"; rc=$?
+	[ $rc -eq 1 ] && grep -q "no process with pid 999999" "$WORK/nopid.err" && [ ! -e "$WORK/nopid" ] ||
+		{ cat "$WORK/nopid.err"; fail "a missing pid: exit $rc"; return 1; }
+	# a command that exits before it listens
+	"$TESTBED" trace --load 127.0.0.1:1 --duration 1 --out "$WORK/early" -- sh -c 'exit 3' >/dev/null 2>"$WORK/early.err"; rc=$?
+	[ $rc -eq 1 ] && grep -q "exited before it listened" "$WORK/early.err" && [ ! -e "$WORK/early" ] ||
+		{ cat "$WORK/early.err"; fail "a command that exits at once: exit $rc, or a folder was left"; return 1; }
+	# a command that dies in the middle of the run: nothing misleading is written
+	port=$(free_port 4)
+	"$TESTBED" trace --load "127.0.0.1:$port" --duration 3 --out "$WORK/midway" -- node -e \
+		"require('http').createServer((q, s) => s.end('ok')).listen($port, '127.0.0.1'); setTimeout(() => process.exit(0), 1000)" \
+		>/dev/null 2>"$WORK/midway.err"; rc=$?
+	sed 's/^/    /' "$WORK/midway.err"
+	[ $rc -eq 1 ] && grep -q "nothing written" "$WORK/midway.err" && [ ! -e "$WORK/midway/summary.csv" ] ||
+		fail "a command that dies mid-run: exit $rc, or CSVs were written"
+	"$TESTBED" trace --load 10.0.0.1:80 -- true >/dev/null 2>&1; rc=$?
+	[ $rc -eq 2 ] || fail "a non-loopback --load target was not refused with exit 2 (got $rc)"
+}
+
 test_bad_input() {
 	for args in "run shared-epoll --workers 0" "run shared-epoll --workers -1" "run shared-epoll --duration 10x" \
 		"run shared-epoll --duration ''" "run shared-epoll --connections 99999999999999999999" \
@@ -345,8 +427,7 @@ test_out_dir_not_clobbered() {
 }
 
 test_port_in_use() {
-	port=$((20000 + $$ % 20000))
-	while [ -n "$(ss -Htln "sport = :$port" 2>/dev/null)" ]; do port=$((port + 1)); done
+	port=$(free_port 1)
 	"$TESTBED" run shared-accept --workers 1 --duration 4 --port "$port" --out "$WORK/holder" >/dev/null 2>&1 &
 	holder=$!
 	for _ in $(seq 50); do

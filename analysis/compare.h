@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
+/* `testbed compare RUN_DIR...`: the runs' summary.csv rows side by side, as
+ * one Markdown table on stdout, grouped by scenario then kernel, the best
+ * value of each column in bold; with --out DIR also DIR/compare.csv and
+ * DIR/compare.svg (Jain index and herd factor per run). See docs/REPORT.md. */
+#ifndef TESTBED_COMPARE_H
+#define TESTBED_COMPARE_H
+
+#include <stddef.h>
+#include <stdio.h>
+#include "document.h"
+#include "error_message.h"
+
+struct run_folder;
+
+/* The comparison table of RUNS, in the given order (the caller sorts):
+ * run, scenario, policy, kernel, workers, throughput, Jain, CoV, max share,
+ * herd factor, wasted ratio, p50, p99, lost, event drops. LABELS name the
+ * runs. NULL when out of memory. */
+struct text_table *compare_table(struct run_folder *const *runs, const char *const *labels,
+				 size_t nruns);
+
+/* Loads RUN_DIRS, prints the table to OUT and, with OUT_DIR, writes
+ * compare.csv and compare.svg there. 0, or -1 with ERR set. */
+int compare_runs(const char *const *run_dirs, size_t nruns, const char *out_dir, FILE *out,
+		 struct error_message *err);
+
+/* The command: exit 0 ok, 1 bad input or failure, 2 usage. ARGV[0] is "compare". */
+int cmd_compare(int argc, char **argv);
+
+#endif

@@ -1,0 +1,498 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/* `testbed trace`: the same tracer, load and run folder as `run`, pointed at
+ * someone else's server — a process tree, a cgroup, or a command we start —
+ * and `testbed run nginx-...|node-...`, the bundled real servers. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <math.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include "collector.h"
+#include "common.h"
+#include "external.h"
+#include "run.h"
+
+#define PORT_WAIT_MS 15000   /* a server we started has this long to listen */
+#define STOP_WAIT_MS 5000    /* then SIGKILL */
+#define CGROUP_ROOT "/sys/fs/cgroup"
+
+struct traced_server {
+	pid_t root;
+	bool started;                     /* we started it: we stop it */
+	bool exited;
+	int wait_status;
+	const struct external_setup *external;
+	struct external_run ext;
+};
+
+/* Every descendant of ROOT now running, ROOT included, into the filter. */
+static int trace_tree(struct collector *c, pid_t root)
+{
+	DIR *proc = opendir("/proc");
+	struct dirent *e;
+	pid_t *pids = NULL, *parents = NULL;
+	size_t n = 0, capacity = 0, traced = 1, i;
+	bool grew = true;
+
+	if (collector_trace_tgid(c, root))
+		return -1;
+	while (proc && (e = readdir(proc))) {
+		char path[64], line[512], *close_paren;
+		FILE *f;
+		long pid = atol(e->d_name), ppid;
+
+		if (pid <= 0)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		/* "pid (comm) state ppid ...": comm may hold spaces and parentheses */
+		close_paren = fgets(line, sizeof(line), f) ? strrchr(line, ')') : NULL;
+		fclose(f);
+		if (!close_paren || sscanf(close_paren + 2, "%*c %ld", &ppid) != 1)
+			continue;
+		if (n == capacity) {
+			capacity = capacity ? 2 * capacity : 1024;
+			pids = realloc(pids, capacity * sizeof(*pids));
+			parents = realloc(parents, capacity * sizeof(*parents));
+			if (!pids || !parents)
+				break;
+		}
+		pids[n] = (pid_t)pid;
+		parents[n++] = (pid_t)ppid;
+	}
+	if (proc)
+		closedir(proc);
+	/* a parent is traced: trace the child (a fixpoint over the list) */
+	while (grew && pids && parents) {
+		grew = false;
+		for (i = 0; i < n; i++) {
+			if (parents[i] <= 0 || pids[i] == root)
+				continue;
+			for (size_t k = 0; k < n; k++)
+				if ((pids[k] == root || parents[k] == -1) && pids[k] == parents[i]) {
+					collector_trace_tgid(c, pids[i]);
+					parents[i] = -1; /* marks it traced */
+					traced++;
+					grew = true;
+					break;
+				}
+		}
+		for (i = 0; i < n; i++)
+			if (pids[i] == root)
+				parents[i] = -1;
+	}
+	free(pids);
+	free(parents);
+	debug_msg("tracing %zu processes under pid %d", traced, root);
+	return 0;
+}
+
+/* The processes of a cgroup v2 folder (absolute, or under /sys/fs/cgroup). */
+static int trace_cgroup(struct collector *c, const char *cgroup, pid_t *root, char *err, size_t err_size)
+{
+	char path[PATH_MAX];
+	FILE *f;
+	long pid;
+	size_t n = 0;
+
+	snprintf(path, sizeof(path), "%s%s%s/cgroup.procs", cgroup[0] == '/' ? "" : CGROUP_ROOT,
+		 cgroup[0] == '/' ? "" : "/", cgroup);
+	f = fopen(path, "r");
+	if (!f) {
+		snprintf(err, err_size, "cannot read %s: %s", path, strerror(errno));
+		return -1;
+	}
+	*root = 0;
+	while (fscanf(f, "%ld", &pid) == 1) {
+		if (!*root || pid < *root)
+			*root = (pid_t)pid; /* the oldest is likely the master */
+		collector_trace_tgid(c, (pid_t)pid);
+		n++;
+	}
+	fclose(f);
+	if (!n) {
+		snprintf(err, err_size, "cgroup %s has no processes", cgroup);
+		return -1;
+	}
+	return 0;
+}
+
+/* Forks COMMAND gated: it waits until we have traced it, then execs, in its
+ * own process group, dying with us, its output into LOG. The exec's errno
+ * comes back on a close-on-exec pipe (EOF = the exec worked). */
+static pid_t spawn_command(char **argv, char **env, const char *log, int *gate_fd, int *exec_fd)
+{
+	int gate[2], exec_status[2];
+	pid_t parent = getpid(), pid;
+
+	if (pipe2(gate, O_CLOEXEC) || pipe2(exec_status, O_CLOEXEC))
+		return -1;
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		char go;
+		int fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644), err;
+		sigset_t none;
+
+		setpgid(0, 0);
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() != parent)
+			_exit(127);
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGPIPE, SIG_DFL);
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		if (fd >= 0) {
+			dup2(fd, STDOUT_FILENO);
+			dup2(fd, STDERR_FILENO);
+		}
+		close(gate[1]);
+		close(exec_status[0]);
+		if (read(gate[0], &go, 1) != 1)
+			_exit(127);
+		for (; env && *env; env++)
+			putenv(*env);
+		execvp(argv[0], argv);
+		err = errno;
+		if (write(exec_status[1], &err, sizeof(err)) < 0)
+			_exit(127);
+		_exit(127);
+	}
+	close(gate[0]);
+	close(exec_status[1]);
+	*gate_fd = gate[1];
+	*exec_fd = exec_status[0];
+	return pid;
+}
+
+static bool server_alive(struct traced_server *s)
+{
+	if (s->exited)
+		return false;
+	if (s->started) {
+		if (waitpid(s->root, &s->wait_status, WNOHANG) == s->root)
+			s->exited = true;
+	} else if (kill(s->root, 0) && errno == ESRCH) {
+		s->exited = true;
+	}
+	return !s->exited;
+}
+
+static bool trace_wait(struct run_record *r, struct collector *c, void *ctx, int wait_ms)
+{
+	struct traced_server *s = ctx;
+
+	usleep(wait_ms * 1000);
+	return server_alive(s);
+}
+
+/* Whether a TCP socket listens on ADDR's port (and address, or a wildcard),
+ * from /proc/net: asking by connecting would hand the server a connection
+ * it would count. */
+static bool listening(const struct sockaddr_storage *addr)
+{
+	const char *table = addr->ss_family == AF_INET6 ? "/proc/net/tcp6" : "/proc/net/tcp";
+	unsigned port = ntohs(addr->ss_family == AF_INET6 ? ((const struct sockaddr_in6 *)addr)->sin6_port
+							  : ((const struct sockaddr_in *)addr)->sin_port);
+	char line[512], local[64];
+	unsigned local_port, state;
+	bool found = false;
+	FILE *f = fopen(table, "r");
+
+	while (f && !found && fgets(line, sizeof(line), f)) {
+		/* "  sl  local_address rem_address   st ...": addresses as HEX:PORT */
+		if (sscanf(line, " %*u: %63[0-9A-Fa-f]:%x %*s %x", local, &local_port, &state) == 3)
+			found = local_port == port && state == 0x0A; /* TCP_LISTEN */
+	}
+	if (f)
+		fclose(f);
+	return found;
+}
+
+/* Waits until the server listens on the load target (and, for a bundled
+ * server, says it is ready). 0, or -1 with a reason. */
+static int wait_for_listener(const struct run_record *r, struct traced_server *s, char *err, size_t err_size)
+{
+	uint64_t deadline = monotonic_ns() + PORT_WAIT_MS * 1000000ull;
+
+	while (!exiting && monotonic_ns() < deadline) {
+		if (listening(&r->target) && (!s->external || external_ready(s->external, &s->ext)))
+			return 0;
+		if (!server_alive(s)) {
+			snprintf(err, err_size, "the traced server exited before it listened (exit status %d)",
+				 WIFEXITED(s->wait_status) ? WEXITSTATUS(s->wait_status) : 128 + WTERMSIG(s->wait_status));
+			return -1;
+		}
+		usleep(20 * 1000);
+	}
+	snprintf(err, err_size, "nothing listens on the --load target after %d s", PORT_WAIT_MS / 1000);
+	return -1;
+}
+
+/* SIGTERM to the server's process group, SIGKILL if it lingers. */
+static void stop_started_server(struct traced_server *s)
+{
+	uint64_t deadline = monotonic_ns() + STOP_WAIT_MS * 1000000ull;
+
+	if (!s->started || s->exited)
+		return;
+	kill(-s->root, SIGTERM);
+	while (monotonic_ns() < deadline && server_alive(s))
+		usleep(20 * 1000);
+	if (!s->exited) {
+		error_msg("the traced server (pid %d) did not stop in %d s; killed it", s->root, STOP_WAIT_MS / 1000);
+		kill(-s->root, SIGKILL);
+		waitpid(s->root, &s->wait_status, 0);
+		s->exited = true;
+	}
+	/* workers the root left behind */
+	kill(-s->root, SIGKILL);
+}
+
+static void set_self_count(void *ctx, pid_t pid, uint64_t count)
+{
+	struct process_record *p = process_by_pid(ctx, pid);
+
+	if (p) {
+		p->reported = true;
+		p->self_reported = count;
+	}
+}
+
+/* A free loopback port for a bundled server (it binds it a moment later). */
+static unsigned free_port(void)
+{
+	struct sockaddr_in addr = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof(addr);
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	unsigned port = 0;
+
+	if (fd >= 0 && bind(fd, (struct sockaddr *)&addr, sizeof(addr)) == 0 &&
+	    getsockname(fd, (struct sockaddr *)&addr, &len) == 0)
+		port = ntohs(addr.sin_port);
+	if (fd >= 0)
+		close(fd);
+	return port;
+}
+
+static void join_words(char *out, size_t size, char **words)
+{
+	size_t used = 0;
+
+	out[0] = '\0';
+	for (; words && *words && used < size; words++)
+		used += snprintf(out + used, size - used, "%s%s", used ? " " : "", *words);
+}
+
+/* The run itself, for trace and for the bundled servers. */
+static int trace_server(struct run_options *opts, struct traced_server *server, int argc, char **argv)
+{
+	struct run_record r = { .opts = opts, .killed_worker_index = -1, .restart_ms = NAN };
+	struct collector *c = NULL;
+	struct utsname uts;
+	char err[512], log[PATH_MAX + 16];
+	int gate_fd = -1, exec_fd = -1, ret = EXIT_FAIL, exec_errno = 0;
+	size_t workers = 0, i;
+
+	r.scenario_name = server->external ? server->external->name : "trace";
+	r.discover_processes = true;
+	if (check_tracing_environment(err, sizeof(err))) {
+		error_msg("%s", err);
+		return EXIT_FAIL;
+	}
+	if (opts->trace_pid && kill(opts->trace_pid, 0) && errno == ESRCH) {
+		error_msg("no process with pid %d", opts->trace_pid);
+		return EXIT_FAIL;
+	}
+	install_exit_signals();
+	raise_fd_limit();
+	hist_init(&r.dispatch_delay_ns);
+	hist_init(&r.accept_queue_delay_ns);
+	hist_init(&r.queue_wait_ns);
+	uname(&uts);
+	snprintf(r.kernel_release, sizeof(r.kernel_release), "%s", uts.release);
+	join_command_line(r.command_line, sizeof(r.command_line), argc, argv);
+	memcpy(&r.target, &opts->load_target, sizeof(r.target));
+	r.target_len = opts->load_target_len;
+	if (make_run_dir(&r, err, sizeof(err))) {
+		error_msg("%s", err);
+		return opts->out_dir ? EXIT_USAGE : EXIT_FAIL;
+	}
+	utc_timestamp(r.start_time, sizeof(r.start_time), "%Y-%m-%dT%H:%M:%SZ");
+	if (opts->events && !(r.events_csv = open_events_csv(r.dir))) {
+		error_msg("cannot write %s/events.csv: %s", r.dir, strerror(errno));
+		goto cleanup;
+	}
+	c = collector_open(opts->events, on_event, &r, err, sizeof(err));
+	if (!c) {
+		error_msg("%s", err);
+		goto cleanup;
+	}
+	r.tracepoints = collector_tracepoints(c);
+
+	if (opts->command) {
+		snprintf(log, sizeof(log), "%s/server.log", r.dir);
+		server->root = spawn_command(opts->command, server->ext.env, log, &gate_fd, &exec_fd);
+		if (server->root < 0) {
+			error_msg("cannot start %s: %s", opts->command[0], strerror(errno));
+			goto cleanup;
+		}
+		server->started = true;
+		/* traced before its first instruction: children are followed in the kernel */
+		if (collector_trace_tgid(c, server->root) || write(gate_fd, "g", 1) != 1) {
+			error_msg("cannot start tracing %s: %s", opts->command[0], strerror(errno));
+			goto cleanup;
+		}
+		if (read(exec_fd, &exec_errno, sizeof(exec_errno)) == sizeof(exec_errno)) {
+			error_msg("cannot run %s: %s", opts->command[0], strerror(exec_errno));
+			goto cleanup;
+		}
+		join_words(r.traced_command, sizeof(r.traced_command), opts->command);
+	} else if (opts->trace_cgroup) {
+		if (trace_cgroup(c, opts->trace_cgroup, &server->root, err, sizeof(err))) {
+			error_msg("%s", err);
+			goto cleanup;
+		}
+		snprintf(r.traced_command, sizeof(r.traced_command), "cgroup %s", opts->trace_cgroup);
+	} else {
+		server->root = opts->trace_pid;
+		if (trace_tree(c, server->root)) {
+			error_msg("cannot trace pid %d: %s", server->root, strerror(errno));
+			goto cleanup;
+		}
+		snprintf(r.traced_command, sizeof(r.traced_command), "pid %d", server->root);
+	}
+	process_add(&r, ROLE_MASTER, 0, server->root);
+	if (server->external)
+		snprintf(r.server_version, sizeof(r.server_version), "%s", server->ext.version);
+	if (r.target_len && wait_for_listener(&r, server, err, sizeof(err))) {
+		error_msg("%s", err);
+		goto cleanup;
+	}
+	if (!r.target_len && !opts->duration_given)
+		fprintf(stderr, "testbed: watching %s until Ctrl-C\n", r.traced_command);
+	if (measure(&r, c, &(struct subject_ops){ trace_wait, NULL, server }))
+		goto cleanup;
+	if (r.subject_gone && !exiting) {
+		/* a server gone mid-run would make every figure misleading */
+		error_msg("the traced server (pid %d) exited %.1f s into the run%s; nothing written", server->root,
+			  r.duration_s, server->started && WIFEXITED(server->wait_status) ? "" : " (killed)");
+		free(r.load);
+		r.load = NULL;
+		goto cleanup;
+	}
+	ret = r.interrupted ? EXIT_INTERRUPTED : EXIT_OK;
+cleanup:
+	stop_started_server(server);
+	if (r.load) {
+		read_counters(&r, c); /* the whole-run IPC counters also count the stop */
+		if (server->external) {
+			for (i = 0; i < r.nprocs && server->external->counts_from_log; i++)
+				if (r.procs[i].role == ROLE_WORKER)
+					set_self_count(&r, r.procs[i].pid, 0);
+			external_read_counts(server->external, &server->ext, set_self_count, &r);
+		}
+	}
+	utc_timestamp(r.end_time, sizeof(r.end_time), "%Y-%m-%dT%H:%M:%SZ");
+	if (c)
+		r.event_drops = collector_event_drops(c);
+	collector_close(c);
+	if (gate_fd >= 0)
+		close(gate_fd);
+	if (exec_fd >= 0)
+		close(exec_fd);
+	for (i = 0; i < r.nprocs; i++)
+		workers += r.procs[i].role == ROLE_WORKER;
+	if (r.nprocs == 1)
+		r.procs[0].role = ROLE_WORKER; /* a single-process server is its own worker */
+	opts->workers = r.nprocs == 1 ? 1 : (unsigned)workers;
+	if (r.load) {
+		summarize_record(&r);
+		if (write_run_files(&r, err, sizeof(err))) {
+			error_msg("%s", err);
+			ret = EXIT_FAIL;
+		} else {
+			print_run_summary(stdout, &r);
+		}
+	} else {
+		csv_abort(r.events_csv);
+		r.events_csv = NULL;
+		if (r.dir[0]) {
+			char path[PATH_MAX + 16];
+
+			snprintf(path, sizeof(path), "%s/server.log", r.dir);
+			unlink(path);
+			if (is_empty_dir(r.dir))
+				rmdir(r.dir);
+		}
+		if (exiting)
+			ret = EXIT_INTERRUPTED;
+	}
+	free_record(&r);
+	return ret;
+}
+
+int cmd_trace(int argc, char **argv)
+{
+	struct run_options opts;
+	struct traced_server server = { 0 };
+	char err[512];
+
+	switch (parse_trace_options(argc, argv, (unsigned)sysconf(_SC_NPROCESSORS_ONLN), &opts, err, sizeof(err))) {
+	case PARSE_HELP:
+		print_trace_help(stdout);
+		return EXIT_OK;
+	case PARSE_ERROR:
+		error_msg("%s", err);
+		return EXIT_USAGE;
+	case PARSE_OK:
+		break;
+	}
+	verbose = opts.verbose;
+	return trace_server(&opts, &server, argc, argv);
+}
+
+/* `testbed run nginx-reuseport` and friends: start the bundled server on a
+ * free port, trace it under load, stop it, compare with its own counts. */
+int run_external(struct run_options *opts, int argc, char **argv)
+{
+	struct traced_server server = { .external = opts->external };
+	unsigned port = opts->port ? opts->port : free_port();
+	char err[512];
+	int ret;
+
+	if (!external_available(opts->external, err, sizeof(err))) {
+		error_msg("%s is not available: %s", opts->external->name, err);
+		return EXIT_FAIL;
+	}
+	if (external_prepare(opts->external, port, opts->workers, &server.ext, err, sizeof(err))) {
+		error_msg("%s", err);
+		return EXIT_FAIL;
+	}
+	opts->command = server.ext.argv;
+	opts->load_target_len = sizeof(struct sockaddr_in);
+	*(struct sockaddr_in *)&opts->load_target = (struct sockaddr_in){
+		.sin_family = AF_INET,
+		.sin_port = htons(port),
+		.sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+	};
+	ret = trace_server(opts, &server, argc, argv);
+	external_cleanup(&server.ext);
+	return ret;
+}
