@@ -14,7 +14,7 @@
 enum {
 	OPT_KEEPALIVE = 256, OPT_BACKLOG, OPT_TIMEOUT, OPT_INTERVAL, OPT_LOADGEN_THREADS, OPT_FORCE,
 	OPT_POLICY, OPT_EVENTS, OPT_KILL_WORKER_AFTER, OPT_MIGRATE, OPT_THREADS, OPT_WORK, OPT_POOL_WAKE,
-	OPT_POOL_NOTIFY, OPT_RATE, OPT_ARRIVALS, OPT_PID, OPT_CGROUP, OPT_LOAD,
+	OPT_POOL_NOTIFY, OPT_RATE, OPT_ARRIVALS, OPT_REPORT, OPT_PID, OPT_CGROUP, OPT_LOAD,
 };
 
 /* Options about the testbed's own server, which trace does not start. */
@@ -53,6 +53,7 @@ static const struct option long_options[] = {
 	{ "loadgen-threads", required_argument, NULL, OPT_LOADGEN_THREADS },
 	{ "policy", required_argument, NULL, OPT_POLICY },
 	{ "events", no_argument, NULL, OPT_EVENTS },
+	{ "report", no_argument, NULL, OPT_REPORT },
 	{ "kill-worker-after", required_argument, NULL, OPT_KILL_WORKER_AFTER },
 	{ "migrate", no_argument, NULL, OPT_MIGRATE },
 	{ "threads", required_argument, NULL, OPT_THREADS },
@@ -87,7 +88,7 @@ void print_trace_help(FILE *out)
 		"  -d, --duration S       seconds (default with --load: %.0f)\n"
 		"  -c, --connections N, -n, --requests N, --keepalive, --rate R, --arrivals HOW,\n"
 		"  --timeout MS, --loadgen-threads N   the load, as for run\n"
-		"  -o, --out DIR, --force, --events, --interval MS, -v   as for run\n"
+		"  -o, --out DIR, --force, --events, --report, --interval MS, -v   as for run\n"
 		"\n"
 		"example: sudo ./testbed trace --load 127.0.0.1:8080 --duration 5 -- node server.js\n",
 		DEFAULT_DURATION_S);
@@ -144,6 +145,7 @@ void print_run_help(FILE *out)
 		"output:\n"
 		"  -o, --out DIR          run folder (default results/SCENARIO-KERNEL-TIME)\n"
 		"      --events           also stream every wakeup and accept into events.csv\n"
+		"      --report           also write report.md and report.html (plots) into the folder\n"
 		"      --force            write into an existing non-empty --out folder\n"
 		"      --interval MS      timeline.csv interval (default %d)\n"
 		"  -v, --verbose          libbpf and setup details on stderr\n"
@@ -528,6 +530,9 @@ static enum parse_result parse_options(bool trace, int argc, char **argv, unsign
 			break;
 		case OPT_EVENTS:
 			o->events = true;
+			break;
+		case OPT_REPORT:
+			o->report = true;
 			break;
 		case OPT_KILL_WORKER_AFTER:
 			if (parse_double(optarg, 0.1, MAX_DURATION_S, &o->kill_worker_after_s)) {

@@ -39,6 +39,7 @@ struct run_options {
 	unsigned loadgen_threads;  /* --loadgen-threads, 0 = auto */
 	enum dispatch_policy policy; /* --policy, else the scenario's default */
 	bool events;               /* --events: every wakeup/accept into events.csv */
+	bool report;               /* --report: also write report.md/.html with plots */
 	double kill_worker_after_s; /* --kill-worker-after, 0 = never */
 	bool migrate;              /* --migrate: net.ipv4.tcp_migrate_req=1 for the run */
 	unsigned threads;          /* --threads: pool threads per worker, 0 = no pool */

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include "collector.h"
 #include "common.h"
+#include "report.h"
 #include "run.h"
 
 #define PROGRESS_TICK_MS 250
@@ -430,6 +431,41 @@ int measure(struct run_record *r, struct collector *c, const struct subject_ops 
 	end_progress();
 	r->duration_s = (monotonic_ns() - start_ns) / 1e9;
 	return sample(r, c, last_sample_ms, (monotonic_ns() - start_ns) / 1000000);
+}
+
+/* Writes the run folder and prints the summary (and with --report the
+ * report); without a measurement, removes the folder it would have filled.
+ * 0, or -1 after saying what failed. */
+int publish_run(struct run_record *r)
+{
+	struct error_message report_err = { 0 };
+	unsigned figures = 0;
+	char err[512];
+
+	if (!r->load) {
+		/* nothing measured: leave no empty or misleading folder behind */
+		csv_abort(r->events_csv);
+		r->events_csv = NULL;
+		if (r->dir[0] && is_empty_dir(r->dir))
+			rmdir(r->dir);
+		return -1;
+	}
+	summarize_record(r);
+	if (write_run_files(r, err, sizeof(err))) {
+		error_msg("%s", err);
+		return -1;
+	}
+	print_run_summary(stdout, r);
+	if (!r->opts->report) {
+		printf("report               ./testbed report %s\n", r->dir);
+		return 0;
+	}
+	if (report_write(r->dir, &figures, &report_err)) {
+		error_msg("report: %s", report_err.text);
+		return -1;
+	}
+	printf("report               %s/report.html (%u figures)\n", r->dir, figures);
+	return 0;
 }
 
 void free_record(struct run_record *r)

@@ -356,25 +356,10 @@ cleanup:
 		close(status_fd);
 	if (gate_fd >= 0)
 		close(gate_fd);
-	if (r.load) {
-		summarize_record(&r);
-		if (write_run_files(&r, err, sizeof(err))) {
-			error_msg("%s", err);
-			ret = EXIT_FAIL;
-		} else {
-			print_run_summary(stdout, &r);
-			if (r.interrupted)
-				ret = EXIT_INTERRUPTED;
-		}
-	} else {
-		/* nothing measured: leave no empty or misleading folder behind */
-		csv_abort(r.events_csv);
-		r.events_csv = NULL;
-		if (r.dir[0] && is_empty_dir(r.dir))
-			rmdir(r.dir);
-		if (r.interrupted)
-			ret = EXIT_INTERRUPTED;
-	}
+	if (publish_run(&r) && r.load)
+		ret = EXIT_FAIL;
+	else if (r.interrupted)
+		ret = EXIT_INTERRUPTED;
 	free_record(&r);
 	return ret;
 }

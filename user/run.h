@@ -119,6 +119,7 @@ int is_empty_dir(const char *path);
 int make_run_dir(struct run_record *r, char *err, size_t err_size);
 void raise_fd_limit(void);
 void join_command_line(char *out, size_t size, int argc, char **argv);
+int publish_run(struct run_record *r);
 void free_record(struct run_record *r);
 
 /* output.c */

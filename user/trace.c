@@ -422,28 +422,16 @@ cleanup:
 	if (r.nprocs == 1)
 		r.procs[0].role = ROLE_WORKER; /* a single-process server is its own worker */
 	opts->workers = r.nprocs == 1 ? 1 : (unsigned)workers;
-	if (r.load) {
-		summarize_record(&r);
-		if (write_run_files(&r, err, sizeof(err))) {
-			error_msg("%s", err);
-			ret = EXIT_FAIL;
-		} else {
-			print_run_summary(stdout, &r);
-		}
-	} else {
-		csv_abort(r.events_csv);
-		r.events_csv = NULL;
-		if (r.dir[0]) {
-			char path[PATH_MAX + 16];
+	if (!r.load && r.dir[0]) { /* the server's log goes with the folder */
+		char path[PATH_MAX + 16];
 
-			snprintf(path, sizeof(path), "%s/server.log", r.dir);
-			unlink(path);
-			if (is_empty_dir(r.dir))
-				rmdir(r.dir);
-		}
-		if (exiting)
-			ret = EXIT_INTERRUPTED;
+		snprintf(path, sizeof(path), "%s/server.log", r.dir);
+		unlink(path);
 	}
+	if (publish_run(&r) && r.load)
+		ret = EXIT_FAIL;
+	else if (!r.load && exiting)
+		ret = EXIT_INTERRUPTED;
 	free_record(&r);
 	return ret;
 }
