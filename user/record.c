@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include "collector.h"
 #include "common.h"
 #include "report.h"
@@ -431,6 +432,37 @@ int measure(struct run_record *r, struct collector *c, const struct subject_ops 
 	end_progress();
 	r->duration_s = (monotonic_ns() - start_ns) / 1e9;
 	return sample(r, c, last_sample_ms, (monotonic_ns() - start_ns) / 1000000);
+}
+
+int begin_run(struct run_record *r, int argc, char **argv, struct collector **c)
+{
+	struct utsname uts;
+	char err[512];
+
+	install_exit_signals();
+	raise_fd_limit();
+	hist_init(&r->dispatch_delay_ns);
+	hist_init(&r->accept_queue_delay_ns);
+	hist_init(&r->queue_wait_ns);
+	uname(&uts);
+	snprintf(r->kernel_release, sizeof(r->kernel_release), "%s", uts.release);
+	join_command_line(r->command_line, sizeof(r->command_line), argc, argv);
+	if (make_run_dir(r, err, sizeof(err))) {
+		error_msg("%s", err);
+		return r->opts->out_dir ? EXIT_USAGE : EXIT_FAIL;
+	}
+	utc_timestamp(r->start_time, sizeof(r->start_time), "%Y-%m-%dT%H:%M:%SZ");
+	if (r->opts->events && !(r->events_csv = open_events_csv(r->dir))) {
+		error_msg("cannot write %s/events.csv: %s", r->dir, strerror(errno));
+		return -1;
+	}
+	*c = collector_open(r->opts->events, on_event, r, err, sizeof(err));
+	if (!*c) {
+		error_msg("%s", err);
+		return -1;
+	}
+	r->tracepoints = collector_tracepoints(*c);
+	return 0;
 }
 
 /* Writes the run folder and prints the summary (and with --report the

@@ -228,7 +228,6 @@ int cmd_run(int argc, char **argv)
 	struct run_record r = { .opts = &opts, .killed_worker_index = -1, .restart_ms = NAN };
 	struct server_config server;
 	struct collector *c = NULL;
-	struct utsname uts;
 	char err[512];
 	int status_fd = -1, gate_fd = -1, ret = EXIT_FAIL, migrate_was = -1;
 	pid_t master;
@@ -259,30 +258,12 @@ int cmd_run(int argc, char **argv)
 		error_msg("--migrate needs net.ipv4.tcp_migrate_req (Linux >= 5.14), which this kernel lacks");
 		return EXIT_FAIL;
 	}
-	install_exit_signals();
-	raise_fd_limit();
-	hist_init(&r.dispatch_delay_ns);
-	hist_init(&r.accept_queue_delay_ns);
-	hist_init(&r.queue_wait_ns);
-	uname(&uts);
-	snprintf(r.kernel_release, sizeof(r.kernel_release), "%s", uts.release);
-	join_command_line(r.command_line, sizeof(r.command_line), argc, argv);
-	if (make_run_dir(&r, err, sizeof(err))) {
-		error_msg("%s", err);
-		return opts.out_dir ? EXIT_USAGE : EXIT_FAIL;
-	}
-	utc_timestamp(r.start_time, sizeof(r.start_time), "%Y-%m-%dT%H:%M:%SZ");
-	if (opts.events && !(r.events_csv = open_events_csv(r.dir))) {
-		error_msg("cannot write %s/events.csv: %s", r.dir, strerror(errno));
+	ret = begin_run(&r, argc, argv, &c);
+	if (ret > 0)
+		return ret; /* nothing was created */
+	ret = EXIT_FAIL;
+	if (!c)
 		goto cleanup;
-	}
-
-	c = collector_open(opts.events, on_event, &r, err, sizeof(err));
-	if (!c) {
-		error_msg("%s", err);
-		goto cleanup;
-	}
-	r.tracepoints = collector_tracepoints(c);
 	if (opts.threads && attach_pool_probes(c, err, sizeof(err))) {
 		error_msg("%s", err);
 		goto cleanup;

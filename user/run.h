@@ -119,6 +119,11 @@ int is_empty_dir(const char *path);
 int make_run_dir(struct run_record *r, char *err, size_t err_size);
 void raise_fd_limit(void);
 void join_command_line(char *out, size_t size, int argc, char **argv);
+/* What every measured run sets up first: signals, the fd limit, the record's
+ * kernel and command line, the run folder, events.csv, the loaded tracer
+ * (*C). 0; an exit code to return at once (nothing was created); or -1: the
+ * folder exists, the caller cleans up through publish_run(). */
+int begin_run(struct run_record *r, int argc, char **argv, struct collector **c);
 int publish_run(struct run_record *r);
 void free_record(struct run_record *r);
 

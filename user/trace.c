@@ -305,7 +305,6 @@ static int trace_server(struct run_options *opts, struct traced_server *server, 
 {
 	struct run_record r = { .opts = opts, .killed_worker_index = -1, .restart_ms = NAN };
 	struct collector *c = NULL;
-	struct utsname uts;
 	char err[512], log[PATH_MAX + 16];
 	int gate_fd = -1, exec_fd = -1, ret = EXIT_FAIL, exec_errno = 0;
 	size_t workers = 0, i;
@@ -320,32 +319,14 @@ static int trace_server(struct run_options *opts, struct traced_server *server, 
 		error_msg("no process with pid %d", opts->trace_pid);
 		return EXIT_FAIL;
 	}
-	install_exit_signals();
-	raise_fd_limit();
-	hist_init(&r.dispatch_delay_ns);
-	hist_init(&r.accept_queue_delay_ns);
-	hist_init(&r.queue_wait_ns);
-	uname(&uts);
-	snprintf(r.kernel_release, sizeof(r.kernel_release), "%s", uts.release);
-	join_command_line(r.command_line, sizeof(r.command_line), argc, argv);
 	memcpy(&r.target, &opts->load_target, sizeof(r.target));
 	r.target_len = opts->load_target_len;
-	if (make_run_dir(&r, err, sizeof(err))) {
-		error_msg("%s", err);
-		return opts->out_dir ? EXIT_USAGE : EXIT_FAIL;
-	}
-	utc_timestamp(r.start_time, sizeof(r.start_time), "%Y-%m-%dT%H:%M:%SZ");
-	if (opts->events && !(r.events_csv = open_events_csv(r.dir))) {
-		error_msg("cannot write %s/events.csv: %s", r.dir, strerror(errno));
+	ret = begin_run(&r, argc, argv, &c);
+	if (ret > 0)
+		return ret; /* nothing was created */
+	ret = EXIT_FAIL;
+	if (!c)
 		goto cleanup;
-	}
-	c = collector_open(opts->events, on_event, &r, err, sizeof(err));
-	if (!c) {
-		error_msg("%s", err);
-		goto cleanup;
-	}
-	r.tracepoints = collector_tracepoints(c);
-
 	if (opts->command) {
 		snprintf(log, sizeof(log), "%s/server.log", r.dir);
 		server->root = spawn_command(opts->command, server->ext.env, log, &gate_fd, &exec_fd);
