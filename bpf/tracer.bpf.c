@@ -46,10 +46,21 @@ volatile __u64 event_drops;
 /* Set before load: stream every wakeup/accept as an event (--events). */
 const volatile bool stream_events = false;
 
+/* The collector may resize it before load (--ring-buffer). */
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 16 << 20);
 } events SEC(".maps");
+
+/* Every record emit() tried to write, counted apart from the ring buffer
+ * (per CPU: no shared cache line on the hot path), so that
+ * drops + records delivered == records produced can be checked exactly. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} events_produced SEC(".maps");
 
 /* Accepted connections not yet read: the file (same struct file wherever
  * SCM_RIGHTS carries it) -> when and by whom it was accepted. */
@@ -114,8 +125,13 @@ struct {
 
 static __always_inline void emit(__u32 type, __u32 tgid, __u32 tid, __u32 blocked_class, __u64 value)
 {
-	struct event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	struct event *e;
+	__u32 zero = 0;
+	__u64 *produced = bpf_map_lookup_elem(&events_produced, &zero);
 
+	if (produced)
+		__sync_fetch_and_add(produced, 1);
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {
 		__sync_fetch_and_add(&event_drops, 1);
 		return;
@@ -138,6 +154,14 @@ static __always_inline __u64 class_index(const struct thread_stats *t)
 
 	asm volatile("" : "+r"(cls));
 	return cls < CLASS_COUNT ? cls : CLASS_OTHER;
+}
+
+/* The current task for CO-RE reads. bpf_get_current_task_btf() would need
+ * Linux 5.11 (helper 158); every read here goes through BPF_CORE_READ, so
+ * the untyped helper of 4.8 does and the object loads on 5.10 too. */
+static __always_inline struct task_struct *current_task(void)
+{
+	return (struct task_struct *)bpf_get_current_task();
 }
 
 static __always_inline bool is_traced(__u32 tgid)
@@ -168,7 +192,7 @@ static __always_inline struct thread_stats *thread_get(__u32 tid, __u32 tgid, st
 /* The file behind fd in the current task, or NULL. */
 static __always_inline struct file *fd_file(int fd)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
+	struct task_struct *task = current_task();
 	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
 	struct file **fds;
 	struct file *file = NULL;
@@ -296,7 +320,7 @@ int handle_sys_enter(struct trace_event_raw_sys_enter *ctx)
 
 	if (!is_traced(pid_tgid >> 32))
 		return 0;
-	t = thread_get((__u32)pid_tgid, pid_tgid >> 32, bpf_get_current_task_btf());
+	t = thread_get((__u32)pid_tgid, pid_tgid >> 32, current_task());
 	if (!t)
 		return 0;
 	if (reads_from_fd(ctx->id)) {
@@ -481,7 +505,7 @@ int BPF_USDT(handle_job_start, __u64 job_id)
 
 	if (!is_traced(key.tgid))
 		return 0;
-	t = thread_get((__u32)pid_tgid, key.tgid, bpf_get_current_task_btf());
+	t = thread_get((__u32)pid_tgid, key.tgid, current_task());
 	if (!t)
 		return 0;
 	/* The pool's own herd: woken more than once per job it takes (a

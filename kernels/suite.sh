@@ -1,0 +1,89 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+# Runs the kernels suite on the kernel it runs on: on the host, or as the
+# guest's init step (busybox ash). Probes what the kernel offers, then runs
+# each line of SUITE_FILE into OUT/<run>, marking runs that need a missing
+# feature `unsupported` instead of failing them.
+#
+#   kernels/suite.sh TESTBED OUT SUITE_FILE
+#
+# SUITE_FILE: one run a line, "NAME LIMIT_S SCENARIO ARGS..." (LIMIT_S: the
+# run is killed after that many seconds). Writes OUT/list.txt (`testbed
+# list`), OUT/features.csv, OUT/runs.csv, OUT/<run>/ and OUT/<run>.log
+# (stdout and stderr; a failed run is repeated with -v into <run>.verbose.log
+# so libbpf's and the verifier's own words are kept).
+set -u
+testbed=$1 out=$2 suite=$3
+mkdir -p "$out"
+
+say() { echo "testbed-guest: $*"; }
+csv_field() { case $1 in *[,\"]*) printf '"%s"' "$(printf '%s' "$1" | sed 's/"/""/g')" ;; *) printf '%s' "$1" ;; esac; }
+yes_no() { if "$@"; then echo yes; else echo no; fi; }
+
+# --- what this kernel offers ------------------------------------------------
+tracefs=/sys/kernel/tracing
+[ -d $tracefs/events ] || mount -t tracefs tracefs $tracefs 2>/dev/null
+"$testbed" list >"$out/list.txt" 2>&1 </dev/null
+uname -r >"$out/uname"
+supported() { grep -q "^$1 *yes" "$out/list.txt"; }
+{
+	echo "key,value"
+	echo "kernel_release,$(csv_field "$(uname -r)")"
+	echo "btf,$(yes_no test -r /sys/kernel/btf/vmlinux)"
+	echo "epoll_exclusive,$(yes_no supported shared-epoll-excl)"
+	echo "so_reuseport,$(yes_no supported reuseport)"
+	echo "sk_reuseport_program,$(yes_no supported reuseport-bpf)"
+	echo "tcp_migrate_req,$(yes_no test -e /proc/sys/net/ipv4/tcp_migrate_req)"
+	echo "bpf_jit_enable,$(cat /proc/sys/net/core/bpf_jit_enable 2>/dev/null)"
+	for tp in raw_syscalls/sys_enter raw_syscalls/sys_exit sched/sched_wakeup sched/sched_switch \
+		sched/sched_process_fork sock/inet_sock_set_state sock/sk_data_ready; do
+		echo "tracepoint:$tp,$(yes_no test -d $tracefs/events/$tp)"
+	done
+	echo "nproc,$(grep -c ^processor /proc/cpuinfo)"
+} >"$out/features.csv"
+
+# --- the runs ------------------------------------------------------------------
+echo "run,scenario,arguments,status,exit_code,seconds,reason" >"$out/runs.csv"
+row() { # run scenario arguments status exit_code seconds reason
+	printf '%s,%s,%s,%s,%s,%s,%s\n' "$1" "$2" "$(csv_field "$3")" "$4" "$5" "$6" "$(csv_field "$7")" >>"$out/runs.csv"
+}
+while read -r name limit scenario args; do
+	case $name in ''|'#'*) continue ;; esac
+	reason=
+	if ! supported "$scenario"; then
+		reason=$(sed -n "/^$scenario /,/^[a-z]/s/^ *unsupported: //p" "$out/list.txt" | head -n 1)
+		reason=${reason:-"testbed list: $scenario not supported here"}
+	fi
+	case " $args " in *" --migrate "*)
+		[ -e /proc/sys/net/ipv4/tcp_migrate_req ] || reason="net.ipv4.tcp_migrate_req is missing (Linux >= 5.14)" ;;
+	esac
+	if [ -n "$reason" ]; then
+		say "run $name: unsupported: $reason"
+		row "$name" "$scenario" "$args" unsupported "" "" "$reason"
+		continue
+	fi
+	say "run $name: testbed run $scenario $args"
+	start=$(date +%s)
+	# shellcheck disable=SC2086
+	timeout "$limit" "$testbed" run "$scenario" $args --port 0 --out "$out/$name" >"$out/$name.log" 2>&1 </dev/null
+	rc=$?
+	seconds=$(($(date +%s) - start))
+	case $rc in
+	0) status=ok reason= ;;
+	124|143) status=timeout reason="killed after $limit s" ;;
+	*) status=failed reason=$(grep -v '^$' "$out/$name.log" | tail -n 1) ;;
+	esac
+	if [ "$status" != ok ]; then
+		# shellcheck disable=SC2086
+		timeout "$limit" "$testbed" run "$scenario" $args --port 0 -v --out "$out/$name.verbose" \
+			>"$out/$name.verbose.log" 2>&1 </dev/null
+		rm -rf "$out/$name.verbose"
+		# the verifier's verdict, when the kernel refused a program
+		detail=$(awk '/BPF program load failed/ { prog = $2 " " $3; sub(/:$/, "", prog) }
+			/-- END PROG LOAD LOG --/ { if (prog != "") print prog ": " last; exit }
+			!/^processed / { last = $0 }' "$out/$name.verbose.log")
+		[ -n "$detail" ] && reason="$reason ($detail)"
+	fi
+	say "run $name: $status ($seconds s)${reason:+: $reason}"
+	row "$name" "$scenario" "$args" "$status" "$rc" "$seconds" "$reason"
+done <"$suite"
