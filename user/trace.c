@@ -32,6 +32,8 @@
 struct traced_server {
 	pid_t root;
 	bool started;                     /* we started it: we stop it */
+	pid_t guard;                      /* kills its process group if we die; 0 = none */
+	int guard_fd;                     /* the guard's pipe: a byte stands it down, EOF fires it */
 	bool exited;
 	int wait_status;
 	const struct external_setup *external;
@@ -174,11 +176,72 @@ static pid_t spawn_command(char **argv, char **env, const char *log, int *gate_f
 			_exit(127);
 		_exit(127);
 	}
+	setpgid(pid, pid); /* as the child does: no moment outside its own group */
 	close(gate[0]);
 	close(exec_status[1]);
 	*gate_fd = gate[1];
 	*exec_fd = exec_status[0];
 	return pid;
+}
+
+/* A command we start dies with us even when we are SIGKILLed: its root has
+ * PR_SET_PDEATHSIG, but not its children (nginx's workers would live on,
+ * listening). A guard process waits on a pipe whose write end only we hold;
+ * EOF means we are gone, and it SIGKILLs the command's process group. A
+ * normal stop writes a byte first: stand down. The guard keeps none of our
+ * other fds (BPF links, sockets), so it holds nothing of the run alive; a
+ * bundled server's scratch folder goes with it. */
+static pid_t start_guard(struct traced_server *s, int *guard_fd)
+{
+	int fds[2], devnull;
+	pid_t pid;
+
+	if (pipe2(fds, O_CLOEXEC))
+		return -1;
+	pid = fork();
+	if (pid < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return -1;
+	}
+	if (pid == 0) {
+		char byte;
+		ssize_t n;
+
+		prctl(PR_SET_NAME, "tb-guard");
+		/* a terminal's Ctrl-C reaches our process group too: it is the testbed's to handle */
+		signal(SIGINT, SIG_IGN);
+		signal(SIGTERM, SIG_IGN);
+		if (dup2(fds[0], 3) != 3)
+			_exit(1);
+		devnull = open("/dev/null", O_RDWR); /* not 3: taken */
+		for (int fd = 0; fd < 3 && devnull >= 0; fd++)
+			dup2(devnull, fd); /* nobody waits on our stdout for EOF */
+		close_range(4, ~0u, 0);
+		do
+			n = read(3, &byte, 1);
+		while (n < 0 && errno == EINTR);
+		if (n == 0) {
+			kill(-s->root, SIGKILL);
+			if (s->external)
+				external_cleanup(&s->ext);
+		}
+		_exit(0);
+	}
+	close(fds[0]);
+	*guard_fd = fds[1];
+	return pid;
+}
+
+static void stand_down_guard(struct traced_server *s)
+{
+	if (!s->guard)
+		return;
+	if (write(s->guard_fd, "x", 1) != 1)
+		debug_msg("cannot stand the guard down: %s", strerror(errno));
+	close(s->guard_fd);
+	waitpid(s->guard, NULL, 0);
+	s->guard = 0;
 }
 
 static bool server_alive(struct traced_server *s)
@@ -241,7 +304,10 @@ static int wait_for_listener(const struct run_record *r, struct traced_server *s
 		}
 		usleep(20 * 1000);
 	}
-	snprintf(err, err_size, "nothing listens on the --load target after %d s", PORT_WAIT_MS / 1000);
+	if (exiting)
+		snprintf(err, err_size, "interrupted while waiting for the traced server to listen");
+	else
+		snprintf(err, err_size, "nothing listens on the --load target after %d s", PORT_WAIT_MS / 1000);
 	return -1;
 }
 
@@ -250,19 +316,22 @@ static void stop_started_server(struct traced_server *s)
 {
 	uint64_t deadline = monotonic_ns() + STOP_WAIT_MS * 1000000ull;
 
-	if (!s->started || s->exited)
+	if (!s->started)
 		return;
-	kill(-s->root, SIGTERM);
-	while (monotonic_ns() < deadline && server_alive(s))
-		usleep(20 * 1000);
+	if (!s->exited) {
+		kill(-s->root, SIGTERM);
+		while (monotonic_ns() < deadline && server_alive(s))
+			usleep(20 * 1000);
+	}
 	if (!s->exited) {
 		error_msg("the traced server (pid %d) did not stop in %d s; killed it", s->root, STOP_WAIT_MS / 1000);
 		kill(-s->root, SIGKILL);
 		waitpid(s->root, &s->wait_status, 0);
 		s->exited = true;
 	}
-	/* workers the root left behind */
+	/* workers the root left behind, also when the root ended by itself */
 	kill(-s->root, SIGKILL);
+	stand_down_guard(s);
 }
 
 static void set_self_count(void *ctx, pid_t pid, uint64_t count)
@@ -321,12 +390,19 @@ static int trace_server(struct run_options *opts, struct traced_server *server, 
 	}
 	memcpy(&r.target, &opts->load_target, sizeof(r.target));
 	r.target_len = opts->load_target_len;
+	if (opts->command && r.target_len && listening(&r.target)) {
+		/* the load would go to whoever listens there, not to the command */
+		error_msg("port %u is already in use: something else listens on the --load target",
+			  ntohs(((struct sockaddr_in *)&r.target)->sin_port));
+		return EXIT_FAIL;
+	}
 	ret = begin_run(&r, argc, argv, &c);
 	if (ret > 0)
 		return ret; /* nothing was created */
 	ret = EXIT_FAIL;
 	if (!c)
 		goto cleanup;
+	test_pause("loaded");
 	if (opts->command) {
 		snprintf(log, sizeof(log), "%s/server.log", r.dir);
 		server->root = spawn_command(opts->command, server->ext.env, log, &gate_fd, &exec_fd);
@@ -335,6 +411,12 @@ static int trace_server(struct run_options *opts, struct traced_server *server, 
 			goto cleanup;
 		}
 		server->started = true;
+		server->guard = start_guard(server, &server->guard_fd);
+		if (server->guard < 0) {
+			server->guard = 0;
+			error_msg("cannot start %s: no guard process: %s", opts->command[0], strerror(errno));
+			goto cleanup;
+		}
 		/* traced before its first instruction: children are followed in the kernel */
 		if (collector_trace_tgid(c, server->root) || write(gate_fd, "g", 1) != 1) {
 			error_msg("cannot start tracing %s: %s", opts->command[0], strerror(errno));
@@ -360,16 +442,27 @@ static int trace_server(struct run_options *opts, struct traced_server *server, 
 		snprintf(r.traced_command, sizeof(r.traced_command), "pid %d", server->root);
 	}
 	process_add(&r, ROLE_MASTER, 0, server->root);
-	if (server->external)
+	if (server->external) {
 		snprintf(r.server_version, sizeof(r.server_version), "%s", server->ext.version);
+	} else {
+		/* what runs there is all we can say of someone else's server's version */
+		char exe_link[64];
+		ssize_t n;
+
+		snprintf(exe_link, sizeof(exe_link), "/proc/%d/exe", server->root);
+		n = readlink(exe_link, r.server_version, sizeof(r.server_version) - 1);
+		r.server_version[n > 0 ? n : 0] = '\0';
+	}
 	if (r.target_len && wait_for_listener(&r, server, err, sizeof(err))) {
 		error_msg("%s", err);
 		goto cleanup;
 	}
+	test_pause("ready");
 	if (!r.target_len && !opts->duration_given)
 		fprintf(stderr, "testbed: watching %s until Ctrl-C\n", r.traced_command);
 	if (measure(&r, c, &(struct subject_ops){ trace_wait, NULL, server }))
 		goto cleanup;
+	test_pause("stopping");
 	if (r.subject_gone && !exiting) {
 		/* a server gone mid-run would make every figure misleading */
 		error_msg("the traced server (pid %d) exited %.1f s into the run%s; nothing written", server->root,
@@ -409,9 +502,10 @@ cleanup:
 		snprintf(path, sizeof(path), "%s/server.log", r.dir);
 		unlink(path);
 	}
+	/* 130 for a signal at any point, as for run */
 	if (publish_run(&r) && r.load)
 		ret = EXIT_FAIL;
-	else if (!r.load && exiting)
+	else if (exiting || r.interrupted)
 		ret = EXIT_INTERRUPTED;
 	free_record(&r);
 	return ret;
