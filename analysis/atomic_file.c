@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/statvfs.h>
 
 #include "atomic_file.h"
 
@@ -62,6 +63,18 @@ no_memory:
 	return NULL;
 }
 
+int lost_write_error(FILE *stream)
+{
+	struct statvfs st;
+
+	/* the file is dropped anyway: one more byte says why (ENOSPC, EDQUOT, EIO) */
+	if (write(fileno(stream), "", 1) < 0)
+		return errno;
+	if (fstatvfs(fileno(stream), &st) == 0 && st.f_bavail == 0)
+		return ENOSPC;
+	return EIO;
+}
+
 FILE *atomic_file_stream(struct atomic_file *f)
 {
 	return f->stream;
@@ -73,8 +86,10 @@ int atomic_file_commit(struct atomic_file *f, struct error_message *err)
 
 	/* Each step is checked: a full disk may only show at flush, fsync or close. */
 	errno = 0;
-	if (ferror(f->stream) || fflush(f->stream) == EOF)
-		error = errno ? errno : EIO;
+	if (ferror(f->stream))
+		error = lost_write_error(f->stream);
+	else if (fflush(f->stream) == EOF)
+		error = errno ? errno : lost_write_error(f->stream);
 	if (!error && fsync(fileno(f->stream)) < 0)
 		error = errno;
 	errno = 0;

@@ -21,6 +21,11 @@ int atomic_file_commit(struct atomic_file *f, struct error_message *err);
 /* Drops the temporary file; frees F. NULL is fine. */
 void atomic_file_abort(struct atomic_file *f);
 
+/* Why an earlier write on STREAM failed (ferror), which stdio does not keep,
+ * learnt by writing one more byte: only for a file about to be dropped.
+ * Its errno (ENOSPC for a full disk), else EIO. */
+int lost_write_error(FILE *stream);
+
 /* The whole of DATA as DIR/NAME, through the above. */
 int atomic_file_write(const char *dir, const char *name, const void *data, size_t length,
 		      struct error_message *err);

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "atomic_file.h"
 #include "csvread.h"
 #include "plot.h"
 
@@ -140,11 +141,12 @@ FILE *plot_data_create(struct plot_dir *p, const char *name, struct error_messag
 
 int plot_data_close(struct plot_dir *p, FILE *data, struct error_message *err)
 {
-	int failed = ferror(data);
+	int failed = ferror(data) ? lost_write_error(data) : 0;
 
+	errno = 0;
 	if (fclose(data) == EOF || failed) {
 		error_message_set(err, "%s: cannot write plot data: %s", p->path,
-				  strerror(errno ? errno : EIO));
+				  strerror(failed ? failed : errno ? errno : EIO));
 		return -1;
 	}
 	return 0;

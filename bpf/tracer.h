@@ -5,7 +5,9 @@
 #define TESTBED_TRACER_H
 
 #define TASK_COMM_LEN 16
-#define MAX_TRACED_TGIDS 4096
+/* The traced-tgid filter: one flag byte per tgid, this many per array
+ * element (a page); the collector sizes the array from kernel.pid_max. */
+#define TGID_FLAGS_PER_ENTRY 4096
 #define MAX_TRACED_THREADS 16384
 
 /* What a thread is blocked in, from the syscall it entered (DESIGN.md). */
@@ -42,6 +44,7 @@ struct thread_stats {
 	__u64 runq_waits;
 	__u64 jobs_run;                    /* our pool (USDT): jobs started and ended */
 	__u64 job_busy_ns;                 /* job_start -> job_end */
+	__u64 syscalls;                    /* syscalls that returned (bench/: events per connection) */
 	__u64 voluntary_switches;          /* switched out asleep */
 	__u64 involuntary_switches;        /* preempted */
 	/* tracking state, written by the BPF side only */

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <bpf/bpf.h>
@@ -15,6 +16,8 @@
 #include "tracer.skel.h"
 
 #define TRACEFS "/sys/kernel/tracing"
+#define PID_MAX "/proc/sys/kernel/pid_max"
+#define PID_MAX_LIMIT (4u << 20) /* include/linux/threads.h, 64-bit */
 #define VMLINUX_BTF "/sys/kernel/btf/vmlinux"
 
 struct collector {
@@ -22,6 +25,9 @@ struct collector {
 	struct bpf_link *pool_links[3];
 	char tracepoints[512];
 	struct ring_buffer *events;
+	volatile __u8 *traced_tgids;  /* the filter's flag bytes, mmapped */
+	size_t traced_tgids_size;
+	bool load_only;
 	event_handler on_event;
 	void *ctx;
 };
@@ -43,6 +49,21 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 	return vfprintf(stderr, fmt, args);
 }
 
+/* Tgids stay below kernel.pid_max (raising it during a run would leave the new
+ * high tgids untraced), and pid_max itself below PID_MAX_LIMIT. */
+static unsigned pid_limit(void)
+{
+	FILE *f = fopen(PID_MAX, "re");
+	unsigned pid_max = 0;
+
+	if (f) {
+		if (fscanf(f, "%u", &pid_max) != 1)
+			pid_max = 0;
+		fclose(f);
+	}
+	return pid_max && pid_max <= PID_MAX_LIMIT ? pid_max : PID_MAX_LIMIT;
+}
+
 static bool have_capabilities(void)
 {
 	/* CAP_BPF + CAP_PERFMON would do, but the scenarios also change sysctls
@@ -58,7 +79,8 @@ int check_tracing_environment(char *err, size_t err_size)
 		snprintf(err, err_size, "tracing needs root (BPF, tracefs): run it with sudo");
 		return -1;
 	}
-	if (stat(VMLINUX_BTF, &st) != 0) {
+	/* TESTBED_BTF_PATH: tests only (reliability.sh), the no-BTF path on a kernel with BTF */
+	if (stat(getenv("TESTBED_BTF_PATH") ? getenv("TESTBED_BTF_PATH") : VMLINUX_BTF, &st) != 0) {
 		snprintf(err, err_size, "this kernel has no BTF (%s missing): it needs CONFIG_DEBUG_INFO_BTF=y",
 			 VMLINUX_BTF);
 		return -1;
@@ -90,7 +112,7 @@ static void probe_optional_tracepoints(struct collector *c)
 	size_t used, i;
 
 	used = snprintf(c->tracepoints, sizeof(c->tracepoints),
-			"raw_syscalls/sys_enter;raw_syscalls/sys_exit;sched/sched_wakeup(btf);"
+			"raw_syscalls/sys_enter(btf);raw_syscalls/sys_exit(btf);sched/sched_wakeup(btf);"
 			"sched/sched_switch(btf);sched/sched_process_fork(btf)");
 	for (i = 0; i < sizeof(optional) / sizeof(optional[0]); i++) {
 		bool present = vmlinux && btf__find_by_name_kind(vmlinux, optional[i].btf, BTF_KIND_TYPEDEF) > 0;
@@ -104,8 +126,8 @@ static void probe_optional_tracepoints(struct collector *c)
 	btf__free(vmlinux);
 }
 
-struct collector *collector_open(bool stream_events, event_handler on_event, void *ctx, char *err,
-				 size_t err_size)
+struct collector *collector_open(const struct collector_options *o, event_handler on_event, void *ctx,
+				 char *err, size_t err_size)
 {
 	struct collector *c;
 	int ret;
@@ -120,12 +142,26 @@ struct collector *collector_open(bool stream_events, event_handler on_event, voi
 	}
 	c->on_event = on_event;
 	c->ctx = ctx;
+	c->load_only = o->load_only;
 	c->skel = tracer_bpf__open();
 	if (!c->skel) {
 		snprintf(err, err_size, "cannot open the BPF tracer: %s", strerror(errno));
 		goto fail;
 	}
-	c->skel->rodata->stream_events = stream_events;
+	c->skel->rodata->stream_events = o->stream_events;
+	if (o->ring_buffer_kb &&
+	    (ret = bpf_map__set_max_entries(c->skel->maps.events, o->ring_buffer_kb * 1024u))) {
+		snprintf(err, err_size, "cannot size the BPF ring buffer to %u KB: %s", o->ring_buffer_kb,
+			 strerror(-ret));
+		goto fail;
+	}
+	/* one flag byte for every possible tgid */
+	ret = bpf_map__set_max_entries(c->skel->maps.traced_tgids,
+				       (pid_limit() + TGID_FLAGS_PER_ENTRY - 1) / TGID_FLAGS_PER_ENTRY);
+	if (ret) {
+		snprintf(err, err_size, "cannot size the traced-process filter: %s", strerror(-ret));
+		goto fail;
+	}
 	probe_optional_tracepoints(c);
 	ret = tracer_bpf__load(c->skel);
 	if (ret) {
@@ -133,7 +169,18 @@ struct collector *collector_open(bool stream_events, event_handler on_event, voi
 			 strerror(-ret));
 		goto fail;
 	}
-	ret = tracer_bpf__attach(c->skel);
+	c->traced_tgids_size = (size_t)bpf_map__max_entries(c->skel->maps.traced_tgids) * TGID_FLAGS_PER_ENTRY;
+	c->traced_tgids = mmap(NULL, c->traced_tgids_size, PROT_READ | PROT_WRITE, MAP_SHARED,
+			       bpf_map__fd(c->skel->maps.traced_tgids), 0);
+	if (c->traced_tgids == MAP_FAILED) {
+		c->traced_tgids = NULL;
+		snprintf(err, err_size, "cannot map the traced-process filter: %s", strerror(errno));
+		goto fail;
+	}
+	/* load_only: the same setup cost, but nothing runs in the kernel */
+	if (c->load_only)
+		c->tracepoints[0] = '\0';
+	ret = c->load_only ? 0 : tracer_bpf__attach(c->skel);
 	if (ret) {
 		snprintf(err, err_size, "cannot attach the BPF tracer (%s); run with -v for details",
 			 strerror(-ret));
@@ -157,6 +204,8 @@ int collector_attach_pool_probes(struct collector *c, const char *binary, char *
 	static const char *const probes[] = { "job_queued", "job_start", "job_end" };
 	size_t i;
 
+	if (c->load_only)
+		return 0;
 	for (i = 0; i < sizeof(probes) / sizeof(probes[0]); i++) {
 		/* pid -1: every process mapping the binary, forked workers included */
 		c->pool_links[i] = bpf_program__attach_usdt(programs[i], -1, binary, "testbed", probes[i], NULL);
@@ -171,10 +220,12 @@ int collector_attach_pool_probes(struct collector *c, const char *binary, char *
 
 int collector_trace_tgid(struct collector *c, pid_t tgid)
 {
-	__u32 key = (__u32)tgid, one = 1;
-
-	if (bpf_map__update_elem(c->skel->maps.traced_tgids, &key, sizeof(key), &one, sizeof(one), BPF_ANY))
-		return -errno;
+	if (tgid < 0 || (size_t)tgid >= c->traced_tgids_size) {
+		errno = EINVAL; /* callers report strerror(errno) */
+		return -EINVAL;
+	}
+	/* a plain byte store, like the fork program's: no neighbour is overwritten */
+	__atomic_store_n(&c->traced_tgids[tgid], 1, __ATOMIC_SEQ_CST);
 	return 0;
 }
 
@@ -219,11 +270,95 @@ uint64_t collector_event_drops(const struct collector *c)
 	return __atomic_load_n(&c->skel->bss->event_drops, __ATOMIC_RELAXED);
 }
 
+uint64_t collector_events_produced(const struct collector *c)
+{
+	int ncpus = libbpf_num_possible_cpus();
+	__u64 *per_cpu;
+	uint64_t sum = 0;
+	__u32 zero = 0;
+
+	if (ncpus <= 0 || !(per_cpu = calloc(ncpus, sizeof(*per_cpu))))
+		return 0;
+	if (bpf_map__lookup_elem(c->skel->maps.events_produced, &zero, sizeof(zero), per_cpu,
+				 ncpus * sizeof(*per_cpu), 0) == 0)
+		for (int i = 0; i < ncpus; i++)
+			sum += per_cpu[i];
+	free(per_cpu);
+	return sum;
+}
+
+/* The memlock a map is charged, from /proc/self/fdinfo (what bpftool shows). */
+static uint64_t map_memlock(int fd)
+{
+	char path[64], line[128];
+	unsigned long long bytes = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "memlock: %llu", &bytes) == 1)
+			break;
+	fclose(f);
+	return bytes;
+}
+
+/* For bench/: with TESTBED_BPF_STATS=FILE, appends each program's run count
+ * and run time (non-zero only with sysctl kernel.bpf_stats_enabled=1) and
+ * each map's memlock, then the traced threads' syscalls, context switches
+ * and wakeups in the measurement window, as CSV rows kind,name,count,value. */
+static void write_bpf_stats(struct collector *c)
+{
+	const char *path = getenv("TESTBED_BPF_STATS");
+	struct bpf_program *prog;
+	struct bpf_map *map;
+	struct thread_stats *threads;
+	unsigned long long syscalls = 0, switches = 0, wakeups = 0;
+	size_t n;
+	FILE *f;
+
+	if (!path || !*path || !(f = fopen(path, "ae")))
+		return;
+	bpf_object__for_each_program(prog, c->skel->obj) {
+		struct bpf_prog_info info = { 0 };
+		__u32 len = sizeof(info);
+
+		if (bpf_program__fd(prog) < 0 || bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len))
+			continue;
+		fprintf(f, "program,%s,%llu,%llu\n", bpf_program__name(prog), (unsigned long long)info.run_cnt,
+			(unsigned long long)info.run_time_ns);
+	}
+	bpf_object__for_each_map(map, c->skel->obj)
+		if (bpf_map__fd(map) >= 0)
+			fprintf(f, "map,%s,%u,%llu\n", bpf_map__name(map), bpf_map__max_entries(map),
+				(unsigned long long)map_memlock(bpf_map__fd(map)));
+	/* the traced threads' events in the measurement window */
+	if (collector_read_threads(c, &threads, &n) == 0) {
+		for (size_t i = 0; i < n; i++) {
+			syscalls += threads[i].syscalls;
+			switches += threads[i].voluntary_switches + threads[i].involuntary_switches;
+			for (int k = 0; k < CLASS_COUNT; k++)
+				wakeups += threads[i].wakeups[k];
+		}
+		fprintf(f, "traced,threads,%zu,0\ntraced,syscalls,%llu,0\ntraced,switches,%llu,0\n"
+			"traced,wakeups,%llu,0\n", n, (unsigned long long)syscalls, (unsigned long long)switches,
+			(unsigned long long)wakeups);
+		free(threads);
+	}
+	fclose(f);
+}
+
 void collector_close(struct collector *c)
 {
 	if (!c)
 		return;
+	if (c->skel)
+		write_bpf_stats(c);
 	ring_buffer__free(c->events);
+	if (c->traced_tgids)
+		munmap((void *)c->traced_tgids, c->traced_tgids_size);
 	for (size_t i = 0; i < sizeof(c->pool_links) / sizeof(c->pool_links[0]); i++)
 		bpf_link__destroy(c->pool_links[i]);
 	tracer_bpf__destroy(c->skel);

@@ -16,12 +16,18 @@ struct collector;
 /* Called for each ring-buffer record; a non-zero return stops the poll. */
 typedef int (*event_handler)(void *ctx, const struct event *e);
 
+struct collector_options {
+	bool stream_events;       /* --events: every wakeup/accept is also a ring-buffer record */
+	bool load_only;           /* --no-trace: load the tracer but attach nothing, so the
+	                             run is the untraced baseline (counters stay zero) */
+	unsigned ring_buffer_kb;  /* --ring-buffer: a power of two >= the page size; 0 = default */
+};
+
 /* Checks privileges and BTF, mounts tracefs if needed, then opens, loads and
- * attaches the tracer; with STREAM_EVENTS every wakeup/accept is also a
- * ring-buffer record. Records go to ON_EVENT(CTX). NULL with a one-line
- * reason in ERR. */
-struct collector *collector_open(bool stream_events, event_handler on_event, void *ctx, char *err,
-				 size_t err_size);
+ * attaches the tracer as O says. Records go to ON_EVENT(CTX). NULL with a
+ * one-line reason in ERR. */
+struct collector *collector_open(const struct collector_options *o, event_handler on_event, void *ctx,
+				 char *err, size_t err_size);
 /* Hands every waiting ring-buffer record to the handler; count or -errno. */
 int collector_poll_events(struct collector *c);
 int collector_trace_tgid(struct collector *c, pid_t tgid);
@@ -35,6 +41,9 @@ int collector_read_threads(struct collector *c, struct thread_stats **threads, s
 /* Semicolon-separated list of the tracepoints attached, for meta.csv. */
 const char *collector_tracepoints(const struct collector *c);
 uint64_t collector_event_drops(const struct collector *c);
+/* Every record the tracer tried to write (delivered + in the buffer + dropped),
+ * counted in the kernel apart from the ring buffer. */
+uint64_t collector_events_produced(const struct collector *c);
 void collector_close(struct collector *c); /* NULL is fine */
 
 /* Pre-flight checks shared by every tracing command: 0, or -1 with a reason. */

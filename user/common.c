@@ -16,6 +16,10 @@ static void vmessage(const char *fmt, va_list ap)
 	char line[1024];
 
 	vsnprintf(line, sizeof(line), fmt, ap);
+	/* one line, whatever a quoted name or path holds */
+	for (char *p = line; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
 	fprintf(stderr, "testbed: %s\n", line);
 }
 

@@ -3,6 +3,7 @@
 #include <netdb.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include "common.h"
 #include "external.h"
 #include "options.h"
@@ -15,6 +16,7 @@ enum {
 	OPT_KEEPALIVE = 256, OPT_BACKLOG, OPT_TIMEOUT, OPT_INTERVAL, OPT_LOADGEN_THREADS, OPT_FORCE,
 	OPT_POLICY, OPT_EVENTS, OPT_KILL_WORKER_AFTER, OPT_MIGRATE, OPT_THREADS, OPT_WORK, OPT_POOL_WAKE,
 	OPT_POOL_NOTIFY, OPT_RATE, OPT_ARRIVALS, OPT_REPORT, OPT_PID, OPT_CGROUP, OPT_LOAD,
+	OPT_RING_BUFFER, OPT_NO_TRACE, /* after OPT_LOAD: not in given[] */
 };
 
 /* Options about the testbed's own server, which trace does not start. */
@@ -53,6 +55,8 @@ static const struct option long_options[] = {
 	{ "loadgen-threads", required_argument, NULL, OPT_LOADGEN_THREADS },
 	{ "policy", required_argument, NULL, OPT_POLICY },
 	{ "events", no_argument, NULL, OPT_EVENTS },
+	{ "ring-buffer", required_argument, NULL, OPT_RING_BUFFER },
+	{ "no-trace", no_argument, NULL, OPT_NO_TRACE },
 	{ "report", no_argument, NULL, OPT_REPORT },
 	{ "kill-worker-after", required_argument, NULL, OPT_KILL_WORKER_AFTER },
 	{ "migrate", no_argument, NULL, OPT_MIGRATE },
@@ -88,7 +92,8 @@ void print_trace_help(FILE *out)
 		"  -d, --duration S       seconds (default with --load: %.0f)\n"
 		"  -c, --connections N, -n, --requests N, --keepalive, --rate R, --arrivals HOW,\n"
 		"  --timeout MS, --loadgen-threads N   the load, as for run\n"
-		"  -o, --out DIR, --force, --events, --report, --interval MS, -v   as for run\n"
+		"  -o, --out DIR, --force, --events, --ring-buffer KB, --no-trace, --report,\n"
+		"  --interval MS, -v      as for run\n"
 		"\n"
 		"example: sudo ./testbed trace --load 127.0.0.1:8080 --duration 5 -- node server.js\n",
 		DEFAULT_DURATION_S);
@@ -145,6 +150,9 @@ void print_run_help(FILE *out)
 		"output:\n"
 		"  -o, --out DIR          run folder (default results/SCENARIO-KERNEL-TIME)\n"
 		"      --events           also stream every wakeup and accept into events.csv\n"
+		"      --ring-buffer KB   the tracer's ring buffer, a power of two (default %u)\n"
+		"      --no-trace         load the tracer but attach nothing: the untraced baseline\n"
+		"                         for measuring the tracer's cost (BPF counters stay 0)\n"
 		"      --report           also write report.md and report.html (plots) into the folder\n"
 		"      --force            write into an existing non-empty --out folder\n"
 		"      --interval MS      timeline.csv interval (default %d)\n"
@@ -154,7 +162,8 @@ void print_run_help(FILE *out)
 		"example: sudo ./testbed run shared-epoll --workers 4 --connections 1 --duration 3\n"
 		"         (4 idle workers on one level-triggered epoll: herd factor near 4)\n",
 		DEFAULT_PORT, DEFAULT_BACKLOG, POOL_MAX_THREADS, DEFAULT_WORK_CPU_US, DEFAULT_CONNECTIONS,
-		DEFAULT_OPEN_LOOP_CONNECTIONS, DEFAULT_DURATION_S, REQUESTS_TIME_CAP_S, DEFAULT_TIMEOUT_MS, DEFAULT_INTERVAL_MS);
+		DEFAULT_OPEN_LOOP_CONNECTIONS, DEFAULT_DURATION_S, REQUESTS_TIME_CAP_S, DEFAULT_TIMEOUT_MS,
+		DEFAULT_RING_BUFFER_KB, DEFAULT_INTERVAL_MS);
 }
 
 /* "rr or least" for the scenario's policies; 0 if it takes none. */
@@ -317,8 +326,17 @@ static int check_combination(struct run_options *o, const char *policy, char *er
 	return 0;
 }
 
-int parse_load_target(const char *text, struct sockaddr_storage *addr, socklen_t *len, char *err,
-		      size_t err_size)
+/* Messages quote what was typed: a newline or escape in it would break the
+ * one-line rule (and could forge a line on a terminal). */
+static void one_line(char *err)
+{
+	for (; *err; err++)
+		if ((unsigned char)*err < 0x20 || *err == 0x7f)
+			*err = '?';
+}
+
+static int load_target(const char *text, struct sockaddr_storage *addr, socklen_t *len, char *err,
+		       size_t err_size)
 {
 	struct addrinfo hints = { .ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICSERV };
 	struct addrinfo *found = NULL;
@@ -459,7 +477,7 @@ static enum parse_result parse_options(bool trace, int argc, char **argv, unsign
 			o->trace_cgroup = optarg;
 			break;
 		case OPT_LOAD:
-			if (parse_load_target(optarg, &o->load_target, &o->load_target_len, err, err_size))
+			if (load_target(optarg, &o->load_target, &o->load_target_len, err, err_size))
 				return PARSE_ERROR;
 			break;
 		case 'w':
@@ -534,6 +552,21 @@ static enum parse_result parse_options(bool trace, int argc, char **argv, unsign
 		case OPT_REPORT:
 			o->report = true;
 			break;
+		case OPT_RING_BUFFER: {
+			/* the kernel wants a power of two that is a multiple of the page size */
+			uint64_t min_kb = (uint64_t)getpagesize() / 1024;
+
+			if (parse_u64(optarg, min_kb, MAX_RING_BUFFER_KB, &value) || (value & (value - 1))) {
+				snprintf(err, err_size, "--ring-buffer needs KB as a power of two from %llu to %u, not '%s'",
+					 (unsigned long long)min_kb, MAX_RING_BUFFER_KB, optarg);
+				return PARSE_ERROR;
+			}
+			o->ring_buffer_kb = value;
+			break;
+		}
+		case OPT_NO_TRACE:
+			o->no_trace = true;
+			break;
 		case OPT_KILL_WORKER_AFTER:
 			if (parse_double(optarg, 0.1, MAX_DURATION_S, &o->kill_worker_after_s)) {
 				snprintf(err, err_size, "--kill-worker-after needs seconds from 0.1 to %.0f, not '%s'",
@@ -607,11 +640,27 @@ static enum parse_result parse_options(bool trace, int argc, char **argv, unsign
 enum parse_result parse_run_options(int argc, char **argv, unsigned ncpus, struct run_options *o, char *err,
 				    size_t err_size)
 {
-	return parse_options(false, argc, argv, ncpus, o, err, err_size);
+	enum parse_result result = parse_options(false, argc, argv, ncpus, o, err, err_size);
+
+	one_line(err);
+	return result;
 }
 
 enum parse_result parse_trace_options(int argc, char **argv, unsigned ncpus, struct run_options *o, char *err,
 				      size_t err_size)
 {
-	return parse_options(true, argc, argv, ncpus, o, err, err_size);
+	enum parse_result result = parse_options(true, argc, argv, ncpus, o, err, err_size);
+
+	one_line(err);
+	return result;
+}
+
+int parse_load_target(const char *text, struct sockaddr_storage *addr, socklen_t *len, char *err,
+		      size_t err_size)
+{
+	int ret = load_target(text, addr, len, err, err_size);
+
+	if (ret)
+		one_line(err);
+	return ret;
 }

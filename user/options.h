@@ -39,6 +39,8 @@ struct run_options {
 	unsigned loadgen_threads;  /* --loadgen-threads, 0 = auto */
 	enum dispatch_policy policy; /* --policy, else the scenario's default */
 	bool events;               /* --events: every wakeup/accept into events.csv */
+	unsigned ring_buffer_kb;   /* --ring-buffer KB: the tracer's ring buffer, 0 = default */
+	bool no_trace;             /* --no-trace: attach no tracer (the baseline for its cost) */
 	bool report;               /* --report: also write report.md/.html with plots */
 	double kill_worker_after_s; /* --kill-worker-after, 0 = never */
 	bool migrate;              /* --migrate: net.ipv4.tcp_migrate_req=1 for the run */
@@ -60,6 +62,8 @@ struct run_options {
 #define DEFAULT_BACKLOG 511        /* nginx's and Node's default */
 #define DEFAULT_TIMEOUT_MS 2000
 #define DEFAULT_INTERVAL_MS 1000
+#define DEFAULT_RING_BUFFER_KB 16384 /* the tracer's own size (bpf/tracer.bpf.c) */
+#define MAX_RING_BUFFER_KB (1u << 20)
 
 enum parse_result { PARSE_OK, PARSE_HELP, PARSE_ERROR };
 

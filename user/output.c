@@ -287,6 +287,8 @@ static void write_meta(struct csv_file *f, const struct run_record *r)
 	meta_u64(f, "worker_restarts", worker_restarts(r));
 	meta_row(f, "tracepoints", r->tracepoints ? r->tracepoints : "");
 	meta_u64(f, "event_drops", r->event_drops);
+	meta_u64(f, "events_produced", r->events_produced);
+	meta_row(f, "tracer", o->no_trace ? "off" : "on");
 	meta_u64(f, "events_written", r->events_written);
 	meta_row(f, "interrupted", r->interrupted ? "yes" : "no");
 }
@@ -622,8 +624,17 @@ static const struct {
 
 int write_run_files(struct run_record *r, char *err, size_t err_size)
 {
+	char old_meta[PATH_MAX + 16];
 	size_t i;
 	int ret;
+
+	/* --force over an earlier run: until the new meta.csv is in place the
+	 * folder must not look complete (a write may still fail half way) */
+	snprintf(old_meta, sizeof(old_meta), "%s/meta.csv", r->dir);
+	if (unlink(old_meta) && errno != ENOENT) {
+		snprintf(err, err_size, "cannot replace %s: %s", old_meta, strerror(errno));
+		return -1;
+	}
 
 	if (r->events_csv) {
 		ret = csv_commit(r->events_csv);
@@ -646,6 +657,8 @@ int write_run_files(struct run_record *r, char *err, size_t err_size)
 			snprintf(err, err_size, "cannot write %s/%s: %s", r->dir, run_files[i].name, strerror(-ret));
 			return -1;
 		}
+		if (i == 1)
+			test_pause("writing");
 	}
 	return 0;
 }

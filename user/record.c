@@ -429,6 +429,7 @@ int measure(struct run_record *r, struct collector *c, const struct subject_ops 
 	loadgen_finish(lg, r->load);
 	collector_set_counting(c, false);
 	collector_poll_events(c);
+	r->events_produced = collector_events_produced(c);
 	end_progress();
 	r->duration_s = (monotonic_ns() - start_ns) / 1e9;
 	return sample(r, c, last_sample_ms, (monotonic_ns() - start_ns) / 1000000);
@@ -456,12 +457,15 @@ int begin_run(struct run_record *r, int argc, char **argv, struct collector **c)
 		error_msg("cannot write %s/events.csv: %s", r->dir, strerror(errno));
 		return -1;
 	}
-	*c = collector_open(r->opts->events, on_event, r, err, sizeof(err));
+	*c = collector_open(&(struct collector_options){ .stream_events = r->opts->events, .load_only = r->opts->no_trace,
+						.ring_buffer_kb = r->opts->ring_buffer_kb },
+			    on_event, r, err, sizeof(err));
 	if (!*c) {
 		error_msg("%s", err);
 		return -1;
 	}
-	r->tracepoints = collector_tracepoints(*c);
+	/* a copy: meta.csv is written after the collector is closed */
+	r->tracepoints = strdup(collector_tracepoints(*c));
 	return 0;
 }
 
@@ -515,6 +519,26 @@ void free_record(struct run_record *r)
 	free(r->threads);
 	free(r->timeline);
 	free(r->load);
+	free(r->tracepoints);
 	csv_abort(r->events_csv);
 }
 
+/* Tests only (tests/integration/reliability.sh): with
+ * TESTBED_TEST_PAUSE=STAGE the testbed says "testbed: test pause at STAGE"
+ * on stderr when it reaches STAGE and waits there for SIGINT/SIGTERM (at
+ * most 30 s), so that a test can signal it at that exact point. Stages:
+ * "loaded" (tracer loaded, run folder made, no server yet), "ready" (the
+ * server waits for load), "stopping" (load over, server still up),
+ * "writing" (some run files written, meta.csv not yet). */
+void test_pause(const char *stage)
+{
+	const char *want = getenv("TESTBED_TEST_PAUSE");
+	uint64_t deadline;
+
+	if (!want || strcmp(want, stage))
+		return;
+	fprintf(stderr, "testbed: test pause at %s\n", stage);
+	deadline = monotonic_ns() + 30 * 1000000000ull;
+	while (!exiting && monotonic_ns() < deadline)
+		usleep(10 * 1000);
+}

@@ -232,6 +232,7 @@ int cmd_run(int argc, char **argv)
 	int status_fd = -1, gate_fd = -1, ret = EXIT_FAIL, migrate_was = -1;
 	pid_t master;
 
+	install_exit_signals(); /* from the start: a signal at any moment exits 130 */
 	switch (parse_run_options(argc, argv, (unsigned)sysconf(_SC_NPROCESSORS_ONLN), &opts, err, sizeof(err))) {
 	case PARSE_HELP:
 		print_run_help(stdout);
@@ -258,6 +259,8 @@ int cmd_run(int argc, char **argv)
 		error_msg("--migrate needs net.ipv4.tcp_migrate_req (Linux >= 5.14), which this kernel lacks");
 		return EXIT_FAIL;
 	}
+	if (exiting)
+		return EXIT_INTERRUPTED;
 	ret = begin_run(&r, argc, argv, &c);
 	if (ret > 0)
 		return ret; /* nothing was created */
@@ -268,6 +271,9 @@ int cmd_run(int argc, char **argv)
 		error_msg("%s", err);
 		goto cleanup;
 	}
+	test_pause("loaded");
+	if (exiting)
+		goto cleanup; /* interrupted during setup: start nothing more */
 	if (opts.migrate) {
 		migrate_was = read_sysctl(MIGRATE_SYSCTL);
 		if (write_sysctl(MIGRATE_SYSCTL, 1)) {
@@ -303,6 +309,9 @@ int cmd_run(int argc, char **argv)
 	gate_fd = -1;
 	if (wait_ready(&r, c, status_fd))
 		goto cleanup;
+	test_pause("ready");
+	if (exiting)
+		goto cleanup; /* no measurement begun: no folder */
 	debug_msg("%s ready on 127.0.0.1:%u with %zu workers", opts.scenario->name, r.port, r.nprocs - 1);
 
 	r.target_len = sizeof(struct sockaddr_in);
@@ -313,6 +322,7 @@ int cmd_run(int argc, char **argv)
 	};
 	if (measure(&r, c, &(struct subject_ops){ scenario_wait, kill_one_worker, &status_fd }))
 		goto cleanup;
+	test_pause("stopping");
 	if (r.subject_gone) {
 		error_msg("the %s master exited during the run", opts.scenario->name);
 		goto cleanup;
@@ -327,8 +337,6 @@ cleanup:
 	}
 	if (migrate_was >= 0 && write_sysctl(MIGRATE_SYSCTL, migrate_was))
 		error_msg("could not restore net.ipv4.tcp_migrate_req to %d", migrate_was);
-	if (exiting)
-		r.interrupted = true;
 	utc_timestamp(r.end_time, sizeof(r.end_time), "%Y-%m-%dT%H:%M:%SZ");
 	if (c)
 		r.event_drops = collector_event_drops(c);
@@ -337,9 +345,11 @@ cleanup:
 		close(status_fd);
 	if (gate_fd >= 0)
 		close(gate_fd);
+	/* 130 for a signal at any point; the folder (interrupted=yes/no, set by
+	 * measure()) says whether the measurement itself was cut short */
 	if (publish_run(&r) && r.load)
 		ret = EXIT_FAIL;
-	else if (r.interrupted)
+	else if (exiting || r.interrupted)
 		ret = EXIT_INTERRUPTED;
 	free_record(&r);
 	return ret;

@@ -90,7 +90,8 @@ struct run_record {
 	double restart_ms;                 /* kill -> the replacement's WORKER_READY; NAN if none */
 	bool interrupted;
 	uint64_t event_drops;
-	const char *tracepoints;
+	uint64_t events_produced;          /* ring-buffer records the tracer tried to write */
+	char *tracepoints;                 /* malloc'ed copy of the collector's list */
 	struct run_summary summary;
 };
 
@@ -126,6 +127,8 @@ void join_command_line(char *out, size_t size, int argc, char **argv);
 int begin_run(struct run_record *r, int argc, char **argv, struct collector **c);
 int publish_run(struct run_record *r);
 void free_record(struct run_record *r);
+/* Tests only: waits at STAGE when TESTBED_TEST_PAUSE=STAGE (see record.c). */
+void test_pause(const char *stage);
 
 /* output.c */
 const char *role_name(enum process_role role);

@@ -396,6 +396,8 @@ static int trace_server(struct run_options *opts, struct traced_server *server, 
 			  ntohs(((struct sockaddr_in *)&r.target)->sin_port));
 		return EXIT_FAIL;
 	}
+	if (exiting)
+		return EXIT_INTERRUPTED;
 	ret = begin_run(&r, argc, argv, &c);
 	if (ret > 0)
 		return ret; /* nothing was created */
@@ -403,6 +405,8 @@ static int trace_server(struct run_options *opts, struct traced_server *server, 
 	if (!c)
 		goto cleanup;
 	test_pause("loaded");
+	if (exiting)
+		goto cleanup; /* interrupted during setup: start nothing more */
 	if (opts->command) {
 		snprintf(log, sizeof(log), "%s/server.log", r.dir);
 		server->root = spawn_command(opts->command, server->ext.env, log, &gate_fd, &exec_fd);
@@ -458,6 +462,8 @@ static int trace_server(struct run_options *opts, struct traced_server *server, 
 		goto cleanup;
 	}
 	test_pause("ready");
+	if (exiting)
+		goto cleanup; /* no measurement begun: no folder */
 	if (!r.target_len && !opts->duration_given)
 		fprintf(stderr, "testbed: watching %s until Ctrl-C\n", r.traced_command);
 	if (measure(&r, c, &(struct subject_ops){ trace_wait, NULL, server }))
@@ -517,6 +523,7 @@ int cmd_trace(int argc, char **argv)
 	struct traced_server server = { 0 };
 	char err[512];
 
+	install_exit_signals(); /* from the start: a signal at any moment exits 130 */
 	switch (parse_trace_options(argc, argv, (unsigned)sysconf(_SC_NPROCESSORS_ONLN), &opts, err, sizeof(err))) {
 	case PARSE_HELP:
 		print_trace_help(stdout);
@@ -540,6 +547,11 @@ int run_external(struct run_options *opts, int argc, char **argv)
 	char err[512];
 	int ret;
 
+	/* first: not root is the one thing to say, before any scratch folder */
+	if (check_tracing_environment(err, sizeof(err))) {
+		error_msg("%s", err);
+		return EXIT_FAIL;
+	}
 	if (!external_available(opts->external, err, sizeof(err))) {
 		error_msg("%s is not available: %s", opts->external->name, err);
 		return EXIT_FAIL;

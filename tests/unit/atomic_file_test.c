@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 /* Unit tests for analysis/atomic_file.c: whole files or none. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -62,10 +63,25 @@ static void test_abort_and_failure(void)
 	CU_ASSERT_STRING_EQUAL(err.text, expected);
 }
 
+/* stdio forgets why a buffered write failed; the message must not say EIO
+ * for a full disk */
+static void test_lost_write_error(void)
+{
+	FILE *full = fopen("/dev/full", "w");
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(full);
+	fputs("more than the disk holds", full);
+	CU_ASSERT_EQUAL(fflush(full), EOF);
+	CU_ASSERT(ferror(full));
+	CU_ASSERT_EQUAL(lost_write_error(full), ENOSPC);
+	fclose(full);
+}
+
 static void add_tests(CU_pSuite suite)
 {
 	CU_ADD_TEST(suite, test_write_and_replace);
 	CU_ADD_TEST(suite, test_abort_and_failure);
+	CU_ADD_TEST(suite, test_lost_write_error);
 }
 
 int main(void)

@@ -216,6 +216,28 @@ static void test_help(void)
 }
 
 /* The parser resets getopt: a second call sees its own arguments only. */
+/* --ring-buffer: KB, a power of two of at least a page; --no-trace. */
+static void test_tracer_options(void)
+{
+	struct run_options o;
+	char err[256];
+
+	CU_ASSERT_EQUAL(parse(&o, err, sizeof(err), "shared-epoll", NULL), PARSE_OK);
+	CU_ASSERT_EQUAL(o.ring_buffer_kb, 0);
+	CU_ASSERT_FALSE(o.no_trace);
+	CU_ASSERT_EQUAL(parse(&o, err, sizeof(err), "shared-epoll", "--ring-buffer", "64", "--no-trace", NULL),
+			PARSE_OK);
+	CU_ASSERT_EQUAL(o.ring_buffer_kb, 64);
+	CU_ASSERT_TRUE(o.no_trace);
+	CU_ASSERT_EQUAL(parse(&o, err, sizeof(err), "shared-epoll", "--ring-buffer", "1048576", NULL), PARSE_OK);
+	for (const char *const *bad = (const char *const[]){ "0", "2", "48", "3000", "2097152", "64k", "", NULL };
+	     *bad; bad++) {
+		CU_ASSERT_EQUAL(parse(&o, err, sizeof(err), "shared-epoll", "--ring-buffer", *bad, NULL), PARSE_ERROR);
+		CU_ASSERT_PTR_NOT_NULL(strstr(err, "power of two"));
+		CU_ASSERT_PTR_NULL(strchr(err, '\n'));
+	}
+}
+
 static void test_parse_twice(void)
 {
 	struct run_options o;
@@ -225,6 +247,28 @@ static void test_parse_twice(void)
 	CU_ASSERT_EQUAL(parse(&o, err, sizeof(err), "shared-accept", NULL), PARSE_OK);
 	CU_ASSERT_EQUAL(o.workers, NCPUS);
 	CU_ASSERT_STRING_EQUAL(o.scenario->name, "shared-accept");
+}
+
+/* Messages quote what was typed; a newline or an escape in it must not
+ * break the one-line rule (or forge lines on a terminal). */
+static void test_messages_are_one_line(void)
+{
+	/* (the --load targets fail on their port: no name is looked up) */
+	char *trace_argv[] = { "trace", "--cgroup", "x", "--load", "evil\n\033[2Jhost:0", "--", "true", NULL };
+	struct sockaddr_storage addr;
+	struct run_options o;
+	socklen_t len;
+	char err[256];
+
+	CU_ASSERT_EQUAL(parse(&o, err, sizeof(err), "shared-epoll", "--workers", "1\n2", NULL), PARSE_ERROR);
+	CU_ASSERT_PTR_NULL(strpbrk(err, "\n\r\033"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err, "'1?2'"));
+	CU_ASSERT_EQUAL(parse(&o, err, sizeof(err), "no\nsuch", NULL), PARSE_ERROR);
+	CU_ASSERT_PTR_NULL(strpbrk(err, "\n\r\033"));
+	CU_ASSERT_EQUAL(parse_trace_options(7, trace_argv, NCPUS, &o, err, sizeof(err)), PARSE_ERROR);
+	CU_ASSERT_PTR_NULL(strpbrk(err, "\n\r\033"));
+	CU_ASSERT_EQUAL(parse_load_target("\r127.0.0.1\n:80x", &addr, &len, err, sizeof(err)), -1);
+	CU_ASSERT_PTR_NULL(strpbrk(err, "\n\r\033"));
 }
 
 static void add_tests(CU_pSuite suite)
@@ -239,6 +283,8 @@ static void add_tests(CU_pSuite suite)
 	CU_ADD_TEST(suite, test_scenario_errors);
 	CU_ADD_TEST(suite, test_help);
 	CU_ADD_TEST(suite, test_parse_twice);
+	CU_ADD_TEST(suite, test_tracer_options);
+	CU_ADD_TEST(suite, test_messages_are_one_line);
 }
 
 int main(void)
