@@ -4,11 +4,13 @@
 # test runs the testbed and checks what it wrote against independent counts:
 # BPF-counted accepts == the workers' own counts == the load generator's.
 # The reliability tests (signals, crashes, bad input, environment, hostile
-# analysis input) are in reliability.sh; both run from here.
+# analysis input) are in reliability.sh, those of `testbed kernels` (a Debian
+# kernel booted under qemu) in kernels.sh; all run from here.
 # Usage: TESTBED=build/testbed sh tests/integration/run.sh [TEST...]
 HERE=$(dirname "$0")
 . "$HERE/lib.sh"
 . "$HERE/reliability.sh"
+. "$HERE/kernels.sh"
 
 # --- tests ----------------------------------------------------------------
 test_accounting_shared_accept() {
@@ -331,40 +333,8 @@ test_trace_refuses_what_it_cannot_trace() {
 	[ $rc -eq 2 ] || fail "a non-loopback --load target was not refused with exit 2 (got $rc)"
 }
 
-test_bad_input() {
-	for args in "run shared-epoll --workers 0" "run shared-epoll --workers -1" "run shared-epoll --duration 10x" \
-		"run shared-epoll --duration ''" "run shared-epoll --connections 99999999999999999999" \
-		"run shared-epoll --port 70000" "run nope" "run" "run shared-epoll --bogus" "frobnicate"; do
-		eval "\"$TESTBED\" $args" >"$WORK/bad.out" 2>"$WORK/bad.err"; rc=$?
-		[ $rc -eq 2 ] || fail "'testbed $args' exited $rc, expected 2" || return 1
-		[ "$(wc -l <"$WORK/bad.err")" -ge 1 ] && [ "$(wc -l <"$WORK/bad.err")" -le 2 ] ||
-			fail "'testbed $args' printed $(wc -l <"$WORK/bad.err") lines on stderr" || return 1
-	done
-	[ ! -d results ] || [ -z "$(ls results 2>/dev/null | grep nope)" ] || fail "a bad run left a results folder"
-}
 
-test_out_dir_not_clobbered() {
-	mkdir -p "$WORK/keep" && echo precious >"$WORK/keep/notes.txt"
-	"$TESTBED" run shared-epoll --duration 0.5 --port 0 --out "$WORK/keep" >/dev/null 2>"$WORK/keep.err"; rc=$?
-	[ $rc -eq 2 ] || fail "an existing non-empty --out folder was not refused (exit $rc)" || return 1
-	grep -q -- --force "$WORK/keep.err" || fail "the refusal does not mention --force" || return 1
-	[ "$(cat "$WORK/keep/notes.txt")" = precious ] && [ ! -f "$WORK/keep/meta.csv" ] || fail "the folder was written to"
-}
 
-test_port_in_use() {
-	port=$(free_port 1)
-	"$TESTBED" run shared-accept --workers 1 --duration 4 --port "$port" --out "$WORK/holder" >/dev/null 2>&1 &
-	holder=$!
-	for _ in $(seq 50); do
-		[ -n "$(ss -Htln "sport = :$port" 2>/dev/null)" ] && break
-		sleep 0.1
-	done
-	"$TESTBED" run shared-epoll --duration 1 --port "$port" --out "$WORK/second" >/dev/null 2>"$WORK/inuse.err"; rc=$?
-	wait "$holder"
-	sed 's/^/    /' "$WORK/inuse.err"
-	[ $rc -eq 1 ] || fail "second run on port $port exited $rc, expected 1" || return 1
-	grep -q "in use" "$WORK/inuse.err" || fail "the error does not say the port is in use"
-}
 
 test_interrupt_writes_partial_run() {
 	base=$(max_prog_id)
@@ -389,14 +359,6 @@ test_interrupt_writes_partial_run() {
 	name=interrupted no_unheld_progs "$base"
 }
 
-test_needs_root() {
-	mkdir -p "$WORK/nobody" && cp "$TESTBED" "$WORK/nobody/testbed" && chmod 755 "$WORK" "$WORK/nobody"
-	setpriv --reuid=65534 --regid=65534 --clear-groups "$WORK/nobody/testbed" run shared-epoll --duration 1 \
-		--out "$WORK/nobody/out" >/dev/null 2>"$WORK/nobody.err"; rc=$?
-	sed 's/^/    /' "$WORK/nobody.err"
-	[ $rc -eq 1 ] || fail "non-root run exited $rc, expected 1" || return 1
-	grep -q root "$WORK/nobody.err" || fail "the error does not say root is needed"
-}
 
 test_list() {
 	"$TESTBED" list >"$WORK/list.out" || fail "list failed" || return 1
@@ -406,4 +368,4 @@ test_list() {
 }
 
 # --- runner ---------------------------------------------------------------
-run_tests "$0" "$HERE/reliability.sh" -- "$@"
+run_tests "$0" "$HERE/reliability.sh" "$HERE/kernels.sh" -- "$@"
