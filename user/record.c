@@ -477,6 +477,34 @@ int begin_run(struct run_record *r, int argc, char **argv, struct collector **c)
 /* Writes the run folder and prints the summary (and with --report the
  * report); without a measurement, removes the folder it would have filled.
  * 0, or -1 after saying what failed. */
+/* Under sudo, hands the run folder and its files (and a results/ folder
+ * made for it) to the user who typed the command, who can then read, move
+ * and delete them without root. */
+static void give_to_sudo_user(const char *dir)
+{
+	const char *uid_text = getenv("SUDO_UID"), *gid_text = getenv("SUDO_GID");
+	uint64_t uid, gid;
+	char path[PATH_MAX * 2];
+	struct dirent *e;
+	DIR *d;
+
+	if (geteuid() != 0 || parse_u64(uid_text, 1, UINT32_MAX - 1, &uid) ||
+	    parse_u64(gid_text, 0, UINT32_MAX - 1, &gid))
+		return;
+	d = opendir(dir);
+	while (d && (e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if (lchown(path, (uid_t)uid, (gid_t)gid))
+			debug_msg("cannot hand %s to uid %llu: %s", path, (unsigned long long)uid, strerror(errno));
+	}
+	if (d)
+		closedir(d);
+	if (lchown(dir, (uid_t)uid, (gid_t)gid) == 0 && strncmp(dir, "results/", 8) == 0)
+		lchown("results", (uid_t)uid, (gid_t)gid); /* ours when it only holds runs */
+}
+
 int publish_run(struct run_record *r)
 {
 	struct error_message report_err = { 0 };
@@ -499,13 +527,16 @@ int publish_run(struct run_record *r)
 	print_run_summary(stdout, r);
 	if (!r->opts->report) {
 		printf("report               ./testbed report %s\n", r->dir);
+		give_to_sudo_user(r->dir);
 		return 0;
 	}
 	if (report_write(r->dir, &figures, &report_err)) {
 		error_msg("report: %s", report_err.text);
+		give_to_sudo_user(r->dir);
 		return -1;
 	}
 	printf("report               %s/report.html (%u figures)\n", r->dir, figures);
+	give_to_sudo_user(r->dir);
 	return 0;
 }
 
