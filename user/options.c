@@ -664,3 +664,22 @@ int parse_load_target(const char *text, struct sockaddr_storage *addr, socklen_t
 		one_line(err);
 	return ret;
 }
+
+int parse_command_line(options_parser parser, void (*help)(FILE *out), int argc, char **argv,
+		       struct run_options *opts)
+{
+	char err[512];
+
+	switch (parser(argc, argv, (unsigned)sysconf(_SC_NPROCESSORS_ONLN), opts, err, sizeof(err))) {
+	case PARSE_HELP:
+		help(stdout);
+		return EXIT_OK;
+	case PARSE_ERROR:
+		error_msg("%s", err);
+		return EXIT_USAGE;
+	case PARSE_OK:
+		break;
+	}
+	verbose = opts->verbose;
+	return -1;
+}

@@ -81,4 +81,12 @@ int parse_load_target(const char *text, struct sockaddr_storage *addr, socklen_t
 void print_run_help(FILE *out);
 void print_trace_help(FILE *out);
 
+typedef enum parse_result (*options_parser)(int argc, char **argv, unsigned ncpus, struct run_options *opts,
+					    char *err, size_t err_size);
+/* Parses ARGV with PARSER for this machine's CPUs: on --help prints HELP and
+ * returns 0, on bad input says why in one line and returns 2 (the exit code
+ * to return), else -1: go on with OPTS (and `verbose` set). */
+int parse_command_line(options_parser parser, void (*help)(FILE *out), int argc, char **argv,
+		       struct run_options *opts);
+
 #endif

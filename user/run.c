@@ -233,17 +233,10 @@ int cmd_run(int argc, char **argv)
 	pid_t master;
 
 	install_exit_signals(); /* from the start: a signal at any moment exits 130 */
-	switch (parse_run_options(argc, argv, (unsigned)sysconf(_SC_NPROCESSORS_ONLN), &opts, err, sizeof(err))) {
-	case PARSE_HELP:
-		print_run_help(stdout);
-		return EXIT_OK;
-	case PARSE_ERROR:
-		error_msg("%s", err);
-		return EXIT_USAGE;
-	case PARSE_OK:
-		break;
-	}
-	verbose = opts.verbose;
+	ret = parse_command_line(parse_run_options, print_run_help, argc, argv, &opts);
+	if (ret >= 0)
+		return ret;
+	ret = EXIT_FAIL;
 	if (opts.external)
 		return run_external(&opts, argc, argv);
 	r.scenario_name = opts.scenario->name;

@@ -521,21 +521,11 @@ int cmd_trace(int argc, char **argv)
 {
 	struct run_options opts;
 	struct traced_server server = { 0 };
-	char err[512];
+	int ret;
 
 	install_exit_signals(); /* from the start: a signal at any moment exits 130 */
-	switch (parse_trace_options(argc, argv, (unsigned)sysconf(_SC_NPROCESSORS_ONLN), &opts, err, sizeof(err))) {
-	case PARSE_HELP:
-		print_trace_help(stdout);
-		return EXIT_OK;
-	case PARSE_ERROR:
-		error_msg("%s", err);
-		return EXIT_USAGE;
-	case PARSE_OK:
-		break;
-	}
-	verbose = opts.verbose;
-	return trace_server(&opts, &server, argc, argv);
+	ret = parse_command_line(parse_trace_options, print_trace_help, argc, argv, &opts);
+	return ret >= 0 ? ret : trace_server(&opts, &server, argc, argv);
 }
 
 /* `testbed run nginx-reuseport` and friends: start the bundled server on a
