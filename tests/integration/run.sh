@@ -201,6 +201,34 @@ test_open_loop_rate() {
 	[ "$n" -ge 3600 ] && [ "$n" -le 4400 ] || fail "Poisson 2000/s for 2 s gave $n requests (6 sigma: 3600..4400)"
 }
 
+test_accept_queue_delay_grows_with_load() {
+	# well below capacity a connection waits little in the accept queue; at
+	# saturation (64 clients, 4 workers) the queue is where it waits
+	run_testbed aq-low reuseport --workers 4 --rate 1000 --duration 2 || return 1
+	run_testbed aq-sat reuseport --workers 4 --connections 64 --duration 2 || return 1
+	low=$(summary "$WORK/aq-low" accept_queue_delay_p50_us); sat=$(summary "$WORK/aq-sat" accept_queue_delay_p50_us)
+	echo "    accept-queue delay p50: ${low} us at 1000/s, ${sat} us saturated"
+	ge "$sat" "$(awk -v l="$low" 'BEGIN { print 5 * l }')" || fail "saturated p50 $sat us is not >= 5 x $low us"
+}
+test_open_loop_shows_queueing() {
+	# above capacity an open-loop client's latency, timed from each request's
+	# intended start, grows with the run (the backlog grows); a closed loop's
+	# does not (it only sends when answered: coordinated omission)
+	run_testbed cl-1 reuseport --workers 4 --connections 64 --duration 1 || return 1
+	run_testbed cl-3 reuseport --workers 4 --connections 64 --duration 3 || return 1
+	# twice the closed loop's rate: the backlog grows by about the capacity
+	# each second (4 client threads keep up to 4 x 65536 arrivals waiting)
+	rate=$(awk -v c="$(summary "$WORK/cl-1" throughput_cps)" 'BEGIN { printf "%d", 2 * c }')
+	run_testbed ol-1 reuseport --workers 4 --rate "$rate" --duration 1 --loadgen-threads 4 || return 1
+	run_testbed ol-3 reuseport --workers 4 --rate "$rate" --duration 3 --loadgen-threads 4 || return 1
+	c1=$(summary "$WORK/cl-1" latency_p50_us); c3=$(summary "$WORK/cl-3" latency_p50_us)
+	o1=$(summary "$WORK/ol-1" latency_p50_us); o3=$(summary "$WORK/ol-3" latency_p50_us)
+	echo "    p50 us: closed loop $c1 (1 s) $c3 (3 s); open loop at $rate/s $o1 (1 s) $o3 (3 s)"
+	[ "$(summary "$WORK/ol-3" connections_not_started)" -eq 0 ] || fail "open loop dropped arrivals" || return 1
+	ge "$o3" "$(awk -v x="$o1" 'BEGIN { print 1.6 * x }')" || fail "open-loop p50 did not grow with the run (x1.6)" || return 1
+	le "$c3" "$(awk -v x="$c1" 'BEGIN { print 1.5 * x }')" || fail "closed-loop p50 grew with the run"
+}
+
 test_herd_shared_epoll() {
 	# 4 idle workers on one level-triggered epoll, one connection at a time:
 	# every connection wakes all of them
