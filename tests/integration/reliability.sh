@@ -61,6 +61,12 @@ spawn() {
 			env --default-signal=INT,QUIT TESTBED_TEST_PAUSE="${pause:-}" "$TESTBED" "$@"
 	) >"$RW/$name.out" 2>"$RW/$name.err" &
 	pid=$!
+	# until the exec chain reaches the testbed: a signal to the shells on the
+	# way (SIGINT ignored in a background job) would be lost, not tested
+	n=0
+	while [ "$(cat "/proc/$pid/comm" 2>/dev/null)" != testbed ] && [ $n -lt 100 ] && kill -0 "$pid" 2>/dev/null; do
+		n=$((n + 1)); sleep 0.01
+	done
 }
 
 # wait_for FILE TEXT SECONDS: until FILE holds TEXT
