@@ -452,12 +452,17 @@ int BPF_PROG(handle_sched_wakeup, struct task_struct *p)
 SEC("tp_btf/sched_switch")
 int BPF_PROG(handle_sched_switch, bool preempt, struct task_struct *prev, struct task_struct *next)
 {
-	__u64 now = bpf_ktime_get_ns();
 	__u32 prev_tgid = prev->tgid, next_tgid = next->tgid;
+	bool prev_traced = is_traced(prev_tgid), next_traced = is_traced(next_tgid);
+	__u64 now;
 	__u32 tid;
 	struct thread_stats *t;
 
-	if (is_traced(prev_tgid)) {
+	/* every context switch of the machine comes here: the clock only for ours */
+	if (!prev_traced && !next_traced)
+		return 0;
+	now = bpf_ktime_get_ns();
+	if (prev_traced) {
 		tid = prev->pid;
 		t = thread_get(tid, prev_tgid, prev);
 		if (t) {
@@ -488,7 +493,7 @@ int BPF_PROG(handle_sched_switch, bool preempt, struct task_struct *prev, struct
 			t->runnable_since_ns = asleep ? 0 : now;
 		}
 	}
-	if (is_traced(next_tgid)) {
+	if (next_traced) {
 		tid = next->pid;
 		t = thread_get(tid, next_tgid, next);
 		if (t) {

@@ -313,29 +313,10 @@ void external_read_counts(const struct external_setup *s, const struct external_
 	/* nginx: one line per request, the worker's pid */
 	snprintf(path, sizeof(path), "%s/access.log", run->dir);
 	f = fopen(path, "r");
-	if (!f)
-		return;
-	{
-		pid_t pids[256];
-		uint64_t counts[256];
-		size_t n = 0, i;
-
-		while (fgets(line, sizeof(line), f)) {
-			pid_t pid = (pid_t)atol(line);
-
-			for (i = 0; i < n && pids[i] != pid; i++)
-				;
-			if (i == n && n < ARRAY_SIZE(pids)) {
-				pids[n] = pid;
-				counts[n++] = 0;
-			}
-			if (i < n)
-				counts[i]++;
-		}
-		for (i = 0; i < n; i++)
-			found(ctx, pids[i], counts[i]);
-	}
-	fclose(f);
+	while (f && fgets(line, sizeof(line), f))
+		found(ctx, (pid_t)atol(line), 1);
+	if (f)
+		fclose(f);
 }
 
 void external_cleanup(struct external_run *run)

@@ -46,8 +46,9 @@ int external_prepare(const struct external_setup *s, unsigned port, unsigned wor
 /* Whether the server is ready for load: node writes a file once every
  * worker serves; nginx is ready when it listens (checked by the caller). */
 bool external_ready(const struct external_setup *s, const struct external_run *run);
-/* Calls FOUND(ctx, pid, count) for each process's own count of requests
- * served (node: the files the workers wrote; nginx: its access log). */
+/* Hands each process's own count of requests served to FOUND(ctx, pid,
+ * count), which adds them up: node's workers write one file each, nginx's
+ * access log has a line (a count of 1) per request. */
 void external_read_counts(const struct external_setup *s, const struct external_run *run,
 			  void (*found)(void *ctx, pid_t pid, uint64_t count), void *ctx);
 void external_cleanup(struct external_run *run); /* removes the scratch folder */

@@ -16,7 +16,8 @@ enum {
 	OPT_KEEPALIVE = 256, OPT_BACKLOG, OPT_TIMEOUT, OPT_INTERVAL, OPT_LOADGEN_THREADS, OPT_FORCE,
 	OPT_POLICY, OPT_EVENTS, OPT_KILL_WORKER_AFTER, OPT_MIGRATE, OPT_THREADS, OPT_WORK, OPT_POOL_WAKE,
 	OPT_POOL_NOTIFY, OPT_RATE, OPT_ARRIVALS, OPT_REPORT, OPT_PID, OPT_CGROUP, OPT_LOAD,
-	OPT_RING_BUFFER, OPT_NO_TRACE, /* after OPT_LOAD: not in given[] */
+	OPT_RING_BUFFER, OPT_NO_TRACE,
+	OPT_COUNT, /* past the last: sizes given[] */
 };
 
 /* Options about the testbed's own server, which trace does not start. */
@@ -421,7 +422,7 @@ static enum parse_result parse_options(bool trace, int argc, char **argv, unsign
 {
 	const char *scenario_name = NULL, *policy = NULL, *arrivals = NULL;
 	const char *command_name = trace ? "trace" : "run";
-	int given[OPT_LOAD + 1] = { 0 };
+	int given[OPT_COUNT] = { 0 };
 	struct pool_args pool = { 0 };
 	uint64_t value;
 	int opt;
@@ -442,7 +443,7 @@ static enum parse_result parse_options(bool trace, int argc, char **argv, unsign
 	while ((opt = getopt_long(argc, argv, "-:w:c:d:n:p:o:vh", long_options, NULL)) != -1) {
 		int failed = 0;
 
-		if (opt > 1 && opt <= OPT_LOAD)
+		if (opt > 1 && opt < OPT_COUNT)
 			given[opt] = 1;
 		if (trace && option_in(opt, server_options, sizeof(server_options) / sizeof(server_options[0]))) {
 			snprintf(err, err_size, "%s is for testbed run: trace watches a server it did not start",
@@ -618,7 +619,7 @@ static enum parse_result parse_options(bool trace, int argc, char **argv, unsign
 	if (find_scenario(scenario_name, o, err, err_size))
 		return PARSE_ERROR;
 	if (o->external) {
-		for (opt = 2; opt <= OPT_LOAD; opt++)
+		for (opt = 2; opt < OPT_COUNT; opt++)
 			if (given[opt] && option_in(opt, server_options, sizeof(server_options) / sizeof(server_options[0])) &&
 			    !option_in(opt, external_server_options, 2)) {
 				snprintf(err, err_size, "%s runs %s as it is: only --workers and --port apply to it",

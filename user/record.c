@@ -505,7 +505,7 @@ static void give_to_sudo_user(const char *dir)
 		lchown("results", (uid_t)uid, (gid_t)gid); /* ours when it only holds runs */
 }
 
-int publish_run(struct run_record *r)
+static int publish_run(struct run_record *r)
 {
 	struct error_message report_err = { 0 };
 	unsigned figures = 0;
@@ -538,6 +538,22 @@ int publish_run(struct run_record *r)
 	printf("report               %s/report.html (%u figures)\n", r->dir, figures);
 	give_to_sudo_user(r->dir);
 	return 0;
+}
+
+int finish_run(struct run_record *r, struct collector *c, int ret)
+{
+	utc_timestamp(r->end_time, sizeof(r->end_time), "%Y-%m-%dT%H:%M:%SZ");
+	if (c)
+		r->event_drops = collector_event_drops(c);
+	collector_close(c);
+	/* 130 for a signal at any point; the folder (interrupted=yes/no, set by
+	 * measure()) says whether the measurement itself was cut short */
+	if (publish_run(r) && r->load)
+		ret = EXIT_FAIL;
+	else if (exiting || r->interrupted)
+		ret = EXIT_INTERRUPTED;
+	free_record(r);
+	return ret;
 }
 
 void free_record(struct run_record *r)

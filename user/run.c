@@ -330,20 +330,9 @@ cleanup:
 	}
 	if (migrate_was >= 0 && write_sysctl(MIGRATE_SYSCTL, migrate_was))
 		error_msg("could not restore net.ipv4.tcp_migrate_req to %d", migrate_was);
-	utc_timestamp(r.end_time, sizeof(r.end_time), "%Y-%m-%dT%H:%M:%SZ");
-	if (c)
-		r.event_drops = collector_event_drops(c);
-	collector_close(c);
 	if (status_fd >= 0)
 		close(status_fd);
 	if (gate_fd >= 0)
 		close(gate_fd);
-	/* 130 for a signal at any point; the folder (interrupted=yes/no, set by
-	 * measure()) says whether the measurement itself was cut short */
-	if (publish_run(&r) && r.load)
-		ret = EXIT_FAIL;
-	else if (exiting || r.interrupted)
-		ret = EXIT_INTERRUPTED;
-	free_record(&r);
-	return ret;
+	return finish_run(&r, c, ret);
 }

@@ -123,9 +123,13 @@ void join_command_line(char *out, size_t size, int argc, char **argv);
 /* What every measured run sets up first: signals, the fd limit, the record's
  * kernel and command line, the run folder, events.csv, the loaded tracer
  * (*C). 0; an exit code to return at once (nothing was created); or -1: the
- * folder exists, the caller cleans up through publish_run(). */
+ * folder exists, the caller cleans up through finish_run(). */
 int begin_run(struct run_record *r, int argc, char **argv, struct collector **c);
-int publish_run(struct run_record *r);
+/* What every run does last: closes the collector (NULL is fine), writes the
+ * run folder and prints the summary (with --report the report too) — or,
+ * with nothing measured, removes the folder — and frees R. Returns the exit
+ * code: RET, or 1 when writing failed, or 130 after a signal. */
+int finish_run(struct run_record *r, struct collector *c, int ret);
 void free_record(struct run_record *r);
 /* Tests only: waits at STAGE when TESTBED_TEST_PAUSE=STAGE (see record.c). */
 void test_pause(const char *stage);

@@ -40,32 +40,42 @@ struct traced_server {
 	struct external_run ext;
 };
 
-/* Every descendant of ROOT now running, ROOT included, into the filter. */
+/* The parent of PID from /proc/PID/stat ("pid (comm) state ppid ...": comm
+ * may hold spaces and parentheses), or -1. */
+static pid_t parent_of(pid_t pid)
+{
+	char path[64], line[512], *close_paren;
+	long ppid;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	close_paren = fgets(line, sizeof(line), f) ? strrchr(line, ')') : NULL;
+	fclose(f);
+	if (!close_paren || sscanf(close_paren + 2, "%*c %ld", &ppid) != 1)
+		return -1;
+	return (pid_t)ppid;
+}
+
+/* ROOT and every descendant running now into the filter; children forked
+ * later are followed in the kernel. */
 static int trace_tree(struct collector *c, pid_t root)
 {
 	DIR *proc = opendir("/proc");
 	struct dirent *e;
 	pid_t *pids = NULL, *parents = NULL;
-	size_t n = 0, capacity = 0, traced = 1, i;
+	bool *traced = NULL;
+	size_t n = 0, capacity = 0, count = 1, i, k;
 	bool grew = true;
 
 	if (collector_trace_tgid(c, root))
 		return -1;
 	while (proc && (e = readdir(proc))) {
-		char path[64], line[512], *close_paren;
-		FILE *f;
-		long pid = atol(e->d_name), ppid;
+		pid_t pid = (pid_t)atol(e->d_name);
 
-		if (pid <= 0)
-			continue;
-		snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
-		f = fopen(path, "r");
-		if (!f)
-			continue;
-		/* "pid (comm) state ppid ...": comm may hold spaces and parentheses */
-		close_paren = fgets(line, sizeof(line), f) ? strrchr(line, ')') : NULL;
-		fclose(f);
-		if (!close_paren || sscanf(close_paren + 2, "%*c %ld", &ppid) != 1)
+		if (pid <= 0 || pid == root)
 			continue;
 		if (n == capacity) {
 			capacity = capacity ? 2 * capacity : 1024;
@@ -74,33 +84,32 @@ static int trace_tree(struct collector *c, pid_t root)
 			if (!pids || !parents)
 				break;
 		}
-		pids[n] = (pid_t)pid;
-		parents[n++] = (pid_t)ppid;
+		pids[n] = pid;
+		parents[n++] = parent_of(pid);
 	}
 	if (proc)
 		closedir(proc);
-	/* a parent is traced: trace the child (a fixpoint over the list) */
-	while (grew && pids && parents) {
+	traced = calloc(n ? n : 1, sizeof(*traced));
+	/* whose parent is traced is traced, until nothing changes (the list is
+	 * in /proc order, not parents first) */
+	while (grew && pids && parents && traced) {
 		grew = false;
 		for (i = 0; i < n; i++) {
-			if (parents[i] <= 0 || pids[i] == root)
+			bool parent_traced = parents[i] == root;
+
+			for (k = 0; !parent_traced && !traced[i] && k < n; k++)
+				parent_traced = traced[k] && pids[k] == parents[i];
+			if (traced[i] || !parent_traced)
 				continue;
-			for (size_t k = 0; k < n; k++)
-				if ((pids[k] == root || parents[k] == -1) && pids[k] == parents[i]) {
-					collector_trace_tgid(c, pids[i]);
-					parents[i] = -1; /* marks it traced */
-					traced++;
-					grew = true;
-					break;
-				}
+			collector_trace_tgid(c, pids[i]);
+			traced[i] = grew = true;
+			count++;
 		}
-		for (i = 0; i < n; i++)
-			if (pids[i] == root)
-				parents[i] = -1;
 	}
 	free(pids);
 	free(parents);
-	debug_msg("tracing %zu processes under pid %d", traced, root);
+	free(traced);
+	debug_msg("tracing %zu processes under pid %d", count, root);
 	return 0;
 }
 
@@ -334,13 +343,13 @@ static void stop_started_server(struct traced_server *s)
 	stand_down_guard(s);
 }
 
-static void set_self_count(void *ctx, pid_t pid, uint64_t count)
+static void add_self_count(void *ctx, pid_t pid, uint64_t count)
 {
 	struct process_record *p = process_by_pid(ctx, pid);
 
 	if (p) {
 		p->reported = true;
-		p->self_reported = count;
+		p->self_reported += count;
 	}
 }
 
@@ -485,14 +494,10 @@ cleanup:
 		if (server->external) {
 			for (i = 0; i < r.nprocs && server->external->counts_from_log; i++)
 				if (r.procs[i].role == ROLE_WORKER)
-					set_self_count(&r, r.procs[i].pid, 0);
-			external_read_counts(server->external, &server->ext, set_self_count, &r);
+					add_self_count(&r, r.procs[i].pid, 0);
+			external_read_counts(server->external, &server->ext, add_self_count, &r);
 		}
 	}
-	utc_timestamp(r.end_time, sizeof(r.end_time), "%Y-%m-%dT%H:%M:%SZ");
-	if (c)
-		r.event_drops = collector_event_drops(c);
-	collector_close(c);
 	if (gate_fd >= 0)
 		close(gate_fd);
 	if (exec_fd >= 0)
@@ -508,13 +513,7 @@ cleanup:
 		snprintf(path, sizeof(path), "%s/server.log", r.dir);
 		unlink(path);
 	}
-	/* 130 for a signal at any point, as for run */
-	if (publish_run(&r) && r.load)
-		ret = EXIT_FAIL;
-	else if (exiting || r.interrupted)
-		ret = EXIT_INTERRUPTED;
-	free_record(&r);
-	return ret;
+	return finish_run(&r, c, ret);
 }
 
 int cmd_trace(int argc, char **argv)

@@ -117,9 +117,10 @@ test_kill_worker_restarts() {
 	lost=$(summary "$WORK/kill" connections_lost)
 	[ "$bpf" -ge "$completed" ] && [ "$bpf" -le $((completed + 1)) ] ||
 		fail "BPF counted $bpf connections, load generator completed $completed" || return 1
-	sum=$(( $(summary "$WORK/kill" connections_refused) + $(summary "$WORK/kill" connections_reset) + \
-		$(summary "$WORK/kill" connections_timed_out) ))
-	[ "$lost" -eq "$sum" ] || fail "connections_lost $lost != refused + reset + timed out $sum"
+	# the clients can only have lost what was in flight at the kill: at most
+	# one request per client connection (connections_lost is refused + reset
+	# + timed out as the load generator saw them)
+	[ "$lost" -le 8 ] || fail "$lost connections lost with 8 clients"
 }
 
 test_migrate_keeps_queued_connections() {

@@ -215,34 +215,41 @@ static void *serve(void *arg)
 	return NULL;
 }
 
-static void test_end_to_end_request_bound(void)
+/* Runs the load generator, configured by CONFIGURE from valid_config(),
+ * against a fresh in-process test server; its result into RES (malloc'ed by
+ * the caller: the histogram is large), the requests it served returned. */
+static unsigned run_against_test_server(void (*configure)(struct loadgen_config *cfg), struct loadgen_result *res)
 {
 	struct test_server srv = { 0 };
-	struct loadgen_result *res = malloc(sizeof(*res));
 	struct loadgen_config cfg;
 	struct loadgen *lg;
 	pthread_t server_thread;
 	unsigned port;
 	char err[256] = "";
 
-	CU_ASSERT_FATAL(res != NULL);
 	srv.listen_fd = listen_loopback(&port, true);
 	CU_ASSERT_FATAL(pthread_create(&server_thread, NULL, serve, &srv) == 0);
-
 	cfg = valid_config(port);
+	if (configure)
+		configure(&cfg);
 	lg = loadgen_start(&cfg, err, sizeof(err));
 	CU_ASSERT_PTR_NOT_NULL_FATAL(lg);
 	while (!loadgen_done(lg))
 		usleep(1000);
-	CU_ASSERT_EQUAL(loadgen_completed(lg), 200);
 	loadgen_finish(lg, res);
-
 	shutdown(srv.listen_fd, SHUT_RDWR);
 	pthread_join(server_thread, NULL);
 	close(srv.listen_fd);
+	return srv.served;
+}
 
+static void test_end_to_end_request_bound(void)
+{
+	struct loadgen_result *res = malloc(sizeof(*res));
+
+	CU_ASSERT_FATAL(res != NULL);
+	CU_ASSERT_EQUAL(run_against_test_server(NULL, res), 200);
 	CU_ASSERT_EQUAL(res->completed, 200);
-	CU_ASSERT_EQUAL(srv.served, 200);
 	CU_ASSERT_EQUAL(res->refused + res->reset + res->timed_out + res->other_errors, 0);
 	CU_ASSERT_EQUAL(res->connections_opened, 200);
 	CU_ASSERT_EQUAL(res->latency_ns.total, 200);
@@ -251,40 +258,24 @@ static void test_end_to_end_request_bound(void)
 	free(res);
 }
 
+static void open_loop_400_per_s(struct loadgen_config *cfg)
+{
+	cfg->requests = 0;
+	cfg->duration_s = 0.5;
+	cfg->rate_cps = 400;
+	cfg->arrivals = ARRIVALS_UNIFORM;
+	cfg->threads = 1;
+}
+
 /* Open loop, uniform arrivals: exactly rate x duration requests, started on
  * schedule (the run lasts the duration, not as long as the server allows). */
 static void test_open_loop_uniform(void)
 {
-	struct test_server srv = { 0 };
 	struct loadgen_result *res = malloc(sizeof(*res));
-	struct loadgen_config cfg;
-	struct loadgen *lg;
-	pthread_t server_thread;
-	unsigned port;
-	char err[256] = "";
 
 	CU_ASSERT_FATAL(res != NULL);
-	srv.listen_fd = listen_loopback(&port, true);
-	CU_ASSERT_FATAL(pthread_create(&server_thread, NULL, serve, &srv) == 0);
-
-	cfg = valid_config(port);
-	cfg.requests = 0;
-	cfg.duration_s = 0.5;
-	cfg.rate_cps = 400;
-	cfg.arrivals = ARRIVALS_UNIFORM;
-	cfg.threads = 1;
-	lg = loadgen_start(&cfg, err, sizeof(err));
-	CU_ASSERT_PTR_NOT_NULL_FATAL(lg);
-	while (!loadgen_done(lg))
-		usleep(1000);
-	loadgen_finish(lg, res);
-
-	shutdown(srv.listen_fd, SHUT_RDWR);
-	pthread_join(server_thread, NULL);
-	close(srv.listen_fd);
-
+	CU_ASSERT_EQUAL(run_against_test_server(open_loop_400_per_s, res), 200);
 	CU_ASSERT_EQUAL(res->completed, 200); /* arrivals at 0, 2.5 ms, ... < 500 ms */
-	CU_ASSERT_EQUAL(srv.served, 200);
 	CU_ASSERT_EQUAL(res->not_started, 0);
 	/* the last arrival was due at 497.5 ms: finishing much earlier would mean
 	 * the schedule was ignored */
