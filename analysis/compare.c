@@ -11,11 +11,11 @@
 #include "atomic_file.h"
 #include "common.h"
 #include "compare.h"
-#include "csv.h"
+#include "csv_write.h"
 #include "plot.h"
 #include "run_folder.h"
+#include "util.h"
 
-#define COUNT_OF(array) (sizeof(array) / sizeof((array)[0]))
 #define LABEL_SIZE 48
 
 /* Which value of a column is the best one. */
@@ -113,16 +113,16 @@ static void mark_best(struct text_table *t, struct run_folder *const *runs, size
 struct text_table *compare_table(struct run_folder *const *runs, const char *const *labels,
 				 size_t nruns)
 {
-	const char *headers[COUNT_OF(columns)];
+	const char *headers[ARRAY_SIZE(columns)];
 	struct text_table *t;
 
-	for (size_t c = 0; c < COUNT_OF(columns); c++)
+	for (size_t c = 0; c < ARRAY_SIZE(columns); c++)
 		headers[c] = columns[c].header;
-	t = text_table_new(headers, COUNT_OF(columns));
+	t = text_table_new(headers, ARRAY_SIZE(columns));
 	if (!t)
 		return NULL;
 	for (size_t i = 0; i < nruns; i++) {
-		for (size_t c = 0; c < COUNT_OF(columns); c++) {
+		for (size_t c = 0; c < ARRAY_SIZE(columns); c++) {
 			double value;
 
 			if (c == 0) {
@@ -138,7 +138,7 @@ struct text_table *compare_table(struct run_folder *const *runs, const char *con
 			}
 		}
 	}
-	for (size_t c = 0; c < COUNT_OF(columns); c++)
+	for (size_t c = 0; c < ARRAY_SIZE(columns); c++)
 		mark_best(t, runs, nruns, c);
 	return t;
 }
@@ -189,21 +189,18 @@ static void label_runs(struct run_folder *const *runs, size_t nruns, const char 
 static int write_compare_csv(const char *out_dir, struct run_folder *const *runs,
 			     const char *const *labels, size_t nruns, struct error_message *err)
 {
-	struct csv_file *f = csv_open(out_dir, "compare.csv");
-	int error;
+	struct csv_file *f = csv_open(out_dir, "compare.csv", err);
 
-	if (!f) {
-		error_message_set(err, "%s/compare.csv: cannot create: %s", out_dir, strerror(errno));
+	if (!f)
 		return -1;
-	}
-	for (size_t c = 0; c < COUNT_OF(columns); c++) {
+	for (size_t c = 0; c < ARRAY_SIZE(columns); c++) {
 		csv_str(f, columns[c].csv_name);
 		if (c == 0)
 			csv_str(f, "run_dir");
 	}
 	csv_end_row(f);
 	for (size_t i = 0; i < nruns; i++) {
-		for (size_t c = 0; c < COUNT_OF(columns); c++) {
+		for (size_t c = 0; c < ARRAY_SIZE(columns); c++) {
 			if (c == 0) {
 				csv_str(f, labels[i]);
 				csv_str(f, runs[i]->dir);
@@ -215,12 +212,7 @@ static int write_compare_csv(const char *out_dir, struct run_folder *const *runs
 		}
 		csv_end_row(f);
 	}
-	error = csv_commit(f);
-	if (error) {
-		error_message_set(err, "%s/compare.csv: cannot write: %s", out_dir, strerror(-error));
-		return -1;
-	}
-	return 0;
+	return csv_commit(f, err);
 }
 
 static void plot_value(FILE *data, double value)

@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include "document.h"
-#include "error_message.h"
+#include "error.h"
 
 struct run_folder;
 

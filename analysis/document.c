@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "document.h"
+#include "util.h"
 
 struct text_table {
 	size_t ncolumns;
@@ -300,16 +301,9 @@ struct document *document_new(const char *title)
 
 static struct block *add_block(struct document *d, enum block_kind kind)
 {
-	if (d->nblocks == d->capacity) {
-		size_t capacity = d->capacity ? 2 * d->capacity : 32;
-		struct block *blocks = realloc(d->blocks, capacity * sizeof(*blocks));
-
-		if (!blocks) {
-			d->failed = true;
-			return NULL;
-		}
-		d->blocks = blocks;
-		d->capacity = capacity;
+	if (grow_array(&d->blocks, &d->capacity, d->nblocks + 1, sizeof(*d->blocks))) {
+		d->failed = true;
+		return NULL;
 	}
 	memset(&d->blocks[d->nblocks], 0, sizeof(d->blocks[0]));
 	d->blocks[d->nblocks].kind = kind;

@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "atomic_file.h"
-#include "csvread.h"
+#include "csv_read.h"
 #include "plot.h"
 
 #define GNUPLOT_LOG "gnuplot.log"

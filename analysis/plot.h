@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
-#include "error_message.h"
+#include "error.h"
 
 #define PLOT_TIMEOUT_S 60       /* a plot of a few thousand points takes well under 1 s */
 #define PLOT_SVG_MAX_BYTES (64u << 20)

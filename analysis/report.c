@@ -13,6 +13,7 @@
 #include "plot.h"
 #include "report.h"
 #include "run_folder.h"
+#include "util.h"
 
 #define FIGURE_WIDTH 900
 #define FIGURE_HEIGHT 450
@@ -411,7 +412,7 @@ static const struct metric_words known_metrics[] = {
 
 static struct metric_words words_for(const char *metric)
 {
-	for (size_t i = 0; i < sizeof(known_metrics) / sizeof(known_metrics[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(known_metrics); i++)
 		if (!strcmp(known_metrics[i].metric, metric))
 			return known_metrics[i];
 	return (struct metric_words){ metric, metric, "values of this latency.csv metric", "values" };
@@ -538,7 +539,7 @@ static int figures_latency(struct report *r)
 	const char *metrics[LATENCY_MAX_METRICS];
 	size_t nmetrics = 0, skipped = 0;
 
-	for (size_t i = 0; i < sizeof(known_metrics) / sizeof(known_metrics[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(known_metrics); i++)
 		metrics[nmetrics++] = known_metrics[i].metric;
 	for (size_t i = 0; i < run->nlatency_rows; i++) {
 		const char *metric = run->latency_rows[i].metric;
@@ -760,7 +761,7 @@ static void add_workers_table(struct report *r)
 		"process", "pid", "connections", "share", "listener wakeups", "wasted",
 		"accept EAGAIN", "on-CPU ms", "run-queue wait ms",
 	};
-	struct text_table *t = text_table_new(head, sizeof(head) / sizeof(head[0]));
+	struct text_table *t = text_table_new(head, ARRAY_SIZE(head));
 	char label[LABEL_SIZE];
 
 	document_heading(r->doc, "Processes (workers.csv)");

@@ -4,7 +4,7 @@
 #ifndef TESTBED_REPORT_H
 #define TESTBED_REPORT_H
 
-#include "error_message.h"
+#include "error.h"
 
 /* Writes the report for RUN_DIR. 0, or -1 with ERR set (bad input names the
  * file and line). *FIGURES (if not NULL) receives the number of plots. */

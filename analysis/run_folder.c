@@ -9,8 +9,8 @@
 
 #include "common.h"
 #include "run_folder.h"
+#include "util.h"
 
-#define COUNT_OF(array) (sizeof(array) / sizeof((array)[0]))
 /* More than any row struct here has fields. */
 #define ROW_COLUMNS_MAX 64
 /* Metric names become file names (report-latency-NAME.svg): keep them short. */
@@ -159,7 +159,7 @@ static int read_rows(const struct csv_table *t, const struct column_spec *specs,
 	int columns[ROW_COLUMNS_MAX];
 	char *rows;
 
-	if (nspecs > COUNT_OF(columns)) {
+	if (nspecs > ARRAY_SIZE(columns)) {
 		error_message_set(err, "%s: internal error: too many columns", t->name);
 		return -1;
 	}
@@ -267,7 +267,7 @@ static int load_summary(struct run_folder *r, struct error_message *err)
 					  r->summary->name, csv_table_line(r->summary, 1));
 		return -1;
 	}
-	if (read_rows(r->summary, summary_columns, COUNT_OF(summary_columns), (void **)&row,
+	if (read_rows(r->summary, summary_columns, ARRAY_SIZE(summary_columns), (void **)&row,
 		      sizeof(*row), err))
 		return -1;
 	r->summary_row = *row;
@@ -310,22 +310,22 @@ static int check_latency_rows(const struct run_folder *r, struct error_message *
 static int load_details(struct run_folder *r, struct error_message *err)
 {
 	if (read_table(r, "workers.csv", &r->workers, err) ||
-	    read_rows(r->workers, worker_columns, COUNT_OF(worker_columns), (void **)&r->worker_rows,
+	    read_rows(r->workers, worker_columns, ARRAY_SIZE(worker_columns), (void **)&r->worker_rows,
 		      sizeof(*r->worker_rows), err))
 		return -1;
 	r->nworker_rows = r->workers->nrows;
 	if (read_table(r, "threads.csv", &r->threads, err) ||
-	    read_rows(r->threads, thread_columns, COUNT_OF(thread_columns), (void **)&r->thread_rows,
+	    read_rows(r->threads, thread_columns, ARRAY_SIZE(thread_columns), (void **)&r->thread_rows,
 		      sizeof(*r->thread_rows), err))
 		return -1;
 	r->nthread_rows = r->threads->nrows;
 	if (read_table(r, "timeline.csv", &r->timeline, err) ||
-	    read_rows(r->timeline, timeline_columns, COUNT_OF(timeline_columns),
+	    read_rows(r->timeline, timeline_columns, ARRAY_SIZE(timeline_columns),
 		      (void **)&r->timeline_rows, sizeof(*r->timeline_rows), err))
 		return -1;
 	r->ntimeline_rows = r->timeline->nrows;
 	if (read_table(r, "latency.csv", &r->latency, err) ||
-	    read_rows(r->latency, latency_columns, COUNT_OF(latency_columns),
+	    read_rows(r->latency, latency_columns, ARRAY_SIZE(latency_columns),
 		      (void **)&r->latency_rows, sizeof(*r->latency_rows), err))
 		return -1;
 	r->nlatency_rows = r->latency->nrows;

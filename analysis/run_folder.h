@@ -9,7 +9,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include "csvread.h"
+#include "csv_read.h"
 
 /* The summary.csv row. Numbers are NAN where the field is empty (undefined)
  * or the column absent. */

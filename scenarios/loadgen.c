@@ -676,7 +676,7 @@ static int setup_thread(struct loadgen *lg, struct client_thread *t, unsigned sl
 	return 0;
 }
 
-struct loadgen *loadgen_start(const struct loadgen_config *cfg, char *err, unsigned err_size)
+struct loadgen *loadgen_start(const struct loadgen_config *cfg, struct error_message *err)
 {
 	char reason_buf[160];
 	const char *reason = config_problem(cfg, reason_buf, sizeof(reason_buf));
@@ -686,7 +686,7 @@ struct loadgen *loadgen_start(const struct loadgen_config *cfg, char *err, unsig
 	int rc;
 
 	if (reason) {
-		snprintf(err, err_size, "%s", reason);
+		error_message_set(err, "%s", reason);
 		return NULL;
 	}
 	threads = cfg->threads ? cfg->threads : cpu_count();
@@ -695,7 +695,7 @@ struct loadgen *loadgen_start(const struct loadgen_config *cfg, char *err, unsig
 
 	lg = aligned_alloc(alignof(struct loadgen), sizeof(*lg));
 	if (!lg) {
-		snprintf(err, err_size, "load generator: out of memory");
+		error_message_set(err, "load generator: out of memory");
 		return NULL;
 	}
 	memset(lg, 0, sizeof(*lg));
@@ -703,7 +703,7 @@ struct loadgen *loadgen_start(const struct loadgen_config *cfg, char *err, unsig
 	lg->request_len = http_format_request(lg->request, sizeof(lg->request), cfg->keepalive);
 	if (lg->request_len == 0 || lg->request_len >= sizeof(lg->request)) {
 		free(lg);
-		snprintf(err, err_size, "load generator: the HTTP request does not fit its buffer");
+		error_message_set(err, "load generator: the HTTP request does not fit its buffer");
 		return NULL;
 	}
 	lg->timeout_ns = cfg->timeout_ms * NS_PER_MS;
@@ -711,7 +711,7 @@ struct loadgen *loadgen_start(const struct loadgen_config *cfg, char *err, unsig
 				    threads * sizeof(struct client_thread));
 	if (!lg->threads) {
 		free(lg);
-		snprintf(err, err_size, "load generator: out of memory");
+		error_message_set(err, "load generator: out of memory");
 		return NULL;
 	}
 	memset(lg->threads, 0, threads * sizeof(struct client_thread));
@@ -729,7 +729,7 @@ struct loadgen *loadgen_start(const struct loadgen_config *cfg, char *err, unsig
 
 		rc = setup_thread(lg, &lg->threads[i], share);
 		if (rc) {
-			snprintf(err, err_size, "cannot set up load generator thread: %s", strerror(rc));
+			error_message_set(err, "cannot set up load generator thread: %s", strerror(rc));
 			free_loadgen(lg);
 			return NULL;
 		}
@@ -754,7 +754,7 @@ struct loadgen *loadgen_start(const struct loadgen_config *cfg, char *err, unsig
 		atomic_store(&lg->stopping, true);
 		for (unsigned i = 0; i < created; i++)
 			pthread_join(lg->threads[i].thread, NULL);
-		snprintf(err, err_size, "cannot start load generator thread: %s", strerror(rc));
+		error_message_set(err, "cannot start load generator thread: %s", strerror(rc));
 		free_loadgen(lg);
 		return NULL;
 	}

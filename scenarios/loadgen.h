@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/socket.h>
+#include "error.h"
 #include "histogram.h"
 
 /* Sanity caps on a configuration; loadgen_start() refuses more. */
@@ -54,7 +55,7 @@ int loadgen_target_allowed(const struct sockaddr *addr);
 struct loadgen;
 /* Starts the client threads and returns at once. NULL with a one-line reason
  * in ERR (e.g. a target outside loopback). */
-struct loadgen *loadgen_start(const struct loadgen_config *cfg, char *err, unsigned err_size);
+struct loadgen *loadgen_start(const struct loadgen_config *cfg, struct error_message *err);
 bool loadgen_done(struct loadgen *lg);           /* every client thread finished */
 uint64_t loadgen_completed(struct loadgen *lg);  /* running total, any thread */
 void loadgen_stop(struct loadgen *lg);           /* abort in-flight requests soon (Ctrl-C) */

@@ -18,8 +18,8 @@
 #include <sys/sdt.h>
 
 #include "pool.h"
+#include "util.h"
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 #define FILE_CHUNK       (64 * 1024) /* read and write size for file: jobs */
 #define CPU_CHECK_US     20          /* cpu: jobs read their CPU clock this often */
@@ -297,7 +297,7 @@ static void pool_free(struct pool *p)
 	free(p);
 }
 
-struct pool *pool_start(const struct pool_config *cfg, char *why, size_t why_size)
+struct pool *pool_start(const struct pool_config *cfg, struct error_message *why)
 {
 	struct pool *p;
 	sigset_t all, old;
@@ -305,13 +305,13 @@ struct pool *pool_start(const struct pool_config *cfg, char *why, size_t why_siz
 
 	if (cfg->threads == 0 || cfg->threads > POOL_MAX_THREADS ||
 	    (cfg->work_kind == WORK_FILE && !cfg->work_file)) {
-		snprintf(why, why_size, "bad pool configuration (%u threads)", cfg->threads);
+		error_message_set(why, "bad pool configuration (%u threads)", cfg->threads);
 		return NULL;
 	}
 	p = calloc(1, sizeof(*p));
 	if (!p || !(p->threads = calloc(cfg->threads, sizeof(*p->threads)))) {
 		free(p);
-		snprintf(why, why_size, "out of memory for a pool of %u threads", cfg->threads);
+		error_message_set(why, "out of memory for a pool of %u threads", cfg->threads);
 		return NULL;
 	}
 	p->cfg = *cfg;
@@ -319,7 +319,7 @@ struct pool *pool_start(const struct pool_config *cfg, char *why, size_t why_siz
 	pthread_mutex_init(&p->lock, NULL);
 	pthread_cond_init(&p->work_available, NULL);
 	if (open_notify(p) < 0) {
-		snprintf(why, why_size, "cannot create the pool's %s (%s)", pool_notify_name(cfg->notify),
+		error_message_set(why, "cannot create the pool's %s (%s)", pool_notify_name(cfg->notify),
 			 strerror(errno));
 		pool_free(p);
 		return NULL;
@@ -347,7 +347,7 @@ struct pool *pool_start(const struct pool_config *cfg, char *why, size_t why_siz
 	}
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (err) {
-		snprintf(why, why_size, "cannot start pool thread %u of %u (%s)", p->started, cfg->threads,
+		error_message_set(why, "cannot start pool thread %u of %u (%s)", p->started, cfg->threads,
 			 strerror(err));
 		pool_stop(p);
 		return NULL;
@@ -407,14 +407,14 @@ uint64_t pool_stop(struct pool *p)
 
 /* ---- the file that file: jobs read ---- */
 
-int work_file_create(uint64_t bytes, char *path, size_t path_size, char *why, size_t why_size)
+int work_file_create(uint64_t bytes, char *path, size_t path_size, struct error_message *why)
 {
 	char dir[] = "/tmp/testbed-pool-XXXXXX", chunk[FILE_CHUNK];
 	int fd;
 
 	path[0] = '\0';
 	if (!mkdtemp(dir)) {
-		snprintf(why, why_size, "cannot create a directory in /tmp for file: work (mkdtemp: %s)",
+		error_message_set(why, "cannot create a directory in /tmp for file: work (mkdtemp: %s)",
 			 strerror(errno));
 		return -1;
 	}
@@ -440,7 +440,7 @@ int work_file_create(uint64_t bytes, char *path, size_t path_size, char *why, si
 	if (close(fd) == 0)
 		return 0;
 fail:
-	snprintf(why, why_size, "cannot write the file for file: work, %s (%s)", path, strerror(errno));
+	error_message_set(why, "cannot write the file for file: work, %s (%s)", path, strerror(errno));
 	work_file_remove(path);
 	return -1;
 }

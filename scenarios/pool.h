@@ -15,6 +15,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "error.h"
 
 #define POOL_MAX_THREADS     64
 #define WORK_MAX_US          1000000u    /* cpu: and sleep: at most one second per job */
@@ -62,7 +63,7 @@ struct pool;
 /* Starts the threads, named "tb-pool-0" ... (what threads.csv shows), with
  * every signal blocked so that signals reach the submitting thread. NULL
  * with a one-line reason in WHY. */
-struct pool *pool_start(const struct pool_config *cfg, char *why, size_t why_size);
+struct pool *pool_start(const struct pool_config *cfg, struct error_message *why);
 /* Queues one job and blocks until a pool thread has run it (a signal that
  * interrupts the wait does not end it: the job still references us).
  * 0, or -1 when the job itself failed (file: the read failed). */
@@ -73,7 +74,7 @@ uint64_t pool_stop(struct pool *p);
 
 /* WORK_FILE: creates a directory with mkdtemp in /tmp holding one file of
  * BYTES bytes; its path goes into PATH. 0, or -1 with a reason in WHY. */
-int work_file_create(uint64_t bytes, char *path, size_t path_size, char *why, size_t why_size);
+int work_file_create(uint64_t bytes, char *path, size_t path_size, struct error_message *why);
 /* Removes the file and its directory; "" (never created) is a no-op. */
 void work_file_remove(const char *path);
 

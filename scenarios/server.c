@@ -36,8 +36,8 @@
 #include "reuseport.h"
 #include "reuseport.skel.h"
 #include "server.h"
+#include "util.h"
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 #define STOP_RESEND_MS  100  /* SIGTERM may land just before a worker blocks: repeat it */
 #define STOP_GIVE_UP_MS 3000 /* then SIGKILL whoever has not reported */
@@ -151,19 +151,19 @@ static int kernel_at_least(unsigned major, unsigned minor, char *release, size_t
 }
 
 /* Whether SO_REUSEPORT exists (Linux 3.9 for TCP): asked of the kernel itself. */
-static int probe_reuseport(char *why, size_t why_size)
+static int probe_reuseport(struct error_message *why)
 {
 	int one = 1, fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), err = 0;
 
 	if (fd < 0) {
-		snprintf(why, why_size, "cannot create a TCP socket to probe SO_REUSEPORT (%s)", strerror(errno));
+		error_message_set(why, "cannot create a TCP socket to probe SO_REUSEPORT (%s)", strerror(errno));
 		return 0;
 	}
 	if (setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) < 0)
 		err = errno;
 	close(fd);
 	if (err) {
-		snprintf(why, why_size, "SO_REUSEPORT needs Linux >= 3.9 (setsockopt: %s)", strerror(err));
+		error_message_set(why, "SO_REUSEPORT needs Linux >= 3.9 (setsockopt: %s)", strerror(err));
 		return 0;
 	}
 	return 1;
@@ -187,7 +187,7 @@ static int probe_mmapable_array(void)
 /* reuseport-bpf: SK_REUSEPORT programs and socket arrays (Linux 4.19),
  * bpf_spin_lock in map values (5.1), bounded loops (5.3), mmapable arrays
  * (5.5). Asked of the kernel where we may use bpf(), else judged by release. */
-static int probe_reuseport_bpf(char *why, size_t why_size)
+static int probe_reuseport_bpf(struct error_message *why)
 {
 	int mmapable = probe_mmapable_array();
 	char release[65] = "";
@@ -196,30 +196,31 @@ static int probe_reuseport_bpf(char *why, size_t why_size)
 		/* libbpf's probes would read "no privilege" as "not supported" */
 		switch (kernel_at_least(5, 5, release, sizeof(release))) {
 		case 1:
-			return probe_reuseport(why, why_size);
+			return probe_reuseport(why);
 		case 0:
-			snprintf(why, why_size, "the steering program needs Linux >= 5.5, this is %s", release);
+			error_message_set(why, "the steering program needs Linux >= 5.5, this is %s", release);
 			return 0;
 		default:
-			snprintf(why, why_size, "cannot read the kernel release");
+			error_message_set(why, "cannot read the kernel release");
 			return 0;
 		}
 	}
 	if (libbpf_probe_bpf_prog_type(BPF_PROG_TYPE_SK_REUSEPORT, NULL) != 1 ||
 	    libbpf_probe_bpf_map_type(BPF_MAP_TYPE_REUSEPORT_SOCKARRAY, NULL) != 1) {
-		snprintf(why, why_size, "SK_REUSEPORT programs and socket arrays need Linux >= 4.19");
+		error_message_set(why, "SK_REUSEPORT programs and socket arrays need Linux >= 4.19");
 		return 0;
 	}
 	if (!mmapable) {
-		snprintf(why, why_size, "mmapable BPF array maps need Linux >= 5.5");
+		error_message_set(why, "mmapable BPF array maps need Linux >= 5.5");
 		return 0;
 	}
-	return probe_reuseport(why, why_size);
+	return probe_reuseport(why);
 }
 
-int scenario_supported(const struct scenario_info *s, char *why, unsigned why_size)
+int scenario_supported(const struct scenario_info *s, struct error_message *why)
 {
-	char reason[160] = "", release[65] = "";
+	struct error_message reason = { "" };
+	char release[65] = "";
 	int ok = 1;
 
 	switch (s->model) {
@@ -227,23 +228,23 @@ int scenario_supported(const struct scenario_info *s, char *why, unsigned why_si
 		/* EPOLLEXCLUSIVE arrived in Linux 4.5 (commit df0108c5da56) */
 		ok = kernel_at_least(4, 5, release, sizeof(release));
 		if (ok < 0)
-			snprintf(reason, sizeof(reason), "cannot read the kernel release");
+			error_message_set(&reason, "cannot read the kernel release");
 		else if (!ok)
-			snprintf(reason, sizeof(reason), "EPOLLEXCLUSIVE needs Linux >= 4.5, this is %s", release);
+			error_message_set(&reason, "EPOLLEXCLUSIVE needs Linux >= 4.5, this is %s", release);
 		break;
 	case MODEL_REUSEPORT:
-		ok = probe_reuseport(reason, sizeof(reason));
+		ok = probe_reuseport(&reason);
 		break;
 	case MODEL_REUSEPORT_BPF:
-		ok = probe_reuseport_bpf(reason, sizeof(reason));
+		ok = probe_reuseport_bpf(&reason);
 		break;
 	default:
 		break;
 	}
 	if (ok == 1)
 		return 1;
-	if (why && why_size)
-		snprintf(why, why_size, "%s", reason);
+	if (why)
+		*why = reason;
 	return 0;
 }
 
@@ -419,7 +420,7 @@ enum socket_flags {
 /* A TCP socket with SO_REUSEADDR bound to 127.0.0.1:PORT (0 = any free
  * port, then in *BOUND_PORT). The fd, or -1 with a one-line reason in WHY. */
 static int open_loopback_socket(unsigned port, unsigned backlog, unsigned flags,
-				unsigned *bound_port, char *why, size_t why_size)
+				unsigned *bound_port, struct error_message *why)
 {
 	int type = SOCK_STREAM | SOCK_CLOEXEC | (flags & SOCKET_NONBLOCK ? SOCK_NONBLOCK : 0);
 	struct sockaddr_in addr = {
@@ -432,35 +433,35 @@ static int open_loopback_socket(unsigned port, unsigned backlog, unsigned flags,
 
 	fd = socket(AF_INET, type, 0);
 	if (fd < 0) {
-		snprintf(why, why_size, "cannot create the listening socket (socket: %s)", strerror(errno));
+		error_message_set(why, "cannot create the listening socket (socket: %s)", strerror(errno));
 		return -1;
 	}
 	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0) {
-		snprintf(why, why_size, "cannot set SO_REUSEADDR (setsockopt: %s)", strerror(errno));
+		error_message_set(why, "cannot set SO_REUSEADDR (setsockopt: %s)", strerror(errno));
 		goto fail;
 	}
 	if ((flags & SOCKET_REUSEPORT) && setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) < 0) {
-		snprintf(why, why_size, "cannot set SO_REUSEPORT (setsockopt: %s)", strerror(errno));
+		error_message_set(why, "cannot set SO_REUSEPORT (setsockopt: %s)", strerror(errno));
 		goto fail;
 	}
 	if (bind(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0) {
 		if (errno == EADDRINUSE)
-			snprintf(why, why_size, "port %u is already in use (bind: %s)", port, strerror(errno));
+			error_message_set(why, "port %u is already in use (bind: %s)", port, strerror(errno));
 		else
-			snprintf(why, why_size, "cannot bind 127.0.0.1:%u (bind: %s)", port, strerror(errno));
+			error_message_set(why, "cannot bind 127.0.0.1:%u (bind: %s)", port, strerror(errno));
 		goto fail;
 	}
 	if ((flags & SOCKET_LISTEN) && listen(fd, backlog > INT_MAX ? INT_MAX : (int)backlog) < 0) {
 		/* reuseport*: someone listens on the port our workers share */
 		if (errno == EADDRINUSE)
-			snprintf(why, why_size, "port %u is already in use (listen: %s)", port, strerror(errno));
+			error_message_set(why, "port %u is already in use (listen: %s)", port, strerror(errno));
 		else
-			snprintf(why, why_size, "cannot listen on 127.0.0.1:%u (listen: %s)", port, strerror(errno));
+			error_message_set(why, "cannot listen on 127.0.0.1:%u (listen: %s)", port, strerror(errno));
 		goto fail;
 	}
 	if (bound_port) {
 		if (getsockname(fd, (struct sockaddr *)&addr, &addr_len) < 0) {
-			snprintf(why, why_size, "cannot read the listening port (getsockname: %s)", strerror(errno));
+			error_message_set(why, "cannot read the listening port (getsockname: %s)", strerror(errno));
 			goto fail;
 		}
 		*bound_port = ntohs(addr.sin_port);
@@ -643,12 +644,12 @@ static void __attribute__((noreturn, format(printf, 2, 3))) worker_fail(const st
  * accept queue and all (what net.ipv4.tcp_migrate_req is about). */
 static int open_own_listener(const struct worker_context *w)
 {
-	char why[sizeof(((struct control_msg *)0)->text)];
+	struct error_message why = { "" };
 	int fd = open_loopback_socket(w->m->port, w->m->cfg.backlog,
-				      SOCKET_NONBLOCK | SOCKET_REUSEPORT | SOCKET_LISTEN, NULL, why, sizeof(why));
+				      SOCKET_NONBLOCK | SOCKET_REUSEPORT | SOCKET_LISTEN, NULL, &why);
 
 	if (fd < 0)
-		worker_fail(w, "worker %u: %s", w->index, why);
+		worker_fail(w, "worker %u: %s", w->index, why.text);
 	return fd;
 }
 
@@ -685,11 +686,11 @@ static struct pool *start_pool(const struct worker_context *w)
 		.notify = cfg->pool_notify,
 		.work_file = w->m->work_file,
 	};
-	char why[sizeof(((struct control_msg *)0)->text)];
-	struct pool *p = pool_start(&pool, why, sizeof(why));
+	struct error_message why = { "" };
+	struct pool *p = pool_start(&pool, &why);
 
 	if (!p)
-		worker_fail(w, "worker %u: %s", w->index, why);
+		worker_fail(w, "worker %u: %s", w->index, why.text);
 	return p;
 }
 
@@ -915,7 +916,7 @@ static void begin_stop(struct master *m)
  * SO_REUSEPORT group, is refused instead of silently joined. */
 static void open_master_socket(struct master *m)
 {
-	char why[sizeof(((struct status_msg *)0)->text)];
+	struct error_message why = { "" };
 	unsigned flags;
 
 	switch (m->cfg.model) {
@@ -930,9 +931,9 @@ static void open_master_socket(struct master *m)
 		flags = SOCKET_LISTEN | SOCKET_NONBLOCK;
 		break;
 	}
-	m->listener = open_loopback_socket(m->cfg.port, m->cfg.backlog, flags, &m->port, why, sizeof(why));
+	m->listener = open_loopback_socket(m->cfg.port, m->cfg.backlog, flags, &m->port, &why);
 	if (m->listener < 0)
-		master_fail(m, "%s", why);
+		master_fail(m, "%s", why.text);
 }
 
 /* reuseport-bpf: loads the steering program before the first fork, so that
@@ -1327,11 +1328,11 @@ static void __attribute__((noreturn)) master_main(const struct server_config *cf
 	if (cfg->model == MODEL_REUSEPORT_BPF)
 		open_steering(&m);
 	if (cfg->threads && cfg->work_kind == WORK_FILE) {
-		char why[sizeof(((struct status_msg *)0)->text)];
+		struct error_message why = { "" };
 
 		/* once, here: every worker and every restart reads the same file */
-		if (work_file_create(cfg->work_amount, m.work_file, sizeof(m.work_file), why, sizeof(why)))
-			master_fail(&m, "master: %s", why);
+		if (work_file_create(cfg->work_amount, m.work_file, sizeof(m.work_file), &why))
+			master_fail(&m, "master: %s", why.text);
 	}
 	if (cfg->model == MODEL_FD_DISPATCH) {
 		m.dispatcher = dispatcher_create(cfg->policy, cfg->workers);

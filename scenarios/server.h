@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include "error.h"
 #include "pool.h"
 
 enum scenario_model {
@@ -46,7 +47,7 @@ extern const struct scenario_info scenario_table[];
 extern const unsigned scenario_count;
 const struct scenario_info *scenario_find(const char *name); /* NULL if unknown */
 /* 1 if this kernel supports the scenario, else 0 with a reason in WHY. */
-int scenario_supported(const struct scenario_info *s, char *why, unsigned why_size);
+int scenario_supported(const struct scenario_info *s, struct error_message *why);
 
 struct server_config {
 	enum scenario_model model;

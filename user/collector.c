@@ -14,6 +14,7 @@
 #include "common.h"
 #include "collector.h"
 #include "tracer.skel.h"
+#include "util.h"
 
 #define TRACEFS "/sys/kernel/tracing"
 #define PID_MAX "/proc/sys/kernel/pid_max"
@@ -71,24 +72,24 @@ static bool have_capabilities(void)
 	return geteuid() == 0;
 }
 
-int check_tracing_environment(char *err, size_t err_size)
+int check_tracing_environment(struct error_message *err)
 {
 	struct stat st;
 
 	if (!have_capabilities()) {
-		snprintf(err, err_size, "tracing needs root (BPF, tracefs): run it with sudo");
+		error_message_set(err, "tracing needs root (BPF, tracefs): run it with sudo");
 		return -1;
 	}
 	/* TESTBED_BTF_PATH: tests only (reliability.sh), the no-BTF path on a kernel with BTF */
 	if (stat(getenv("TESTBED_BTF_PATH") ? getenv("TESTBED_BTF_PATH") : VMLINUX_BTF, &st) != 0) {
-		snprintf(err, err_size, "this kernel has no BTF (%s missing): it needs CONFIG_DEBUG_INFO_BTF=y",
+		error_message_set(err, "this kernel has no BTF (%s missing): it needs CONFIG_DEBUG_INFO_BTF=y",
 			 VMLINUX_BTF);
 		return -1;
 	}
 	if (stat(TRACEFS "/events", &st) != 0) {
 		/* tracepoint attachment reads event ids from tracefs */
 		if (mount("tracefs", TRACEFS, "tracefs", 0, NULL) != 0 && errno != EBUSY) {
-			snprintf(err, err_size, "tracefs is not mounted and mounting it on %s failed: %s",
+			error_message_set(err, "tracefs is not mounted and mounting it on %s failed: %s",
 				 TRACEFS, strerror(errno));
 			return -1;
 		}
@@ -114,7 +115,7 @@ static void probe_optional_tracepoints(struct collector *c)
 	used = snprintf(c->tracepoints, sizeof(c->tracepoints),
 			"raw_syscalls/sys_enter(btf);raw_syscalls/sys_exit(btf);sched/sched_wakeup(btf);"
 			"sched/sched_switch(btf);sched/sched_process_fork(btf)");
-	for (i = 0; i < sizeof(optional) / sizeof(optional[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(optional); i++) {
 		bool present = vmlinux && btf__find_by_name_kind(vmlinux, optional[i].btf, BTF_KIND_TYPEDEF) > 0;
 
 		bpf_program__set_autoload(programs[i], present);
@@ -127,17 +128,17 @@ static void probe_optional_tracepoints(struct collector *c)
 }
 
 struct collector *collector_open(const struct collector_options *o, event_handler on_event, void *ctx,
-				 char *err, size_t err_size)
+				 struct error_message *err)
 {
 	struct collector *c;
 	int ret;
 
-	if (check_tracing_environment(err, err_size))
+	if (check_tracing_environment(err))
 		return NULL;
 	libbpf_set_print(libbpf_print);
 	c = calloc(1, sizeof(*c));
 	if (!c) {
-		snprintf(err, err_size, "out of memory");
+		error_message_set(err, "out of memory");
 		return NULL;
 	}
 	c->on_event = on_event;
@@ -145,13 +146,13 @@ struct collector *collector_open(const struct collector_options *o, event_handle
 	c->load_only = o->load_only;
 	c->skel = tracer_bpf__open();
 	if (!c->skel) {
-		snprintf(err, err_size, "cannot open the BPF tracer: %s", strerror(errno));
+		error_message_set(err, "cannot open the BPF tracer: %s", strerror(errno));
 		goto fail;
 	}
 	c->skel->rodata->stream_events = o->stream_events;
 	if (o->ring_buffer_kb &&
 	    (ret = bpf_map__set_max_entries(c->skel->maps.events, o->ring_buffer_kb * 1024u))) {
-		snprintf(err, err_size, "cannot size the BPF ring buffer to %u KB: %s", o->ring_buffer_kb,
+		error_message_set(err, "cannot size the BPF ring buffer to %u KB: %s", o->ring_buffer_kb,
 			 strerror(-ret));
 		goto fail;
 	}
@@ -159,13 +160,13 @@ struct collector *collector_open(const struct collector_options *o, event_handle
 	ret = bpf_map__set_max_entries(c->skel->maps.traced_tgids,
 				       (pid_limit() + TGID_FLAGS_PER_ENTRY - 1) / TGID_FLAGS_PER_ENTRY);
 	if (ret) {
-		snprintf(err, err_size, "cannot size the traced-process filter: %s", strerror(-ret));
+		error_message_set(err, "cannot size the traced-process filter: %s", strerror(-ret));
 		goto fail;
 	}
 	probe_optional_tracepoints(c);
 	ret = tracer_bpf__load(c->skel);
 	if (ret) {
-		snprintf(err, err_size, "the kernel refused the BPF tracer (%s); run with -v for the verifier log",
+		error_message_set(err, "the kernel refused the BPF tracer (%s); run with -v for the verifier log",
 			 strerror(-ret));
 		goto fail;
 	}
@@ -174,7 +175,7 @@ struct collector *collector_open(const struct collector_options *o, event_handle
 			       bpf_map__fd(c->skel->maps.traced_tgids), 0);
 	if (c->traced_tgids == MAP_FAILED) {
 		c->traced_tgids = NULL;
-		snprintf(err, err_size, "cannot map the traced-process filter: %s", strerror(errno));
+		error_message_set(err, "cannot map the traced-process filter: %s", strerror(errno));
 		goto fail;
 	}
 	/* load_only: the same setup cost, but nothing runs in the kernel */
@@ -182,13 +183,13 @@ struct collector *collector_open(const struct collector_options *o, event_handle
 		c->tracepoints[0] = '\0';
 	ret = c->load_only ? 0 : tracer_bpf__attach(c->skel);
 	if (ret) {
-		snprintf(err, err_size, "cannot attach the BPF tracer (%s); run with -v for details",
+		error_message_set(err, "cannot attach the BPF tracer (%s); run with -v for details",
 			 strerror(-ret));
 		goto fail;
 	}
 	c->events = ring_buffer__new(bpf_map__fd(c->skel->maps.events), ring_record, c, NULL);
 	if (!c->events) {
-		snprintf(err, err_size, "cannot open the BPF ring buffer: %s", strerror(errno));
+		error_message_set(err, "cannot open the BPF ring buffer: %s", strerror(errno));
 		goto fail;
 	}
 	return c;
@@ -197,7 +198,7 @@ fail:
 	return NULL;
 }
 
-int collector_attach_pool_probes(struct collector *c, const char *binary, char *err, size_t err_size)
+int collector_attach_pool_probes(struct collector *c, const char *binary, struct error_message *err)
 {
 	struct bpf_program *programs[] = { c->skel->progs.handle_job_queued, c->skel->progs.handle_job_start,
 					   c->skel->progs.handle_job_end };
@@ -206,11 +207,11 @@ int collector_attach_pool_probes(struct collector *c, const char *binary, char *
 
 	if (c->load_only)
 		return 0;
-	for (i = 0; i < sizeof(probes) / sizeof(probes[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(probes); i++) {
 		/* pid -1: every process mapping the binary, forked workers included */
 		c->pool_links[i] = bpf_program__attach_usdt(programs[i], -1, binary, "testbed", probes[i], NULL);
 		if (!c->pool_links[i]) {
-			snprintf(err, err_size, "cannot attach the USDT probe testbed:%s in %s: %s", probes[i], binary,
+			error_message_set(err, "cannot attach the USDT probe testbed:%s in %s: %s", probes[i], binary,
 				 strerror(errno));
 			return -1;
 		}

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 #include <linux/types.h> /* __u32/__u64 for tracer.h */
+#include "error.h"
 #include "tracer.h"
 
 struct collector;
@@ -27,13 +28,13 @@ struct collector_options {
  * attaches the tracer as O says. Records go to ON_EVENT(CTX). NULL with a
  * one-line reason in ERR. */
 struct collector *collector_open(const struct collector_options *o, event_handler on_event, void *ctx,
-				 char *err, size_t err_size);
+				 struct error_message *err);
 /* Hands every waiting ring-buffer record to the handler; count or -errno. */
 int collector_poll_events(struct collector *c);
 int collector_trace_tgid(struct collector *c, pid_t tgid);
 /* Attaches the thread-pool USDT probes (provider "testbed") in BINARY, for
  * every process running it. 0, or -1 with a one-line reason in ERR. */
-int collector_attach_pool_probes(struct collector *c, const char *binary, char *err, size_t err_size);
+int collector_attach_pool_probes(struct collector *c, const char *binary, struct error_message *err);
 /* Opens or closes the measurement window (counters move only while open). */
 void collector_set_counting(struct collector *c, bool on);
 /* Every traced thread's counters, in a malloc'ed array the caller frees. */
@@ -47,6 +48,6 @@ uint64_t collector_events_produced(const struct collector *c);
 void collector_close(struct collector *c); /* NULL is fine */
 
 /* Pre-flight checks shared by every tracing command: 0, or -1 with a reason. */
-int check_tracing_environment(char *err, size_t err_size);
+int check_tracing_environment(struct error_message *err);
 
 #endif

@@ -10,8 +10,8 @@
 #include <sys/wait.h>
 #include "common.h"
 #include "external.h"
+#include "util.h"
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 const struct external_setup external_table[] = {
 	{
@@ -93,13 +93,13 @@ static int find_program(const char *program, char *out, size_t size)
 	return -1;
 }
 
-int external_available(const struct external_setup *s, char *why, size_t why_size)
+int external_available(const struct external_setup *s, struct error_message *why)
 {
 	char path[PATH_MAX];
 
 	if (find_program(s->program, path, sizeof(path)) == 0)
 		return 1;
-	snprintf(why, why_size, "%s is not installed (Debian: apt-get install %s)", s->program,
+	error_message_set(why, "%s is not installed (Debian: apt-get install %s)", s->program,
 		 strcmp(s->program, "nginx") == 0 ? "nginx-light" : "nodejs");
 	return 0;
 }
@@ -157,7 +157,7 @@ static char *keep(struct external_run *run, size_t *used, const char *text)
 
 /* Writes nginx.conf from the template, filling in the @...@ fields. */
 static int write_nginx_conf(const struct external_setup *s, const char *files, unsigned port, unsigned workers,
-			    const char *dir, char *err, size_t err_size)
+			    const char *dir, struct error_message *err)
 {
 	char template_path[PATH_MAX], conf_path[PATH_MAX], line[1024], value[PATH_MAX];
 	FILE *in, *out;
@@ -166,13 +166,13 @@ static int write_nginx_conf(const struct external_setup *s, const char *files, u
 	snprintf(conf_path, sizeof(conf_path), "%s/nginx.conf", dir);
 	in = fopen(template_path, "r");
 	if (!in) {
-		snprintf(err, err_size, "cannot read %s: %s", template_path, strerror(errno));
+		error_message_set(err, "cannot read %s: %s", template_path, strerror(errno));
 		return -1;
 	}
 	out = fopen(conf_path, "w");
 	if (!out) {
 		fclose(in);
-		snprintf(err, err_size, "cannot write %s: %s", conf_path, strerror(errno));
+		error_message_set(err, "cannot write %s: %s", conf_path, strerror(errno));
 		return -1;
 	}
 	while (fgets(line, sizeof(line), in)) {
@@ -201,14 +201,14 @@ static int write_nginx_conf(const struct external_setup *s, const char *files, u
 	}
 	fclose(in);
 	if (fclose(out) != 0) {
-		snprintf(err, err_size, "cannot write %s: %s", conf_path, strerror(errno));
+		error_message_set(err, "cannot write %s: %s", conf_path, strerror(errno));
 		return -1;
 	}
 	return 0;
 }
 
 int external_prepare(const struct external_setup *s, unsigned port, unsigned workers, struct external_run *run,
-		     char *err, size_t err_size)
+		     struct error_message *err)
 {
 	char files[PATH_MAX], program[PATH_MAX], text[PATH_MAX + 64];
 	size_t used = 0;
@@ -216,16 +216,16 @@ int external_prepare(const struct external_setup *s, unsigned port, unsigned wor
 
 	memset(run, 0, sizeof(*run));
 	if (find_program(s->program, program, sizeof(program))) {
-		external_available(s, err, err_size);
+		external_available(s, err);
 		return -1;
 	}
 	if (external_files(files, sizeof(files))) {
-		snprintf(err, err_size, "cannot find the bundled server files (scenarios/external)");
+		error_message_set(err, "cannot find the bundled server files (scenarios/external)");
 		return -1;
 	}
 	snprintf(run->dir, sizeof(run->dir), "/tmp/testbed-%s-XXXXXX", s->program);
 	if (!mkdtemp(run->dir)) {
-		snprintf(err, err_size, "cannot create a scratch folder: %s", strerror(errno));
+		error_message_set(err, "cannot create a scratch folder: %s", strerror(errno));
 		run->dir[0] = '\0';
 		return -1;
 	}
@@ -248,9 +248,9 @@ int external_prepare(const struct external_setup *s, unsigned port, unsigned wor
 	} else {
 		program_version(program, "-v", run->version, sizeof(run->version));
 		snprintf(text, sizeof(text), "%s/tmp", run->dir);
-		if (mkdir(text, 0755) || write_nginx_conf(s, files, port, workers, run->dir, err, err_size)) {
-			if (!err[0])
-				snprintf(err, err_size, "cannot prepare nginx in %s: %s", run->dir, strerror(errno));
+		if (mkdir(text, 0755) || write_nginx_conf(s, files, port, workers, run->dir, err)) {
+			if (!err->text[0])
+				error_message_set(err, "cannot prepare nginx in %s: %s", run->dir, strerror(errno));
 			external_cleanup(run);
 			return -1;
 		}
@@ -265,7 +265,7 @@ int external_prepare(const struct external_setup *s, unsigned port, unsigned wor
 	}
 	for (int i = 0; i < argc; i++)
 		if (!run->argv[i]) {
-			snprintf(err, err_size, "the %s command line is too long", s->name);
+			error_message_set(err, "the %s command line is too long", s->name);
 			external_cleanup(run);
 			return -1;
 		}

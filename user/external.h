@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include "error.h"
 
 struct external_setup {
 	const char *name;
@@ -27,7 +28,7 @@ extern const struct external_setup external_table[];
 extern const unsigned external_count;
 const struct external_setup *external_find(const char *name);
 /* 1 if its program is installed, else 0 with the reason in WHY. */
-int external_available(const struct external_setup *s, char *why, size_t why_size);
+int external_available(const struct external_setup *s, struct error_message *why);
 
 /* One run of a bundled server: its command line, environment and the
  * scratch folder where its configuration and own counts live. */
@@ -42,7 +43,7 @@ struct external_run {
 /* Prepares RUN for S on 127.0.0.1:PORT with WORKERS workers; 0, or -1 with
  * a one-line reason in ERR. */
 int external_prepare(const struct external_setup *s, unsigned port, unsigned workers, struct external_run *run,
-		     char *err, size_t err_size);
+		     struct error_message *err);
 /* Whether the server is ready for load: node writes a file once every
  * worker serves; nginx is ready when it listens (checked by the caller). */
 bool external_ready(const struct external_setup *s, const struct external_run *run);

@@ -43,24 +43,24 @@ static int cmd_list(void)
 	printf("%-18s %-10s %s\n", "scenario", "supported", "what the workers wait in / real-world twin");
 	for (i = 0; i < scenario_count; i++) {
 		const struct scenario_info *s = &scenario_table[i];
-		char why[256] = "";
-		int ok = scenario_supported(s, why, sizeof(why));
+		struct error_message why = { "" };
+		int ok = scenario_supported(s, &why);
 
 		printf("%-18s %-10s %s\n", s->name, ok ? "yes" : "no", s->waits_in);
 		printf("%-18s %-10s   like %s\n", "", "", s->twin);
 		if (!ok)
-			printf("%-18s %-10s   unsupported: %s\n", "", "", why);
+			printf("%-18s %-10s   unsupported: %s\n", "", "", why.text);
 	}
 	printf("\n%-18s %-10s %s\n", "bundled server", "available", "(sudo ./testbed run NAME traces it under load)");
 	for (i = 0; i < external_count; i++) {
 		const struct external_setup *s = &external_table[i];
-		char why[256] = "";
-		int ok = external_available(s, why, sizeof(why));
+		struct error_message why = { "" };
+		int ok = external_available(s, &why);
 
 		printf("%-18s %-10s %s\n", s->name, ok ? "yes" : "no", s->waits_in);
 		printf("%-18s %-10s   like %s\n", "", "", s->twin);
 		if (!ok)
-			printf("%-18s %-10s   unavailable: %s\n", "", "", why);
+			printf("%-18s %-10s   unavailable: %s\n", "", "", why.text);
 	}
 	return EXIT_OK;
 }

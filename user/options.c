@@ -7,6 +7,7 @@
 #include "common.h"
 #include "external.h"
 #include "options.h"
+#include "util.h"
 
 #define MAX_WORKERS 1024
 #define MAX_CONNECTIONS 20000
@@ -194,17 +195,17 @@ static void scenario_names(char *out, size_t size)
 
 /* Parses a whole number option into an unsigned; a one-line reason on error. */
 static int number_option(const char *name, const char *text, uint64_t min, uint64_t max, uint64_t *out,
-			 char *err, size_t err_size)
+			 struct error_message *err)
 {
 	if (parse_u64(text, min, max, out) == 0)
 		return 0;
-	snprintf(err, err_size, "--%s needs a whole number from %llu to %llu, not '%s'", name,
+	error_message_set(err, "--%s needs a whole number from %llu to %llu, not '%s'", name,
 		 (unsigned long long)min, (unsigned long long)max, text);
 	return -1;
 }
 
 /* "cpu:200", "sleep:1000", "file:65536": the kind, a colon, a whole number. */
-static int parse_work(const char *text, struct run_options *o, char *err, size_t err_size)
+static int parse_work(const char *text, struct run_options *o, struct error_message *err)
 {
 	const char *colon = strchr(text, ':');
 	char kind[8];
@@ -212,13 +213,13 @@ static int parse_work(const char *text, struct run_options *o, char *err, size_t
 	const char *unit;
 
 	if (!colon || (size_t)(colon - text) >= sizeof(kind)) {
-		snprintf(err, err_size, "--work needs KIND:N with KIND cpu, sleep or file (e.g. cpu:200), not '%s'",
+		error_message_set(err, "--work needs KIND:N with KIND cpu, sleep or file (e.g. cpu:200), not '%s'",
 			 text);
 		return -1;
 	}
 	snprintf(kind, sizeof(kind), "%.*s", (int)(colon - text), text);
 	if (work_kind_parse(kind, &o->work_kind)) {
-		snprintf(err, err_size, "--work kinds are cpu, sleep and file, not '%s' (in '%s')", kind, text);
+		error_message_set(err, "--work kinds are cpu, sleep and file, not '%s' (in '%s')", kind, text);
 		return -1;
 	}
 	if (o->work_kind == WORK_FILE) {
@@ -227,7 +228,7 @@ static int parse_work(const char *text, struct run_options *o, char *err, size_t
 		min = 0, max = WORK_MAX_US, unit = "microseconds";
 	}
 	if (parse_u64(colon + 1, min, max, &o->work_amount)) {
-		snprintf(err, err_size, "--work %s:N needs %s from %llu to %llu, not '%s'", kind, unit,
+		error_message_set(err, "--work %s:N needs %s from %llu to %llu, not '%s'", kind, unit,
 			 (unsigned long long)min, (unsigned long long)max, colon + 1);
 		return -1;
 	}
@@ -239,7 +240,7 @@ struct pool_args {
 	const char *work, *wake, *notify; /* NULL = not given */
 };
 
-static int check_pool(struct run_options *o, const struct pool_args *a, char *err, size_t err_size)
+static int check_pool(struct run_options *o, const struct pool_args *a, struct error_message *err)
 {
 	/* the first pool option given: without a pool it would be ignored */
 	const char *needs_threads = a->work ? "--work" : a->wake ? "--pool-wake" :
@@ -250,21 +251,21 @@ static int check_pool(struct run_options *o, const struct pool_args *a, char *er
 	o->pool_wake = POOL_WAKE_SIGNAL;
 	o->pool_notify = POOL_NOTIFY_EVENTFD;
 	if (needs_threads && !o->threads) {
-		snprintf(err, err_size, "%s needs --threads T: it describes the worker's thread pool", needs_threads);
+		error_message_set(err, "%s needs --threads T: it describes the worker's thread pool", needs_threads);
 		return -1;
 	}
-	if (a->work && parse_work(a->work, o, err, err_size))
+	if (a->work && parse_work(a->work, o, err))
 		return -1;
 	if (a->wake && pool_wake_parse(a->wake, &o->pool_wake)) {
-		snprintf(err, err_size, "--pool-wake is signal or broadcast, not '%s'", a->wake);
+		error_message_set(err, "--pool-wake is signal or broadcast, not '%s'", a->wake);
 		return -1;
 	}
 	if (a->notify && pool_notify_parse(a->notify, &o->pool_notify)) {
-		snprintf(err, err_size, "--pool-notify is eventfd or pipe, not '%s'", a->notify);
+		error_message_set(err, "--pool-notify is eventfd or pipe, not '%s'", a->notify);
 		return -1;
 	}
 	if (o->work_kind != WORK_FILE && o->work_amount >= (uint64_t)o->timeout_ms * 1000) {
-		snprintf(err, err_size, "--work %s:%llu takes as long as --timeout %u ms or longer: every request "
+		error_message_set(err, "--work %s:%llu takes as long as --timeout %u ms or longer: every request "
 			 "would time out", work_kind_name(o->work_kind), (unsigned long long)o->work_amount,
 			 o->timeout_ms);
 		return -1;
@@ -274,10 +275,10 @@ static int check_pool(struct run_options *o, const struct pool_args *a, char *er
 
 /* Options that are valid alone but not together; 0 or -1 with a reason. */
 /* --rate and --arrivals; 0 or -1 with a reason. */
-static int check_open_loop(struct run_options *o, const char *arrivals, char *err, size_t err_size)
+static int check_open_loop(struct run_options *o, const char *arrivals, struct error_message *err)
 {
 	if (arrivals && !o->rate_cps) {
-		snprintf(err, err_size, "--arrivals needs --rate: closed-loop clients send when the last answer came");
+		error_message_set(err, "--arrivals needs --rate: closed-loop clients send when the last answer came");
 		return -1;
 	}
 	if (arrivals && strcmp(arrivals, "poisson") == 0)
@@ -285,7 +286,7 @@ static int check_open_loop(struct run_options *o, const char *arrivals, char *er
 	else if (arrivals && strcmp(arrivals, "uniform") == 0)
 		o->arrivals = ARRIVALS_UNIFORM;
 	else if (arrivals) {
-		snprintf(err, err_size, "--arrivals is poisson or uniform, not '%s'", arrivals);
+		error_message_set(err, "--arrivals is poisson or uniform, not '%s'", arrivals);
 		return -1;
 	}
 	if (o->rate_cps && !o->connections_given)
@@ -293,7 +294,7 @@ static int check_open_loop(struct run_options *o, const char *arrivals, char *er
 	return 0;
 }
 
-static int check_combination(struct run_options *o, const char *policy, char *err, size_t err_size)
+static int check_combination(struct run_options *o, const char *policy, struct error_message *err)
 {
 	const struct scenario_info *s = o->scenario;
 	char policies[64];
@@ -301,43 +302,33 @@ static int check_combination(struct run_options *o, const char *policy, char *er
 	o->policy = s->default_policy;
 	if (policy) {
 		if (!policy_list(s, policies, sizeof(policies))) {
-			snprintf(err, err_size, "%s takes no --policy: the kernel decides who gets a connection", s->name);
+			error_message_set(err, "%s takes no --policy: the kernel decides who gets a connection", s->name);
 			return -1;
 		}
 		if (policy_parse(policy, &o->policy) || o->policy == POLICY_NONE ||
 		    !scenario_accepts_policy(s, o->policy)) {
-			snprintf(err, err_size, "--policy for %s is %s, not '%s'", s->name, policies, policy);
+			error_message_set(err, "--policy for %s is %s, not '%s'", s->name, policies, policy);
 			return -1;
 		}
 	}
 	if (s->max_workers && o->workers > s->max_workers) {
-		snprintf(err, err_size, "%s runs at most %u workers, not %u", s->name, s->max_workers, o->workers);
+		error_message_set(err, "%s runs at most %u workers, not %u", s->name, s->max_workers, o->workers);
 		return -1;
 	}
 	if (o->kill_worker_after_s && o->kill_worker_after_s >= o->duration_s) {
-		snprintf(err, err_size, "--kill-worker-after %.1f must be less than --duration %.1f",
+		error_message_set(err, "--kill-worker-after %.1f must be less than --duration %.1f",
 			 o->kill_worker_after_s, o->duration_s);
 		return -1;
 	}
 	if (o->migrate && s->model != MODEL_REUSEPORT && s->model != MODEL_REUSEPORT_BPF) {
-		snprintf(err, err_size, "--migrate only applies to reuseport scenarios, where each worker has its own "
+		error_message_set(err, "--migrate only applies to reuseport scenarios, where each worker has its own "
 			 "listener");
 		return -1;
 	}
 	return 0;
 }
 
-/* Messages quote what was typed: a newline or escape in it would break the
- * one-line rule (and could forge a line on a terminal). */
-static void one_line(char *err)
-{
-	for (; *err; err++)
-		if ((unsigned char)*err < 0x20 || *err == 0x7f)
-			*err = '?';
-}
-
-static int load_target(const char *text, struct sockaddr_storage *addr, socklen_t *len, char *err,
-		       size_t err_size)
+static int load_target(const char *text, struct sockaddr_storage *addr, socklen_t *len, struct error_message *err)
 {
 	struct addrinfo hints = { .ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICSERV };
 	struct addrinfo *found = NULL;
@@ -347,7 +338,7 @@ static int load_target(const char *text, struct sockaddr_storage *addr, socklen_
 	size_t host_len;
 
 	if (!colon || colon == text || parse_u64(colon + 1, 1, 65535, &port)) {
-		snprintf(err, err_size, "--load needs HOST:PORT (e.g. 127.0.0.1:8080), not '%s'", text);
+		error_message_set(err, "--load needs HOST:PORT (e.g. 127.0.0.1:8080), not '%s'", text);
 		return -1;
 	}
 	host_len = (size_t)(colon - text);
@@ -356,20 +347,20 @@ static int load_target(const char *text, struct sockaddr_storage *addr, socklen_
 		host_len -= 2;
 	}
 	if (host_len >= sizeof(host)) {
-		snprintf(err, err_size, "--load: the host name is too long");
+		error_message_set(err, "--load: the host name is too long");
 		return -1;
 	}
 	memcpy(host, text, host_len);
 	host[host_len] = '\0';
 	if (getaddrinfo(host, colon + 1, &hints, &found) || !found) {
-		snprintf(err, err_size, "--load: cannot resolve '%s'", host);
+		error_message_set(err, "--load: cannot resolve '%s'", host);
 		return -1;
 	}
 	memcpy(addr, found->ai_addr, found->ai_addrlen);
 	*len = found->ai_addrlen;
 	freeaddrinfo(found);
 	if (loadgen_target_allowed((struct sockaddr *)addr) < 0) {
-		snprintf(err, err_size, "--load %s: the load generator only targets loopback (127.0.0.0/8, ::1)", host);
+		error_message_set(err, "--load %s: the load generator only targets loopback (127.0.0.0/8, ::1)", host);
 		return -1;
 	}
 	return 0;
@@ -377,7 +368,7 @@ static int load_target(const char *text, struct sockaddr_storage *addr, socklen_
 
 /* trace: exactly one subject; the command after "--". */
 static enum parse_result check_trace(int argc, char **argv, struct run_options *o, const int *given,
-				     const char *arrivals, char *err, size_t err_size)
+				     const char *arrivals, struct error_message *err)
 {
 	bool dashes = optind > 0 && optind <= argc && strcmp(argv[optind - 1], "--") == 0;
 	int subjects = (o->trace_pid > 0) + (o->trace_cgroup != NULL) + (dashes && optind < argc);
@@ -385,25 +376,25 @@ static enum parse_result check_trace(int argc, char **argv, struct run_options *
 	if (dashes && optind < argc)
 		o->command = &argv[optind];
 	if (dashes && optind == argc) {
-		snprintf(err, err_size, "trace: no command after --");
+		error_message_set(err, "trace: no command after --");
 		return PARSE_ERROR;
 	}
 	if (subjects != 1) {
-		snprintf(err, err_size, "trace needs exactly one of --pid PID, --cgroup PATH or -- COMMAND ARGS...");
+		error_message_set(err, "trace needs exactly one of --pid PID, --cgroup PATH or -- COMMAND ARGS...");
 		return PARSE_ERROR;
 	}
 	if (!o->load_target_len && (given['c'] || given['n'] || given[OPT_RATE] || given[OPT_KEEPALIVE] ||
 				    given[OPT_TIMEOUT] || given[OPT_LOADGEN_THREADS])) {
-		snprintf(err, err_size, "load options need --load HOST:PORT");
+		error_message_set(err, "load options need --load HOST:PORT");
 		return PARSE_ERROR;
 	}
 	if (o->requests && !o->duration_given)
 		o->duration_s = REQUESTS_TIME_CAP_S;
-	return check_open_loop(o, arrivals, err, err_size) ? PARSE_ERROR : PARSE_OK;
+	return check_open_loop(o, arrivals, err) ? PARSE_ERROR : PARSE_OK;
 }
 
 /* The scenario or bundled server named NAME into O; 0 or -1 with a reason. */
-static int find_scenario(const char *name, struct run_options *o, char *err, size_t err_size)
+static int find_scenario(const char *name, struct run_options *o, struct error_message *err)
 {
 	char names[512];
 
@@ -412,13 +403,13 @@ static int find_scenario(const char *name, struct run_options *o, char *err, siz
 	if (o->scenario || o->external)
 		return 0;
 	scenario_names(names, sizeof(names));
-	snprintf(err, err_size, "unknown scenario '%s'; scenarios: %s", name, names);
+	error_message_set(err, "unknown scenario '%s'; scenarios: %s", name, names);
 	return -1;
 }
 
 /* The options `run` and `trace` share; TRACE picks which. */
 static enum parse_result parse_options(bool trace, int argc, char **argv, unsigned ncpus, struct run_options *o,
-				       char *err, size_t err_size)
+				       struct error_message *err)
 {
 	const char *scenario_name = NULL, *policy = NULL, *arrivals = NULL;
 	const char *command_name = trace ? "trace" : "run";
@@ -436,7 +427,7 @@ static enum parse_result parse_options(bool trace, int argc, char **argv, unsign
 		.timeout_ms = DEFAULT_TIMEOUT_MS,
 		.interval_ms = DEFAULT_INTERVAL_MS,
 	};
-	err[0] = '\0';
+	err->text[0] = '\0';
 	optind = 0; /* full reset: the parser may run more than once (tests) */
 	opterr = 0;
 	/* leading '-': non-options come back as 1, so the scenario may stand anywhere */
@@ -445,65 +436,65 @@ static enum parse_result parse_options(bool trace, int argc, char **argv, unsign
 
 		if (opt > 1 && opt < OPT_COUNT)
 			given[opt] = 1;
-		if (trace && option_in(opt, server_options, sizeof(server_options) / sizeof(server_options[0]))) {
-			snprintf(err, err_size, "%s is for testbed run: trace watches a server it did not start",
+		if (trace && option_in(opt, server_options, ARRAY_SIZE(server_options))) {
+			error_message_set(err, "%s is for testbed run: trace watches a server it did not start",
 				 argv[optind - 1]);
 			return PARSE_ERROR;
 		}
-		if (!trace && option_in(opt, trace_options, sizeof(trace_options) / sizeof(trace_options[0]))) {
-			snprintf(err, err_size, "%s is for testbed trace", argv[optind - 1]);
+		if (!trace && option_in(opt, trace_options, ARRAY_SIZE(trace_options))) {
+			error_message_set(err, "%s is for testbed trace", argv[optind - 1]);
 			return PARSE_ERROR;
 		}
 		switch (opt) {
 		case 1:
 			if (trace) {
-				snprintf(err, err_size, "trace takes no '%s': give the command after --", optarg);
+				error_message_set(err, "trace takes no '%s': give the command after --", optarg);
 				return PARSE_ERROR;
 			}
 			if (scenario_name) {
-				snprintf(err, err_size, "run takes one scenario; '%s' is one too many", optarg);
+				error_message_set(err, "run takes one scenario; '%s' is one too many", optarg);
 				return PARSE_ERROR;
 			}
 			scenario_name = optarg;
 			break;
 		case OPT_PID:
-			failed = number_option("pid", optarg, 1, INT32_MAX, &value, err, err_size);
+			failed = number_option("pid", optarg, 1, INT32_MAX, &value, err);
 			o->trace_pid = (pid_t)value;
 			break;
 		case OPT_CGROUP:
 			if (!optarg[0]) {
-				snprintf(err, err_size, "--cgroup needs a cgroup folder");
+				error_message_set(err, "--cgroup needs a cgroup folder");
 				return PARSE_ERROR;
 			}
 			o->trace_cgroup = optarg;
 			break;
 		case OPT_LOAD:
-			if (load_target(optarg, &o->load_target, &o->load_target_len, err, err_size))
+			if (load_target(optarg, &o->load_target, &o->load_target_len, err))
 				return PARSE_ERROR;
 			break;
 		case 'w':
-			failed = number_option("workers", optarg, 1, MAX_WORKERS, &value, err, err_size);
+			failed = number_option("workers", optarg, 1, MAX_WORKERS, &value, err);
 			o->workers = value;
 			break;
 		case 'c':
-			failed = number_option("connections", optarg, 1, MAX_CONNECTIONS, &value, err, err_size);
+			failed = number_option("connections", optarg, 1, MAX_CONNECTIONS, &value, err);
 			o->connections = value;
 			o->connections_given = true;
 			break;
 		case 'd':
 			if (parse_double(optarg, 0.1, MAX_DURATION_S, &o->duration_s)) {
-				snprintf(err, err_size, "--duration needs seconds from 0.1 to %.0f, not '%s'",
+				error_message_set(err, "--duration needs seconds from 0.1 to %.0f, not '%s'",
 					 MAX_DURATION_S, optarg);
 				return PARSE_ERROR;
 			}
 			o->duration_given = true;
 			break;
 		case 'n':
-			failed = number_option("requests", optarg, 1, UINT32_MAX, &o->requests, err, err_size);
+			failed = number_option("requests", optarg, 1, UINT32_MAX, &o->requests, err);
 			break;
 		case OPT_RATE:
 			if (parse_double(optarg, 1, LOADGEN_MAX_RATE, &o->rate_cps)) {
-				snprintf(err, err_size, "--rate needs requests per second from 1 to %.0f, not '%s'",
+				error_message_set(err, "--rate needs requests per second from 1 to %.0f, not '%s'",
 					 LOADGEN_MAX_RATE, optarg);
 				return PARSE_ERROR;
 			}
@@ -515,28 +506,28 @@ static enum parse_result parse_options(bool trace, int argc, char **argv, unsign
 			o->keepalive = true;
 			break;
 		case 'p':
-			failed = number_option("port", optarg, 0, 65535, &value, err, err_size);
+			failed = number_option("port", optarg, 0, 65535, &value, err);
 			o->port = value;
 			break;
 		case OPT_BACKLOG:
-			failed = number_option("backlog", optarg, 1, 65535, &value, err, err_size);
+			failed = number_option("backlog", optarg, 1, 65535, &value, err);
 			o->backlog = value;
 			break;
 		case OPT_TIMEOUT:
-			failed = number_option("timeout", optarg, 1, 600000, &value, err, err_size);
+			failed = number_option("timeout", optarg, 1, 600000, &value, err);
 			o->timeout_ms = value;
 			break;
 		case OPT_INTERVAL:
-			failed = number_option("interval", optarg, 10, 60000, &value, err, err_size);
+			failed = number_option("interval", optarg, 10, 60000, &value, err);
 			o->interval_ms = value;
 			break;
 		case OPT_LOADGEN_THREADS:
-			failed = number_option("loadgen-threads", optarg, 1, 256, &value, err, err_size);
+			failed = number_option("loadgen-threads", optarg, 1, 256, &value, err);
 			o->loadgen_threads = value;
 			break;
 		case 'o':
 			if (!optarg[0]) {
-				snprintf(err, err_size, "--out needs a folder name");
+				error_message_set(err, "--out needs a folder name");
 				return PARSE_ERROR;
 			}
 			o->out_dir = optarg;
@@ -558,7 +549,7 @@ static enum parse_result parse_options(bool trace, int argc, char **argv, unsign
 			uint64_t min_kb = (uint64_t)getpagesize() / 1024;
 
 			if (parse_u64(optarg, min_kb, MAX_RING_BUFFER_KB, &value) || (value & (value - 1))) {
-				snprintf(err, err_size, "--ring-buffer needs KB as a power of two from %llu to %u, not '%s'",
+				error_message_set(err, "--ring-buffer needs KB as a power of two from %llu to %u, not '%s'",
 					 (unsigned long long)min_kb, MAX_RING_BUFFER_KB, optarg);
 				return PARSE_ERROR;
 			}
@@ -570,7 +561,7 @@ static enum parse_result parse_options(bool trace, int argc, char **argv, unsign
 			break;
 		case OPT_KILL_WORKER_AFTER:
 			if (parse_double(optarg, 0.1, MAX_DURATION_S, &o->kill_worker_after_s)) {
-				snprintf(err, err_size, "--kill-worker-after needs seconds from 0.1 to %.0f, not '%s'",
+				error_message_set(err, "--kill-worker-after needs seconds from 0.1 to %.0f, not '%s'",
 					 MAX_DURATION_S, optarg);
 				return PARSE_ERROR;
 			}
@@ -579,7 +570,7 @@ static enum parse_result parse_options(bool trace, int argc, char **argv, unsign
 			o->migrate = true;
 			break;
 		case OPT_THREADS:
-			failed = number_option("threads", optarg, 0, POOL_MAX_THREADS, &value, err, err_size);
+			failed = number_option("threads", optarg, 0, POOL_MAX_THREADS, &value, err);
 			o->threads = value;
 			break;
 		case OPT_WORK:
@@ -597,10 +588,10 @@ static enum parse_result parse_options(bool trace, int argc, char **argv, unsign
 		case 'h':
 			return PARSE_HELP;
 		case ':':
-			snprintf(err, err_size, "%s needs a value", argv[optind - 1]);
+			error_message_set(err, "%s needs a value", argv[optind - 1]);
 			return PARSE_ERROR;
 		default:
-			snprintf(err, err_size, "unknown option '%s' (see: testbed %s --help)", argv[optind - 1],
+			error_message_set(err, "unknown option '%s' (see: testbed %s --help)", argv[optind - 1],
 				 command_name);
 			return PARSE_ERROR;
 		}
@@ -608,75 +599,62 @@ static enum parse_result parse_options(bool trace, int argc, char **argv, unsign
 			return PARSE_ERROR;
 	}
 	if (trace)
-		return check_trace(argc, argv, o, given, arrivals, err, err_size);
+		return check_trace(argc, argv, o, given, arrivals, err);
 	if (!scenario_name) {
 		char names[512];
 
 		scenario_names(names, sizeof(names));
-		snprintf(err, err_size, "run needs a scenario: %s", names);
+		error_message_set(err, "run needs a scenario: %s", names);
 		return PARSE_ERROR;
 	}
-	if (find_scenario(scenario_name, o, err, err_size))
+	if (find_scenario(scenario_name, o, err))
 		return PARSE_ERROR;
 	if (o->external) {
 		for (opt = 2; opt < OPT_COUNT; opt++)
-			if (given[opt] && option_in(opt, server_options, sizeof(server_options) / sizeof(server_options[0])) &&
+			if (given[opt] && option_in(opt, server_options, ARRAY_SIZE(server_options)) &&
 			    !option_in(opt, external_server_options, 2)) {
-				snprintf(err, err_size, "%s runs %s as it is: only --workers and --port apply to it",
+				error_message_set(err, "%s runs %s as it is: only --workers and --port apply to it",
 					 o->external->name, o->external->program);
 				return PARSE_ERROR;
 			}
 		if (o->requests && !o->duration_given)
 			o->duration_s = REQUESTS_TIME_CAP_S;
-		return check_open_loop(o, arrivals, err, err_size) ? PARSE_ERROR : PARSE_OK;
+		return check_open_loop(o, arrivals, err) ? PARSE_ERROR : PARSE_OK;
 	}
 	if (o->requests && !o->duration_given)
 		o->duration_s = REQUESTS_TIME_CAP_S;
-	if (check_combination(o, policy, err, err_size) || check_pool(o, &pool, err, err_size) ||
-	    check_open_loop(o, arrivals, err, err_size))
+	if (check_combination(o, policy, err) || check_pool(o, &pool, err) ||
+	    check_open_loop(o, arrivals, err))
 		return PARSE_ERROR;
 	return PARSE_OK;
 }
 
-enum parse_result parse_run_options(int argc, char **argv, unsigned ncpus, struct run_options *o, char *err,
-				    size_t err_size)
+enum parse_result parse_run_options(int argc, char **argv, unsigned ncpus, struct run_options *o, struct error_message *err)
 {
-	enum parse_result result = parse_options(false, argc, argv, ncpus, o, err, err_size);
-
-	one_line(err);
-	return result;
+	return parse_options(false, argc, argv, ncpus, o, err);
 }
 
-enum parse_result parse_trace_options(int argc, char **argv, unsigned ncpus, struct run_options *o, char *err,
-				      size_t err_size)
+enum parse_result parse_trace_options(int argc, char **argv, unsigned ncpus, struct run_options *o, struct error_message *err)
 {
-	enum parse_result result = parse_options(true, argc, argv, ncpus, o, err, err_size);
-
-	one_line(err);
-	return result;
+	return parse_options(true, argc, argv, ncpus, o, err);
 }
 
-int parse_load_target(const char *text, struct sockaddr_storage *addr, socklen_t *len, char *err,
-		      size_t err_size)
+int parse_load_target(const char *text, struct sockaddr_storage *addr, socklen_t *len, struct error_message *err)
 {
-	int ret = load_target(text, addr, len, err, err_size);
-
-	if (ret)
-		one_line(err);
-	return ret;
+	return load_target(text, addr, len, err);
 }
 
 int parse_command_line(options_parser parser, void (*help)(FILE *out), int argc, char **argv,
 		       struct run_options *opts)
 {
-	char err[512];
+	struct error_message err = { "" };
 
-	switch (parser(argc, argv, (unsigned)sysconf(_SC_NPROCESSORS_ONLN), opts, err, sizeof(err))) {
+	switch (parser(argc, argv, (unsigned)sysconf(_SC_NPROCESSORS_ONLN), opts, &err)) {
 	case PARSE_HELP:
 		help(stdout);
 		return EXIT_OK;
 	case PARSE_ERROR:
-		error_msg("%s", err);
+		error_msg("%s", err.text);
 		return EXIT_USAGE;
 	case PARSE_OK:
 		break;

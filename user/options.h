@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <sys/socket.h>
 #include <sys/types.h>
+#include "error.h"
 #include "loadgen.h"
 #include "server.h"
 
@@ -70,19 +71,18 @@ enum parse_result { PARSE_OK, PARSE_HELP, PARSE_ERROR };
 /* argv[0] is "run"; argv[1] the scenario (options may come before or after).
  * On PARSE_ERROR a one-line reason is in ERR. */
 enum parse_result parse_run_options(int argc, char **argv, unsigned ncpus, struct run_options *opts,
-				    char *err, size_t err_size);
+				    struct error_message *err);
 /* argv[0] is "trace": --pid P | --cgroup PATH | -- COMMAND ARGS... */
 enum parse_result parse_trace_options(int argc, char **argv, unsigned ncpus, struct run_options *opts,
-				      char *err, size_t err_size);
+				      struct error_message *err);
 /* HOST:PORT ("127.0.0.1:8080", "localhost:80", "[::1]:8080") into ADDR; the
  * host must be loopback. 0, or -1 with a one-line reason in ERR. */
-int parse_load_target(const char *text, struct sockaddr_storage *addr, socklen_t *len, char *err,
-		      size_t err_size);
+int parse_load_target(const char *text, struct sockaddr_storage *addr, socklen_t *len, struct error_message *err);
 void print_run_help(FILE *out);
 void print_trace_help(FILE *out);
 
 typedef enum parse_result (*options_parser)(int argc, char **argv, unsigned ncpus, struct run_options *opts,
-					    char *err, size_t err_size);
+					    struct error_message *err);
 /* Parses ARGV with PARSER for this machine's CPUs: on --help prints HELP and
  * returns 0, on bad input says why in one line and returns 2 (the exit code
  * to return), else -1: go on with OPTS (and `verbose` set). */

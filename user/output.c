@@ -7,10 +7,10 @@
 #include <string.h>
 #include <unistd.h>
 #include "common.h"
-#include "csv.h"
+#include "csv_write.h"
 #include "run.h"
+#include "util.h"
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 static const char *const class_names[CLASS_COUNT] = {
 	[CLASS_ACCEPT] = "accept", [CLASS_POLL] = "poll", [CLASS_PIPE_READ] = "pipe_read",
@@ -589,10 +589,10 @@ static void write_summary(struct csv_file *f, const struct run_record *r)
 	csv_end_row(f);
 }
 
-struct csv_file *open_events_csv(const char *dir)
+struct csv_file *open_events_csv(const char *dir, struct error_message *err)
 {
 	static const char *const head[] = { "time_ns", "type", "pid", "tid", "blocked_class", "value" };
-	struct csv_file *f = csv_open(dir, "events.csv");
+	struct csv_file *f = csv_open(dir, "events.csv", err);
 
 	if (f)
 		header(f, head, ARRAY_SIZE(head));
@@ -622,7 +622,7 @@ static const struct {
 	{ "meta.csv", write_meta }, /* last: a folder with meta.csv is complete */
 };
 
-int write_run_files(struct run_record *r, char *err, size_t err_size)
+int write_run_files(struct run_record *r, struct error_message *err)
 {
 	char old_meta[PATH_MAX + 16];
 	size_t i;
@@ -632,31 +632,24 @@ int write_run_files(struct run_record *r, char *err, size_t err_size)
 	 * folder must not look complete (a write may still fail half way) */
 	snprintf(old_meta, sizeof(old_meta), "%s/meta.csv", r->dir);
 	if (unlink(old_meta) && errno != ENOENT) {
-		snprintf(err, err_size, "cannot replace %s: %s", old_meta, strerror(errno));
+		error_message_set(err, "cannot replace %s: %s", old_meta, strerror(errno));
 		return -1;
 	}
 
 	if (r->events_csv) {
-		ret = csv_commit(r->events_csv);
+		ret = csv_commit(r->events_csv, err);
 		r->events_csv = NULL;
-		if (ret) {
-			snprintf(err, err_size, "cannot write %s/events.csv: %s", r->dir, strerror(-ret));
+		if (ret)
 			return -1;
-		}
 	}
 	for (i = 0; i < ARRAY_SIZE(run_files); i++) {
-		struct csv_file *f = csv_open(r->dir, run_files[i].name);
+		struct csv_file *f = csv_open(r->dir, run_files[i].name, err);
 
-		if (!f) {
-			snprintf(err, err_size, "cannot write %s/%s: %s", r->dir, run_files[i].name, strerror(errno));
+		if (!f)
 			return -1;
-		}
 		run_files[i].write(f, r);
-		ret = csv_commit(f);
-		if (ret) {
-			snprintf(err, err_size, "cannot write %s/%s: %s", r->dir, run_files[i].name, strerror(-ret));
+		if (csv_commit(f, err))
 			return -1;
-		}
 		if (i == 1)
 			test_pause("writing");
 	}

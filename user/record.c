@@ -14,21 +14,15 @@
 #include "common.h"
 #include "report.h"
 #include "run.h"
+#include "util.h"
 
 #define PROGRESS_TICK_MS 250
 
 struct process_record *process_add(struct run_record *r, enum process_role role, unsigned index,
 					  pid_t pid)
 {
-	if (r->nprocs == r->procs_capacity) {
-		size_t capacity = r->procs_capacity ? 2 * r->procs_capacity : 16;
-		struct process_record *grown = realloc(r->procs, capacity * sizeof(*grown));
-
-		if (!grown)
-			return NULL;
-		r->procs = grown;
-		r->procs_capacity = capacity;
-	}
+	if (grow_array(&r->procs, &r->procs_capacity, r->nprocs + 1, sizeof(*r->procs)))
+		return NULL;
 	r->procs[r->nprocs] = (struct process_record){ .role = role, .worker_index = index, .pid = pid };
 	return &r->procs[r->nprocs++];
 }
@@ -93,15 +87,8 @@ static void aggregate_threads(struct run_record *r, const struct thread_stats *t
 
 static int timeline_add(struct run_record *r, const struct timeline_row *row)
 {
-	if (r->ntimeline == r->timeline_capacity) {
-		size_t capacity = r->timeline_capacity ? 2 * r->timeline_capacity : 256;
-		struct timeline_row *grown = realloc(r->timeline, capacity * sizeof(*grown));
-
-		if (!grown)
-			return -1;
-		r->timeline = grown;
-		r->timeline_capacity = capacity;
-	}
+	if (grow_array(&r->timeline, &r->timeline_capacity, r->ntimeline + 1, sizeof(*r->timeline)))
+		return -1;
 	r->timeline[r->ntimeline++] = *row;
 	return 0;
 }
@@ -169,15 +156,8 @@ static struct histogram **thread_histogram_slot(struct run_record *r, uint32_t t
 	for (i = 0; i < r->nqueue_waits; i++)
 		if (r->queue_waits[i].tid == tid)
 			return &r->queue_waits[i].h;
-	if (r->nqueue_waits == r->queue_waits_capacity) {
-		size_t capacity = r->queue_waits_capacity ? 2 * r->queue_waits_capacity : 64;
-		struct thread_histogram *grown = realloc(r->queue_waits, capacity * sizeof(*grown));
-
-		if (!grown)
-			return NULL;
-		r->queue_waits = grown;
-		r->queue_waits_capacity = capacity;
-	}
+	if (grow_array(&r->queue_waits, &r->queue_waits_capacity, r->nqueue_waits + 1, sizeof(*r->queue_waits)))
+		return NULL;
 	r->queue_waits[r->nqueue_waits] = (struct thread_histogram){ .tid = tid };
 	return &r->queue_waits[r->nqueue_waits++].h;
 }
@@ -281,7 +261,7 @@ static int mkdir_parents(const char *path)
 
 /* Creates the run folder: --out as given (refusing a non-empty one unless
  * --force), else a new results/<scenario>-<kernel>-<time>[-N]. */
-int make_run_dir(struct run_record *r, char *err, size_t err_size)
+int make_run_dir(struct run_record *r, struct error_message *err)
 {
 	char stamp[32];
 	int attempt;
@@ -293,16 +273,16 @@ int make_run_dir(struct run_record *r, char *err, size_t err_size)
 		if (mkdir_parents(r->dir) == 0)
 			return 0;
 		if (errno == EEXIST && (stat(r->dir, &st) != 0 || !S_ISDIR(st.st_mode))) {
-			snprintf(err, err_size, "%s exists and is not a folder", r->dir);
+			error_message_set(err, "%s exists and is not a folder", r->dir);
 			return -1;
 		}
 		if (errno == EEXIST && (r->opts->force || is_empty_dir(r->dir)))
 			return 0;
 		if (errno == EEXIST)
-			snprintf(err, err_size, "%s already exists and is not empty; use --force to write into it",
+			error_message_set(err, "%s already exists and is not empty; use --force to write into it",
 				 r->dir);
 		else
-			snprintf(err, err_size, "cannot create %s: %s", r->dir, strerror(errno));
+			error_message_set(err, "cannot create %s: %s", r->dir, strerror(errno));
 		return -1;
 	}
 	utc_timestamp(stamp, sizeof(stamp), "%Y%m%d-%H%M%S");
@@ -317,7 +297,7 @@ int make_run_dir(struct run_record *r, char *err, size_t err_size)
 		if (errno != EEXIST)
 			break;
 	}
-	snprintf(err, err_size, "cannot create %s: %s", r->dir, strerror(errno));
+	error_message_set(err, "cannot create %s: %s", r->dir, strerror(errno));
 	return -1;
 }
 
@@ -362,7 +342,7 @@ int measure(struct run_record *r, struct collector *c, const struct subject_ops 
 	uint64_t start_ns, next_sample_ns, last_sample_ms = 0, interval_ns = r->opts->interval_ms * 1000000ull;
 	uint64_t kill_at_ns = 0, end_ns = UINT64_MAX;
 	struct loadgen *lg = NULL;
-	char err[256];
+	struct error_message err = { "" };
 
 	r->load = calloc(1, sizeof(*r->load));
 	if (!r->load) {
@@ -373,12 +353,12 @@ int measure(struct run_record *r, struct collector *c, const struct subject_ops 
 	collector_set_counting(c, true);
 	start_ns = r->load_start_ns = monotonic_ns();
 	if (r->target_len) {
-		lg = loadgen_start(&cfg, err, sizeof(err));
+		lg = loadgen_start(&cfg, &err);
 		if (!lg) {
 			free(r->load);
 			r->load = NULL;
 			collector_set_counting(c, false);
-			error_msg("%s", err);
+			error_msg("%s", err.text);
 			return -1;
 		}
 	} else if (r->opts->duration_given) {
@@ -443,7 +423,7 @@ int measure(struct run_record *r, struct collector *c, const struct subject_ops 
 int begin_run(struct run_record *r, int argc, char **argv, struct collector **c)
 {
 	struct utsname uts;
-	char err[512];
+	struct error_message err = { "" };
 
 	install_exit_signals();
 	raise_fd_limit();
@@ -453,20 +433,20 @@ int begin_run(struct run_record *r, int argc, char **argv, struct collector **c)
 	uname(&uts);
 	snprintf(r->kernel_release, sizeof(r->kernel_release), "%s", uts.release);
 	join_command_line(r->command_line, sizeof(r->command_line), argc, argv);
-	if (make_run_dir(r, err, sizeof(err))) {
-		error_msg("%s", err);
+	if (make_run_dir(r, &err)) {
+		error_msg("%s", err.text);
 		return r->opts->out_dir ? EXIT_USAGE : EXIT_FAIL;
 	}
 	utc_timestamp(r->start_time, sizeof(r->start_time), "%Y-%m-%dT%H:%M:%SZ");
-	if (r->opts->events && !(r->events_csv = open_events_csv(r->dir))) {
-		error_msg("cannot write %s/events.csv: %s", r->dir, strerror(errno));
+	if (r->opts->events && !(r->events_csv = open_events_csv(r->dir, &err))) {
+		error_msg("%s", err.text);
 		return -1;
 	}
 	*c = collector_open(&(struct collector_options){ .stream_events = r->opts->events, .load_only = r->opts->no_trace,
 						.ring_buffer_kb = r->opts->ring_buffer_kb },
-			    on_event, r, err, sizeof(err));
+			    on_event, r, &err);
 	if (!*c) {
-		error_msg("%s", err);
+		error_msg("%s", err.text);
 		return -1;
 	}
 	/* a copy: meta.csv is written after the collector is closed */
@@ -509,7 +489,7 @@ static int publish_run(struct run_record *r)
 {
 	struct error_message report_err = { 0 };
 	unsigned figures = 0;
-	char err[512];
+	struct error_message err = { "" };
 
 	if (!r->load) {
 		/* nothing measured: leave no empty or misleading folder behind */
@@ -520,8 +500,8 @@ static int publish_run(struct run_record *r)
 		return -1;
 	}
 	summarize_record(r);
-	if (write_run_files(r, err, sizeof(err))) {
-		error_msg("%s", err);
+	if (write_run_files(r, &err)) {
+		error_msg("%s", err.text);
 		return -1;
 	}
 	print_run_summary(stdout, r);

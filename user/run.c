@@ -111,17 +111,17 @@ static int write_sysctl(const char *path, int value)
 }
 
 /* The pool's USDT probes live in this very binary: the workers are forks. */
-static int attach_pool_probes(struct collector *c, char *err, size_t err_size)
+static int attach_pool_probes(struct collector *c, struct error_message *err)
 {
 	char binary[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", binary, sizeof(binary) - 1);
 
 	if (n < 0) {
-		snprintf(err, err_size, "cannot find the testbed binary for its USDT probes: %s", strerror(errno));
+		error_message_set(err, "cannot find the testbed binary for its USDT probes: %s", strerror(errno));
 		return -1;
 	}
 	binary[n] = '\0';
-	return collector_attach_pool_probes(c, binary, err, err_size);
+	return collector_attach_pool_probes(c, binary, err);
 }
 
 /* Waits for STATUS_READY (or an error, or Ctrl-C). 0 when ready. */
@@ -228,7 +228,7 @@ int cmd_run(int argc, char **argv)
 	struct run_record r = { .opts = &opts, .killed_worker_index = -1, .restart_ms = NAN };
 	struct server_config server;
 	struct collector *c = NULL;
-	char err[512];
+	struct error_message err = { "" };
 	int status_fd = -1, gate_fd = -1, ret = EXIT_FAIL, migrate_was = -1;
 	pid_t master;
 
@@ -240,12 +240,12 @@ int cmd_run(int argc, char **argv)
 	if (opts.external)
 		return run_external(&opts, argc, argv);
 	r.scenario_name = opts.scenario->name;
-	if (!scenario_supported(opts.scenario, err, sizeof(err))) {
-		error_msg("%s is not supported on this kernel: %s", opts.scenario->name, err);
+	if (!scenario_supported(opts.scenario, &err)) {
+		error_msg("%s is not supported on this kernel: %s", opts.scenario->name, err.text);
 		return EXIT_FAIL;
 	}
-	if (check_tracing_environment(err, sizeof(err))) {
-		error_msg("%s", err);
+	if (check_tracing_environment(&err)) {
+		error_msg("%s", err.text);
 		return EXIT_FAIL;
 	}
 	if (opts.migrate && read_sysctl(MIGRATE_SYSCTL) < 0) {
@@ -260,8 +260,8 @@ int cmd_run(int argc, char **argv)
 	ret = EXIT_FAIL;
 	if (!c)
 		goto cleanup;
-	if (opts.threads && attach_pool_probes(c, err, sizeof(err))) {
-		error_msg("%s", err);
+	if (opts.threads && attach_pool_probes(c, &err)) {
+		error_msg("%s", err.text);
 		goto cleanup;
 	}
 	test_pause("loaded");

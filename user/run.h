@@ -10,7 +10,7 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <linux/types.h> /* __u32/__u64 for tracer.h */
-#include "csv.h"
+#include "csv_write.h"
 #include "histogram.h"
 #include "loadgen.h"
 #include "options.h"
@@ -117,7 +117,7 @@ int read_counters(struct run_record *r, struct collector *c);
 int on_event(void *ctx, const struct event *e); /* the collector's ring-buffer handler */
 int measure(struct run_record *r, struct collector *c, const struct subject_ops *subject);
 int is_empty_dir(const char *path);
-int make_run_dir(struct run_record *r, char *err, size_t err_size);
+int make_run_dir(struct run_record *r, struct error_message *err);
 void raise_fd_limit(void);
 void join_command_line(char *out, size_t size, int argc, char **argv);
 /* What every measured run sets up first: signals, the fd limit, the record's
@@ -150,9 +150,9 @@ uint64_t process_listener_wasted(const struct process_record *p);
  * fd-dispatch, the workers otherwise): herd figures are over these. */
 bool is_acceptor(const struct run_record *r, const struct process_record *p);
 void summarize_record(struct run_record *r);
-int write_run_files(struct run_record *r, char *err, size_t err_size);
+int write_run_files(struct run_record *r, struct error_message *err);
 void print_run_summary(FILE *out, const struct run_record *r);
-struct csv_file *open_events_csv(const char *dir);
+struct csv_file *open_events_csv(const char *dir, struct error_message *err);
 void write_event_row(struct csv_file *f, const struct event *e, uint64_t load_start_ns);
 
 #endif

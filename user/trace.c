@@ -24,6 +24,7 @@
 #include "common.h"
 #include "external.h"
 #include "run.h"
+#include "util.h"
 
 #define PORT_WAIT_MS 15000   /* a server we started has this long to listen */
 #define STOP_WAIT_MS 5000    /* then SIGKILL */
@@ -63,10 +64,12 @@ static pid_t parent_of(pid_t pid)
  * later are followed in the kernel. */
 static int trace_tree(struct collector *c, pid_t root)
 {
+	struct tree_entry {
+		pid_t pid, parent;
+		bool traced;
+	} *procs = NULL;
 	DIR *proc = opendir("/proc");
 	struct dirent *e;
-	pid_t *pids = NULL, *parents = NULL;
-	bool *traced = NULL;
 	size_t n = 0, capacity = 0, count = 1, i, k;
 	bool grew = true;
 
@@ -77,44 +80,35 @@ static int trace_tree(struct collector *c, pid_t root)
 
 		if (pid <= 0 || pid == root)
 			continue;
-		if (n == capacity) {
-			capacity = capacity ? 2 * capacity : 1024;
-			pids = realloc(pids, capacity * sizeof(*pids));
-			parents = realloc(parents, capacity * sizeof(*parents));
-			if (!pids || !parents)
-				break;
-		}
-		pids[n] = pid;
-		parents[n++] = parent_of(pid);
+		if (grow_array(&procs, &capacity, n + 1, sizeof(*procs)))
+			break; /* out of memory: trace what was listed */
+		procs[n++] = (struct tree_entry){ .pid = pid, .parent = parent_of(pid) };
 	}
 	if (proc)
 		closedir(proc);
-	traced = calloc(n ? n : 1, sizeof(*traced));
 	/* whose parent is traced is traced, until nothing changes (the list is
 	 * in /proc order, not parents first) */
-	while (grew && pids && parents && traced) {
+	while (grew) {
 		grew = false;
 		for (i = 0; i < n; i++) {
-			bool parent_traced = parents[i] == root;
+			bool parent_traced = procs[i].parent == root;
 
-			for (k = 0; !parent_traced && !traced[i] && k < n; k++)
-				parent_traced = traced[k] && pids[k] == parents[i];
-			if (traced[i] || !parent_traced)
+			for (k = 0; !parent_traced && !procs[i].traced && k < n; k++)
+				parent_traced = procs[k].traced && procs[k].pid == procs[i].parent;
+			if (procs[i].traced || !parent_traced)
 				continue;
-			collector_trace_tgid(c, pids[i]);
-			traced[i] = grew = true;
+			collector_trace_tgid(c, procs[i].pid);
+			procs[i].traced = grew = true;
 			count++;
 		}
 	}
-	free(pids);
-	free(parents);
-	free(traced);
+	free(procs);
 	debug_msg("tracing %zu processes under pid %d", count, root);
 	return 0;
 }
 
 /* The processes of a cgroup v2 folder (absolute, or under /sys/fs/cgroup). */
-static int trace_cgroup(struct collector *c, const char *cgroup, pid_t *root, char *err, size_t err_size)
+static int trace_cgroup(struct collector *c, const char *cgroup, pid_t *root, struct error_message *err)
 {
 	char path[PATH_MAX];
 	FILE *f;
@@ -125,7 +119,7 @@ static int trace_cgroup(struct collector *c, const char *cgroup, pid_t *root, ch
 		 cgroup[0] == '/' ? "" : "/", cgroup);
 	f = fopen(path, "r");
 	if (!f) {
-		snprintf(err, err_size, "cannot read %s: %s", path, strerror(errno));
+		error_message_set(err, "cannot read %s: %s", path, strerror(errno));
 		return -1;
 	}
 	*root = 0;
@@ -137,7 +131,7 @@ static int trace_cgroup(struct collector *c, const char *cgroup, pid_t *root, ch
 	}
 	fclose(f);
 	if (!n) {
-		snprintf(err, err_size, "cgroup %s has no processes", cgroup);
+		error_message_set(err, "cgroup %s has no processes", cgroup);
 		return -1;
 	}
 	return 0;
@@ -299,7 +293,7 @@ static bool listening(const struct sockaddr_storage *addr)
 
 /* Waits until the server listens on the load target (and, for a bundled
  * server, says it is ready). 0, or -1 with a reason. */
-static int wait_for_listener(const struct run_record *r, struct traced_server *s, char *err, size_t err_size)
+static int wait_for_listener(const struct run_record *r, struct traced_server *s, struct error_message *err)
 {
 	uint64_t deadline = monotonic_ns() + PORT_WAIT_MS * 1000000ull;
 
@@ -307,16 +301,16 @@ static int wait_for_listener(const struct run_record *r, struct traced_server *s
 		if (listening(&r->target) && (!s->external || external_ready(s->external, &s->ext)))
 			return 0;
 		if (!server_alive(s)) {
-			snprintf(err, err_size, "the traced server exited before it listened (exit status %d)",
+			error_message_set(err, "the traced server exited before it listened (exit status %d)",
 				 WIFEXITED(s->wait_status) ? WEXITSTATUS(s->wait_status) : 128 + WTERMSIG(s->wait_status));
 			return -1;
 		}
 		usleep(20 * 1000);
 	}
 	if (exiting)
-		snprintf(err, err_size, "interrupted while waiting for the traced server to listen");
+		error_message_set(err, "interrupted while waiting for the traced server to listen");
 	else
-		snprintf(err, err_size, "nothing listens on the --load target after %d s", PORT_WAIT_MS / 1000);
+		error_message_set(err, "nothing listens on the --load target after %d s", PORT_WAIT_MS / 1000);
 	return -1;
 }
 
@@ -383,14 +377,15 @@ static int trace_server(struct run_options *opts, struct traced_server *server, 
 {
 	struct run_record r = { .opts = opts, .killed_worker_index = -1, .restart_ms = NAN };
 	struct collector *c = NULL;
-	char err[512], log[PATH_MAX + 16];
+	struct error_message err = { "" };
+	char log[PATH_MAX + 16];
 	int gate_fd = -1, exec_fd = -1, ret = EXIT_FAIL, exec_errno = 0;
 	size_t workers = 0, i;
 
 	r.scenario_name = server->external ? server->external->name : "trace";
 	r.discover_processes = true;
-	if (check_tracing_environment(err, sizeof(err))) {
-		error_msg("%s", err);
+	if (check_tracing_environment(&err)) {
+		error_msg("%s", err.text);
 		return EXIT_FAIL;
 	}
 	if (opts->trace_pid && kill(opts->trace_pid, 0) && errno == ESRCH) {
@@ -441,8 +436,8 @@ static int trace_server(struct run_options *opts, struct traced_server *server, 
 		}
 		join_words(r.traced_command, sizeof(r.traced_command), opts->command);
 	} else if (opts->trace_cgroup) {
-		if (trace_cgroup(c, opts->trace_cgroup, &server->root, err, sizeof(err))) {
-			error_msg("%s", err);
+		if (trace_cgroup(c, opts->trace_cgroup, &server->root, &err)) {
+			error_msg("%s", err.text);
 			goto cleanup;
 		}
 		snprintf(r.traced_command, sizeof(r.traced_command), "cgroup %s", opts->trace_cgroup);
@@ -466,8 +461,8 @@ static int trace_server(struct run_options *opts, struct traced_server *server, 
 		n = readlink(exe_link, r.server_version, sizeof(r.server_version) - 1);
 		r.server_version[n > 0 ? n : 0] = '\0';
 	}
-	if (r.target_len && wait_for_listener(&r, server, err, sizeof(err))) {
-		error_msg("%s", err);
+	if (r.target_len && wait_for_listener(&r, server, &err)) {
+		error_msg("%s", err.text);
 		goto cleanup;
 	}
 	test_pause("ready");
@@ -533,20 +528,20 @@ int run_external(struct run_options *opts, int argc, char **argv)
 {
 	struct traced_server server = { .external = opts->external };
 	unsigned port = opts->port ? opts->port : free_port();
-	char err[512];
+	struct error_message err = { "" };
 	int ret;
 
 	/* first: not root is the one thing to say, before any scratch folder */
-	if (check_tracing_environment(err, sizeof(err))) {
-		error_msg("%s", err);
+	if (check_tracing_environment(&err)) {
+		error_msg("%s", err.text);
 		return EXIT_FAIL;
 	}
-	if (!external_available(opts->external, err, sizeof(err))) {
-		error_msg("%s is not available: %s", opts->external->name, err);
+	if (!external_available(opts->external, &err)) {
+		error_msg("%s is not available: %s", opts->external->name, err.text);
 		return EXIT_FAIL;
 	}
-	if (external_prepare(opts->external, port, opts->workers, &server.ext, err, sizeof(err))) {
-		error_msg("%s", err);
+	if (external_prepare(opts->external, port, opts->workers, &server.ext, &err)) {
+		error_msg("%s", err.text);
 		return EXIT_FAIL;
 	}
 	opts->command = server.ext.argv;

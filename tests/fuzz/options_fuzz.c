@@ -70,7 +70,8 @@ static void check_options(const struct run_options *o, int trace)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *argv[MAX_ARGS + 2], *text, err[512];
+	char *argv[MAX_ARGS + 2], *text;
+	struct error_message err;
 	struct run_options opts;
 	int argc = 1, mode;
 	unsigned ncpus;
@@ -89,10 +90,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct sockaddr_storage addr;
 		socklen_t len = 0;
 
-		err[0] = '\0';
-		if (parse_load_target(text, &addr, &len, err, sizeof(err)) == 0)
+		err.text[0] = '\0';
+		if (parse_load_target(text, &addr, &len, &err) == 0)
 			check_target(&addr, len);
-		else if (!err[0] || strchr(err, '\n'))
+		else if (!err.text[0] || strchr(err.text, '\n'))
 			abort();
 		free(text);
 		return 0;
@@ -103,14 +104,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (text[i] == '\0')
 			argv[argc++] = &text[i + 1];
 	argv[argc] = NULL;
-	err[0] = '\0';
-	switch (mode ? parse_trace_options(argc, argv, ncpus, &opts, err, sizeof(err))
-		     : parse_run_options(argc, argv, ncpus, &opts, err, sizeof(err))) {
+	err.text[0] = '\0';
+	switch (mode ? parse_trace_options(argc, argv, ncpus, &opts, &err)
+		     : parse_run_options(argc, argv, ncpus, &opts, &err)) {
 	case PARSE_OK:
 		check_options(&opts, mode);
 		break;
 	case PARSE_ERROR:
-		if (!err[0] || strchr(err, '\n'))
+		if (!err.text[0] || strchr(err.text, '\n'))
 			abort(); /* a one-line reason */
 		break;
 	case PARSE_HELP:

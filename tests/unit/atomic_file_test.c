@@ -58,7 +58,7 @@ static void test_abort_and_failure(void)
 
 	snprintf(missing, sizeof(missing), "%s/no-such-folder", scratch);
 	CU_ASSERT_EQUAL(atomic_file_write(missing, "x.svg", "x", 1, &err), -1);
-	snprintf(expected, sizeof(expected), "%s/x.svg.tmp: cannot create: No such file or directory",
+	snprintf(expected, sizeof(expected), "cannot create %s/x.svg.tmp: No such file or directory",
 		 missing);
 	CU_ASSERT_STRING_EQUAL(err.text, expected);
 }

@@ -7,7 +7,7 @@
 
 #include "common.h"
 #include "compare.h"
-#include "csvread.h"
+#include "csv_read.h"
 #include "fixtures.h"
 #include "plot.h"
 #include "run_folder.h"

@@ -95,8 +95,8 @@ static void test_target_allowed(void)
 /* loadgen_start() must return NULL with a one-line reason containing WANT. */
 static void expect_refused(const struct loadgen_config *cfg, const char *want)
 {
-	char err[256] = "";
-	struct loadgen *lg = loadgen_start(cfg, err, sizeof(err));
+	struct error_message err = { "" };
+	struct loadgen *lg = loadgen_start(cfg, &err);
 
 	CU_ASSERT_PTR_NULL(lg);
 	if (lg) {
@@ -104,11 +104,11 @@ static void expect_refused(const struct loadgen_config *cfg, const char *want)
 		loadgen_finish(lg, NULL);
 		return;
 	}
-	CU_ASSERT(err[0] != '\0');
-	CU_ASSERT_PTR_NULL(strchr(err, '\n'));
-	if (!strstr(err, want))
-		fprintf(stderr, "\n  reason \"%s\" lacks \"%s\"", err, want);
-	CU_ASSERT_PTR_NOT_NULL(strstr(err, want));
+	CU_ASSERT(err.text[0] != '\0');
+	CU_ASSERT_PTR_NULL(strchr(err.text, '\n'));
+	if (!strstr(err.text, want))
+		fprintf(stderr, "\n  reason \"%s\" lacks \"%s\"", err.text, want);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err.text, want));
 }
 
 static void test_start_refuses_non_loopback(void)
@@ -225,14 +225,14 @@ static unsigned run_against_test_server(void (*configure)(struct loadgen_config 
 	struct loadgen *lg;
 	pthread_t server_thread;
 	unsigned port;
-	char err[256] = "";
+	struct error_message err = { "" };
 
 	srv.listen_fd = listen_loopback(&port, true);
 	CU_ASSERT_FATAL(pthread_create(&server_thread, NULL, serve, &srv) == 0);
 	cfg = valid_config(port);
 	if (configure)
 		configure(&cfg);
-	lg = loadgen_start(&cfg, err, sizeof(err));
+	lg = loadgen_start(&cfg, &err);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(lg);
 	while (!loadgen_done(lg))
 		usleep(1000);
@@ -289,14 +289,14 @@ static void test_end_to_end_refused(void)
 	struct loadgen_config cfg;
 	struct loadgen *lg;
 	unsigned port;
-	char err[256] = "";
+	struct error_message err = { "" };
 	/* Bound but not listening: the port stays ours and every SYN gets a RST. */
 	int fd = listen_loopback(&port, false);
 
 	CU_ASSERT_FATAL(res != NULL);
 	cfg = valid_config(port);
 	cfg.requests = 50;
-	lg = loadgen_start(&cfg, err, sizeof(err));
+	lg = loadgen_start(&cfg, &err);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(lg);
 	loadgen_finish(lg, res);
 	close(fd);

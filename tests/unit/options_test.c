@@ -8,27 +8,27 @@
 #define NCPUS 2
 
 /* Parses a NULL-terminated argument list (argv[0] = "run"). */
-static enum parse_result parse(struct run_options *o, char *err, size_t err_size, ...)
+static enum parse_result parse(struct run_options *o, struct error_message *err, ...)
 {
 	char *argv[32];
 	int argc = 0;
 	va_list ap;
 
 	argv[argc++] = "run";
-	va_start(ap, err_size);
+	va_start(ap, err);
 	while (argc < 31 && (argv[argc] = va_arg(ap, char *)))
 		argc++;
 	va_end(ap);
 	argv[argc] = NULL;
-	return parse_run_options(argc, argv, NCPUS, o, err, err_size);
+	return parse_run_options(argc, argv, NCPUS, o, err);
 }
 
 static void test_defaults(void)
 {
 	struct run_options o;
-	char err[256];
+	struct error_message err = { "" };
 
-	CU_ASSERT_EQUAL(parse(&o, err, sizeof(err), "shared-epoll", NULL), PARSE_OK);
+	CU_ASSERT_EQUAL(parse(&o, &err, "shared-epoll", NULL), PARSE_OK);
 	CU_ASSERT_STRING_EQUAL(o.scenario->name, "shared-epoll");
 	CU_ASSERT_EQUAL(o.workers, NCPUS);
 	CU_ASSERT_EQUAL(o.connections, DEFAULT_CONNECTIONS);
@@ -43,17 +43,17 @@ static void test_defaults(void)
 static void test_pool_options(void)
 {
 	struct run_options o;
-	char err[256];
+	struct error_message err = { "" };
 
 	/* --threads alone: Node-like defaults, cpu:100 */
-	CU_ASSERT_EQUAL(parse(&o, err, sizeof(err), "shared-epoll", "--threads", "4", NULL), PARSE_OK);
+	CU_ASSERT_EQUAL(parse(&o, &err, "shared-epoll", "--threads", "4", NULL), PARSE_OK);
 	CU_ASSERT_EQUAL(o.threads, 4);
 	CU_ASSERT_EQUAL(o.work_kind, WORK_CPU);
 	CU_ASSERT_EQUAL(o.work_amount, DEFAULT_WORK_CPU_US);
 	CU_ASSERT_EQUAL(o.pool_wake, POOL_WAKE_SIGNAL);
 	CU_ASSERT_EQUAL(o.pool_notify, POOL_NOTIFY_EVENTFD);
 
-	CU_ASSERT_EQUAL(parse(&o, err, sizeof(err), "fd-dispatch", "--threads", "64", "--work", "sleep:500",
+	CU_ASSERT_EQUAL(parse(&o, &err, "fd-dispatch", "--threads", "64", "--work", "sleep:500",
 			      "--pool-wake", "broadcast", "--pool-notify", "pipe", NULL), PARSE_OK);
 	CU_ASSERT_EQUAL(o.threads, 64);
 	CU_ASSERT_EQUAL(o.work_kind, WORK_SLEEP);
@@ -61,13 +61,13 @@ static void test_pool_options(void)
 	CU_ASSERT_EQUAL(o.pool_wake, POOL_WAKE_BROADCAST);
 	CU_ASSERT_EQUAL(o.pool_notify, POOL_NOTIFY_PIPE);
 
-	CU_ASSERT_EQUAL(parse(&o, err, sizeof(err), "reuseport", "--threads=1", "--work=file:65536", NULL), PARSE_OK);
+	CU_ASSERT_EQUAL(parse(&o, &err, "reuseport", "--threads=1", "--work=file:65536", NULL), PARSE_OK);
 	CU_ASSERT_EQUAL(o.work_kind, WORK_FILE);
 	CU_ASSERT_EQUAL(o.work_amount, 65536);
-	CU_ASSERT_EQUAL(parse(&o, err, sizeof(err), "shared-accept", "--threads", "2", "--work", "cpu:0", NULL),
+	CU_ASSERT_EQUAL(parse(&o, &err, "shared-accept", "--threads", "2", "--work", "cpu:0", NULL),
 			PARSE_OK);
 	CU_ASSERT_EQUAL(o.work_amount, 0); /* the pool's hand-off cost alone */
-	CU_ASSERT_EQUAL(parse(&o, err, sizeof(err), "shared-epoll", "--threads", "0", NULL), PARSE_OK);
+	CU_ASSERT_EQUAL(parse(&o, &err, "shared-epoll", "--threads", "0", NULL), PARSE_OK);
 	CU_ASSERT_EQUAL(o.threads, 0);
 }
 
@@ -85,17 +85,17 @@ static void test_bad_pool_options(void)
 		{ "--pool-notify", "fifo" }, { "--pool-notify", "" },
 	};
 	struct run_options o;
-	char err[256];
+	struct error_message err = { "" };
 
 	for (size_t i = 0; i < COUNT_OF(bad); i++) {
-		enum parse_result r = parse(&o, err, sizeof(err), "shared-epoll", "--threads", "2", bad[i][0],
+		enum parse_result r = parse(&o, &err, "shared-epoll", "--threads", "2", bad[i][0],
 					    bad[i][1], NULL);
 
 		CU_ASSERT_EQUAL(r, PARSE_ERROR);
-		CU_ASSERT_PTR_NOT_NULL(strstr(err, bad[i][0]));
-		CU_ASSERT_PTR_NULL(strchr(err, '\n'));
-		if (r != PARSE_ERROR || !strstr(err, bad[i][0]))
-			fprintf(stderr, "accepted or unnamed: %s '%s' -> %s\n", bad[i][0], bad[i][1], err);
+		CU_ASSERT_PTR_NOT_NULL(strstr(err.text, bad[i][0]));
+		CU_ASSERT_PTR_NULL(strchr(err.text, '\n'));
+		if (r != PARSE_ERROR || !strstr(err.text, bad[i][0]))
+			fprintf(stderr, "accepted or unnamed: %s '%s' -> %s\n", bad[i][0], bad[i][1], err.text);
 	}
 }
 
@@ -106,30 +106,30 @@ static void test_pool_combinations(void)
 		{ "--work", "cpu:200" }, { "--pool-wake", "broadcast" }, { "--pool-notify", "pipe" },
 	};
 	struct run_options o;
-	char err[256];
+	struct error_message err = { "" };
 
 	for (size_t i = 0; i < COUNT_OF(without_threads); i++) {
-		CU_ASSERT_EQUAL(parse(&o, err, sizeof(err), "shared-epoll", without_threads[i][0],
+		CU_ASSERT_EQUAL(parse(&o, &err, "shared-epoll", without_threads[i][0],
 				      without_threads[i][1], NULL), PARSE_ERROR);
-		CU_ASSERT_PTR_NOT_NULL(strstr(err, without_threads[i][0]));
-		CU_ASSERT_PTR_NOT_NULL(strstr(err, "needs --threads"));
+		CU_ASSERT_PTR_NOT_NULL(strstr(err.text, without_threads[i][0]));
+		CU_ASSERT_PTR_NOT_NULL(strstr(err.text, "needs --threads"));
 	}
-	CU_ASSERT_EQUAL(parse(&o, err, sizeof(err), "shared-epoll", "--threads", "0", "--work", "cpu:5", NULL),
+	CU_ASSERT_EQUAL(parse(&o, &err, "shared-epoll", "--threads", "0", "--work", "cpu:5", NULL),
 			PARSE_ERROR);
-	CU_ASSERT_PTR_NOT_NULL(strstr(err, "needs --threads"));
-	CU_ASSERT_EQUAL(parse(&o, err, sizeof(err), "shared-epoll", "--threads", "1", "--work", "sleep:500000",
+	CU_ASSERT_PTR_NOT_NULL(strstr(err.text, "needs --threads"));
+	CU_ASSERT_EQUAL(parse(&o, &err, "shared-epoll", "--threads", "1", "--work", "sleep:500000",
 			      "--timeout", "500", NULL), PARSE_ERROR);
-	CU_ASSERT_PTR_NOT_NULL(strstr(err, "--timeout"));
-	CU_ASSERT_EQUAL(parse(&o, err, sizeof(err), "shared-epoll", "--threads", "1", "--work", "sleep:499999",
+	CU_ASSERT_PTR_NOT_NULL(strstr(err.text, "--timeout"));
+	CU_ASSERT_EQUAL(parse(&o, &err, "shared-epoll", "--threads", "1", "--work", "sleep:499999",
 			      "--timeout", "500", NULL), PARSE_OK);
 }
 
 static void test_all_options(void)
 {
 	struct run_options o;
-	char err[256];
+	struct error_message err = { "" };
 
-	CU_ASSERT_EQUAL(parse(&o, err, sizeof(err), "--workers", "4", "-c", "16", "--duration=2.5", "shared-accept",
+	CU_ASSERT_EQUAL(parse(&o, &err, "--workers", "4", "-c", "16", "--duration=2.5", "shared-accept",
 			      "--requests", "1000", "--keepalive", "-p", "0", "--backlog", "64", "--timeout", "500",
 			      "--interval", "100", "--loadgen-threads", "3", "-o", "/tmp/x", "--force", "-v", NULL),
 			PARSE_OK);
@@ -152,11 +152,11 @@ static void test_all_options(void)
 static void test_requests_alone_is_time_capped(void)
 {
 	struct run_options o;
-	char err[256];
+	struct error_message err = { "" };
 
-	CU_ASSERT_EQUAL(parse(&o, err, sizeof(err), "shared-epoll", "-n", "50", NULL), PARSE_OK);
+	CU_ASSERT_EQUAL(parse(&o, &err, "shared-epoll", "-n", "50", NULL), PARSE_OK);
 	CU_ASSERT_DOUBLE_EQUAL(o.duration_s, REQUESTS_TIME_CAP_S, 1e-9);
-	CU_ASSERT_EQUAL(parse(&o, err, sizeof(err), "shared-epoll", "-n", "50", "-d", "3", NULL), PARSE_OK);
+	CU_ASSERT_EQUAL(parse(&o, &err, "shared-epoll", "-n", "50", "-d", "3", NULL), PARSE_OK);
 	CU_ASSERT_DOUBLE_EQUAL(o.duration_s, 3.0, 1e-9);
 }
 
@@ -176,43 +176,43 @@ static void test_bad_numbers(void)
 		{ "--interval", "9" }, { "--loadgen-threads", "0" }, { "--out", "" },
 	};
 	struct run_options o;
-	char err[256];
+	struct error_message err = { "" };
 	size_t i;
 
 	for (i = 0; i < COUNT_OF(bad); i++) {
-		enum parse_result r = parse(&o, err, sizeof(err), "shared-epoll", bad[i][0], bad[i][1], NULL);
+		enum parse_result r = parse(&o, &err, "shared-epoll", bad[i][0], bad[i][1], NULL);
 
 		CU_ASSERT_EQUAL(r, PARSE_ERROR);
-		CU_ASSERT_PTR_NOT_NULL(strstr(err, bad[i][0]));
-		if (r != PARSE_ERROR || !strstr(err, bad[i][0]))
-			fprintf(stderr, "accepted or unnamed: %s '%s' -> %s\n", bad[i][0], bad[i][1], err);
+		CU_ASSERT_PTR_NOT_NULL(strstr(err.text, bad[i][0]));
+		if (r != PARSE_ERROR || !strstr(err.text, bad[i][0]))
+			fprintf(stderr, "accepted or unnamed: %s '%s' -> %s\n", bad[i][0], bad[i][1], err.text);
 	}
 }
 
 static void test_scenario_errors(void)
 {
 	struct run_options o;
-	char err[256];
+	struct error_message err = { "" };
 
-	CU_ASSERT_EQUAL(parse(&o, err, sizeof(err), NULL), PARSE_ERROR);
-	CU_ASSERT_PTR_NOT_NULL(strstr(err, "shared-epoll")); /* lists the scenarios */
-	CU_ASSERT_EQUAL(parse(&o, err, sizeof(err), "nope", NULL), PARSE_ERROR);
-	CU_ASSERT_PTR_NOT_NULL(strstr(err, "unknown scenario 'nope'"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(err, "shared-accept"));
-	CU_ASSERT_EQUAL(parse(&o, err, sizeof(err), "shared-epoll", "shared-accept", NULL), PARSE_ERROR);
-	CU_ASSERT_EQUAL(parse(&o, err, sizeof(err), "shared-epoll", "--bogus", NULL), PARSE_ERROR);
-	CU_ASSERT_PTR_NOT_NULL(strstr(err, "--bogus"));
-	CU_ASSERT_EQUAL(parse(&o, err, sizeof(err), "shared-epoll", "--workers", NULL), PARSE_ERROR);
-	CU_ASSERT_PTR_NOT_NULL(strstr(err, "--workers"));
+	CU_ASSERT_EQUAL(parse(&o, &err, NULL), PARSE_ERROR);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err.text, "shared-epoll")); /* lists the scenarios */
+	CU_ASSERT_EQUAL(parse(&o, &err, "nope", NULL), PARSE_ERROR);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err.text, "unknown scenario 'nope'"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err.text, "shared-accept"));
+	CU_ASSERT_EQUAL(parse(&o, &err, "shared-epoll", "shared-accept", NULL), PARSE_ERROR);
+	CU_ASSERT_EQUAL(parse(&o, &err, "shared-epoll", "--bogus", NULL), PARSE_ERROR);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err.text, "--bogus"));
+	CU_ASSERT_EQUAL(parse(&o, &err, "shared-epoll", "--workers", NULL), PARSE_ERROR);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err.text, "--workers"));
 }
 
 static void test_help(void)
 {
 	struct run_options o;
-	char err[256];
+	struct error_message err = { "" };
 
-	CU_ASSERT_EQUAL(parse(&o, err, sizeof(err), "--help", NULL), PARSE_HELP);
-	CU_ASSERT_EQUAL(parse(&o, err, sizeof(err), "shared-epoll", "-h", NULL), PARSE_HELP);
+	CU_ASSERT_EQUAL(parse(&o, &err, "--help", NULL), PARSE_HELP);
+	CU_ASSERT_EQUAL(parse(&o, &err, "shared-epoll", "-h", NULL), PARSE_HELP);
 }
 
 /* The parser resets getopt: a second call sees its own arguments only. */
@@ -220,31 +220,31 @@ static void test_help(void)
 static void test_tracer_options(void)
 {
 	struct run_options o;
-	char err[256];
+	struct error_message err = { "" };
 
-	CU_ASSERT_EQUAL(parse(&o, err, sizeof(err), "shared-epoll", NULL), PARSE_OK);
+	CU_ASSERT_EQUAL(parse(&o, &err, "shared-epoll", NULL), PARSE_OK);
 	CU_ASSERT_EQUAL(o.ring_buffer_kb, 0);
 	CU_ASSERT_FALSE(o.no_trace);
-	CU_ASSERT_EQUAL(parse(&o, err, sizeof(err), "shared-epoll", "--ring-buffer", "64", "--no-trace", NULL),
+	CU_ASSERT_EQUAL(parse(&o, &err, "shared-epoll", "--ring-buffer", "64", "--no-trace", NULL),
 			PARSE_OK);
 	CU_ASSERT_EQUAL(o.ring_buffer_kb, 64);
 	CU_ASSERT_TRUE(o.no_trace);
-	CU_ASSERT_EQUAL(parse(&o, err, sizeof(err), "shared-epoll", "--ring-buffer", "1048576", NULL), PARSE_OK);
+	CU_ASSERT_EQUAL(parse(&o, &err, "shared-epoll", "--ring-buffer", "1048576", NULL), PARSE_OK);
 	for (const char *const *bad = (const char *const[]){ "0", "2", "48", "3000", "2097152", "64k", "", NULL };
 	     *bad; bad++) {
-		CU_ASSERT_EQUAL(parse(&o, err, sizeof(err), "shared-epoll", "--ring-buffer", *bad, NULL), PARSE_ERROR);
-		CU_ASSERT_PTR_NOT_NULL(strstr(err, "power of two"));
-		CU_ASSERT_PTR_NULL(strchr(err, '\n'));
+		CU_ASSERT_EQUAL(parse(&o, &err, "shared-epoll", "--ring-buffer", *bad, NULL), PARSE_ERROR);
+		CU_ASSERT_PTR_NOT_NULL(strstr(err.text, "power of two"));
+		CU_ASSERT_PTR_NULL(strchr(err.text, '\n'));
 	}
 }
 
 static void test_parse_twice(void)
 {
 	struct run_options o;
-	char err[256];
+	struct error_message err = { "" };
 
-	CU_ASSERT_EQUAL(parse(&o, err, sizeof(err), "shared-epoll", "-w", "3", NULL), PARSE_OK);
-	CU_ASSERT_EQUAL(parse(&o, err, sizeof(err), "shared-accept", NULL), PARSE_OK);
+	CU_ASSERT_EQUAL(parse(&o, &err, "shared-epoll", "-w", "3", NULL), PARSE_OK);
+	CU_ASSERT_EQUAL(parse(&o, &err, "shared-accept", NULL), PARSE_OK);
 	CU_ASSERT_EQUAL(o.workers, NCPUS);
 	CU_ASSERT_STRING_EQUAL(o.scenario->name, "shared-accept");
 }
@@ -258,17 +258,17 @@ static void test_messages_are_one_line(void)
 	struct sockaddr_storage addr;
 	struct run_options o;
 	socklen_t len;
-	char err[256];
+	struct error_message err = { "" };
 
-	CU_ASSERT_EQUAL(parse(&o, err, sizeof(err), "shared-epoll", "--workers", "1\n2", NULL), PARSE_ERROR);
-	CU_ASSERT_PTR_NULL(strpbrk(err, "\n\r\033"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(err, "'1?2'"));
-	CU_ASSERT_EQUAL(parse(&o, err, sizeof(err), "no\nsuch", NULL), PARSE_ERROR);
-	CU_ASSERT_PTR_NULL(strpbrk(err, "\n\r\033"));
-	CU_ASSERT_EQUAL(parse_trace_options(7, trace_argv, NCPUS, &o, err, sizeof(err)), PARSE_ERROR);
-	CU_ASSERT_PTR_NULL(strpbrk(err, "\n\r\033"));
-	CU_ASSERT_EQUAL(parse_load_target("\r127.0.0.1\n:80x", &addr, &len, err, sizeof(err)), -1);
-	CU_ASSERT_PTR_NULL(strpbrk(err, "\n\r\033"));
+	CU_ASSERT_EQUAL(parse(&o, &err, "shared-epoll", "--workers", "1\n2", NULL), PARSE_ERROR);
+	CU_ASSERT_PTR_NULL(strpbrk(err.text, "\n\r\033"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(err.text, "'1?2'"));
+	CU_ASSERT_EQUAL(parse(&o, &err, "no\nsuch", NULL), PARSE_ERROR);
+	CU_ASSERT_PTR_NULL(strpbrk(err.text, "\n\r\033"));
+	CU_ASSERT_EQUAL(parse_trace_options(7, trace_argv, NCPUS, &o, &err), PARSE_ERROR);
+	CU_ASSERT_PTR_NULL(strpbrk(err.text, "\n\r\033"));
+	CU_ASSERT_EQUAL(parse_load_target("\r127.0.0.1\n:80x", &addr, &len, &err), -1);
+	CU_ASSERT_PTR_NULL(strpbrk(err.text, "\n\r\033"));
 }
 
 static void add_tests(CU_pSuite suite)

@@ -78,14 +78,14 @@ static void test_parse_rejects(void)
 static void test_bad_config(void)
 {
 	struct pool_config cfg = { .threads = 0, .work_kind = WORK_CPU };
-	char why[128] = "";
+	struct error_message why = { "" };
 
-	CU_ASSERT_PTR_NULL(pool_start(&cfg, why, sizeof(why)));
-	CU_ASSERT_NOT_EQUAL(why[0], '\0');
+	CU_ASSERT_PTR_NULL(pool_start(&cfg, &why));
+	CU_ASSERT_NOT_EQUAL(why.text[0], '\0');
 	cfg.threads = POOL_MAX_THREADS + 1;
-	CU_ASSERT_PTR_NULL(pool_start(&cfg, why, sizeof(why)));
+	CU_ASSERT_PTR_NULL(pool_start(&cfg, &why));
 	cfg = (struct pool_config){ .threads = 1, .work_kind = WORK_FILE, .work_amount = 1 }; /* no file */
-	CU_ASSERT_PTR_NULL(pool_start(&cfg, why, sizeof(why)));
+	CU_ASSERT_PTR_NULL(pool_start(&cfg, &why));
 	CU_ASSERT_EQUAL(pool_stop(NULL), 0);
 }
 
@@ -104,8 +104,8 @@ static void test_every_job_runs_once(void)
 				.wake = wakes[i],
 				.notify = notifies[j],
 			};
-			char why[128];
-			struct pool *p = pool_start(&cfg, why, sizeof(why));
+			struct error_message why = { "" };
+			struct pool *p = pool_start(&cfg, &why);
 			int failed = 0;
 
 			CU_ASSERT_PTR_NOT_NULL_FATAL(p);
@@ -121,8 +121,8 @@ static void test_every_job_runs_once(void)
 static void test_cpu_work_burns_cpu(void)
 {
 	struct pool_config cfg = { .threads = 2, .work_kind = WORK_CPU, .work_amount = 3000 };
-	char why[128];
-	struct pool *p = pool_start(&cfg, why, sizeof(why));
+	struct error_message why = { "" };
+	struct pool *p = pool_start(&cfg, &why);
 	uint64_t process_start, submitter_start, process_ns, submitter_ns;
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
@@ -140,8 +140,8 @@ static void test_cpu_work_burns_cpu(void)
 static void test_sleep_work_waits(void)
 {
 	struct pool_config cfg = { .threads = 3, .work_kind = WORK_SLEEP, .work_amount = 5000 };
-	char why[128];
-	struct pool *p = pool_start(&cfg, why, sizeof(why));
+	struct error_message why = { "" };
+	struct pool *p = pool_start(&cfg, &why);
 	uint64_t start;
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
@@ -154,17 +154,18 @@ static void test_sleep_work_waits(void)
 
 static void test_file_work(void)
 {
-	char path[PATH_MAX], dir[PATH_MAX], why[160];
+	char path[PATH_MAX], dir[PATH_MAX];
+	struct error_message why = { "" };
 	struct stat st;
 	struct pool_config cfg = { .threads = 2, .work_kind = WORK_FILE, .work_amount = 200000 };
 	struct pool *p;
 
-	CU_ASSERT_EQUAL_FATAL(work_file_create(200000, path, sizeof(path), why, sizeof(why)), 0);
+	CU_ASSERT_EQUAL_FATAL(work_file_create(200000, path, sizeof(path), &why), 0);
 	CU_ASSERT_EQUAL(strncmp(path, "/tmp/testbed-pool-", 18), 0);
 	CU_ASSERT_EQUAL(stat(path, &st), 0);
 	CU_ASSERT_EQUAL(st.st_size, 200000);
 	cfg.work_file = path;
-	p = pool_start(&cfg, why, sizeof(why));
+	p = pool_start(&cfg, &why);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
 	CU_ASSERT_EQUAL(pool_submit_and_wait(p), 0);
 	CU_ASSERT_EQUAL(pool_submit_and_wait(p), 0);
@@ -211,8 +212,8 @@ static void test_threads_named(void)
 {
 	struct pool_config cfg = { .threads = 3, .work_kind = WORK_CPU };
 	const struct timespec tick = { .tv_nsec = 1000000 };
-	char why[128];
-	struct pool *p = pool_start(&cfg, why, sizeof(why));
+	struct error_message why = { "" };
+	struct pool *p = pool_start(&cfg, &why);
 	int waited_ms = 0;
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
@@ -244,13 +245,13 @@ static void test_signal_does_not_end_wait(void)
 	struct sigaction sa = { .sa_handler = on_signal }, old; /* no SA_RESTART */
 	struct pool_config cfg = { .threads = 1, .work_kind = WORK_SLEEP, .work_amount = 50000 };
 	pthread_t self = pthread_self(), interrupter;
-	char why[128];
+	struct error_message why = { "" };
 	struct pool *p;
 	uint64_t start;
 
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGUSR1, &sa, &old);
-	p = pool_start(&cfg, why, sizeof(why));
+	p = pool_start(&cfg, &why);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
 	start = clock_ns(CLOCK_MONOTONIC);
 	pthread_create(&interrupter, NULL, interrupt_after_10ms, &self);

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 #include "common.h"
+#include "util.h"
 
 bool verbose;
 volatile sig_atomic_t exiting;
@@ -17,10 +18,7 @@ static void vmessage(const char *fmt, va_list ap)
 
 	vsnprintf(line, sizeof(line), fmt, ap);
 	/* one line, whatever a quoted name or path holds */
-	for (char *p = line; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = '?';
-	fprintf(stderr, "testbed: %s\n", line);
+	fprintf(stderr, "testbed: %s\n", make_printable(line));
 }
 
 void error_msg(const char *fmt, ...)

@@ -7,6 +7,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include "util.h"
 
 #define ERROR_MESSAGE_SIZE 512
 
@@ -26,9 +27,7 @@ error_message_set(struct error_message *e, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(e->text, sizeof(e->text), fmt, ap);
 	va_end(ap);
-	for (char *p = e->text; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = '?';
+	make_printable(e->text);
 }
 
 #endif

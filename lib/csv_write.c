@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
-/* RFC 4180 CSV writer with write-to-temporary-then-rename; see csv.h. */
+/* RFC 4180 CSV writer on an atomic file; see csv_write.h. */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -12,20 +12,15 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "csv.h"
+#include "atomic_file.h"
+#include "csv_write.h"
 
-/* Rows are short and many (events.csv can reach millions): a large stdio
- * buffer turns them into few large write() calls. */
-#define CSV_STREAM_BUFFER_SIZE (256 * 1024)
 /* Most fields fit here, so escaping them needs no allocation. */
 #define CSV_FIELD_STACK_SIZE 256
 
 struct csv_file {
+	struct atomic_file *file; /* the temporary file, renamed by csv_commit() */
 	FILE *stream;
-	char *stream_buffer;     /* owned by us, must outlive stream */
-	char *dir;               /* fsynced after the rename */
-	char *tmp_path;
-	char *final_path;
 	locale_t c_numeric;      /* "%f" must print '.', whatever the caller's locale */
 	int error;               /* first errno seen, 0 while all is well */
 	bool row_has_field;      /* the next field needs a ',' before it */
@@ -48,70 +43,26 @@ static void csv_free(struct csv_file *f)
 {
 	if (f->c_numeric)
 		freelocale(f->c_numeric);
-	free(f->stream_buffer);
-	free(f->dir);
-	free(f->tmp_path);
-	free(f->final_path);
 	free(f);
 }
 
-struct csv_file *csv_open(const char *dir, const char *name)
+struct csv_file *csv_open(const char *dir, const char *name, struct error_message *err)
 {
-	struct csv_file *f;
-	int fd = -1;
-	int error;
+	struct csv_file *f = calloc(1, sizeof(*f));
 
-	if (!dir || !name || !*name) {
-		errno = EINVAL;
+	if (!f || !(f->c_numeric = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0))) {
+		error_message_set(err, "cannot create %s/%s: out of memory", dir, name);
+		if (f)
+			csv_free(f);
 		return NULL;
 	}
-	f = calloc(1, sizeof(*f));
-	if (!f)
+	f->file = atomic_file_open(dir, name, err);
+	if (!f->file) {
+		csv_free(f);
 		return NULL;
-	if (asprintf(&f->final_path, "%s/%s", dir, name) < 0) {
-		f->final_path = NULL;
-		error = ENOMEM;
-		goto fail;
 	}
-	if (asprintf(&f->tmp_path, "%s.tmp", f->final_path) < 0) {
-		f->tmp_path = NULL;
-		error = ENOMEM;
-		goto fail;
-	}
-	f->dir = strdup(dir);
-	f->stream_buffer = malloc(CSV_STREAM_BUFFER_SIZE);
-	f->c_numeric = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
-	if (!f->dir || !f->stream_buffer || !f->c_numeric) {
-		error = ENOMEM;
-		goto fail;
-	}
-
-	/* O_TRUNC: a .tmp left by a crashed run is garbage. O_NOFOLLOW: we
-	 * usually run as root, so do not write through a planted symlink. */
-	fd = open(f->tmp_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
-	if (fd < 0) {
-		error = errno;
-		goto fail;
-	}
-	f->stream = fdopen(fd, "w");
-	if (!f->stream) {
-		error = errno;
-		close(fd);
-		unlink(f->tmp_path);
-		goto fail;
-	}
-	if (setvbuf(f->stream, f->stream_buffer, _IOFBF, CSV_STREAM_BUFFER_SIZE)) {
-		error = errno_or_eio();
-		fclose(f->stream);
-		unlink(f->tmp_path);
-		goto fail;
-	}
+	f->stream = atomic_file_stream(f->file);
 	return f;
-
-fail:
-	csv_free(f);
-	errno = error;
-	return NULL;
 }
 
 /* The one place a field reaches the stream: separator, then the text. */
@@ -240,57 +191,30 @@ void csv_end_row(struct csv_file *f)
 	f->row_has_field = false;
 }
 
-/* The rename is only durable once the folder's entry is on disk too. */
-static int sync_dir(const char *dir)
+int csv_commit(struct csv_file *f, struct error_message *err)
 {
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	int error = 0;
+	int ret;
 
-	if (fd < 0)
-		return errno;
-	/* EINVAL: the filesystem cannot sync a folder; nothing more to do. */
-	if (fsync(fd) < 0 && errno != EINVAL)
-		error = errno;
-	close(fd);
-	return error;
-}
-
-int csv_commit(struct csv_file *f)
-{
-	int error;
-
-	if (!f)
-		return -EINVAL;
-
-	/* Each step is checked: with delayed allocation or a full disk the
-	 * first error (ENOSPC) may only surface at fflush, fsync or fclose. */
-	errno = 0;
-	if (fflush(f->stream) == EOF)
-		remember_error(f, errno_or_eio());
-	if (!f->error && fsync(fileno(f->stream)) < 0)
-		remember_error(f, errno);
-	errno = 0;
-	if (fclose(f->stream) == EOF)
-		remember_error(f, errno_or_eio());
-	f->stream = NULL;
-	if (!f->error && rename(f->tmp_path, f->final_path) < 0)
-		remember_error(f, errno);
-
+	if (!f) {
+		error_message_set(err, "nothing to write");
+		return -1;
+	}
 	if (f->error) {
-		unlink(f->tmp_path);
-		error = f->error;
+		/* a field was lost (out of memory, a failed write): drop the file */
+		error_message_set(err, "cannot write %s: %s", atomic_file_path(f->file), strerror(f->error));
+		atomic_file_abort(f->file);
+		ret = -1;
 	} else {
-		error = sync_dir(f->dir);
+		ret = atomic_file_commit(f->file, err);
 	}
 	csv_free(f);
-	return -error;
+	return ret;
 }
 
 void csv_abort(struct csv_file *f)
 {
 	if (!f)
 		return;
-	fclose(f->stream);
-	unlink(f->tmp_path);
+	atomic_file_abort(f->file);
 	csv_free(f);
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
-/* Write-to-temporary-then-rename for report files; see atomic_file.h. */
+/* Write-to-temporary-then-rename for every file the testbed writes (run
+ * folders, reports, compare tables); see atomic_file.h. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -9,8 +10,13 @@
 
 #include "atomic_file.h"
 
+/* Rows are short and many (events.csv can reach millions): a large stdio
+ * buffer turns them into few large write() calls. */
+#define STREAM_BUFFER_SIZE (256 * 1024)
+
 struct atomic_file {
 	FILE *stream;
+	char *stream_buffer;     /* ours, must outlive stream */
 	char *dir;
 	char *tmp_path;
 	char *final_path;
@@ -18,6 +24,7 @@ struct atomic_file {
 
 static void atomic_file_free(struct atomic_file *f)
 {
+	free(f->stream_buffer);
 	free(f->dir);
 	free(f->tmp_path);
 	free(f->final_path);
@@ -26,9 +33,14 @@ static void atomic_file_free(struct atomic_file *f)
 
 struct atomic_file *atomic_file_open(const char *dir, const char *name, struct error_message *err)
 {
-	struct atomic_file *f = calloc(1, sizeof(*f));
+	struct atomic_file *f;
 	int fd;
 
+	if (!dir || !name || !*name || strchr(name, '/')) {
+		error_message_set(err, "cannot create a file in %s: no file name", dir ? dir : "(no folder)");
+		return NULL;
+	}
+	f = calloc(1, sizeof(*f));
 	if (!f)
 		goto no_memory;
 	if (!(f->dir = strdup(dir)) || asprintf(&f->final_path, "%s/%s", dir, name) < 0) {
@@ -39,17 +51,23 @@ struct atomic_file *atomic_file_open(const char *dir, const char *name, struct e
 		f->tmp_path = NULL;
 		goto no_memory;
 	}
-	/* O_NOFOLLOW: report may run as root in a folder others can write. */
+	if (!(f->stream_buffer = malloc(STREAM_BUFFER_SIZE)))
+		goto no_memory;
+	/* O_TRUNC: a .tmp left by a crashed run is garbage. O_NOFOLLOW: we
+	 * usually run as root, maybe in a folder others can write. */
 	fd = open(f->tmp_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
 	if (fd < 0) {
-		error_message_set(err, "%s: cannot create: %s", f->tmp_path, strerror(errno));
+		error_message_set(err, "cannot create %s: %s", f->tmp_path, strerror(errno));
 		atomic_file_free(f);
 		return NULL;
 	}
 	f->stream = fdopen(fd, "w");
-	if (!f->stream) {
-		error_message_set(err, "%s: cannot create: %s", f->tmp_path, strerror(errno));
-		close(fd);
+	if (!f->stream || setvbuf(f->stream, f->stream_buffer, _IOFBF, STREAM_BUFFER_SIZE)) {
+		error_message_set(err, "cannot create %s: %s", f->tmp_path, strerror(errno ? errno : EIO));
+		if (f->stream)
+			fclose(f->stream);
+		else
+			close(fd);
 		unlink(f->tmp_path);
 		atomic_file_free(f);
 		return NULL;
@@ -57,7 +75,7 @@ struct atomic_file *atomic_file_open(const char *dir, const char *name, struct e
 	return f;
 
 no_memory:
-	error_message_set(err, "%s/%s: out of memory", dir, name);
+	error_message_set(err, "cannot create %s/%s: out of memory", dir, name);
 	if (f)
 		atomic_file_free(f);
 	return NULL;
@@ -80,10 +98,19 @@ FILE *atomic_file_stream(struct atomic_file *f)
 	return f->stream;
 }
 
+const char *atomic_file_path(const struct atomic_file *f)
+{
+	return f->final_path;
+}
+
 int atomic_file_commit(struct atomic_file *f, struct error_message *err)
 {
 	int error = 0, dir_fd;
 
+	if (!f) {
+		error_message_set(err, "nothing to write");
+		return -1;
+	}
 	/* Each step is checked: a full disk may only show at flush, fsync or close. */
 	errno = 0;
 	if (ferror(f->stream))
@@ -98,19 +125,22 @@ int atomic_file_commit(struct atomic_file *f, struct error_message *err)
 	if (!error && rename(f->tmp_path, f->final_path) < 0)
 		error = errno;
 	if (error) {
-		error_message_set(err, "%s: cannot write: %s", f->final_path, strerror(error));
+		error_message_set(err, "cannot write %s: %s", f->final_path, strerror(error));
 		unlink(f->tmp_path);
 		atomic_file_free(f);
 		return -1;
 	}
-	/* The rename survives a crash only once the folder is synced too. */
+	/* The rename survives a crash only once the folder is synced too
+	 * (EINVAL: the filesystem cannot sync a folder; nothing more to do). */
 	dir_fd = open(f->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dir_fd >= 0) {
-		fsync(dir_fd);
+	if (dir_fd < 0 || (fsync(dir_fd) < 0 && errno != EINVAL))
+		error = errno;
+	if (dir_fd >= 0)
 		close(dir_fd);
-	}
+	if (error)
+		error_message_set(err, "cannot write %s: syncing its folder: %s", f->final_path, strerror(error));
 	atomic_file_free(f);
-	return 0;
+	return error ? -1 : 0;
 }
 
 void atomic_file_abort(struct atomic_file *f)

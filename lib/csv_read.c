@@ -11,7 +11,8 @@
 #include <unistd.h>
 
 #include "common.h"
-#include "csvread.h"
+#include "csv_read.h"
+#include "util.h"
 
 /* Long enough to recognise a field in a message, short enough for one line. */
 #define EXCERPT_SIZE 48
@@ -30,20 +31,6 @@ struct parser {
 	size_t ncolumns;        /* from the header; 0 until it is read */
 	struct error_message *err;
 };
-
-const char *printable_excerpt(const char *text, char *out, size_t out_size)
-{
-	size_t length = strlen(text), i;
-
-	if (!out_size)
-		return out;
-	for (i = 0; i < length && i + 1 < out_size; i++)
-		out[i] = ((unsigned char)text[i] < 0x20 || text[i] == 0x7f) ? '?' : text[i];
-	out[i] = '\0';
-	if (i < length && out_size > 4)
-		memcpy(out + out_size - 4, "...", 4);
-	return out;
-}
 
 int read_whole_file(const char *path, size_t max_bytes, char **data, size_t *length,
 		    struct error_message *err)
@@ -113,36 +100,21 @@ static int fail_at(struct parser *p, size_t line, const char *what)
 
 static int append_field(struct parser *p, char *field)
 {
-	if (p->nfields == p->fields_capacity) {
-		size_t capacity = p->fields_capacity ? 2 * p->fields_capacity : 256;
-		char **grown;
-
-		if (p->nfields >= CSV_READ_MAX_FIELDS) {
-			error_message_set(p->err, "%s:%zu: more than %u fields in the file", p->name,
-					  p->line, CSV_READ_MAX_FIELDS);
-			return -1;
-		}
-		grown = realloc(p->fields, capacity * sizeof(*grown));
-		if (!grown)
-			return fail_at(p, p->line, "out of memory");
-		p->fields = grown;
-		p->fields_capacity = capacity;
+	if (p->nfields >= CSV_READ_MAX_FIELDS) {
+		error_message_set(p->err, "%s:%zu: more than %u fields in the file", p->name,
+				  p->line, CSV_READ_MAX_FIELDS);
+		return -1;
 	}
+	if (grow_array(&p->fields, &p->fields_capacity, p->nfields + 1, sizeof(*p->fields)))
+		return fail_at(p, p->line, "out of memory");
 	p->fields[p->nfields++] = field;
 	return 0;
 }
 
 static int append_row_line(struct parser *p, size_t line)
 {
-	if (p->nrows == p->lines_capacity) {
-		size_t capacity = p->lines_capacity ? 2 * p->lines_capacity : 64;
-		size_t *grown = realloc(p->lines, capacity * sizeof(*grown));
-
-		if (!grown)
-			return fail_at(p, line, "out of memory");
-		p->lines = grown;
-		p->lines_capacity = capacity;
-	}
+	if (grow_array(&p->lines, &p->lines_capacity, p->nrows + 1, sizeof(*p->lines)))
+		return fail_at(p, line, "out of memory");
 	p->lines[p->nrows++] = line;
 	return 0;
 }

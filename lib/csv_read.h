@@ -12,7 +12,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include "error_message.h"
+#include "error.h"
 
 #define CSV_READ_MAX_BYTES          (256u << 20) /* a file */
 #define CSV_READ_MAX_FIELD_BYTES    (1u << 20)   /* one field, decoded */
@@ -61,9 +61,5 @@ int csv_table_u64(const struct csv_table *t, size_t row, int column, uint64_t *o
  * with a NUL after the last byte. 0, or -1 with ERR set. */
 int read_whole_file(const char *path, size_t max_bytes, char **data, size_t *length,
 		    struct error_message *err);
-
-/* TEXT shortened to fit OUT and made printable (control bytes -> '?'), for
- * quoting a hostile field in a one-line message. Returns OUT. */
-const char *printable_excerpt(const char *text, char *out, size_t out_size);
 
 #endif

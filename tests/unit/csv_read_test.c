@@ -8,7 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "csvread.h"
+#include "csv_read.h"
 #include "fixtures.h"
 #include "unit.h"
 

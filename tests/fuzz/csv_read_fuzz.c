@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include "csvread.h"
+#include "csv_read.h"
 
 /* Fields read back per input: enough for every code path, few enough that
  * a wide table does not slow the fuzzer down (the parse itself is whole). */

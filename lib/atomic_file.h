@@ -1,22 +1,27 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
-/* A text or SVG file written like the run's CSV files (user/csv.h): under
+/* Every file the testbed writes (CSV, reports, figures) is written under
  * DIR/NAME.tmp, then fsynced and renamed into place, so a reader never sees
- * half a report and a failed write leaves the previous one untouched. */
+ * half a file and a failed write leaves the previous one untouched. */
 #ifndef TESTBED_ATOMIC_FILE_H
 #define TESTBED_ATOMIC_FILE_H
 
 #include <stddef.h>
 #include <stdio.h>
-#include "error_message.h"
+#include "error.h"
 
 struct atomic_file;
 
-/* Opens DIR/NAME.tmp; NULL with ERR set ("DIR/NAME: cannot create: ..."). */
+/* Opens DIR/NAME.tmp; NULL with ERR set ("cannot create DIR/NAME.tmp: ..."). */
 struct atomic_file *atomic_file_open(const char *dir, const char *name, struct error_message *err);
 /* Where to write the content (fprintf, fwrite, ...). */
 FILE *atomic_file_stream(struct atomic_file *f);
-/* Flushes, fsyncs, renames into place; frees F. 0, or -1 with ERR set and the
- * temporary file removed. */
+/* DIR/NAME, for messages. */
+const char *atomic_file_path(const struct atomic_file *f);
+/* Flushes, fsyncs, renames into place, fsyncs DIR; frees F. 0, or -1 with
+ * ERR set ("cannot write DIR/NAME: No space left on device") and the
+ * temporary file removed -- except when only the final fsync of DIR fails:
+ * the new file is then in place but the rename may not survive a crash.
+ * NULL F is an error. */
 int atomic_file_commit(struct atomic_file *f, struct error_message *err);
 /* Drops the temporary file; frees F. NULL is fine. */
 void atomic_file_abort(struct atomic_file *f);
