@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
-/* Fairness figures over per-worker counts; see metrics.h. */
+/* The metric formulas; see metrics.h. */
 #include <math.h>
 
 #include "metrics.h"
@@ -66,4 +66,26 @@ double max_share(const double *x, size_t n)
 double ratio_or_nan(double num, double den)
 {
 	return den == 0.0 ? NAN : num / den;
+}
+
+uint64_t connections_taken(uint64_t accepted, uint64_t fds_received)
+{
+	return accepted + fds_received;
+}
+
+uint64_t listener_wakeups(uint64_t accept_wakeups, uint64_t poll_wakeups)
+{
+	return accept_wakeups + poll_wakeups;
+}
+
+uint64_t listener_wasted_wakeups(uint64_t accept_wasted, uint64_t poll_wasted, uint64_t accept_eagain_wasted)
+{
+	return accept_wasted + poll_wasted + accept_eagain_wasted;
+}
+
+double pool_utilisation(uint64_t busy_ns, uint64_t threads, double window_s)
+{
+	if (!threads || !(window_s > 0))
+		return NAN;
+	return busy_ns / (threads * window_s * 1e9);
 }

@@ -10,6 +10,7 @@
 #include "atomic_file.h"
 #include "common.h"
 #include "document.h"
+#include "metrics.h"
 #include "plot.h"
 #include "report.h"
 #include "run_folder.h"
@@ -120,12 +121,12 @@ static const char *pid_label(const struct run_folder *run, uint64_t pid, char *o
 
 static uint64_t connections_of(const struct worker_row *w)
 {
-	return w->accepted + w->fds_received;
+	return connections_taken(w->accepted, w->fds_received);
 }
 
 static uint64_t listener_wakeups_of(const struct worker_row *w)
 {
-	return w->wakeups_accept + w->wakeups_poll;
+	return listener_wakeups(w->wakeups_accept, w->wakeups_poll);
 }
 
 /* A clustered bar chart's tick labels go under the middle of each cluster,
@@ -626,7 +627,7 @@ static int figure_pool(struct report *r)
 		/* busy_share is the writer's own job_busy_ns / window; recompute
 		 * only where a run wrote the time but not the share */
 		if (isnan(busy) && !isnan(t->job_busy_ns))
-			busy = 100.0 * t->job_busy_ns / (window_s * 1e9);
+			busy = 100.0 * pool_utilisation(t->job_busy_ns, 1, window_s);
 		snprintf(label, sizeof(label), "%s / tid %llu",
 			 pid_label(run, t->pid, owner, sizeof(owner)), (unsigned long long)t->tid);
 		add_xtic(xtics.stream, i, label);

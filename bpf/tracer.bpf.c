@@ -161,7 +161,7 @@ static __always_inline void emit(__u32 type, __u32 tgid, __u32 tid, __u32 blocke
  * register and index with another. */
 static __always_inline __u64 class_index(const struct thread_stats *t)
 {
-	__u64 cls = t->blocked_class;
+	__u64 cls = t->state.blocked_class;
 
 	asm volatile("" : "+r"(cls));
 	return cls < CLASS_COUNT ? cls : CLASS_OTHER;
@@ -196,8 +196,8 @@ static __always_inline struct thread_stats *thread_get(__u32 tid, __u32 tgid, st
 	__builtin_memset(t, 0, sizeof(*t));
 	t->tid = tid;
 	t->tgid = tgid;
-	t->syscall_nr = -1;
-	t->blocked_class = CLASS_OTHER;
+	t->state.syscall_nr = -1;
+	t->state.blocked_class = CLASS_OTHER;
 	BPF_CORE_READ_STR_INTO(&t->comm, task, comm);
 	bpf_map_update_elem(&threads, &tid, t, BPF_NOEXIST);
 	return bpf_map_lookup_elem(&threads, &tid);
@@ -348,10 +348,10 @@ int BPF_PROG(handle_sys_enter, struct pt_regs *regs, long id)
 		if (file)
 			note_first_read(file, pid_tgid >> 32, (__u32)pid_tgid);
 	}
-	t->syscall_nr = id;
-	t->syscall_arg = regs->si;
-	t->blocked_class = syscall_class(id, file);
-	t->wakeup_pending = 0;
+	t->state.syscall_nr = id;
+	t->state.syscall_arg = regs->si;
+	t->state.blocked_class = syscall_class(id, file);
+	t->state.wakeup_pending = 0;
 	return 0;
 }
 
@@ -370,20 +370,20 @@ int BPF_PROG(handle_sys_exit, struct pt_regs *regs, long ret)
 		return 0;
 	nr = regs->orig_ax;
 	if (counting)
-		t->syscalls++;
+		t->counters.syscalls++;
 	if (nr == NR_accept || nr == NR_accept4) {
 		if (ret >= 0)
 			note_accept((int)ret, pid_tgid >> 32, tid);
 		if (ret >= 0)
-			t->accepted_since_poll = 1;
+			t->state.accepted_since_poll = 1;
 		if (counting && ret >= 0) {
-			__sync_fetch_and_add(&t->accepted, 1);
+			__sync_fetch_and_add(&t->counters.accepted, 1);
 			if (stream_events)
 				emit(EVENT_ACCEPT, pid_tgid >> 32, tid, CLASS_ACCEPT, ret);
 		} else if (counting && ret == -EAGAIN) {
-			__sync_fetch_and_add(&t->accept_eagain, 1);
-			if (!t->accepted_since_poll)
-				__sync_fetch_and_add(&t->accept_eagain_wasted, 1);
+			__sync_fetch_and_add(&t->counters.accept_eagain, 1);
+			if (!t->state.accepted_since_poll)
+				__sync_fetch_and_add(&t->counters.accept_eagain_wasted, 1);
 			if (stream_events)
 				emit(EVENT_ACCEPT_EAGAIN, pid_tgid >> 32, tid, CLASS_ACCEPT, 0);
 		}
@@ -392,27 +392,27 @@ int BPF_PROG(handle_sys_exit, struct pt_regs *regs, long ret)
 	if (ret > 0 && reads_from_fd(nr)) {
 		__u64 cls = class_index(t);
 
-		t->reads[cls]++;
-		t->read_bytes[cls] += ret;
-		if (nr == NR_recvmsg && t->blocked_class == CLASS_UNIX_RECV) {
-			__u64 fds = fds_in_msghdr(t->syscall_arg);
+		t->counters.reads[cls]++;
+		t->counters.read_bytes[cls] += ret;
+		if (nr == NR_recvmsg && t->state.blocked_class == CLASS_UNIX_RECV) {
+			__u64 fds = fds_in_msghdr(t->state.syscall_arg);
 
 			/* hand-offs are connections: counted in the window, like accepts
 			 * (nginx's master passes its channel fds to workers at start) */
 			if (counting)
-				t->fds_received += fds;
+				t->counters.fds_received += fds;
 			if (fds && stream_events && counting)
 				emit(EVENT_FDS_RECEIVED, pid_tgid >> 32, tid, CLASS_UNIX_RECV, fds);
 		}
 	}
 	if (nr == NR_prctl) /* PR_SET_NAME may have renamed the thread */
 		bpf_get_current_comm(&t->comm, sizeof(t->comm));
-	if (t->blocked_class == CLASS_POLL) /* a new round of accepts starts */
-		t->accepted_since_poll = 0;
+	if (t->state.blocked_class == CLASS_POLL) /* a new round of accepts starts */
+		t->state.accepted_since_poll = 0;
 	/* the syscall returned: a wakeup inside it was not wasted */
-	t->syscall_nr = -1;
-	t->blocked_class = CLASS_OTHER;
-	t->wakeup_pending = 0;
+	t->state.syscall_nr = -1;
+	t->state.blocked_class = CLASS_OTHER;
+	t->state.wakeup_pending = 0;
 	return 0;
 }
 
@@ -428,22 +428,22 @@ int BPF_PROG(handle_sched_wakeup, struct task_struct *p)
 	if (!t)
 		return 0;
 	/* a task woken before it left the CPU is not waiting in the run queue */
-	if (!t->runnable_since_ns && !t->oncpu_since_ns)
-		t->runnable_since_ns = bpf_ktime_get_ns();
-	if (t->asleep_since_ns) {
+	if (!t->state.runnable_since_ns && !t->state.oncpu_since_ns)
+		t->state.runnable_since_ns = bpf_ktime_get_ns();
+	if (t->state.asleep_since_ns) {
 		/* whole run, like the other IPC counters */
-		t->blocked_ns[class_index(t)] += bpf_ktime_get_ns() - t->asleep_since_ns;
-		t->asleep_since_ns = 0;
+		t->counters.blocked_ns[class_index(t)] += bpf_ktime_get_ns() - t->state.asleep_since_ns;
+		t->state.asleep_since_ns = 0;
 	}
 	if (!counting)
 		return 0;
-	__sync_fetch_and_add(&t->wakeups[class_index(t)], 1);
-	if (t->blocked_class == CLASS_FUTEX)
-		t->futex_wakeups_since_job++;
-	if (t->syscall_nr >= 0)
-		t->wakeup_pending = 1;
+	__sync_fetch_and_add(&t->counters.wakeups[class_index(t)], 1);
+	if (t->state.blocked_class == CLASS_FUTEX)
+		t->state.futex_wakeups_since_job++;
+	if (t->state.syscall_nr >= 0)
+		t->state.wakeup_pending = 1;
 	if (stream_events)
-		emit(EVENT_WAKEUP, tgid, tid, t->blocked_class, 0);
+		emit(EVENT_WAKEUP, tgid, tid, t->state.blocked_class, 0);
 	return 0;
 }
 
@@ -469,40 +469,40 @@ int BPF_PROG(handle_sched_switch, bool preempt, struct task_struct *prev, struct
 			bool asleep = !preempt && task_state(prev) != 0;
 
 			if (counting) {
-				if (t->oncpu_since_ns)
-					t->oncpu_ns += now - t->oncpu_since_ns;
+				if (t->state.oncpu_since_ns)
+					t->counters.oncpu_ns += now - t->state.oncpu_since_ns;
 				if (asleep)
-					t->voluntary_switches++;
+					t->counters.voluntary_switches++;
 				else
-					t->involuntary_switches++;
-				if (asleep && t->wakeup_pending) {
-					__sync_fetch_and_add(&t->wasted_wakeups[class_index(t)], 1);
+					t->counters.involuntary_switches++;
+				if (asleep && t->state.wakeup_pending) {
+					__sync_fetch_and_add(&t->counters.wasted_wakeups[class_index(t)], 1);
 					/* already wasted here: the job rule must not count it again */
-					if (t->blocked_class == CLASS_FUTEX && t->futex_wakeups_since_job)
-						t->futex_wakeups_since_job--;
+					if (t->state.blocked_class == CLASS_FUTEX && t->state.futex_wakeups_since_job)
+						t->state.futex_wakeups_since_job--;
 					if (stream_events)
-						emit(EVENT_WASTED_WAKEUP, prev_tgid, tid, t->blocked_class, 0);
+						emit(EVENT_WASTED_WAKEUP, prev_tgid, tid, t->state.blocked_class, 0);
 				}
 			}
 			if (asleep) {
-				t->wakeup_pending = 0;
-				t->asleep_since_ns = now;
+				t->state.wakeup_pending = 0;
+				t->state.asleep_since_ns = now;
 			}
-			t->oncpu_since_ns = 0;
+			t->state.oncpu_since_ns = 0;
 			/* still runnable: waits in the run queue from now */
-			t->runnable_since_ns = asleep ? 0 : now;
+			t->state.runnable_since_ns = asleep ? 0 : now;
 		}
 	}
 	if (next_traced) {
 		tid = next->pid;
 		t = thread_get(tid, next_tgid, next);
 		if (t) {
-			if (counting && t->runnable_since_ns) {
-				t->runq_wait_ns += now - t->runnable_since_ns;
-				t->runq_waits++;
+			if (counting && t->state.runnable_since_ns) {
+				t->counters.runq_wait_ns += now - t->state.runnable_since_ns;
+				t->counters.runq_waits++;
 			}
-			t->runnable_since_ns = 0;
-			t->oncpu_since_ns = now;
+			t->state.runnable_since_ns = 0;
+			t->state.oncpu_since_ns = now;
 		}
 	}
 	return 0;
@@ -536,10 +536,10 @@ int BPF_USDT(handle_job_start, __u64 job_id)
 		return 0;
 	/* The pool's own herd: woken more than once per job it takes (a
 	 * broadcast wakes every idle thread, one gets the job). */
-	if (counting && t->futex_wakeups_since_job > 1)
-		__sync_fetch_and_add(&t->wasted_wakeups[CLASS_FUTEX], t->futex_wakeups_since_job - 1);
-	t->futex_wakeups_since_job = 0;
-	t->job_started_ns = now;
+	if (counting && t->state.futex_wakeups_since_job > 1)
+		__sync_fetch_and_add(&t->counters.wasted_wakeups[CLASS_FUTEX], t->state.futex_wakeups_since_job - 1);
+	t->state.futex_wakeups_since_job = 0;
+	t->state.job_started_ns = now;
 	queued = bpf_map_lookup_elem(&queued_jobs, &key);
 	if (queued) {
 		if (counting)
@@ -559,13 +559,13 @@ int BPF_USDT(handle_job_end, __u64 job_id)
 	if (!is_traced(pid_tgid >> 32))
 		return 0;
 	t = bpf_map_lookup_elem(&threads, &tid);
-	if (!t || !t->job_started_ns)
+	if (!t || !t->state.job_started_ns)
 		return 0;
 	if (counting) {
-		t->jobs_run++;
-		t->job_busy_ns += bpf_ktime_get_ns() - t->job_started_ns;
+		t->counters.jobs_run++;
+		t->counters.job_busy_ns += bpf_ktime_get_ns() - t->state.job_started_ns;
 	}
-	t->job_started_ns = 0;
+	t->state.job_started_ns = 0;
 	return 0;
 }
 

@@ -21,13 +21,11 @@ enum block_class {
 	CLASS_COUNT,
 };
 
-struct thread_stats {
-	__u32 tid;
-	__u32 tgid;
-	char comm[TASK_COMM_LEN];
-	/* counted only while the run's measurement window (the load) is open,
-	 * except reads, read_bytes and blocked_ns: the IPC counters cover the
-	 * whole run, setup and stop included */
+/* What the tracer counts per thread. All __u64, so a process's totals are
+ * the element-wise sum of its threads' (thread_counters_add()). Counted only
+ * while the run's measurement window (the load) is open, except reads,
+ * read_bytes and blocked_ns: the IPC counters cover the whole run. */
+struct thread_counters {
 	__u64 wakeups[CLASS_COUNT];        /* sched_wakeup while blocked in class */
 	__u64 wasted_wakeups[CLASS_COUNT]; /* woken, then asleep again in the same syscall */
 	__u64 reads[CLASS_COUNT];          /* syscalls of the class that returned > 0 (data) */
@@ -47,7 +45,11 @@ struct thread_stats {
 	__u64 syscalls;                    /* syscalls that returned (bench/: events per connection) */
 	__u64 voluntary_switches;          /* switched out asleep */
 	__u64 involuntary_switches;        /* preempted */
-	/* tracking state, written by the BPF side only */
+};
+
+/* Where a thread is now, for the rules that turn events into counts.
+ * Written and read by the BPF side only. */
+struct thread_tracking {
 	__u64 oncpu_since_ns;
 	__u64 runnable_since_ns;
 	__u64 asleep_since_ns;
@@ -59,6 +61,15 @@ struct thread_stats {
 	__u32 blocked_class;               /* enum block_class of syscall_nr */
 	__u32 wakeup_pending;              /* woken in this syscall, not yet returned or asleep again */
 	__u32 accepted_since_poll;         /* an accept succeeded since a poll-class syscall returned */
+};
+
+/* The `threads` map's value, keyed by tid. */
+struct thread_stats {
+	__u32 tid;
+	__u32 tgid;
+	char comm[TASK_COMM_LEN];
+	struct thread_counters counters;
+	struct thread_tracking state;
 };
 
 /* Ring-buffer records. Dispatch and accept-queue delays and pool queue waits

@@ -338,10 +338,10 @@ static void write_bpf_stats(struct collector *c)
 	/* the traced threads' events in the measurement window */
 	if (collector_read_threads(c, &threads, &n) == 0) {
 		for (size_t i = 0; i < n; i++) {
-			syscalls += threads[i].syscalls;
-			switches += threads[i].voluntary_switches + threads[i].involuntary_switches;
+			syscalls += threads[i].counters.syscalls;
+			switches += threads[i].counters.voluntary_switches + threads[i].counters.involuntary_switches;
 			for (int k = 0; k < CLASS_COUNT; k++)
-				wakeups += threads[i].wakeups[k];
+				wakeups += threads[i].counters.wakeups[k];
 		}
 		fprintf(f, "traced,threads,%zu,0\ntraced,syscalls,%llu,0\ntraced,switches,%llu,0\n"
 			"traced,wakeups,%llu,0\n", n, (unsigned long long)syscalls, (unsigned long long)switches,

@@ -8,6 +8,7 @@
 #include <unistd.h>
 #include "common.h"
 #include "csv_write.h"
+#include "metrics.h"
 #include "run.h"
 #include "util.h"
 
@@ -36,18 +37,18 @@ const char *role_name(enum process_role role)
 
 uint64_t process_connections(const struct process_record *p)
 {
-	return p->totals.accepted + p->totals.fds_received;
+	return connections_taken(p->totals.accepted, p->totals.fds_received);
 }
 
 uint64_t process_listener_wakeups(const struct process_record *p)
 {
-	return p->totals.wakeups[CLASS_ACCEPT] + p->totals.wakeups[CLASS_POLL];
+	return listener_wakeups(p->totals.wakeups[CLASS_ACCEPT], p->totals.wakeups[CLASS_POLL]);
 }
 
 uint64_t process_listener_wasted(const struct process_record *p)
 {
-	return p->totals.wasted_wakeups[CLASS_ACCEPT] + p->totals.wasted_wakeups[CLASS_POLL] +
-	       p->totals.accept_eagain_wasted;
+	return listener_wasted_wakeups(p->totals.wasted_wakeups[CLASS_ACCEPT], p->totals.wasted_wakeups[CLASS_POLL],
+				       p->totals.accept_eagain_wasted);
 }
 
 bool is_acceptor(const struct run_record *r, const struct process_record *p)
@@ -101,12 +102,12 @@ static bool is_pool_thread(const struct run_record *r, const struct thread_stats
 	return strcmp(thread_role(r, t), "pool") == 0;
 }
 
-/* busy / (threads x duration) of a worker's pool, NAN without a pool. */
-static double pool_utilisation(const struct run_record *r, const struct process_record *p)
+/* A worker's pool, NAN for the master or without a pool. */
+static double process_pool_utilisation(const struct run_record *r, const struct process_record *p)
 {
-	if (!r->opts->threads || p->role != ROLE_WORKER || r->duration_s <= 0)
+	if (p->role != ROLE_WORKER)
 		return NAN;
-	return p->totals.job_busy_ns / (r->opts->threads * r->duration_s * 1e9);
+	return pool_utilisation(p->totals.job_busy_ns, r->opts->threads, r->duration_s);
 }
 
 static uint64_t worker_connections_total(const struct run_record *r)
@@ -125,7 +126,7 @@ static uint64_t worker_connections_total(const struct run_record *r)
 	({                                                               \
 		uint64_t sum_ = 0;                                       \
 		for (size_t i_ = 0; i_ < (r)->nprocs; i_++) {            \
-			const struct thread_stats *t = &(r)->procs[i_].totals; \
+			const struct thread_counters *t = &(r)->procs[i_].totals; \
 			sum_ += (expr);                                  \
 		}                                                        \
 		sum_;                                                    \
@@ -312,7 +313,7 @@ static void write_processes(struct csv_file *f, const struct run_record *r)
 	header(f, head, ARRAY_SIZE(head));
 	for (i = 0; i < r->nprocs; i++) {
 		const struct process_record *p = &r->procs[i];
-		const struct thread_stats *t = &p->totals;
+		const struct thread_counters *t = &p->totals;
 		bool worker = p->role == ROLE_WORKER;
 
 		if (worker)
@@ -353,7 +354,7 @@ static void write_processes(struct csv_file *f, const struct run_record *r)
 		else
 			csv_str(f, "");
 		csv_u64(f, t->job_busy_ns);
-		csv_double(f, pool_utilisation(r, p), 6);
+		csv_double(f, process_pool_utilisation(r, p), 6);
 		csv_str(f, p->exited ? "yes" : "no");
 		if (p->exited)
 			csv_i64(f, p->wait_status);
@@ -411,27 +412,27 @@ static void write_threads(struct csv_file *f, const struct run_record *r)
 		csv_u64(f, t->tgid);
 		csv_str(f, thread_role(r, t));
 		csv_str(f, comm);
-		csv_u64(f, t->accepted);
-		csv_u64(f, t->accept_eagain);
-		csv_u64(f, t->accept_eagain_wasted);
-		csv_u64(f, t->fds_received);
-		class_values(f, t->wakeups);
-		class_values(f, t->wasted_wakeups);
-		class_values(f, t->reads);
-		class_values(f, t->read_bytes);
-		class_values(f, t->blocked_ns);
-		csv_u64(f, t->oncpu_ns);
-		csv_u64(f, t->runq_wait_ns);
-		csv_u64(f, t->runq_waits);
-		csv_u64(f, t->voluntary_switches);
-		csv_u64(f, t->involuntary_switches);
+		csv_u64(f, t->counters.accepted);
+		csv_u64(f, t->counters.accept_eagain);
+		csv_u64(f, t->counters.accept_eagain_wasted);
+		csv_u64(f, t->counters.fds_received);
+		class_values(f, t->counters.wakeups);
+		class_values(f, t->counters.wasted_wakeups);
+		class_values(f, t->counters.reads);
+		class_values(f, t->counters.read_bytes);
+		class_values(f, t->counters.blocked_ns);
+		csv_u64(f, t->counters.oncpu_ns);
+		csv_u64(f, t->counters.runq_wait_ns);
+		csv_u64(f, t->counters.runq_waits);
+		csv_u64(f, t->counters.voluntary_switches);
+		csv_u64(f, t->counters.involuntary_switches);
 		if (is_pool_thread(r, t))
 			csv_i64(f, pool_index(t));
 		else
 			csv_str(f, "");
-		csv_u64(f, t->jobs_run);
-		csv_u64(f, t->job_busy_ns);
-		csv_double(f, is_pool_thread(r, t) && r->duration_s > 0 ? t->job_busy_ns / (r->duration_s * 1e9) : NAN, 6);
+		csv_u64(f, t->counters.jobs_run);
+		csv_u64(f, t->counters.job_busy_ns);
+		csv_double(f, is_pool_thread(r, t) ? pool_utilisation(t->counters.job_busy_ns, 1, r->duration_s) : NAN, 6);
 		csv_delay_columns(f, thread_queue_waits(r, t->tid));
 		csv_end_row(f);
 	}
@@ -509,10 +510,10 @@ static struct pool_totals pool_totals(const struct run_record *r)
 		if (!is_pool_thread(r, t))
 			continue;
 		p.threads++;
-		p.jobs += t->jobs_run;
-		p.busy_ns += t->job_busy_ns;
-		p.futex_wakeups += t->wakeups[CLASS_FUTEX];
-		p.wasted_futex_wakeups += t->wasted_wakeups[CLASS_FUTEX];
+		p.jobs += t->counters.jobs_run;
+		p.busy_ns += t->counters.job_busy_ns;
+		p.futex_wakeups += t->counters.wakeups[CLASS_FUTEX];
+		p.wasted_futex_wakeups += t->counters.wasted_wakeups[CLASS_FUTEX];
 	}
 	return p;
 }
@@ -523,7 +524,7 @@ static void write_pool_summary(struct csv_file *f, const struct run_record *r)
 
 	csv_u64(f, r->opts->threads);
 	csv_u64(f, p.jobs);
-	csv_double(f, p.threads && r->duration_s > 0 ? p.busy_ns / (p.threads * r->duration_s * 1e9) : NAN, 6);
+	csv_double(f, pool_utilisation(p.busy_ns, p.threads, r->duration_s), 6);
 	csv_delay_columns(f, &r->queue_wait_ns);
 	csv_u64(f, p.futex_wakeups);
 	csv_u64(f, p.wasted_futex_wakeups);
@@ -737,11 +738,11 @@ static void print_pool_threads(FILE *out, const struct run_record *r)
 		memcpy(comm, t->comm, TASK_COMM_LEN);
 		comm[TASK_COMM_LEN] = '\0';
 		fprintf(out, "%8u %8u %-11s %8llu %5s%% %12s %12s %10llu %10llu\n", p ? p->worker_index : 0, t->tid, comm,
-			(unsigned long long)t->jobs_run,
-			fmt(a, sizeof(a), r->duration_s > 0 ? 100.0 * t->job_busy_ns / (r->duration_s * 1e9) : NAN, 1),
+			(unsigned long long)t->counters.jobs_run,
+			fmt(a, sizeof(a), r->duration_s > 0 ? 100.0 * t->counters.job_busy_ns / (r->duration_s * 1e9) : NAN, 1),
 			fmt(b, sizeof(b), percentile_us(thread_queue_waits(r, t->tid), 50), 1),
 			fmt(c, sizeof(c), percentile_us(thread_queue_waits(r, t->tid), 99), 1),
-			(unsigned long long)t->wakeups[CLASS_FUTEX], (unsigned long long)t->wasted_wakeups[CLASS_FUTEX]);
+			(unsigned long long)t->counters.wakeups[CLASS_FUTEX], (unsigned long long)t->counters.wasted_wakeups[CLASS_FUTEX]);
 	}
 	fprintf(out, "pool jobs            %llu   utilisation %s   queue wait us p50 %s p99 %s   futex wakeups %llu, "
 		"wasted %llu\n\n", (unsigned long long)totals.jobs,

@@ -38,28 +38,15 @@ struct process_record *process_by_pid(struct run_record *r, pid_t pid)
 }
 
 
-static void add_thread(struct thread_stats *sum, const struct thread_stats *t)
+/* SUM += T, counter by counter: thread_counters is all __u64. */
+static void add_counters(struct thread_counters *sum, const struct thread_counters *t)
 {
-	int k;
+	__u64 *out = (__u64 *)sum;
+	const __u64 *in = (const __u64 *)t;
+	size_t k;
 
-	for (k = 0; k < CLASS_COUNT; k++) {
-		sum->wakeups[k] += t->wakeups[k];
-		sum->wasted_wakeups[k] += t->wasted_wakeups[k];
-		sum->reads[k] += t->reads[k];
-		sum->read_bytes[k] += t->read_bytes[k];
-		sum->blocked_ns[k] += t->blocked_ns[k];
-	}
-	sum->fds_received += t->fds_received;
-	sum->accepted += t->accepted;
-	sum->accept_eagain += t->accept_eagain;
-	sum->accept_eagain_wasted += t->accept_eagain_wasted;
-	sum->oncpu_ns += t->oncpu_ns;
-	sum->runq_wait_ns += t->runq_wait_ns;
-	sum->runq_waits += t->runq_waits;
-	sum->jobs_run += t->jobs_run;
-	sum->job_busy_ns += t->job_busy_ns;
-	sum->voluntary_switches += t->voluntary_switches;
-	sum->involuntary_switches += t->involuntary_switches;
+	for (k = 0; k < sizeof(*sum) / sizeof(__u64); k++)
+		out[k] += in[k];
 }
 
 /* Folds the per-thread counters into their processes. */
@@ -81,7 +68,7 @@ static void aggregate_threads(struct run_record *r, const struct thread_stats *t
 		if (!p)
 			continue;
 		p->threads++;
-		add_thread(&p->totals, &threads[i]);
+		add_counters(&p->totals, &threads[i].counters);
 	}
 }
 

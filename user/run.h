@@ -33,7 +33,7 @@ struct process_record {
 	bool exited;
 	int wait_status;
 	/* from BPF, summed over the process's threads */
-	struct thread_stats totals;
+	struct thread_counters totals;
 	unsigned threads;
 	struct histogram *dispatch_delay_ns; /* connections handed to it; NULL if none */
 	struct histogram *accept_queue_delay_ns; /* connections it accepted; NULL if none */

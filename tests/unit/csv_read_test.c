@@ -59,7 +59,7 @@ static void test_parses_good_input(void)
 		{ "a,b\n\"x\r\ny\",\"\"\n", 0, 2, 1, { "a", "b", "x\r\ny", "" }, 2 },
 	};
 
-	for (size_t i = 0; i < COUNT_OF(cases); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		const struct good_case *c = &cases[i];
 		struct error_message err = { "" };
 		struct csv_table *t = NULL;
@@ -102,7 +102,7 @@ static void test_refuses_bad_input(void)
 		{ "\n", 0, "t.csv:1: column 1 has no name" },
 	};
 
-	for (size_t i = 0; i < COUNT_OF(cases); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		const struct bad_case *c = &cases[i];
 		struct error_message err = { "" };
 		struct csv_table *t = NULL;

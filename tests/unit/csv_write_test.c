@@ -96,7 +96,7 @@ static void test_escape_table(void)
 	};
 	char out[64];
 
-	for (size_t i = 0; i < COUNT_OF(cases); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		size_t length = csv_escape(cases[i].value, out, sizeof(out));
 
 		CU_ASSERT_STRING_EQUAL(out, cases[i].escaped);
@@ -311,7 +311,7 @@ static void find_comma_locale(void)
 		"de_DE.UTF-8", "de_DE.utf8", "fr_FR.UTF-8", "fr_FR.utf8", "de_DE", "fr_FR",
 	};
 
-	for (size_t i = 0; i < COUNT_OF(candidates) && !comma_locale; i++)
+	for (size_t i = 0; i < ARRAY_SIZE(candidates) && !comma_locale; i++)
 		if (setlocale(LC_NUMERIC, candidates[i]) &&
 		    strcmp(localeconv()->decimal_point, ".") != 0)
 			comma_locale = candidates[i];

@@ -134,7 +134,7 @@ static void test_base64_padding(void)
 		{ "a", "YQ==" }, { "ab", "YWI=" }, { "abc", "YWJj" }, { "abcd", "YWJjZA==" },
 	};
 
-	for (size_t i = 0; i < COUNT_OF(cases); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		struct document *d = document_new("t");
 		struct rendered r;
 		char *text, expected[64];

@@ -14,15 +14,15 @@ static void test_jain_equal_counts(void)
 	static const double equal[] = { 250, 250, 250, 250 };
 	static const double single[] = { 7 };
 
-	CU_ASSERT_DOUBLE_EQUAL(jain_index(equal, COUNT_OF(equal)), 1.0, EPSILON);
-	CU_ASSERT_DOUBLE_EQUAL(jain_index(single, COUNT_OF(single)), 1.0, EPSILON);
+	CU_ASSERT_DOUBLE_EQUAL(jain_index(equal, ARRAY_SIZE(equal)), 1.0, EPSILON);
+	CU_ASSERT_DOUBLE_EQUAL(jain_index(single, ARRAY_SIZE(single)), 1.0, EPSILON);
 }
 
 static void test_jain_one_takes_all(void)
 {
 	static const double one_takes_all[] = { 0, 1000, 0, 0, 0, 0, 0, 0 };
 
-	CU_ASSERT_DOUBLE_EQUAL(jain_index(one_takes_all, COUNT_OF(one_takes_all)),
+	CU_ASSERT_DOUBLE_EQUAL(jain_index(one_takes_all, ARRAY_SIZE(one_takes_all)),
 			       1.0 / 8, EPSILON);
 }
 
@@ -31,8 +31,8 @@ static void test_jain_hand_example(void)
 	/* (1+2+3+4)^2 / (4 * (1+4+9+16)) = 100 / 120 */
 	static const double x[] = { 1, 2, 3, 4 };
 
-	CU_ASSERT_DOUBLE_EQUAL(jain_index(x, COUNT_OF(x)), 100.0 / 120.0, EPSILON);
-	CU_ASSERT_DOUBLE_EQUAL(jain_index(x, COUNT_OF(x)), 0.833333333333, 1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(jain_index(x, ARRAY_SIZE(x)), 100.0 / 120.0, EPSILON);
+	CU_ASSERT_DOUBLE_EQUAL(jain_index(x, ARRAY_SIZE(x)), 0.833333333333, 1e-9);
 }
 
 static void test_cov_hand_examples(void)
@@ -43,9 +43,9 @@ static void test_cov_hand_examples(void)
 	/* mean 1, deviations 3 -1 -1 -1: variance 12/4 = 3, sd sqrt(3) */
 	static const double one_takes_all[] = { 4, 0, 0, 0 };
 
-	CU_ASSERT_DOUBLE_EQUAL(coefficient_of_variation(x, COUNT_OF(x)), 2.0 / 5.0, EPSILON);
-	CU_ASSERT_DOUBLE_EQUAL(coefficient_of_variation(equal, COUNT_OF(equal)), 0.0, EPSILON);
-	CU_ASSERT_DOUBLE_EQUAL(coefficient_of_variation(one_takes_all, COUNT_OF(one_takes_all)),
+	CU_ASSERT_DOUBLE_EQUAL(coefficient_of_variation(x, ARRAY_SIZE(x)), 2.0 / 5.0, EPSILON);
+	CU_ASSERT_DOUBLE_EQUAL(coefficient_of_variation(equal, ARRAY_SIZE(equal)), 0.0, EPSILON);
+	CU_ASSERT_DOUBLE_EQUAL(coefficient_of_variation(one_takes_all, ARRAY_SIZE(one_takes_all)),
 			       sqrt(3.0), EPSILON);
 }
 
@@ -55,7 +55,7 @@ static void test_cov_large_similar_counts(void)
 	 * loses this to cancellation. */
 	static const double x[] = { 1e9, 1e9 + 2 };
 
-	CU_ASSERT_DOUBLE_EQUAL(coefficient_of_variation(x, COUNT_OF(x)), 1.0 / (1e9 + 1), 1e-18);
+	CU_ASSERT_DOUBLE_EQUAL(coefficient_of_variation(x, ARRAY_SIZE(x)), 1.0 / (1e9 + 1), 1e-18);
 }
 
 static void test_max_share_hand_examples(void)
@@ -64,9 +64,9 @@ static void test_max_share_hand_examples(void)
 	static const double one_takes_all[] = { 0, 0, 9 };
 	static const double equal[] = { 5, 5, 5, 5, 5 };
 
-	CU_ASSERT_DOUBLE_EQUAL(max_share(x, COUNT_OF(x)), 0.4, EPSILON);
-	CU_ASSERT_DOUBLE_EQUAL(max_share(one_takes_all, COUNT_OF(one_takes_all)), 1.0, EPSILON);
-	CU_ASSERT_DOUBLE_EQUAL(max_share(equal, COUNT_OF(equal)), 0.2, EPSILON);
+	CU_ASSERT_DOUBLE_EQUAL(max_share(x, ARRAY_SIZE(x)), 0.4, EPSILON);
+	CU_ASSERT_DOUBLE_EQUAL(max_share(one_takes_all, ARRAY_SIZE(one_takes_all)), 1.0, EPSILON);
+	CU_ASSERT_DOUBLE_EQUAL(max_share(equal, ARRAY_SIZE(equal)), 0.2, EPSILON);
 }
 
 static void test_ratio(void)
@@ -88,9 +88,32 @@ static void test_undefined_is_nan(void)
 	CU_ASSERT(isnan(max_share(one, 0)));
 	CU_ASSERT(isnan(jain_index(NULL, 0)));
 	/* Workers, but nothing counted. */
-	CU_ASSERT(isnan(jain_index(zeros, COUNT_OF(zeros))));
-	CU_ASSERT(isnan(coefficient_of_variation(zeros, COUNT_OF(zeros))));
-	CU_ASSERT(isnan(max_share(zeros, COUNT_OF(zeros))));
+	CU_ASSERT(isnan(jain_index(zeros, ARRAY_SIZE(zeros))));
+	CU_ASSERT(isnan(coefficient_of_variation(zeros, ARRAY_SIZE(zeros))));
+	CU_ASSERT(isnan(max_share(zeros, ARRAY_SIZE(zeros))));
+}
+
+/* The per-run definitions (README "What is measured"), by hand. */
+static void test_listener_definitions(void)
+{
+	/* fd-dispatch worker: nothing accepted, 7 fds handed over */
+	CU_ASSERT_EQUAL(connections_taken(0, 7), 7);
+	CU_ASSERT_EQUAL(connections_taken(5, 0), 5);
+	/* futex, pipe and other classes are not listener wakeups */
+	CU_ASSERT_EQUAL(listener_wakeups(3, 4), 7);
+	/* wasted: same-call re-sleeps in accept and poll, plus accept -EAGAIN
+	 * that found nothing since the last poll returned */
+	CU_ASSERT_EQUAL(listener_wasted_wakeups(1, 2, 3), 6);
+}
+
+static void test_pool_utilisation(void)
+{
+	/* 2 threads busy 1 s each over a 2 s window: half */
+	CU_ASSERT_DOUBLE_EQUAL(pool_utilisation(2000000000ull, 2, 2.0), 0.5, 1e-12);
+	CU_ASSERT_DOUBLE_EQUAL(pool_utilisation(0, 4, 1.0), 0.0, 1e-12);
+	CU_ASSERT(isnan(pool_utilisation(5, 0, 1.0)));   /* no pool */
+	CU_ASSERT(isnan(pool_utilisation(5, 2, 0.0)));   /* no window */
+	CU_ASSERT(isnan(pool_utilisation(5, 2, NAN)));
 }
 
 static void add_tests(CU_pSuite suite)
@@ -103,6 +126,8 @@ static void add_tests(CU_pSuite suite)
 	CU_ADD_TEST(suite, test_max_share_hand_examples);
 	CU_ADD_TEST(suite, test_ratio);
 	CU_ADD_TEST(suite, test_undefined_is_nan);
+	CU_ADD_TEST(suite, test_listener_definitions);
+	CU_ADD_TEST(suite, test_pool_utilisation);
 }
 
 int main(void)

@@ -87,7 +87,7 @@ static void test_bad_pool_options(void)
 	struct run_options o;
 	struct error_message err = { "" };
 
-	for (size_t i = 0; i < COUNT_OF(bad); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
 		enum parse_result r = parse(&o, &err, "shared-epoll", "--threads", "2", bad[i][0],
 					    bad[i][1], NULL);
 
@@ -108,7 +108,7 @@ static void test_pool_combinations(void)
 	struct run_options o;
 	struct error_message err = { "" };
 
-	for (size_t i = 0; i < COUNT_OF(without_threads); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(without_threads); i++) {
 		CU_ASSERT_EQUAL(parse(&o, &err, "shared-epoll", without_threads[i][0],
 				      without_threads[i][1], NULL), PARSE_ERROR);
 		CU_ASSERT_PTR_NOT_NULL(strstr(err.text, without_threads[i][0]));
@@ -179,7 +179,7 @@ static void test_bad_numbers(void)
 	struct error_message err = { "" };
 	size_t i;
 
-	for (i = 0; i < COUNT_OF(bad); i++) {
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		enum parse_result r = parse(&o, &err, "shared-epoll", bad[i][0], bad[i][1], NULL);
 
 		CU_ASSERT_EQUAL(r, PARSE_ERROR);

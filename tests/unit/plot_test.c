@@ -36,7 +36,7 @@ static void test_svg_check(void)
 		{ "</svg>", false },
 	};
 
-	for (size_t i = 0; i < COUNT_OF(cases); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++)
 		CU_ASSERT_EQUAL(svg_looks_complete(cases[i].svg, strlen(cases[i].svg)), cases[i].complete);
 	CU_ASSERT(!svg_looks_complete(NULL, 0));
 }

@@ -30,19 +30,19 @@ static void test_names_round_trip(void)
 	const enum pool_wake wakes[] = { POOL_WAKE_SIGNAL, POOL_WAKE_BROADCAST };
 	const enum pool_notify notifies[] = { POOL_NOTIFY_EVENTFD, POOL_NOTIFY_PIPE };
 
-	for (size_t i = 0; i < COUNT_OF(kinds); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(kinds); i++) {
 		enum work_kind parsed = (enum work_kind)-1;
 
 		CU_ASSERT_EQUAL(work_kind_parse(work_kind_name(kinds[i]), &parsed), 0);
 		CU_ASSERT_EQUAL(parsed, kinds[i]);
 	}
-	for (size_t i = 0; i < COUNT_OF(wakes); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(wakes); i++) {
 		enum pool_wake parsed = (enum pool_wake)-1;
 
 		CU_ASSERT_EQUAL(pool_wake_parse(pool_wake_name(wakes[i]), &parsed), 0);
 		CU_ASSERT_EQUAL(parsed, wakes[i]);
 	}
-	for (size_t i = 0; i < COUNT_OF(notifies); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(notifies); i++) {
 		enum pool_notify parsed = (enum pool_notify)-1;
 
 		CU_ASSERT_EQUAL(pool_notify_parse(pool_notify_name(notifies[i]), &parsed), 0);
@@ -95,8 +95,8 @@ static void test_every_job_runs_once(void)
 	const enum pool_wake wakes[] = { POOL_WAKE_SIGNAL, POOL_WAKE_BROADCAST };
 	const enum pool_notify notifies[] = { POOL_NOTIFY_EVENTFD, POOL_NOTIFY_PIPE };
 
-	for (size_t i = 0; i < COUNT_OF(wakes); i++) {
-		for (size_t j = 0; j < COUNT_OF(notifies); j++) {
+	for (size_t i = 0; i < ARRAY_SIZE(wakes); i++) {
+		for (size_t j = 0; j < ARRAY_SIZE(notifies); j++) {
 			struct pool_config cfg = {
 				.threads = 4,
 				.work_kind = WORK_CPU,

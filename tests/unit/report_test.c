@@ -211,7 +211,7 @@ static void test_bad_input_writes_nothing(void)
 		{ "threads.csv", "tid\n", 0, "threads.csv: no column 'pid'" },
 	};
 
-	for (size_t i = 0; i < COUNT_OF(cases); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		const struct broken_case *c = &cases[i];
 		struct error_message err = { "" };
 		char dir[PATH_MAX], expected[2 * PATH_MAX];

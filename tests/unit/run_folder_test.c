@@ -45,7 +45,7 @@ static void check_recomputed_figures(const struct run_folder *run, bool master_a
 	size_t n = 0;
 	double wakeups = 0, accepted = 0;
 
-	for (size_t i = 0; i < run->nworker_rows && n < COUNT_OF(per_worker); i++) {
+	for (size_t i = 0; i < run->nworker_rows && n < ARRAY_SIZE(per_worker); i++) {
 		const struct worker_row *w = &run->worker_rows[i];
 		bool worker = !strcmp(w->role, "worker");
 
@@ -240,7 +240,7 @@ static void test_broken_folders(void)
 	};
 	char dir[PATH_MAX];
 
-	for (size_t i = 0; i < COUNT_OF(cases); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		char scratch_case[PATH_MAX], expected[2 * PATH_MAX];
 		struct error_message err = { "" };
 		struct run_folder *run = NULL;

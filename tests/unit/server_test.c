@@ -10,7 +10,7 @@ static void test_policy_names_round_trip(void)
 {
 	const enum dispatch_policy all[] = { POLICY_NONE, POLICY_RR, POLICY_LEAST, POLICY_IDLE };
 
-	for (size_t i = 0; i < COUNT_OF(all); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(all); i++) {
 		enum dispatch_policy parsed = (enum dispatch_policy)-1;
 
 		CU_ASSERT_EQUAL(policy_parse(policy_name(all[i]), &parsed), 0);

@@ -11,7 +11,7 @@ static void test_shared_epoll_like_run(void)
 	/* 4 workers, every connection woke all 4, 3 of them for nothing */
 	const uint64_t per_worker[] = { 100, 100, 100, 100 };
 	struct run_counts c = {
-		.worker_connections = per_worker, .nworkers = COUNT_OF(per_worker),
+		.worker_connections = per_worker, .nworkers = ARRAY_SIZE(per_worker),
 		.accepted = 400, .listener_wakeups = 1600, .listener_wasted = 1200,
 		.completed = 400, .duration_s = 2.0, .latency_ns = &latency,
 	};

@@ -6,7 +6,7 @@
 
 #include <CUnit/Basic.h>
 
-#define COUNT_OF(array) (sizeof(array) / sizeof((array)[0]))
+#include "util.h"
 
 /* INIT and CLEANUP run around the suite (NULL for none). */
 static inline int run_suite(const char *name, CU_InitializeFunc init, CU_CleanupFunc cleanup,
