@@ -13,6 +13,7 @@
 #include <bpf/libbpf.h>
 #include "common.h"
 #include "collector.h"
+#include "test_hooks.h"
 #include "tracer.skel.h"
 #include "util.h"
 
@@ -80,8 +81,7 @@ int check_tracing_environment(struct error_message *err)
 		error_message_set(err, "tracing needs root (BPF, tracefs): run it with sudo");
 		return -1;
 	}
-	/* TESTBED_BTF_PATH: tests only (reliability.sh), the no-BTF path on a kernel with BTF */
-	if (stat(getenv("TESTBED_BTF_PATH") ? getenv("TESTBED_BTF_PATH") : VMLINUX_BTF, &st) != 0) {
+	if (stat(test_btf_path(VMLINUX_BTF), &st) != 0) {
 		error_message_set(err, "this kernel has no BTF (%s missing): it needs CONFIG_DEBUG_INFO_BTF=y",
 			 VMLINUX_BTF);
 		return -1;
@@ -306,13 +306,13 @@ static uint64_t map_memlock(int fd)
 	return bytes;
 }
 
-/* For bench/: with TESTBED_BPF_STATS=FILE, appends each program's run count
+/* For bench/ (bench_bpf_stats_path()): appends each program's run count
  * and run time (non-zero only with sysctl kernel.bpf_stats_enabled=1) and
  * each map's memlock, then the traced threads' syscalls, context switches
  * and wakeups in the measurement window, as CSV rows kind,name,count,value. */
 static void write_bpf_stats(struct collector *c)
 {
-	const char *path = getenv("TESTBED_BPF_STATS");
+	const char *path = bench_bpf_stats_path();
 	struct bpf_program *prog;
 	struct bpf_map *map;
 	struct thread_stats *threads;
@@ -320,7 +320,7 @@ static void write_bpf_stats(struct collector *c)
 	size_t n;
 	FILE *f;
 
-	if (!path || !*path || !(f = fopen(path, "ae")))
+	if (!path || !(f = fopen(path, "ae")))
 		return;
 	bpf_object__for_each_program(prog, c->skel->obj) {
 		struct bpf_prog_info info = { 0 };

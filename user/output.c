@@ -10,6 +10,7 @@
 #include "csv_write.h"
 #include "metrics.h"
 #include "run.h"
+#include "test_hooks.h"
 #include "util.h"
 
 

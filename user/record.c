@@ -541,23 +541,3 @@ void free_record(struct run_record *r)
 	free(r->tracepoints);
 	csv_abort(r->events_csv);
 }
-
-/* Tests only (tests/integration/reliability.sh): with
- * TESTBED_TEST_PAUSE=STAGE the testbed says "testbed: test pause at STAGE"
- * on stderr when it reaches STAGE and waits there for SIGINT/SIGTERM (at
- * most 30 s), so that a test can signal it at that exact point. Stages:
- * "loaded" (tracer loaded, run folder made, no server yet), "ready" (the
- * server waits for load), "stopping" (load over, server still up),
- * "writing" (some run files written, meta.csv not yet). */
-void test_pause(const char *stage)
-{
-	const char *want = getenv("TESTBED_TEST_PAUSE");
-	uint64_t deadline;
-
-	if (!want || strcmp(want, stage))
-		return;
-	fprintf(stderr, "testbed: test pause at %s\n", stage);
-	deadline = monotonic_ns() + 30 * 1000000000ull;
-	while (!exiting && monotonic_ns() < deadline)
-		usleep(10 * 1000);
-}

@@ -21,6 +21,7 @@
 #include "collector.h"
 #include "common.h"
 #include "run.h"
+#include "test_hooks.h"
 #include "server.h"
 
 #define READY_TIMEOUT_MS 10000

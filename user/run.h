@@ -131,8 +131,6 @@ int begin_run(struct run_record *r, int argc, char **argv, struct collector **c)
  * code: RET, or 1 when writing failed, or 130 after a signal. */
 int finish_run(struct run_record *r, struct collector *c, int ret);
 void free_record(struct run_record *r);
-/* Tests only: waits at STAGE when TESTBED_TEST_PAUSE=STAGE (see record.c). */
-void test_pause(const char *stage);
 
 /* output.c */
 const char *role_name(enum process_role role);

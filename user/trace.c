@@ -24,6 +24,7 @@
 #include "common.h"
 #include "external.h"
 #include "run.h"
+#include "test_hooks.h"
 #include "util.h"
 
 #define PORT_WAIT_MS 15000   /* a server we started has this long to listen */

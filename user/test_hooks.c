@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/* The test and benchmark hooks of test_hooks.h; nothing else in the tree
+ * reads a TESTBED_* variable. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "common.h"
+#include "test_hooks.h"
+
+void test_pause(const char *stage)
+{
+	const char *want = getenv("TESTBED_TEST_PAUSE");
+	uint64_t deadline;
+
+	if (!want || strcmp(want, stage))
+		return;
+	fprintf(stderr, "testbed: test pause at %s\n", stage);
+	deadline = monotonic_ns() + 30 * 1000000000ull;
+	while (!exiting && monotonic_ns() < deadline)
+		usleep(10 * 1000);
+}
+
+const char *test_btf_path(const char *default_path)
+{
+	const char *path = getenv("TESTBED_BTF_PATH");
+
+	return path && *path ? path : default_path;
+}
+
+const char *bench_bpf_stats_path(void)
+{
+	const char *path = getenv("TESTBED_BPF_STATS");
+
+	return path && *path ? path : NULL;
+}
