@@ -566,7 +566,7 @@ test_env_tracefs_unmounted() {
 # Each is refused (exit 1, "in use") and the holder's run is unharmed.
 test_env_port_in_use() {
 	port=$(free_port 21)
-	"$TESTBED" run reuseport --workers 2 --connections 2 --duration 5 --port "$port" --out "$RW/holder" \
+	"$TESTBED" run reuseport --workers 2 --connections 2 --duration 15 --port "$port" --out "$RW/holder" \
 		>/dev/null 2>"$RW/holder.err" &
 	holder=$!
 	n=0
