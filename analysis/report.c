@@ -12,7 +12,6 @@
 #include <string.h>
 
 #include "atomic_file.h"
-#include "common.h"
 #include "document.h"
 #include "metrics.h"
 #include "plot.h"
@@ -136,6 +135,8 @@ static const char *meta_or(const struct run_folder *run, const char *key, const 
 	return value && *value ? value : fallback;
 }
 
+/* What ran, where and when; the schema is the folder's own (meta.csv), not
+ * this testbed's. Warnings for an interrupted run or dropped records. */
 static void add_run_description(struct report *r)
 {
 	const struct run_folder *run = r->run;
@@ -143,12 +144,12 @@ static void add_run_description(struct report *r)
 
 	document_paragraph(r->doc,
 			   "Run folder %s: %s. Started %s; load window %s s; client connections %s; kernel %s "
-			   "on %s (%s CPUs); testbed %s, CSV schema %d.",
+			   "on %s (%s CPUs); testbed %s, CSV schema %s.",
 			   run->dir, meta_or(run, "command_line", "command line unknown"),
 			   meta_or(run, "start_time", "(unknown)"), number_text(s->duration_s, 3).text,
 			   meta_or(run, "connections", "?"), s->kernel, meta_or(run, "cpu_model", "?"),
 			   meta_or(run, "nproc", "?"), meta_or(run, "testbed_version", "?"),
-			   CSV_SCHEMA_VERSION);
+			   meta_or(run, "schema_version", "?"));
 	if (!strcmp(s->interrupted, "yes"))
 		document_paragraph(r->doc, "Warning: this run was interrupted (Ctrl-C or SIGTERM); "
 				   "its numbers cover a shorter window than asked for.");
