@@ -1,5 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
-/* testbed compare: runs side by side; see compare.h. */
+/* `testbed compare` as a library call: loads the runs' summary rows, sorts
+ * and names them, and renders them through one table of columns (header,
+ * summary.csv name, precision, which value is best) into the Markdown table,
+ * compare.csv and compare.svg. It computes no metric (every value is read
+ * from summary.csv) and holds no command line: argument parsing, messages
+ * and exit codes are in user/analysis_commands.c. See compare.h. */
 #include <errno.h>
 #include <math.h>
 #include <stdbool.h>
@@ -9,14 +14,11 @@
 #include <sys/stat.h>
 
 #include "atomic_file.h"
-#include "common.h"
 #include "compare.h"
 #include "csv_write.h"
 #include "plot.h"
 #include "run_folder.h"
 #include "util.h"
-
-#define LABEL_SIZE 48
 
 /* Which value of a column is the best one. */
 enum best {
@@ -123,19 +125,15 @@ struct text_table *compare_table(struct run_folder *const *runs, const char *con
 		return NULL;
 	for (size_t i = 0; i < nruns; i++) {
 		for (size_t c = 0; c < ARRAY_SIZE(columns); c++) {
-			double value;
+			const struct compare_column *column = &columns[c];
 
-			if (c == 0) {
+			if (c == 0)
 				text_table_add(t, "%s", labels[i]);
-			} else if (columns[c].text_offset != SIZE_MAX) {
-				text_table_add(t, "%s", text_of(runs[i], &columns[c]));
-			} else {
-				value = number_of(runs[i], &columns[c]);
-				if (isnan(value))
-					text_table_add(t, "n/a");
-				else
-					text_table_add(t, "%.*f", columns[c].decimals, value);
-			}
+			else if (column->text_offset != SIZE_MAX)
+				text_table_add(t, "%s", text_of(runs[i], column));
+			else
+				text_table_add(t, "%s",
+					       number_text(number_of(runs[i], column), column->decimals).text);
 		}
 	}
 	for (size_t c = 0; c < ARRAY_SIZE(columns); c++)
@@ -215,21 +213,14 @@ static int write_compare_csv(const char *out_dir, struct run_folder *const *runs
 	return csv_commit(f, err);
 }
 
-static void plot_value(FILE *data, double value)
-{
-	if (isnan(value))
-		fputs("\tNaN", data);
-	else
-		fprintf(data, "\t%.6f", value);
-}
-
 static int write_compare_svg(const char *out_dir, struct run_folder *const *runs,
 			     const char *const *labels, size_t nruns, struct error_message *err)
 {
 	struct plot_dir *plots = plot_dir_new(err);
-	char label[LABEL_SIZE], *script = NULL, *svg = NULL;
-	size_t script_length, svg_length, longest = 0;
-	FILE *data, *stream;
+	char label[PLOT_LABEL_SIZE], *script = NULL, *svg = NULL;
+	struct text_buffer script_text;
+	size_t svg_length, longest = 0;
+	FILE *data;
 	int result = -1;
 
 	if (!plots)
@@ -240,19 +231,19 @@ static int write_compare_svg(const char *out_dir, struct run_folder *const *runs
 	for (size_t i = 0; i < nruns; i++) {
 		plot_label(labels[i], label, sizeof(label));
 		longest = strlen(label) > longest ? strlen(label) : longest;
-		fprintf(data, "\"%s\"", label);
-		plot_value(data, runs[i]->summary_row.jain_index);
-		plot_value(data, runs[i]->summary_row.herd_factor);
+		fprintf(data, "\"%s\"\t", label);
+		plot_data_value(data, runs[i]->summary_row.jain_index, 6);
+		fputs("\t", data);
+		plot_data_value(data, runs[i]->summary_row.herd_factor, 6);
 		fputs("\n", data);
 	}
 	if (plot_data_close(plots, data, err))
 		goto out;
-	stream = open_memstream(&script, &script_length);
-	if (!stream) {
+	if (!text_buffer_open(&script_text)) {
 		error_message_set(err, "out of memory");
 		goto out;
 	}
-	fprintf(stream,
+	fprintf(script_text.stream,
 		"set datafile missing 'NaN'\n"
 		"set multiplot layout 2,1 title 'Jain index and herd factor per run'\n"
 		"set style fill solid 0.75 border -1\n"
@@ -272,7 +263,8 @@ static int write_compare_svg(const char *out_dir, struct run_folder *const *runs
 		"     1 with lines dt 2 lw 2 lc rgb 'black'\n"
 		"unset multiplot\n",
 		nruns - 1, longest > 12 || nruns > 6 ? "set xtics rotate by -30\n" : "");
-	if (fclose(stream)) {
+	script = text_buffer_close(&script_text);
+	if (!script) {
 		error_message_set(err, "out of memory");
 		goto out;
 	}
@@ -332,67 +324,4 @@ out:
 	free(runs);
 	free(labels);
 	return result;
-}
-
-static void compare_usage(FILE *out)
-{
-	fprintf(out,
-		"usage: ./testbed compare [--out DIR] RUN_DIR...\n"
-		"\n"
-		"Prints the runs' summary.csv rows as one Markdown table, grouped by scenario then\n"
-		"kernel, the best value of each column in bold. Runs may come from different\n"
-		"kernels and machines.\n"
-		"  --out DIR   also write DIR/compare.csv and DIR/compare.svg (Jain index and herd\n"
-		"              factor per run; needs gnuplot, Debian package gnuplot-nox)\n"
-		"Exit: 0 ok, 1 bad input, 2 usage.\n");
-}
-
-int cmd_compare(int argc, char **argv)
-{
-	const char **dirs = calloc((size_t)argc, sizeof(*dirs));
-	const char *out_dir = NULL;
-	struct error_message err = { "" };
-	size_t ndirs = 0;
-	bool options_done = false;
-	int exit_code = EXIT_USAGE;
-
-	if (!dirs) {
-		error_msg("out of memory");
-		return EXIT_FAIL;
-	}
-	for (int i = 1; i < argc; i++) {
-		const char *arg = argv[i];
-
-		if (options_done || arg[0] != '-') {
-			dirs[ndirs++] = arg;
-		} else if (!strcmp(arg, "--")) {
-			options_done = true;
-		} else if (!strcmp(arg, "--help") || !strcmp(arg, "-h")) {
-			compare_usage(stdout);
-			exit_code = EXIT_OK;
-			goto out;
-		} else if (!strcmp(arg, "--out") && i + 1 < argc) {
-			out_dir = argv[++i];
-		} else if (!strncmp(arg, "--out=", 6) && arg[6]) {
-			out_dir = arg + 6;
-		} else if (!strcmp(arg, "--out")) {
-			error_msg("--out needs a folder");
-			goto out;
-		} else {
-			error_msg("compare: unknown option '%s' (see ./testbed compare --help)", arg);
-			goto out;
-		}
-	}
-	if (!ndirs) {
-		error_msg("compare needs at least one run folder (see ./testbed compare --help)");
-		goto out;
-	}
-	exit_code = EXIT_OK;
-	if (compare_runs(dirs, ndirs, out_dir, stdout, &err)) {
-		error_msg("%s", err.text);
-		exit_code = EXIT_FAIL;
-	}
-out:
-	free(dirs);
-	return exit_code;
 }

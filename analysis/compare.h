@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
-/* `testbed compare RUN_DIR...`: the runs' summary.csv rows side by side, as
- * one Markdown table on stdout, grouped by scenario then kernel, the best
- * value of each column in bold; with --out DIR also DIR/compare.csv and
- * DIR/compare.svg (Jain index and herd factor per run). See docs/REPORT.md. */
+/* `testbed compare RUN_DIR...` as a library call: the runs' summary.csv rows
+ * side by side, as one Markdown table written to a stream, grouped by
+ * scenario then kernel, the best value of each column in bold; with an
+ * output folder also compare.csv and compare.svg (Jain index and herd factor
+ * per run) there. Reports failures in struct error_message, never prints a
+ * message or exits; the command is user/analysis_commands.c. See
+ * docs/REPORT.md. */
 #ifndef TESTBED_COMPARE_H
 #define TESTBED_COMPARE_H
 
@@ -24,8 +27,5 @@ struct text_table *compare_table(struct run_folder *const *runs, const char *con
  * compare.csv and compare.svg there. 0, or -1 with ERR set. */
 int compare_runs(const char *const *run_dirs, size_t nruns, const char *out_dir, FILE *out,
 		 struct error_message *err);
-
-/* The command: exit 0 ok, 1 bad input or failure, 2 usage. ARGV[0] is "compare". */
-int cmd_compare(int argc, char **argv);
 
 #endif

@@ -1,5 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
-/* Markdown and HTML rendering of reports and tables; see document.h. */
+/* Text tables and documents (headings, paragraphs, tables, SVG figures) kept
+ * as blocks and rendered to Markdown and to self-contained HTML, each with
+ * its own escaping; and the "n/a" number and stdio string helpers the report
+ * and compare build their text with. It knows nothing of run folders,
+ * metrics or gnuplot: report.c and compare.c decide what a document says,
+ * this file only how it is written. See document.h. */
+#include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -8,11 +14,15 @@
 #include "document.h"
 #include "util.h"
 
+struct cell {
+	char *text;
+	bool marked;            /* bold: "the best" */
+};
+
 struct text_table {
 	size_t ncolumns;
 	size_t ncells, capacity;
-	char **cells;           /* the header row first */
-	bool *marked;
+	struct cell *cells;     /* the header row first */
 	bool failed;            /* an allocation failed: writing reports it */
 };
 
@@ -34,6 +44,33 @@ struct document {
 	bool failed;
 };
 
+struct number_text number_text(double value, int decimals)
+{
+	struct number_text n;
+
+	if (isnan(value))
+		snprintf(n.text, sizeof(n.text), "n/a");
+	else
+		snprintf(n.text, sizeof(n.text), "%.*f", decimals, value);
+	return n;
+}
+
+FILE *text_buffer_open(struct text_buffer *b)
+{
+	b->text = NULL;
+	b->stream = open_memstream(&b->text, &b->length);
+	return b->stream;
+}
+
+char *text_buffer_close(struct text_buffer *b)
+{
+	if (fclose(b->stream)) {
+		free(b->text);
+		return NULL;
+	}
+	return b->text;
+}
+
 static char *vformat(const char *fmt, va_list ap)
 {
 	char *text;
@@ -43,27 +80,12 @@ static char *vformat(const char *fmt, va_list ap)
 
 static void add_cell(struct text_table *t, char *text)
 {
-	if (!text) {
+	if (!text || grow_array(&t->cells, &t->capacity, t->ncells + 1, sizeof(*t->cells))) {
+		free(text);
 		t->failed = true;
 		return;
 	}
-	if (t->ncells == t->capacity) {
-		size_t capacity = t->capacity ? 2 * t->capacity : 64;
-		char **cells = realloc(t->cells, capacity * sizeof(*cells));
-		bool *marked = cells ? realloc(t->marked, capacity * sizeof(*marked)) : NULL;
-
-		if (cells)
-			t->cells = cells;
-		if (!cells || !marked) {
-			free(text);
-			t->failed = true;
-			return;
-		}
-		t->marked = marked;
-		t->capacity = capacity;
-	}
-	t->marked[t->ncells] = false;
-	t->cells[t->ncells++] = text;
+	t->cells[t->ncells++] = (struct cell){ .text = text };
 }
 
 struct text_table *text_table_new(const char *const *headers, size_t ncolumns)
@@ -95,7 +117,7 @@ static size_t cell_index(const struct text_table *t, size_t row, size_t column)
 void text_table_mark(struct text_table *t, size_t row, size_t column)
 {
 	if (column < t->ncolumns && cell_index(t, row, column) < t->ncells)
-		t->marked[cell_index(t, row, column)] = true;
+		t->cells[cell_index(t, row, column)].marked = true;
 }
 
 size_t text_table_rows(const struct text_table *t)
@@ -107,14 +129,14 @@ const char *text_table_cell(const struct text_table *t, size_t row, size_t colum
 {
 	size_t i = cell_index(t, row, column);
 
-	return column < t->ncolumns && i < t->ncells ? t->cells[i] : "";
+	return column < t->ncolumns && i < t->ncells ? t->cells[i].text : "";
 }
 
 bool text_table_marked(const struct text_table *t, size_t row, size_t column)
 {
 	size_t i = cell_index(t, row, column);
 
-	return column < t->ncolumns && i < t->ncells && t->marked[i];
+	return column < t->ncolumns && i < t->ncells && t->cells[i].marked;
 }
 
 void text_table_free(struct text_table *t)
@@ -122,9 +144,8 @@ void text_table_free(struct text_table *t)
 	if (!t)
 		return;
 	for (size_t i = 0; i < t->ncells; i++)
-		free(t->cells[i]);
+		free(t->cells[i].text);
 	free(t->cells);
-	free(t->marked);
 	free(t);
 }
 
@@ -186,20 +207,15 @@ static size_t display_width(const char *text)
  * of memory. */
 static char *markdown_cell(const char *text, bool bold)
 {
-	char *rendered = NULL;
-	size_t length;
-	FILE *out = open_memstream(&rendered, &length);
+	struct text_buffer rendered;
+	FILE *out = text_buffer_open(&rendered);
 
 	if (!out)
 		return NULL;
 	fputs(bold ? "**" : "", out);
 	write_markdown_text(out, text);
 	fputs(bold ? "**" : "", out);
-	if (fclose(out)) {
-		free(rendered);
-		return NULL;
-	}
-	return rendered;
+	return text_buffer_close(&rendered);
 }
 
 /* Padded to line up in a terminal too: compare prints this on stdout. */
@@ -215,7 +231,7 @@ int text_table_write_markdown(const struct text_table *t, FILE *out)
 		goto out;
 	for (size_t i = 0; i < ncells; i++) {
 		size_t row = i / t->ncolumns, column = i % t->ncolumns;
-		const char *cell = row ? text_table_cell(t, row - 1, column) : t->cells[column];
+		const char *cell = row ? text_table_cell(t, row - 1, column) : t->cells[column].text;
 
 		rendered[i] = markdown_cell(cell, row && text_table_marked(t, row - 1, column));
 		if (!rendered[i])
@@ -268,7 +284,7 @@ int text_table_write_html(const struct text_table *t, FILE *out)
 	fputs("<table>\n<thead><tr>", out);
 	for (size_t c = 0; c < t->ncolumns; c++) {
 		fputs("<th>", out);
-		write_html_text(out, t->cells[c]);
+		write_html_text(out, t->cells[c].text);
 		fputs("</th>", out);
 	}
 	fputs("</tr></thead>\n<tbody>\n", out);

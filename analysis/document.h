@@ -2,14 +2,37 @@
 /* A report as a list of blocks (headings, paragraphs, tables, figures) that
  * renders to Markdown and to self-contained HTML, so report.md and
  * report.html say the same thing, and the one table helper compare prints
- * with. All text is plain: it is escaped for each format here, so a scenario
- * or kernel name from a CSV file cannot inject markup. */
+ * with; also the small text helpers both build their text with (a number as
+ * shown, a string built with stdio). All text is plain: it is escaped for
+ * each format here, so a scenario or kernel name from a CSV file cannot
+ * inject markup. */
 #ifndef TESTBED_DOCUMENT_H
 #define TESTBED_DOCUMENT_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+
+/* A number as tables and sentences show it: DECIMALS places, "n/a" for NAN
+ * (undefined). Used within one expression: number_text(x, 3).text. */
+struct number_text {
+	char text[48];
+};
+
+struct number_text number_text(double value, int decimals);
+
+/* Text built with stdio: a gnuplot script, a sentence, a rendered cell. */
+struct text_buffer {
+	char *text;
+	size_t length;
+	FILE *stream;           /* write here between open and close */
+};
+
+/* B->stream, or NULL when out of memory. */
+FILE *text_buffer_open(struct text_buffer *b);
+/* Closes the stream: the text (malloc'd, NUL-terminated), or NULL when out
+ * of memory. */
+char *text_buffer_close(struct text_buffer *b);
 
 /* A table of text cells; some cells may be marked (bold: "the best"). */
 struct text_table;

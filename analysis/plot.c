@@ -1,9 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
-/* gnuplot as a child process; see plot.h. */
+/* gnuplot as a child process: finding it on PATH, a private scratch folder
+ * for its script and data files, running it with a timeout and reading back
+ * the SVG it drew, and the label cleaning that keeps CSV text inert in a
+ * script. It draws nothing of its own: what a figure shows (its script, data
+ * and explanation) is in report_figures.c and compare.c. See plot.h. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <math.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -137,6 +142,14 @@ static FILE *create_in(struct plot_dir *p, const char *name, struct error_messag
 FILE *plot_data_create(struct plot_dir *p, const char *name, struct error_message *err)
 {
 	return create_in(p, name, err);
+}
+
+void plot_data_value(FILE *data, double value, int decimals)
+{
+	if (isnan(value))
+		fputs("NaN", data);
+	else
+		fprintf(data, "%.*f", decimals, value);
 }
 
 int plot_data_close(struct plot_dir *p, FILE *data, struct error_message *err)

@@ -14,6 +14,8 @@
 
 #define PLOT_TIMEOUT_S 60       /* a plot of a few thousand points takes well under 1 s */
 #define PLOT_SVG_MAX_BYTES (64u << 20)
+/* Room for one tick or legend label: "worker 12 (pid 4194304) / tid 4194305". */
+#define PLOT_LABEL_SIZE 48
 
 /* gnuplot on PATH? 0, or -1 with "gnuplot not found: install the Debian
  * package gnuplot-nox (sudo make deps)". */
@@ -27,6 +29,9 @@ struct plot_dir *plot_dir_new(struct error_message *err);
 const char *plot_dir_path(const struct plot_dir *p);
 /* Creates data file NAME ([a-z0-9_.-]) in the folder, for writing. */
 FILE *plot_data_create(struct plot_dir *p, const char *name, struct error_message *err);
+/* VALUE with DECIMALS places into a data file, "NaN" for NAN (undefined):
+ * a script reading it says `set datafile missing 'NaN'`. */
+void plot_data_value(FILE *data, double value, int decimals);
 /* Closes a data file; 0, or -1 with ERR set if a write failed. */
 int plot_data_close(struct plot_dir *p, FILE *data, struct error_message *err);
 /* Runs gnuplot on SCRIPT, after a preamble that selects the SVG terminal

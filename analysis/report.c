@@ -1,681 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
-/* testbed report: one run's headline numbers and figures; see report.h. */
+/* `testbed report` as a library call: report_write() loads a run folder,
+ * assembles its document top to bottom (the run described, the headline
+ * numbers, the figures, the process table) and writes report.md and
+ * report.html into the folder. The figures themselves are drawn in
+ * report_figures.c, the metric formulas are in metrics.c, and the command
+ * line (arguments, messages, exit codes) is in user/analysis_commands.c:
+ * nothing here prints or exits. See report.h. */
 #include <math.h>
-#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "atomic_file.h"
-#include "common.h"
 #include "document.h"
 #include "metrics.h"
 #include "plot.h"
 #include "report.h"
+#include "report_figures.h"
 #include "run_folder.h"
 #include "util.h"
-
-#define FIGURE_WIDTH 900
-#define FIGURE_HEIGHT 450
-/* Beyond this many lines a legend covers the plot; the lines stay, the key goes. */
-#define LEGEND_MAX_SERIES 12
-/* Per-process CDF lines up to this many processes; beyond, only the merged line. */
-#define CDF_MAX_PROCESSES 16
-/* One figure each; a file with more metrics is hostile or from the future. */
-#define LATENCY_MAX_METRICS 8
-#define LABEL_SIZE 48
-
-struct report {
-	const struct run_folder *run;
-	struct plot_dir *plots;
-	struct document *doc;
-	unsigned figures;
-	struct error_message *err;
-};
-
-/* A number for a table or sentence; "n/a" for NAN (undefined). Used within
- * one expression: number(x, 3).text. */
-struct number_text {
-	char text[48];
-};
-
-static struct number_text number(double value, int decimals)
-{
-	struct number_text n;
-
-	if (isnan(value))
-		snprintf(n.text, sizeof(n.text), "n/a");
-	else
-		snprintf(n.text, sizeof(n.text), "%.*f", decimals, value);
-	return n;
-}
-
-/* A string built with stdio; NULL when out of memory. */
-struct text_buffer {
-	char *text;
-	size_t length;
-	FILE *stream;
-};
-
-static FILE *text_buffer_open(struct text_buffer *b)
-{
-	b->text = NULL;
-	b->stream = open_memstream(&b->text, &b->length);
-	return b->stream;
-}
-
-static char *text_buffer_close(struct text_buffer *b)
-{
-	if (fclose(b->stream)) {
-		free(b->text);
-		return NULL;
-	}
-	return b->text;
-}
-
-static bool is_role(const char *role, const char *name)
-{
-	return !strcmp(role, name);
-}
-
-/* "worker 2", "worker 2 (pid 123)" when the slot was restarted, "master". */
-static const char *process_label(const struct run_folder *run, const struct worker_row *w,
-				 char *out, size_t size)
-{
-	size_t same_slot = 0;
-	char role[LABEL_SIZE];
-
-	if (w->worker_index < 0) {
-		snprintf(out, size, "%s", plot_label(w->role, role, sizeof(role)));
-		return out;
-	}
-	for (size_t i = 0; i < run->nworker_rows; i++)
-		same_slot += run->worker_rows[i].worker_index == w->worker_index;
-	if (same_slot > 1)
-		snprintf(out, size, "worker %lld (pid %llu)", (long long)w->worker_index,
-			 (unsigned long long)w->pid);
-	else
-		snprintf(out, size, "worker %lld", (long long)w->worker_index);
-	return out;
-}
-
-/* A process by pid; or a thread by tid (pool_queue_wait names pool threads). */
-static const char *pid_label(const struct run_folder *run, uint64_t pid, char *out, size_t size)
-{
-	char owner[LABEL_SIZE];
-
-	for (size_t i = 0; i < run->nworker_rows; i++)
-		if (run->worker_rows[i].pid == pid)
-			return process_label(run, &run->worker_rows[i], out, size);
-	for (size_t i = 0; i < run->nthread_rows; i++)
-		if (run->thread_rows[i].tid == pid && run->thread_rows[i].pid != pid) {
-			snprintf(out, size, "%s / tid %llu",
-				 pid_label(run, run->thread_rows[i].pid, owner, sizeof(owner)),
-				 (unsigned long long)pid);
-			return out;
-		}
-	snprintf(out, size, "pid %llu", (unsigned long long)pid);
-	return out;
-}
-
-static uint64_t connections_of(const struct worker_row *w)
-{
-	return connections_taken(w->accepted, w->fds_received);
-}
-
-static uint64_t listener_wakeups_of(const struct worker_row *w)
-{
-	return listener_wakeups(w->wakeups_accept, w->wakeups_poll);
-}
-
-/* A clustered bar chart's tick labels go under the middle of each cluster,
- * not under one of its bars: "set xtics ('worker 0' 0, ...)". LABEL is ours
- * (plot_label'ed where it came from a file), so it holds no quote. */
-static void add_xtic(FILE *xtics, size_t index, const char *label)
-{
-	fprintf(xtics, "%s'%s' %zu", index ? ", " : "set xtics (", label, index);
-}
-
-/* Renders NAME, writes RUN_DIR/report-NAME.svg and adds it under HEADING,
- * followed by its one-line EXPLANATION. */
-static int add_figure(struct report *r, const char *name, const char *heading, const char *script,
-		      const char *explanation)
-{
-	char file[128];
-	char *svg;
-	size_t length;
-	int result;
-
-	if (plot_render(r->plots, name, FIGURE_WIDTH, FIGURE_HEIGHT, script, &svg, &length, r->err))
-		return -1;
-	snprintf(file, sizeof(file), "report-%s.svg", name);
-	result = atomic_file_write(r->run->dir, file, svg, length, r->err);
-	if (!result) {
-		document_heading(r->doc, "%s", heading);
-		document_figure(r->doc, file, svg, length, heading);
-		document_paragraph(r->doc, "%s", explanation);
-		r->figures++;
-	}
-	free(svg);
-	return result;
-}
-
-/* Runs SCRIPT_TEXT through add_figure once both strings were built. */
-static int finish_figure(struct report *r, const char *name, const char *heading,
-			 struct text_buffer *script, struct text_buffer *explanation)
-{
-	char *script_text = text_buffer_close(script);
-	char *explanation_text = text_buffer_close(explanation);
-	int result = -1;
-
-	if (script_text && explanation_text)
-		result = add_figure(r, name, heading, script_text, explanation_text);
-	else
-		error_message_set(r->err, "out of memory");
-	free(script_text);
-	free(explanation_text);
-	return result;
-}
-
-static int open_figure(struct report *r, struct text_buffer *script, struct text_buffer *explanation)
-{
-	if (!text_buffer_open(script))
-		goto no_memory;
-	if (!text_buffer_open(explanation)) {
-		free(text_buffer_close(script));
-		goto no_memory;
-	}
-	return 0;
-no_memory:
-	error_message_set(r->err, "out of memory");
-	return -1;
-}
-
-/* Figure 1: each worker's connections, the fair share as a line. */
-static int figure_connections(struct report *r)
-{
-	const struct run_folder *run = r->run;
-	const struct summary_row *s = &run->summary_row;
-	struct text_buffer script, explanation;
-	char label[LABEL_SIZE];
-	double total = 0;
-	size_t n = 0;
-	FILE *data = plot_data_create(r->plots, "connections.dat", r->err);
-
-	if (!data)
-		return -1;
-	for (size_t i = 0; i < run->nworker_rows; i++) {
-		const struct worker_row *w = &run->worker_rows[i];
-
-		if (!is_role(w->role, "worker"))
-			continue;
-		fprintf(data, "\"%s\"\t%llu\n", process_label(run, w, label, sizeof(label)),
-			(unsigned long long)connections_of(w));
-		total += (double)connections_of(w);
-		n++;
-	}
-	if (plot_data_close(r->plots, data, r->err))
-		return -1;
-	if (!n) {
-		document_heading(r->doc, "Connections per worker");
-		document_paragraph(r->doc, "workers.csv lists no worker process: nothing to plot.");
-		return 0;
-	}
-	if (open_figure(r, &script, &explanation))
-		return -1;
-	fprintf(script.stream,
-		"set title 'Connections per worker'\n"
-		"set xlabel 'worker process'\n"
-		"set ylabel 'connections taken (accepted + fds received)'\n"
-		"set style fill solid 0.75 border -1\n"
-		"set boxwidth 0.6\n"
-		"set grid ytics\n"
-		"set key below horizontal\n"
-		"set xrange [-0.6:%zu.4]\n"
-		"set yrange [0:*]\n"
-		"%s"
-		"fair = %.6f\n"
-		"plot 'connections.dat' using 0:2:xtic(1) with boxes lc rgb '#4c72b0' title 'connections taken', \\\n"
-		"     fair with lines dt 2 lw 2 lc rgb '#c44e52' title sprintf('fair share: %%.0f', fair)\n",
-		n - 1, n > 8 ? "set xtics rotate by -45\n" : "", total / (double)n);
-	fprintf(explanation.stream,
-		"Connections each worker took (accepted, or received from the master); the dashed "
-		"line is the fair share, %.0f connections over %zu worker processes = %.1f each. "
-		"Jain index %s (1 = equal shares, 1/%zu = %.3f = one worker takes all), largest "
-		"share %s.", total, n, total / (double)n, number(s->jain_index, 4).text, n,
-		1.0 / (double)n, number(s->max_share, 4).text);
-	return finish_figure(r, "connections", "Connections per worker", &script, &explanation);
-}
-
-/* Figure 2: each worker's connections per interval over time. */
-static int figure_timeline(struct report *r)
-{
-	const struct run_folder *run = r->run;
-	struct text_buffer script, explanation;
-	const char *interval = run_folder_meta(run, "interval_ms");
-	char label[LABEL_SIZE];
-	uint64_t *pids, last_end_ms = 0;
-	size_t npids = 0;
-	FILE *data;
-
-	if (!run->ntimeline_rows) {
-		document_heading(r->doc, "Connections over time");
-		document_paragraph(r->doc, "timeline.csv holds no interval: nothing to plot.");
-		return 0;
-	}
-	pids = calloc(run->ntimeline_rows, sizeof(*pids));
-	data = pids ? plot_data_create(r->plots, "timeline.dat", r->err) : NULL;
-	if (!data) {
-		if (!pids)
-			error_message_set(r->err, "out of memory");
-		free(pids);
-		return -1;
-	}
-	/* One data block per process, in the order they first appear. */
-	for (size_t i = 0; i < run->ntimeline_rows; i++) {
-		uint64_t pid = run->timeline_rows[i].pid;
-		size_t k = 0;
-
-		if (run->timeline_rows[i].end_ms > last_end_ms)
-			last_end_ms = run->timeline_rows[i].end_ms;
-		while (k < npids && pids[k] != pid)
-			k++;
-		if (k < npids)
-			continue;
-		pids[npids++] = pid;
-		for (size_t j = i; j < run->ntimeline_rows; j++) {
-			const struct timeline_row *t = &run->timeline_rows[j];
-
-			if (t->pid == pid)
-				fprintf(data, "%.3f\t%llu\n", (double)(t->start_ms + t->end_ms) / 2000.0,
-					(unsigned long long)t->connections);
-		}
-		fputs("\n\n", data);
-	}
-	if (plot_data_close(r->plots, data, r->err) || open_figure(r, &script, &explanation)) {
-		free(pids);
-		return -1;
-	}
-	fprintf(script.stream,
-		"set title 'Connections per worker per interval'\n"
-		"set xlabel 'time since the load started (s), interval midpoints'\n"
-		"set ylabel 'connections in the interval'\n"
-		"set grid\n"
-		"set xrange [0:%.3f]\n"
-		"set yrange [0:*]\n"
-		"%s"
-		"plot ", (double)last_end_ms / 1000.0, npids > LEGEND_MAX_SERIES ? "unset key\n" : "set key below horizontal\n");
-	for (size_t k = 0; k < npids; k++)
-		fprintf(script.stream, "%s'timeline.dat' index %zu using 1:2 with linespoints lw 2 pt 7 "
-			"ps 0.6 title '%s'", k ? ", \\\n     " : "", k,
-			pid_label(run, pids[k], label, sizeof(label)));
-	fputs("\n", script.stream);
-	fprintf(explanation.stream,
-		"Connections each worker took in every %s ms interval of timeline.csv: lines close "
-		"together mean steady sharing, a line near zero a worker left out.",
-		interval && *interval ? interval : "(unknown)");
-	free(pids);
-	return finish_figure(r, "timeline", "Connections over time", &script, &explanation);
-}
-
-/* Figure 3: per acceptor, connections next to listener wakeups split into
- * useful and wasted -- the thundering herd at a glance. */
-static int figure_wakeups(struct report *r)
-{
-	const struct run_folder *run = r->run;
-	const struct summary_row *s = &run->summary_row;
-	struct text_buffer script, explanation, xtics;
-	char label[LABEL_SIZE], *xtics_text;
-	size_t n = 0;
-	FILE *data = plot_data_create(r->plots, "wakeups.dat", r->err);
-
-	if (!data)
-		return -1;
-	if (!text_buffer_open(&xtics)) {
-		fclose(data);
-		error_message_set(r->err, "out of memory");
-		return -1;
-	}
-	for (size_t i = 0; i < run->nworker_rows; i++) {
-		const struct worker_row *w = &run->worker_rows[i];
-		uint64_t wakeups = listener_wakeups_of(w);
-		/* wasted counts the -EAGAIN accepts too: useful cannot go below 0 */
-		uint64_t wasted = w->wasted_wakeups < wakeups ? w->wasted_wakeups : wakeups;
-
-		if (!is_role(w->role, "worker") && !w->accepted && !wakeups)
-			continue;
-		fprintf(data, "%llu\t%llu\t%llu\n", (unsigned long long)connections_of(w),
-			(unsigned long long)(wakeups - wasted), (unsigned long long)wasted);
-		add_xtic(xtics.stream, n++, process_label(run, w, label, sizeof(label)));
-	}
-	fputs(n ? ")\n" : "", xtics.stream);
-	xtics_text = text_buffer_close(&xtics);
-	if (plot_data_close(r->plots, data, r->err) || !xtics_text) {
-		if (!xtics_text)
-			error_message_set(r->err, "out of memory");
-		free(xtics_text);
-		return -1;
-	}
-	if (!n) {
-		free(xtics_text);
-		document_heading(r->doc, "Wakeups and connections");
-		document_paragraph(r->doc, "workers.csv lists no acceptor: nothing to plot.");
-		return 0;
-	}
-	if (open_figure(r, &script, &explanation)) {
-		free(xtics_text);
-		return -1;
-	}
-	fprintf(script.stream,
-		"set title 'Listener wakeups and connections per process'\n"
-		"set xlabel 'process'\n"
-		"set ylabel 'count over the load window'\n"
-		"set style fill solid 0.75 border -1\n"
-		"set grid ytics\n"
-		"set key below horizontal\n"
-		"set xrange [-0.6:%zu.6]\n"
-		"set yrange [0:*]\n"
-		"%s%s"
-		"plot 'wakeups.dat' using ($0-0.2):1:(0.35) with boxes lc rgb '#4c72b0' title 'connections taken', \\\n"
-		"     '' using ($0+0.2):($2+$3):(0.35) with boxes lc rgb '#c44e52' title 'wasted wakeups', \\\n"
-		"     '' using ($0+0.2):2:(0.35) with boxes lc rgb '#55a868' title 'useful wakeups'\n",
-		n - 1, xtics_text, n > 8 ? "set xtics rotate by -45\n" : "");
-	free(xtics_text);
-	fprintf(explanation.stream,
-		"Per process: the connections it took (left) next to its listener wakeups -- "
-		"accept- and poll-class sched_wakeups -- split into useful and wasted (woken, then "
-		"asleep again or accept() -EAGAIN). Herd factor %s (listener wakeups per accepted "
-		"connection, 1 = no herd), wasted-wakeup ratio %s.",
-		number(s->herd_factor, 3).text, number(s->wasted_wakeup_ratio, 3).text);
-	return finish_figure(r, "wakeups", "Wakeups and connections (the herd)", &script, &explanation);
-}
-
-struct metric_words {
-	const char *metric;
-	const char *title;      /* figure title and heading */
-	const char *meaning;    /* what one value is */
-	const char *unit;       /* what is counted: requests, connections */
-};
-
-static const struct metric_words known_metrics[] = {
-	{ "client_latency", "Client latency",
-	  "connect start (or request send on a kept-alive connection) to the last response byte",
-	  "requests" },
-	{ "dispatch_delay", "Dispatch delay",
-	  "the master's accept() returning to the receiving worker's first read of the connection",
-	  "connections" },
-	{ "accept_queue_delay", "Accept-queue delay",
-	  "TCP handshake complete to the accept() that returned the connection", "connections" },
-	{ "pool_queue_wait", "Pool queue wait",
-	  "a job queued for the thread pool to a pool thread starting it", "jobs" },
-};
-
-static struct metric_words words_for(const char *metric)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(known_metrics); i++)
-		if (!strcmp(known_metrics[i].metric, metric))
-			return known_metrics[i];
-	return (struct metric_words){ metric, metric, "values of this latency.csv metric", "values" };
-}
-
-/* One CDF line: (upper bound in us, fraction at or below), with a starting
- * point at the first bucket's lower bound. */
-static void write_cdf_block(FILE *data, const struct bucket_list *b)
-{
-	uint64_t seen = 0;
-
-	if (b->buckets[0].lower_ns > 0)   /* log x: no point at 0 */
-		fprintf(data, "%.3f\t0\n", (double)b->buckets[0].lower_ns / 1000.0);
-	for (size_t i = 0; i < b->n; i++) {
-		seen += b->buckets[i].count;
-		if (i + 1 < b->n && b->buckets[i + 1].upper_ns == b->buckets[i].upper_ns)
-			continue;
-		fprintf(data, "%.3f\t%.6f\n", (double)b->buckets[i].upper_ns / 1000.0,
-			(double)seen / (double)b->total);
-	}
-	fputs("\n\n", data);
-}
-
-static int by_number(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-
-	return (x > y) - (x < y);
-}
-
-/* Figure 4 (one per metric): CDF of a latency.csv metric, merged and per process. */
-static int figure_latency(struct report *r, const char *metric)
-{
-	const struct run_folder *run = r->run;
-	struct metric_words words = words_for(metric);
-	struct text_buffer script, explanation;
-	struct bucket_list all, one;
-	char name[96], data_name[112], heading[128], label[LABEL_SIZE];
-	int64_t *pids;
-	size_t npids = 0, series = 0;
-	FILE *data;
-
-	if (latency_buckets(run, metric, -1, &all)) {
-		error_message_set(r->err, "out of memory");
-		return -1;
-	}
-	snprintf(heading, sizeof(heading), "%s CDF", words.title);
-	if (!all.total) {
-		free(all.buckets);
-		return 0;     /* only empty buckets: nothing measured */
-	}
-	pids = calloc(run->nlatency_rows, sizeof(*pids));
-	snprintf(name, sizeof(name), "latency-%s", metric);
-	snprintf(data_name, sizeof(data_name), "%s.dat", name);
-	data = pids ? plot_data_create(r->plots, data_name, r->err) : NULL;
-	if (!data) {
-		if (!pids)
-			error_message_set(r->err, "out of memory");
-		free(pids);
-		free(all.buckets);
-		return -1;
-	}
-	for (size_t i = 0; i < run->nlatency_rows; i++) {
-		const struct latency_row *row = &run->latency_rows[i];
-		size_t k = 0;
-
-		if (strcmp(row->metric, metric) || row->pid < 0 || !row->count)
-			continue;
-		while (k < npids && pids[k] != row->pid)
-			k++;
-		if (k == npids)
-			pids[npids++] = row->pid;
-	}
-	qsort(pids, npids, sizeof(*pids), by_number);
-	write_cdf_block(data, &all);
-	if (npids > 1 && npids <= CDF_MAX_PROCESSES) {
-		for (size_t k = 0; k < npids; k++) {
-			if (latency_buckets(run, metric, pids[k], &one))
-				break;
-			write_cdf_block(data, &one);
-			free(one.buckets);
-		}
-	}
-	if (plot_data_close(r->plots, data, r->err) || open_figure(r, &script, &explanation)) {
-		free(pids);
-		free(all.buckets);
-		return -1;
-	}
-	fprintf(script.stream,
-		"set title '%s (CDF)'\n"
-		"set xlabel 'latency (us, log scale)'\n"
-		"set ylabel 'fraction of %s at or below'\n"
-		"set logscale x\n"
-		"set yrange [0:1]\n"
-		"set ytics 0.1\n"
-		"set grid xtics mxtics ytics\n"
-		"set key bottom right\n"
-		"plot '%s' index 0 using 1:2 with steps lw 3 lc rgb 'black' title '%s'",
-		words.title, words.unit, data_name,
-		npids == 1 ? pid_label(run, (uint64_t)pids[0], label, sizeof(label)) : "all");
-	if (npids > 1 && npids <= CDF_MAX_PROCESSES)
-		for (size_t k = 0; k < npids; k++, series++)
-			fprintf(script.stream, ", \\\n     '' index %zu using 1:2 with steps lw 1.5 title '%s'",
-				k + 1, pid_label(run, (uint64_t)pids[k], label, sizeof(label)));
-	fputs("\n", script.stream);
-	fprintf(explanation.stream,
-		"Fraction of the %llu %s measured that took at most x, from %s: p50 %s us, "
-		"p99 %s us, p99.9 %s us, the slowest at most %s us (bucket upper bounds)%s.",
-		(unsigned long long)all.total, words.unit, words.meaning,
-		number(bucket_percentile_us(&all, 50), 1).text,
-		number(bucket_percentile_us(&all, 99), 1).text,
-		number(bucket_percentile_us(&all, 99.9), 1).text,
-		number(bucket_percentile_us(&all, 100), 1).text,
-		series ? "; thick line: all processes, thin: each process" : "");
-	free(pids);
-	free(all.buckets);
-	return finish_figure(r, name, heading, &script, &explanation);
-}
-
-/* Figure 4: one CDF per metric in latency.csv, known ones first. */
-static int figures_latency(struct report *r)
-{
-	const struct run_folder *run = r->run;
-	const char *metrics[LATENCY_MAX_METRICS];
-	size_t nmetrics = 0, skipped = 0;
-
-	for (size_t i = 0; i < ARRAY_SIZE(known_metrics); i++)
-		metrics[nmetrics++] = known_metrics[i].metric;
-	for (size_t i = 0; i < run->nlatency_rows; i++) {
-		const char *metric = run->latency_rows[i].metric;
-		size_t k = 0;
-
-		while (k < nmetrics && strcmp(metrics[k], metric))
-			k++;
-		if (k < nmetrics)
-			continue;
-		if (nmetrics == LATENCY_MAX_METRICS) {
-			skipped++;
-			continue;
-		}
-		metrics[nmetrics++] = metric;
-	}
-	for (size_t k = 0; k < nmetrics; k++)
-		if (figure_latency(r, metrics[k]))
-			return -1;
-	if (skipped)
-		document_paragraph(r->doc, "latency.csv holds more metrics than the %d plotted here.",
-				   LATENCY_MAX_METRICS);
-	return 0;
-}
-
-static int by_pid_then_tid(const void *a, const void *b)
-{
-	const struct thread_row *x = *(const struct thread_row *const *)a;
-	const struct thread_row *y = *(const struct thread_row *const *)b;
-
-	if (x->pid != y->pid)
-		return x->pid < y->pid ? -1 : 1;
-	return (x->tid > y->tid) - (x->tid < y->tid);
-}
-
-/* Figure 5: how busy each thread-pool thread was over the load window. */
-static int figure_pool(struct report *r)
-{
-	const struct run_folder *run = r->run;
-	const struct summary_row *s = &run->summary_row;
-	struct text_buffer script, explanation;
-	const char *load_duration = run_folder_meta(run, "load_duration_s");
-	double window_s = s->duration_s, busiest = 0, busy_sum = 0;
-	struct text_buffer xtics;
-	char label[LABEL_SIZE], owner[LABEL_SIZE], *xtics_text;
-	const struct thread_row **pool;
-	size_t n = 0, measured = 0;
-	FILE *data;
-
-	for (size_t i = 0; i < run->nthread_rows; i++)
-		n += is_role(run->thread_rows[i].role, "pool");
-	if (!n) {
-		document_heading(r->doc, "Thread-pool utilisation");
-		document_paragraph(r->doc, "No thread pool ran: threads.csv has no thread with role pool.");
-		return 0;
-	}
-	if (!(window_s > 0) && load_duration)
-		parse_double(load_duration, 0, 1e9, &window_s);
-	if (!(window_s > 0)) {
-		document_heading(r->doc, "Thread-pool utilisation");
-		document_paragraph(r->doc, "The load window's length is unknown: no utilisation.");
-		return 0;
-	}
-	pool = calloc(n, sizeof(*pool));
-	if (!pool || !text_buffer_open(&xtics)) {
-		error_message_set(r->err, "out of memory");
-		free(pool);
-		return -1;
-	}
-	data = plot_data_create(r->plots, "pool.dat", r->err);
-	if (!data) {
-		free(text_buffer_close(&xtics));
-		free(pool);
-		return -1;
-	}
-	/* by process, then thread: threads.csv lists them in hash order */
-	for (size_t i = 0, k = 0; i < run->nthread_rows; i++)
-		if (is_role(run->thread_rows[i].role, "pool"))
-			pool[k++] = &run->thread_rows[i];
-	qsort(pool, n, sizeof(*pool), by_pid_then_tid);
-	for (size_t i = 0; i < n; i++) {
-		const struct thread_row *t = pool[i];
-		double busy = t->busy_share * 100.0;
-
-		/* busy_share is the writer's own job_busy_ns / window; recompute
-		 * only where a run wrote the time but not the share */
-		if (isnan(busy) && !isnan(t->job_busy_ns))
-			busy = 100.0 * pool_utilisation(t->job_busy_ns, 1, window_s);
-		snprintf(label, sizeof(label), "%s / tid %llu",
-			 pid_label(run, t->pid, owner, sizeof(owner)), (unsigned long long)t->tid);
-		add_xtic(xtics.stream, i, label);
-		if (isnan(busy))
-			fputs("NaN", data);
-		else
-			fprintf(data, "%.3f", busy);
-		fprintf(data, "\t%.3f\n", 100.0 * (double)t->oncpu_ns / (window_s * 1e9));
-		if (!isnan(busy)) {
-			measured++;
-			busy_sum += busy;
-			busiest = busy > busiest ? busy : busiest;
-		}
-	}
-	free(pool);
-	fputs(")\n", xtics.stream);
-	xtics_text = text_buffer_close(&xtics);
-	if (plot_data_close(r->plots, data, r->err) || !xtics_text ||
-	    open_figure(r, &script, &explanation)) {
-		if (!xtics_text)
-			error_message_set(r->err, "out of memory");
-		free(xtics_text);
-		return -1;
-	}
-	fprintf(script.stream,
-		"set datafile missing 'NaN'\n"
-		"set title 'Thread-pool utilisation per thread'\n"
-		"set xlabel 'pool thread'\n"
-		"set ylabel '%% of the load window'\n"
-		"set style fill solid 0.75 border -1\n"
-		"set grid ytics\n"
-		"set key below horizontal\n"
-		"set xrange [-0.6:%zu.6]\n"
-		"set yrange [0:*]\n"
-		"%s%s"
-		"plot 'pool.dat' using ($0-0.2):1:(0.35) with boxes lc rgb '#8172b3' title 'busy in jobs', \\\n"
-		"     '' using ($0+0.2):2:(0.35) with boxes lc rgb '#937860' title 'on CPU'\n",
-		n - 1, xtics_text, n > 4 ? "set xtics rotate by -30\n" : "");
-	free(xtics_text);
-	fprintf(explanation.stream,
-		"Per pool thread: wall-clock time inside jobs (busy) and time on CPU, as a share of "
-		"the %.3f s load window; mean busy %s %%, busiest %s %%. %s jobs; queue wait p50 %s us, "
-		"p99 %s us: long waits with idle threads point at the queue's wakeups, not the "
-		"threads.", window_s, number(measured ? busy_sum / (double)measured : NAN, 1).text,
-		number(measured ? busiest : NAN, 1).text, number(s->pool_jobs, 0).text,
-		number(s->pool_queue_wait_p50_us, 1).text, number(s->pool_queue_wait_p99_us, 1).text);
-	return finish_figure(r, "pool", "Thread-pool utilisation per thread", &script, &explanation);
-}
 
 static void add_headline(struct report *r)
 {
@@ -688,67 +31,68 @@ static void add_headline(struct report *r)
 		return;
 	}
 	text_table_add(t, "Jain index");
-	text_table_add(t, "%s", number(s->jain_index, 4).text);
+	text_table_add(t, "%s", number_text(s->jain_index, 4).text);
 	text_table_add(t, "fairness of connections over workers: 1 = equal, 1/%s = one takes all",
-		       number(s->workers, 0).text);
+		       number_text(s->workers, 0).text);
 	text_table_add(t, "CoV");
-	text_table_add(t, "%s", number(s->cov, 4).text);
+	text_table_add(t, "%s", number_text(s->cov, 4).text);
 	text_table_add(t, "coefficient of variation of per-worker connections (0 = equal)");
 	text_table_add(t, "max share");
-	text_table_add(t, "%s", number(s->max_share, 4).text);
+	text_table_add(t, "%s", number_text(s->max_share, 4).text);
 	text_table_add(t, "the busiest worker's share of the connections");
 	text_table_add(t, "herd factor");
-	text_table_add(t, "%s", number(s->herd_factor, 3).text);
+	text_table_add(t, "%s", number_text(s->herd_factor, 3).text);
 	text_table_add(t, "listener wakeups per accepted connection (1 = no herd)");
 	text_table_add(t, "wasted-wakeup ratio");
-	text_table_add(t, "%s", number(s->wasted_wakeup_ratio, 3).text);
+	text_table_add(t, "%s", number_text(s->wasted_wakeup_ratio, 3).text);
 	text_table_add(t, "listener wakeups that found nothing to accept");
 	text_table_add(t, "throughput (conn/s)");
-	text_table_add(t, "%s", number(s->throughput_cps, 1).text);
-	text_table_add(t, "%s connections completed in %s s", number(s->connections_completed, 0).text,
-		       number(s->duration_s, 3).text);
+	text_table_add(t, "%s", number_text(s->throughput_cps, 1).text);
+	text_table_add(t, "%s connections completed in %s s",
+		       number_text(s->connections_completed, 0).text, number_text(s->duration_s, 3).text);
 	text_table_add(t, "client latency p50 / p99 (us)");
-	text_table_add(t, "%s / %s", number(s->latency_p50_us, 1).text, number(s->latency_p99_us, 1).text);
-	text_table_add(t, "p99.9 %s us, max %s us", number(s->latency_p999_us, 1).text,
-		       number(s->latency_max_us, 1).text);
+	text_table_add(t, "%s / %s", number_text(s->latency_p50_us, 1).text,
+		       number_text(s->latency_p99_us, 1).text);
+	text_table_add(t, "p99.9 %s us, max %s us", number_text(s->latency_p999_us, 1).text,
+		       number_text(s->latency_max_us, 1).text);
 	if (!isnan(s->dispatch_delay_p99_us)) {
 		text_table_add(t, "dispatch delay p50 / p99 (us)");
-		text_table_add(t, "%s / %s", number(s->dispatch_delay_p50_us, 1).text,
-			       number(s->dispatch_delay_p99_us, 1).text);
+		text_table_add(t, "%s / %s", number_text(s->dispatch_delay_p50_us, 1).text,
+			       number_text(s->dispatch_delay_p99_us, 1).text);
 		text_table_add(t, "master's accept to the worker's first read; max %s us",
-			       number(s->dispatch_delay_max_us, 1).text);
+			       number_text(s->dispatch_delay_max_us, 1).text);
 	}
 	if (!isnan(s->accept_queue_delay_p99_us)) {
 		text_table_add(t, "accept-queue delay p50 / p99 (us)");
-		text_table_add(t, "%s / %s", number(s->accept_queue_delay_p50_us, 1).text,
-			       number(s->accept_queue_delay_p99_us, 1).text);
+		text_table_add(t, "%s / %s", number_text(s->accept_queue_delay_p50_us, 1).text,
+			       number_text(s->accept_queue_delay_p99_us, 1).text);
 		text_table_add(t, "handshake complete to accept(); max %s us",
-			       number(s->accept_queue_delay_max_us, 1).text);
+			       number_text(s->accept_queue_delay_max_us, 1).text);
 	}
 	if (s->pool_threads > 0) {
 		text_table_add(t, "pool utilisation");
-		text_table_add(t, "%s", number(s->pool_utilisation, 3).text);
+		text_table_add(t, "%s", number_text(s->pool_utilisation, 3).text);
 		text_table_add(t, "share of the pool threads' time spent in jobs (--threads %s); %s jobs",
-			       number(s->pool_threads, 0).text, number(s->pool_jobs, 0).text);
+			       number_text(s->pool_threads, 0).text, number_text(s->pool_jobs, 0).text);
 		text_table_add(t, "pool queue wait p50 / p99 (us)");
-		text_table_add(t, "%s / %s", number(s->pool_queue_wait_p50_us, 1).text,
-			       number(s->pool_queue_wait_p99_us, 1).text);
+		text_table_add(t, "%s / %s", number_text(s->pool_queue_wait_p50_us, 1).text,
+			       number_text(s->pool_queue_wait_p99_us, 1).text);
 		text_table_add(t, "job queued to started; max %s us; futex wakeups %s, wasted %s",
-			       number(s->pool_queue_wait_max_us, 1).text,
-			       number(s->pool_futex_wakeups, 0).text,
-			       number(s->pool_wasted_futex_wakeups, 0).text);
+			       number_text(s->pool_queue_wait_max_us, 1).text,
+			       number_text(s->pool_futex_wakeups, 0).text,
+			       number_text(s->pool_wasted_futex_wakeups, 0).text);
 	}
 	text_table_add(t, "lost connections");
-	text_table_add(t, "%s", number(s->connections_lost, 0).text);
+	text_table_add(t, "%s", number_text(s->connections_lost, 0).text);
 	text_table_add(t, "refused %s, reset %s, timed out %s (other errors %s)",
-		       number(s->connections_refused, 0).text, number(s->connections_reset, 0).text,
-		       number(s->connections_timed_out, 0).text, number(s->connection_errors, 0).text);
+		       number_text(s->connections_refused, 0).text, number_text(s->connections_reset, 0).text,
+		       number_text(s->connections_timed_out, 0).text, number_text(s->connection_errors, 0).text);
 	text_table_add(t, "event drops");
-	text_table_add(t, "%s", number(s->event_drops, 0).text);
+	text_table_add(t, "%s", number_text(s->event_drops, 0).text);
 	text_table_add(t, "ring-buffer records lost (0 = every delay counted)");
 	if (s->worker_restarts > 0) {
 		text_table_add(t, "worker restarts");
-		text_table_add(t, "%s", number(s->worker_restarts, 0).text);
+		text_table_add(t, "%s", number_text(s->worker_restarts, 0).text);
 		text_table_add(t, "workers started to replace one that died");
 	}
 	document_heading(r->doc, "Headline numbers");
@@ -763,17 +107,19 @@ static void add_workers_table(struct report *r)
 		"accept EAGAIN", "on-CPU ms", "run-queue wait ms",
 	};
 	struct text_table *t = text_table_new(head, ARRAY_SIZE(head));
-	char label[LABEL_SIZE];
+	char label[PLOT_LABEL_SIZE];
 
 	document_heading(r->doc, "Processes (workers.csv)");
 	for (size_t i = 0; t && i < run->nworker_rows; i++) {
 		const struct worker_row *w = &run->worker_rows[i];
+		uint64_t connections = connections_taken(w->accepted, w->fds_received);
+		uint64_t wakeups = listener_wakeups(w->wakeups_accept, w->wakeups_poll);
 
-		text_table_add(t, "%s", process_label(run, w, label, sizeof(label)));
+		text_table_add(t, "%s", report_process_label(run, w, label, sizeof(label)));
 		text_table_add(t, "%llu", (unsigned long long)w->pid);
-		text_table_add(t, "%llu", (unsigned long long)connections_of(w));
-		text_table_add(t, "%s", number(w->share, 4).text);
-		text_table_add(t, "%llu", (unsigned long long)listener_wakeups_of(w));
+		text_table_add(t, "%llu", (unsigned long long)connections);
+		text_table_add(t, "%s", number_text(w->share, 4).text);
+		text_table_add(t, "%llu", (unsigned long long)wakeups);
 		text_table_add(t, "%llu", (unsigned long long)w->wasted_wakeups);
 		text_table_add(t, "%llu", (unsigned long long)w->accept_eagain);
 		text_table_add(t, "%.1f", (double)w->oncpu_ns / 1e6);
@@ -789,6 +135,8 @@ static const char *meta_or(const struct run_folder *run, const char *key, const 
 	return value && *value ? value : fallback;
 }
 
+/* What ran, where and when; the schema is the folder's own (meta.csv), not
+ * this testbed's. Warnings for an interrupted run or dropped records. */
 static void add_run_description(struct report *r)
 {
 	const struct run_folder *run = r->run;
@@ -796,18 +144,18 @@ static void add_run_description(struct report *r)
 
 	document_paragraph(r->doc,
 			   "Run folder %s: %s. Started %s; load window %s s; client connections %s; kernel %s "
-			   "on %s (%s CPUs); testbed %s, CSV schema %d.",
+			   "on %s (%s CPUs); testbed %s, CSV schema %s.",
 			   run->dir, meta_or(run, "command_line", "command line unknown"),
-			   meta_or(run, "start_time", "(unknown)"), number(s->duration_s, 3).text,
+			   meta_or(run, "start_time", "(unknown)"), number_text(s->duration_s, 3).text,
 			   meta_or(run, "connections", "?"), s->kernel, meta_or(run, "cpu_model", "?"),
 			   meta_or(run, "nproc", "?"), meta_or(run, "testbed_version", "?"),
-			   CSV_SCHEMA_VERSION);
+			   meta_or(run, "schema_version", "?"));
 	if (!strcmp(s->interrupted, "yes"))
 		document_paragraph(r->doc, "Warning: this run was interrupted (Ctrl-C or SIGTERM); "
 				   "its numbers cover a shorter window than asked for.");
 	if (s->event_drops > 0)
 		document_paragraph(r->doc, "Warning: %s ring-buffer records were dropped; delay "
-				   "histograms miss those connections.", number(s->event_drops, 0).text);
+				   "histograms miss those connections.", number_text(s->event_drops, 0).text);
 }
 
 static int write_document(struct report *r, const char *name,
@@ -826,6 +174,17 @@ static int write_document(struct report *r, const char *name,
 	return atomic_file_commit(f, r->err);
 }
 
+/* An empty document titled after the run; NULL when out of memory. */
+static struct document *new_document(const struct run_folder *run)
+{
+	const struct summary_row *s = &run->summary_row;
+	char title[256];
+
+	snprintf(title, sizeof(title), "testbed report: %s (policy %s), %s workers, Linux %s",
+		 s->scenario, s->policy, number_text(s->workers, 0).text, s->kernel);
+	return document_new(title);
+}
+
 int report_write(const char *run_dir, unsigned *figures, struct error_message *err)
 {
 	struct report r = { .err = err };
@@ -836,14 +195,7 @@ int report_write(const char *run_dir, unsigned *figures, struct error_message *e
 	if (plot_find_gnuplot(err) || run_folder_load(run_dir, RUN_FOLDER_ALL, &run, err))
 		return -1;
 	r.run = run;
-	{
-		const struct summary_row *s = &run->summary_row;
-		char title[256];
-
-		snprintf(title, sizeof(title), "testbed report: %s (policy %s), %s workers, Linux %s",
-			 s->scenario, s->policy, number(s->workers, 0).text, s->kernel);
-		r.doc = document_new(title);
-	}
+	r.doc = new_document(run);
 	if (!r.doc) {
 		error_message_set(err, "out of memory");
 		goto out;
@@ -853,8 +205,8 @@ int report_write(const char *run_dir, unsigned *figures, struct error_message *e
 		goto out;
 	add_run_description(&r);
 	add_headline(&r);
-	if (figure_connections(&r) || figure_timeline(&r) || figure_wakeups(&r) ||
-	    figures_latency(&r) || figure_pool(&r))
+	if (report_figure_connections(&r) || report_figure_timeline(&r) ||
+	    report_figure_wakeups(&r) || report_figures_latency(&r) || report_figure_pool(&r))
 		goto out;
 	add_workers_table(&r);
 	if (write_document(&r, "report.md", document_write_markdown) ||
@@ -868,36 +220,4 @@ out:
 	document_free(r.doc);
 	run_folder_free(run);
 	return result;
-}
-
-static void report_usage(FILE *out)
-{
-	fprintf(out,
-		"usage: ./testbed report RUN_DIR\n"
-		"\n"
-		"Writes RUN_DIR/report.md and RUN_DIR/report.html (self-contained, viewable offline)\n"
-		"with plots as RUN_DIR/report-*.svg: connections per worker, the timeline, wakeups\n"
-		"vs connections (the herd), latency CDFs, thread-pool utilisation. Needs gnuplot\n"
-		"(Debian package gnuplot-nox). Exit: 0 ok, 1 bad input, 2 usage.\n");
-}
-
-int cmd_report(int argc, char **argv)
-{
-	struct error_message err = { "" };
-	unsigned figures = 0;
-
-	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
-		report_usage(stdout);
-		return EXIT_OK;
-	}
-	if (argc != 2 || argv[1][0] == '-') {
-		error_msg("report takes one run folder (see ./testbed report --help)");
-		return EXIT_USAGE;
-	}
-	if (report_write(argv[1], &figures, &err)) {
-		error_msg("%s", err.text);
-		return EXIT_FAIL;
-	}
-	printf("report: written into %s: report.html, report.md and %u figures\n", argv[1], figures);
-	return EXIT_OK;
 }

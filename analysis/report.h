@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
-/* `testbed report RUN_DIR`: report.md and report.html (self-contained) plus
- * report-*.svg plots, written into the run folder. See docs/REPORT.md. */
+/* `testbed report RUN_DIR` as a library call: report.md and report.html
+ * (self-contained) plus report-*.svg plots, written into the run folder.
+ * Prints nothing; the command is user/analysis_commands.c. See
+ * docs/REPORT.md. */
 #ifndef TESTBED_REPORT_H
 #define TESTBED_REPORT_H
 
@@ -9,8 +11,5 @@
 /* Writes the report for RUN_DIR. 0, or -1 with ERR set (bad input names the
  * file and line). *FIGURES (if not NULL) receives the number of plots. */
 int report_write(const char *run_dir, unsigned *figures, struct error_message *err);
-
-/* The command: exit 0 ok, 1 bad input or failure, 2 usage. ARGV[0] is "report". */
-int cmd_report(int argc, char **argv);
 
 #endif

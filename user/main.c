@@ -5,10 +5,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include "analysis_commands.h"
 #include "common.h"
-#include "compare.h"
 #include "external.h"
-#include "report.h"
 #include "run.h"
 #include "server.h"
 

@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common.h"
 #include "compare.h"
 #include "csv_read.h"
 #include "fixtures.h"
@@ -39,13 +38,11 @@ static int remove_scratch(void)
 static char *compare_to_text(const char *const *dirs, size_t n, const char *out_dir,
 			     struct error_message *err, int *result)
 {
-	char *text = NULL;
-	size_t length;
-	FILE *out = open_memstream(&text, &length);
+	struct text_buffer text;
 
-	*result = compare_runs(dirs, n, out_dir, out, err);
-	fclose(out);
-	return text;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(text_buffer_open(&text));
+	*result = compare_runs(dirs, n, out_dir, text.stream, err);
+	return text_buffer_close(&text);
 }
 
 /* The Markdown line of the table's data row ROW (0-based). */
@@ -244,30 +241,12 @@ static void test_bad_runs(void)
 	CU_ASSERT_STRING_EQUAL(err.text, "/nonexistent/run/meta.csv: cannot open: No such file or directory");
 }
 
-static void test_command_exit_codes(void)
-{
-	char missing[PATH_MAX + 16];
-	char *nothing[] = { "compare" };
-	char *only_out[] = { "compare", "--out", "x" };
-	char *out_without_folder[] = { "compare", FIXTURES_DIR "/reuseport", "--out" };
-	char *unknown[] = { "compare", "--best", FIXTURES_DIR "/reuseport" };
-	char *bad[] = { "compare", FIXTURES_DIR "/reuseport", missing };
-
-	snprintf(missing, sizeof(missing), "%s/missing", scratch);
-	CU_ASSERT_EQUAL(cmd_compare(1, nothing), EXIT_USAGE);
-	CU_ASSERT_EQUAL(cmd_compare(3, only_out), EXIT_USAGE);
-	CU_ASSERT_EQUAL(cmd_compare(3, out_without_folder), EXIT_USAGE);
-	CU_ASSERT_EQUAL(cmd_compare(3, unknown), EXIT_USAGE);
-	CU_ASSERT_EQUAL(cmd_compare(3, bad), EXIT_FAIL);
-}
-
 static void add_tests(CU_pSuite suite)
 {
 	CU_ADD_TEST(suite, test_table_marks_the_best);
 	CU_ADD_TEST(suite, test_markdown_grouped_and_files);
 	CU_ADD_TEST(suite, test_across_kernels);
 	CU_ADD_TEST(suite, test_bad_runs);
-	CU_ADD_TEST(suite, test_command_exit_codes);
 }
 
 int main(void)

@@ -1,31 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 /* Unit tests for analysis/document.c: tables and documents rendered as
- * Markdown and HTML, with text from CSV files escaped in both. */
+ * Markdown and HTML, with text from CSV files escaped in both; numbers as
+ * shown. (The tests render through text_buffer, so it is tested too.) */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "document.h"
 #include "unit.h"
-
-/* Everything a render wrote, malloc'd. */
-struct rendered {
-	char *text;
-	size_t length;
-	FILE *stream;
-};
-
-static FILE *render_start(struct rendered *r)
-{
-	r->text = NULL;
-	r->stream = open_memstream(&r->text, &r->length);
-	return r->stream;
-}
-
-static char *render_end(struct rendered *r)
-{
-	fclose(r->stream);
-	return r->text;
-}
 
 static struct text_table *sample_table(void)
 {
@@ -57,14 +39,35 @@ static void test_table_cells_and_marks(void)
 	text_table_free(t);
 }
 
+/* Cells past any first allocation keep their text and marks. */
+static void test_table_grows(void)
+{
+	static const char *const head[] = { "row", "square" };
+	struct text_table *t = text_table_new(head, 2);
+
+	for (int i = 0; i < 1000; i++) {
+		text_table_add(t, "%d", i);
+		text_table_add(t, "%d", i * i);
+	}
+	text_table_mark(t, 999, 1);
+	CU_ASSERT_EQUAL(text_table_rows(t), 1000);
+	CU_ASSERT_STRING_EQUAL(text_table_cell(t, 0, 0), "0");
+	CU_ASSERT_STRING_EQUAL(text_table_cell(t, 500, 1), "250000");
+	CU_ASSERT_STRING_EQUAL(text_table_cell(t, 999, 1), "998001");
+	CU_ASSERT(text_table_marked(t, 999, 1));
+	CU_ASSERT(!text_table_marked(t, 999, 0));
+	CU_ASSERT(!text_table_marked(t, 998, 1));
+	text_table_free(t);
+}
+
 static void test_table_markdown(void)
 {
 	struct text_table *t = sample_table();
-	struct rendered r;
+	struct text_buffer r;
 	char *text;
 
-	CU_ASSERT_EQUAL(text_table_write_markdown(t, render_start(&r)), 0);
-	text = render_end(&r);
+	CU_ASSERT_EQUAL(text_table_write_markdown(t, text_buffer_open(&r)), 0);
+	text = text_buffer_close(&r);
 	/* padded columns, numbers right-aligned, markup characters escaped */
 	CU_ASSERT_STRING_EQUAL(text,
 			       "| run        | Jain       |\n"
@@ -79,11 +82,11 @@ static void test_table_markdown(void)
 static void test_table_html(void)
 {
 	struct text_table *t = sample_table();
-	struct rendered r;
+	struct text_buffer r;
 	char *text;
 
-	CU_ASSERT_EQUAL(text_table_write_html(t, render_start(&r)), 0);
-	text = render_end(&r);
+	CU_ASSERT_EQUAL(text_table_write_html(t, text_buffer_open(&r)), 0);
+	text = text_buffer_close(&r);
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "<th>run</th><th>Jain</th>"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "<td>&lt;script&gt;</td>"));
 	CU_ASSERT_PTR_NULL(strstr(text, "<script>"));
@@ -96,7 +99,7 @@ static void test_document_both_formats(void)
 {
 	struct document *d = document_new("report: <x> & y");
 	static const char svg[] = "<svg>ab</svg>";
-	struct rendered r;
+	struct text_buffer r;
 	char *text;
 
 	document_heading(d, "Figure %d", 1);
@@ -104,14 +107,14 @@ static void test_document_both_formats(void)
 	document_paragraph(d, "kernel %s, 2*3", "6.1_x");
 	document_table(d, sample_table());
 
-	CU_ASSERT_EQUAL(document_write_markdown(d, render_start(&r)), 0);
-	text = render_end(&r);
+	CU_ASSERT_EQUAL(document_write_markdown(d, text_buffer_open(&r)), 0);
+	text = text_buffer_close(&r);
 	CU_ASSERT(!strncmp(text, "# report: \\<x\\> & y\n\n## Figure 1\n\n![alt \"text\"](report-x.svg)\n"
 			   "\nkernel 6.1\\_x, 2\\*3\n\n| run", 85));
 	free(text);
 
-	CU_ASSERT_EQUAL(document_write_html(d, render_start(&r)), 0);
-	text = render_end(&r);
+	CU_ASSERT_EQUAL(document_write_html(d, text_buffer_open(&r)), 0);
+	text = text_buffer_close(&r);
 	CU_ASSERT(!strncmp(text, "<!DOCTYPE html>", 15));
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "<title>report: &lt;x&gt; &amp; y</title>"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "<h2>Figure 1</h2>"));
@@ -136,12 +139,12 @@ static void test_base64_padding(void)
 
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		struct document *d = document_new("t");
-		struct rendered r;
+		struct text_buffer r;
 		char *text, expected[64];
 
 		document_figure(d, "f.svg", cases[i].svg, strlen(cases[i].svg), "f");
-		CU_ASSERT_EQUAL(document_write_html(d, render_start(&r)), 0);
-		text = render_end(&r);
+		CU_ASSERT_EQUAL(document_write_html(d, text_buffer_open(&r)), 0);
+		text = text_buffer_close(&r);
 		snprintf(expected, sizeof(expected), "base64,%s\"", cases[i].base64);
 		CU_ASSERT_PTR_NOT_NULL(strstr(text, expected));
 		free(text);
@@ -149,13 +152,24 @@ static void test_base64_padding(void)
 	}
 }
 
+static void test_number_text(void)
+{
+	CU_ASSERT_STRING_EQUAL(number_text(0.70041, 4).text, "0.7004");
+	CU_ASSERT_STRING_EQUAL(number_text(19912.06, 1).text, "19912.1");
+	CU_ASSERT_STRING_EQUAL(number_text(4, 0).text, "4");
+	CU_ASSERT_STRING_EQUAL(number_text(NAN, 3).text, "n/a");
+	CU_ASSERT_STRING_EQUAL(number_text(-NAN, 0).text, "n/a");
+}
+
 static void add_tests(CU_pSuite suite)
 {
 	CU_ADD_TEST(suite, test_table_cells_and_marks);
+	CU_ADD_TEST(suite, test_table_grows);
 	CU_ADD_TEST(suite, test_table_markdown);
 	CU_ADD_TEST(suite, test_table_html);
 	CU_ADD_TEST(suite, test_document_both_formats);
 	CU_ADD_TEST(suite, test_base64_padding);
+	CU_ADD_TEST(suite, test_number_text);
 }
 
 int main(void)

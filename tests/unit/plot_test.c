@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 /* Unit tests for analysis/plot.c: gnuplot as a child process (it must be
  * installed: make deps), its failures as one-line messages, labels made
- * inert, and the temporary folder cleaned up. */
+ * inert, numbers in data files, and the temporary folder cleaned up. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -85,6 +86,34 @@ static void test_render_and_clean_up(void)
 	CU_ASSERT_EQUAL(stat(folder, &st), -1);
 }
 
+/* Numbers into a data file: NAN as the "NaN" that `set datafile missing` names. */
+static void test_data_values(void)
+{
+	struct error_message err = { "" };
+	struct plot_dir *p = plot_dir_new(&err);
+	char path[4096], text[64] = "";
+	FILE *data;
+	size_t length;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	data = plot_data_create(p, "values.dat", &err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(data);
+	plot_data_value(data, 0.70041, 3);
+	fputs("\t", data);
+	plot_data_value(data, NAN, 6);
+	fputs("\t", data);
+	plot_data_value(data, 3, 0);
+	CU_ASSERT_EQUAL(plot_data_close(p, data, &err), 0);
+	snprintf(path, sizeof(path), "%s/values.dat", plot_dir_path(p));
+	data = fopen(path, "r");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(data);
+	length = fread(text, 1, sizeof(text) - 1, data);
+	fclose(data);
+	text[length] = '\0';
+	CU_ASSERT_STRING_EQUAL(text, "0.700\tNaN\t3");
+	plot_dir_free(p);
+}
+
 static void test_missing_gnuplot(void)
 {
 	char *path = strdup(getenv("PATH"));
@@ -105,6 +134,7 @@ static void add_tests(CU_pSuite suite)
 	CU_ADD_TEST(suite, test_labels_are_inert);
 	CU_ADD_TEST(suite, test_svg_check);
 	CU_ADD_TEST(suite, test_render_and_clean_up);
+	CU_ADD_TEST(suite, test_data_values);
 	CU_ADD_TEST(suite, test_missing_gnuplot);
 }
 

@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
-/* Unit tests for analysis/report.c on copies of the committed fixture run
- * folders (report writes into its folder): the figures each run gets, the
- * numbers the text states, valid self-contained output, and one-line errors
- * with nothing written for malformed, truncated, empty, binary or
- * wrong-schema input. Needs gnuplot (make deps), not root. */
+/* Unit tests for analysis/report.c and its figures (report_figures.c) on
+ * copies of the committed fixture run folders (report writes into its
+ * folder): the figures each run gets, the numbers the text states, valid
+ * self-contained output, and one-line errors with nothing written for
+ * malformed, truncated, empty, binary or wrong-schema input. Needs gnuplot
+ * (make deps), not root. */
 #include <dirent.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "common.h"
 #include "fixtures.h"
 #include "plot.h"
 #include "report.h"
@@ -264,24 +264,6 @@ static void test_missing_gnuplot(void)
 	CU_ASSERT(!file_exists(dir, "report.md"));
 }
 
-static void test_command_exit_codes(void)
-{
-	char dir[PATH_MAX], missing[PATH_MAX + 16];
-	char *no_folder[] = { "report" };
-	char *two_folders[] = { "report", "a", "b" };
-	char *option[] = { "report", "--verbose" };
-	char *bad[] = { "report", missing };
-	char *good[] = { "report", dir };
-
-	fresh_copy("reuseport", dir);
-	snprintf(missing, sizeof(missing), "%s/missing", scratch);
-	CU_ASSERT_EQUAL(cmd_report(1, no_folder), EXIT_USAGE);
-	CU_ASSERT_EQUAL(cmd_report(3, two_folders), EXIT_USAGE);
-	CU_ASSERT_EQUAL(cmd_report(2, option), EXIT_USAGE);
-	CU_ASSERT_EQUAL(cmd_report(2, bad), EXIT_FAIL);
-	CU_ASSERT_EQUAL(cmd_report(2, good), EXIT_OK);
-}
-
 static void add_tests(CU_pSuite suite)
 {
 	CU_ADD_TEST(suite, test_shared_epoll_report);
@@ -291,7 +273,6 @@ static void add_tests(CU_pSuite suite)
 	CU_ADD_TEST(suite, test_bad_input_writes_nothing);
 	CU_ADD_TEST(suite, test_truncated_file);
 	CU_ADD_TEST(suite, test_missing_gnuplot);
-	CU_ADD_TEST(suite, test_command_exit_codes);
 }
 
 int main(void)

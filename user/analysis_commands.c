@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/* The command lines of `testbed report RUN_DIR` and `testbed compare
+ * [--out DIR] RUN_DIR...`: their arguments, usage text, the one-line
+ * message on failure and the exit code. The work itself is the analysis
+ * library's (report_write() in analysis/report.c, compare_runs() in
+ * analysis/compare.c), which fills a struct error_message and prints
+ * nothing; no report or comparison logic lives here. */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis_commands.h"
+#include "common.h"
+#include "compare.h"
+#include "report.h"
+
+static bool is_help(const char *arg)
+{
+	return !strcmp(arg, "--help") || !strcmp(arg, "-h");
+}
+
+static void report_usage(FILE *out)
+{
+	fprintf(out,
+		"usage: ./testbed report RUN_DIR\n"
+		"\n"
+		"Writes RUN_DIR/report.md and RUN_DIR/report.html (self-contained, viewable offline)\n"
+		"with plots as RUN_DIR/report-*.svg: connections per worker, the timeline, wakeups\n"
+		"vs connections (the herd), latency CDFs, thread-pool utilisation. Needs gnuplot\n"
+		"(Debian package gnuplot-nox). Exit: 0 ok, 1 bad input, 2 usage.\n");
+}
+
+int cmd_report(int argc, char **argv)
+{
+	struct error_message err = { "" };
+	unsigned figures = 0;
+
+	if (argc == 2 && is_help(argv[1])) {
+		report_usage(stdout);
+		return EXIT_OK;
+	}
+	if (argc != 2 || argv[1][0] == '-') {
+		error_msg("report takes one run folder (see ./testbed report --help)");
+		return EXIT_USAGE;
+	}
+	if (report_write(argv[1], &figures, &err)) {
+		error_msg("%s", err.text);
+		return EXIT_FAIL;
+	}
+	printf("report: written into %s: report.html, report.md and %u figures\n", argv[1], figures);
+	return EXIT_OK;
+}
+
+static void compare_usage(FILE *out)
+{
+	fprintf(out,
+		"usage: ./testbed compare [--out DIR] RUN_DIR...\n"
+		"\n"
+		"Prints the runs' summary.csv rows as one Markdown table, grouped by scenario then\n"
+		"kernel, the best value of each column in bold. Runs may come from different\n"
+		"kernels and machines.\n"
+		"  --out DIR   also write DIR/compare.csv and DIR/compare.svg (Jain index and herd\n"
+		"              factor per run; needs gnuplot, Debian package gnuplot-nox)\n"
+		"Exit: 0 ok, 1 bad input, 2 usage.\n");
+}
+
+int cmd_compare(int argc, char **argv)
+{
+	const char **dirs = calloc((size_t)argc, sizeof(*dirs));
+	const char *out_dir = NULL;
+	struct error_message err = { "" };
+	size_t ndirs = 0;
+	bool options_done = false;
+	int exit_code = EXIT_USAGE;
+
+	if (!dirs) {
+		error_msg("out of memory");
+		return EXIT_FAIL;
+	}
+	for (int i = 1; i < argc; i++) {
+		const char *arg = argv[i];
+
+		if (options_done || arg[0] != '-') {
+			dirs[ndirs++] = arg;
+		} else if (!strcmp(arg, "--")) {
+			options_done = true;
+		} else if (is_help(arg)) {
+			compare_usage(stdout);
+			exit_code = EXIT_OK;
+			goto out;
+		} else if (!strcmp(arg, "--out") && i + 1 < argc) {
+			out_dir = argv[++i];
+		} else if (!strncmp(arg, "--out=", 6) && arg[6]) {
+			out_dir = arg + 6;
+		} else if (!strcmp(arg, "--out")) {
+			error_msg("--out needs a folder");
+			goto out;
+		} else {
+			error_msg("compare: unknown option '%s' (see ./testbed compare --help)", arg);
+			goto out;
+		}
+	}
+	if (!ndirs) {
+		error_msg("compare needs at least one run folder (see ./testbed compare --help)");
+		goto out;
+	}
+	exit_code = EXIT_OK;
+	if (compare_runs(dirs, ndirs, out_dir, stdout, &err)) {
+		error_msg("%s", err.text);
+		exit_code = EXIT_FAIL;
+	}
+out:
+	free(dirs);
+	return exit_code;
+}
