@@ -1,9 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
-/* Closed-loop HTTP/1.1 load generator. Each client thread owns an epoll
- * instance and a share of the connection slots; a slot runs one request at a
- * time, back to back, until the time or request bound is reached. Everything a
- * thread records (counters, latency histogram) is its own, so the hot path
- * takes no locks; loadgen_finish() merges it after the join. */
+/* The HTTP/1.1 load generator: client threads, each with an epoll instance
+ * and a share of the connection slots; a slot runs one request at a time.
+ * Closed loop (the default): a slot starts its next request as soon as the
+ * last one ended, until the time or request bound is reached. Open loop
+ * (--rate): requests arrive at the given rate (Poisson or uniform gaps,
+ * timed by each thread's timerfd) whatever the server does; an arrival
+ * waits for a free slot and its latency counts from when it should have
+ * started. Everything a thread records (counters, latency histogram) is its
+ * own, so the hot path takes no locks; loadgen_finish() merges it after the
+ * join. Holds no HTTP parsing (lib/http.c) and no reporting (the caller
+ * reads struct loadgen_result). */
 /* _GNU_SOURCE (CPU_COUNT, sched_getaffinity) comes from the build's CPPFLAGS. */
 #include <arpa/inet.h>
 #include <errno.h>
