@@ -54,7 +54,7 @@ struct master {
 	int signal_fd;
 	sigset_t signals;        /* SIGCHLD, SIGTERM, SIGINT: read through signal_fd */
 	struct worker *workers;
-	struct pollfd *poll_fds; /* see master_run() for the layout */
+	struct pollfd *poll_fds; /* see master_run() in master.c for the layout */
 	struct reuseport_bpf *steering;  /* reuseport-bpf: program, socket array, counters */
 	struct dispatcher *dispatcher;   /* fd-dispatch */
 	uint64_t accepted;       /* fd-dispatch: connections the master accepted */
