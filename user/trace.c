@@ -508,8 +508,8 @@ int cmd_trace(int argc, char **argv)
 }
 
 /* `testbed run nginx-reuseport` and friends: start the bundled server
- * (prepared by scenarios/external/external.c) on a free port, trace it under
- * load, stop it, compare with its own counts. */
+ * (prepared by scenarios/external/external.c) on --port or a free one,
+ * trace it under load, stop it, compare with its own counts. */
 int run_external(struct run_options *opts, int argc, char **argv)
 {
 	struct traced_server server = { .external = opts->external };
