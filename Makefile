@@ -9,7 +9,7 @@ BPFTOOL    := bpftool
 ARCH       := x86
 
 CFLAGS     := -std=gnu11 -O2 -g -Wall -Wextra -Wno-unused-parameter -Wno-format-truncation -MMD -MP
-CPPFLAGS    = -D_GNU_SOURCE -Ilib -Iuser -Iscenarios -Ianalysis -Ibpf -I$(BUILD)
+CPPFLAGS    = -D_GNU_SOURCE -Ilib -Iuser -Iscenarios -Iscenarios/external -Iload -Ianalysis -Ibpf -I$(BUILD)
 LDLIBS     := -lbpf -lelf -lz -lpthread -lm
 # usdt.bpf.h includes <asm/errno.h>, which Debian keeps under the multiarch path
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror -Ivmlinux -Ibpf \
@@ -35,7 +35,7 @@ endif
 
 BPF_SRCS   := $(wildcard bpf/*.bpf.c)
 SKELS      := $(patsubst bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
-LIB_SRCS   := $(filter-out user/main.c,$(wildcard lib/*.c user/*.c scenarios/*.c analysis/*.c))
+LIB_SRCS   := $(filter-out user/main.c,$(wildcard lib/*.c user/*.c scenarios/*.c scenarios/external/*.c load/*.c analysis/*.c))
 LIB_OBJS   := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRCS))
 MAIN_OBJ   := $(BUILD)/obj/user/main.o
 UNIT_TESTS := $(patsubst tests/unit/%_test.c,$(BUILD)/tests/%_test,$(wildcard tests/unit/*_test.c))

@@ -46,6 +46,7 @@ bool scenario_accepts_policy(const struct scenario_info *s, enum dispatch_policy
 extern const struct scenario_info scenario_table[];
 extern const unsigned scenario_count;
 const struct scenario_info *scenario_find(const char *name); /* NULL if unknown */
+const struct scenario_info *scenario_of_model(enum scenario_model model); /* NULL if unknown */
 /* 1 if this kernel supports the scenario, else 0 with a reason in WHY. */
 int scenario_supported(const struct scenario_info *s, struct error_message *why);
 

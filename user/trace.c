@@ -348,22 +348,6 @@ static void add_self_count(void *ctx, pid_t pid, uint64_t count)
 	}
 }
 
-/* A free loopback port for a bundled server (it binds it a moment later). */
-static unsigned free_port(void)
-{
-	struct sockaddr_in addr = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	socklen_t len = sizeof(addr);
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	unsigned port = 0;
-
-	if (fd >= 0 && bind(fd, (struct sockaddr *)&addr, sizeof(addr)) == 0 &&
-	    getsockname(fd, (struct sockaddr *)&addr, &len) == 0)
-		port = ntohs(addr.sin_port);
-	if (fd >= 0)
-		close(fd);
-	return port;
-}
-
 static void join_words(char *out, size_t size, char **words)
 {
 	size_t used = 0;
@@ -523,12 +507,12 @@ int cmd_trace(int argc, char **argv)
 	return ret >= 0 ? ret : trace_server(&opts, &server, argc, argv);
 }
 
-/* `testbed run nginx-reuseport` and friends: start the bundled server on a
- * free port, trace it under load, stop it, compare with its own counts. */
+/* `testbed run nginx-reuseport` and friends: start the bundled server
+ * (prepared by scenarios/external/external.c) on --port or a free one,
+ * trace it under load, stop it, compare with its own counts. */
 int run_external(struct run_options *opts, int argc, char **argv)
 {
 	struct traced_server server = { .external = opts->external };
-	unsigned port = opts->port ? opts->port : free_port();
 	struct error_message err = { "" };
 	int ret;
 
@@ -541,17 +525,13 @@ int run_external(struct run_options *opts, int argc, char **argv)
 		error_msg("%s is not available: %s", opts->external->name, err.text);
 		return EXIT_FAIL;
 	}
-	if (external_prepare(opts->external, port, opts->workers, &server.ext, &err)) {
+	if (external_prepare(opts->external, opts->port, opts->workers, &server.ext, &err)) {
 		error_msg("%s", err.text);
 		return EXIT_FAIL;
 	}
 	opts->command = server.ext.argv;
-	opts->load_target_len = sizeof(struct sockaddr_in);
-	*(struct sockaddr_in *)&opts->load_target = (struct sockaddr_in){
-		.sin_family = AF_INET,
-		.sin_port = htons(port),
-		.sin_addr.s_addr = htonl(INADDR_LOOPBACK),
-	};
+	memcpy(&opts->load_target, &server.ext.target, sizeof(server.ext.target));
+	opts->load_target_len = sizeof(server.ext.target);
 	ret = trace_server(opts, &server, argc, argv);
 	external_cleanup(&server.ext);
 	return ret;

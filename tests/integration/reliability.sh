@@ -783,7 +783,7 @@ test_analysis_valgrind() {
 }
 
 # --- the load stays bounded ------------------------------------------------
-# The load generator's bounds (scenarios/loadgen.c): every client thread
+# The load generator's bounds (load/loadgen.c): every client thread
 # loops while it has work and no stop was asked; it stops starting requests
 # at --duration (with --requests alone, at most 60 s) or after --requests,
 # and every request in flight ends by --timeout (default 2 s), so a load

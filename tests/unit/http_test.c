@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
-/* Unit tests for scenarios/http.c: the parsers decide when a server answers
+/* Unit tests for lib/http.c: the parsers decide when a server answers
  * and when the load generator counts a response, so their edges matter. */
 #include <string.h>
 #include "unit.h"

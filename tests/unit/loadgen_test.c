@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
-/* Unit tests for scenarios/loadgen.c: the loopback-only target check, the
+/* Unit tests for load/loadgen.c: the loopback-only target check, the
  * refusal of bad configurations, and short runs against an in-process
  * loopback server (no root needed). */
 #include <arpa/inet.h>

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
-/* Unit tests for the pure parts of scenarios/server.c: policy names and
+/* Unit tests for the pure parts of scenarios/catalog.c: policy names and
  * which scenario takes which policy. Starting servers needs no unit test
  * double: the integration tests run them for real. */
 #include <string.h>

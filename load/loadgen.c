@@ -1,9 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
-/* Closed-loop HTTP/1.1 load generator. Each client thread owns an epoll
- * instance and a share of the connection slots; a slot runs one request at a
- * time, back to back, until the time or request bound is reached. Everything a
- * thread records (counters, latency histogram) is its own, so the hot path
- * takes no locks; loadgen_finish() merges it after the join. */
+/* The HTTP/1.1 load generator: client threads, each with an epoll instance
+ * and a share of the connection slots; a slot runs one request at a time.
+ * Closed loop (the default): a slot starts its next request as soon as the
+ * last one ended, until the time or request bound is reached. Open loop
+ * (--rate): requests arrive at the given rate (Poisson or uniform gaps,
+ * timed by each thread's timerfd) whatever the server does; an arrival
+ * waits for a free slot and its latency counts from when it should have
+ * started. Everything a thread records (counters, latency histogram) is its
+ * own, so the hot path takes no locks; loadgen_finish() merges it after the
+ * join. Holds no HTTP parsing (lib/http.c) and no reporting (the caller
+ * reads struct loadgen_result). */
 /* _GNU_SOURCE (CPU_COUNT, sched_getaffinity) comes from the build's CPPFLAGS. */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -23,6 +29,7 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+#include "common.h"
 #include "http.h"
 #include "loadgen.h"
 
@@ -107,14 +114,6 @@ struct loadgen {
 	_Atomic bool stopping;
 	_Atomic unsigned running;
 };
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * NS_PER_S + (uint64_t)ts.tv_nsec;
-}
 
 int loadgen_target_allowed(const struct sockaddr *addr)
 {
@@ -270,17 +269,17 @@ static void request_failed(struct client_thread *t, struct client_slot *s, int e
 	count_failure(t, err);
 	if (is_resource_shortage(err)) {
 		close_slot(s);
-		t->last_end_ns = now_ns();
+		t->last_end_ns = monotonic_ns();
 		s->state = SLOT_BACKOFF;
 		s->deadline_ns = t->last_end_ns + BACKOFF_NS;
 		return;
 	}
-	end_request(t, s, now_ns(), false);
+	end_request(t, s, monotonic_ns(), false);
 }
 
 static void request_completed(struct client_thread *t, struct client_slot *s, bool keep)
 {
-	uint64_t now = now_ns();
+	uint64_t now = monotonic_ns();
 
 	hist_record(t->latency, now - s->start_ns);
 	atomic_store_explicit(&t->completed,
@@ -347,7 +346,7 @@ static bool backlog_pop(struct client_thread *t, uint64_t *intended_ns)
  * when it should have started), else the slot waits for one. */
 static void start_request(struct client_thread *t, struct client_slot *s)
 {
-	uint64_t now = now_ns(), start = now;
+	uint64_t now = monotonic_ns(), start = now;
 
 	if (open_loop(t)) {
 		if (!backlog_pop(t, &start)) {
@@ -555,7 +554,7 @@ static void *client_thread_main(void *arg)
 			break; /* cannot wait any more: abort what is in flight */
 		for (int i = 0; i < n; i++)
 			handle_event(t, events[i].data.u64, events[i].events);
-		now = now_ns();
+		now = monotonic_ns();
 		if (open_loop(t))
 			dispatch_arrivals(t, now);
 		if (now >= t->next_sweep_ns)
@@ -669,7 +668,7 @@ static int setup_thread(struct loadgen *lg, struct client_thread *t, unsigned sl
 		t->timerfd = timerfd_create(CLOCK_MONOTONIC, TFD_NONBLOCK | TFD_CLOEXEC);
 		if (t->timerfd < 0 || epoll_ctl(t->epfd, EPOLL_CTL_ADD, t->timerfd, &ev) < 0)
 			return errno;
-		t->random_state = 0x9E3779B97F4A7C15ull ^ ((uint64_t)(t - lg->threads) + 1) * now_ns();
+		t->random_state = 0x9E3779B97F4A7C15ull ^ ((uint64_t)(t - lg->threads) + 1) * monotonic_ns();
 		if (!t->random_state)
 			t->random_state = 1;
 	}
@@ -735,7 +734,7 @@ struct loadgen *loadgen_start(const struct loadgen_config *cfg, struct error_mes
 		}
 	}
 
-	lg->start_ns = now_ns();
+	lg->start_ns = monotonic_ns();
 	lg->stop_starting_ns = cfg->duration_s > 0 ?
 		lg->start_ns + (uint64_t)(cfg->duration_s * NS_PER_S) : UINT64_MAX;
 	atomic_store(&lg->running, threads);

@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
-/* _GNU_SOURCE (for memmem) comes from the build's CPPFLAGS. */
+/* Just enough HTTP/1.1 for both ends of a run: the scenario servers find a
+ * request head's end and format their fixed answer, the load generator
+ * formats its request and finds a response's end. No sockets, no I/O: the
+ * callers own their buffers. _GNU_SOURCE (for memmem) comes from the
+ * build's CPPFLAGS. */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,4 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/* The bundled real servers (nginx, Node.js) as setups runnable by name:
+ * their table, whether their program is installed, and one run's
+ * preparation -- a free loopback port, a scratch folder, nginx.conf from
+ * scenarios/external/nginx.conf.in, the command line and environment --
+ * then whether the server is ready and what it counted itself, and the
+ * clean-up. Starts and traces nothing: `testbed run NAME` does that
+ * (run_external() in user/trace.c) with the command prepared here. */
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
@@ -6,12 +13,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include "common.h"
 #include "external.h"
 #include "util.h"
-
 
 const struct external_setup external_table[] = {
 	{
@@ -207,6 +216,22 @@ static int write_nginx_conf(const struct external_setup *s, const char *files, u
 	return 0;
 }
 
+/* A free loopback port for a bundled server (it binds it a moment later), or 0. */
+static unsigned free_port(void)
+{
+	struct sockaddr_in addr = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof(addr);
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	unsigned port = 0;
+
+	if (fd >= 0 && bind(fd, (struct sockaddr *)&addr, sizeof(addr)) == 0 &&
+	    getsockname(fd, (struct sockaddr *)&addr, &len) == 0)
+		port = ntohs(addr.sin_port);
+	if (fd >= 0)
+		close(fd);
+	return port;
+}
+
 int external_prepare(const struct external_setup *s, unsigned port, unsigned workers, struct external_run *run,
 		     struct error_message *err)
 {
@@ -219,6 +244,17 @@ int external_prepare(const struct external_setup *s, unsigned port, unsigned wor
 		external_available(s, err);
 		return -1;
 	}
+	if (!port)
+		port = free_port();
+	if (!port) {
+		error_message_set(err, "cannot find a free loopback port for %s: %s", s->name, strerror(errno));
+		return -1;
+	}
+	run->target = (struct sockaddr_in){
+		.sin_family = AF_INET,
+		.sin_port = htons(port),
+		.sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+	};
 	if (external_files(files, sizeof(files))) {
 		error_message_set(err, "cannot find the bundled server files (scenarios/external)");
 		return -1;

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <netinet/in.h>
 #include "error.h"
 
 struct external_setup {
@@ -30,9 +31,11 @@ const struct external_setup *external_find(const char *name);
 /* 1 if its program is installed, else 0 with the reason in WHY. */
 int external_available(const struct external_setup *s, struct error_message *why);
 
-/* One run of a bundled server: its command line, environment and the
- * scratch folder where its configuration and own counts live. */
+/* One run of a bundled server: where it listens, its command line,
+ * environment and the scratch folder where its configuration and own
+ * counts live. */
 struct external_run {
+	struct sockaddr_in target; /* 127.0.0.1:port it listens on: the load's target */
 	char dir[64];            /* mkdtemp scratch folder */
 	char *argv[12];
 	char *env[4];            /* NAME=value additions, NULL-terminated */
@@ -40,8 +43,8 @@ struct external_run {
 	char version[128];       /* e.g. "node v20.20.2", for meta.csv */
 };
 
-/* Prepares RUN for S on 127.0.0.1:PORT with WORKERS workers; 0, or -1 with
- * a one-line reason in ERR. */
+/* Prepares RUN for S on 127.0.0.1:PORT (0 = a free port) with WORKERS
+ * workers; 0, or -1 with a one-line reason in ERR. */
 int external_prepare(const struct external_setup *s, unsigned port, unsigned workers, struct external_run *run,
 		     struct error_message *err);
 /* Whether the server is ready for load: node writes a file once every

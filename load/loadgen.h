@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
-/* Built-in HTTP/1.1 load generator: multi-threaded, epoll-based, closed loop.
+/* Built-in HTTP/1.1 load generator: multi-threaded, epoll-based, closed
+ * loop (each connection sends its next request when the last answer came)
+ * or open loop (rate_cps > 0: Poisson or uniform arrivals at a fixed rate).
  * Targets loopback only; every run is bounded by time and/or request count. */
 #ifndef TESTBED_LOADGEN_H
 #define TESTBED_LOADGEN_H

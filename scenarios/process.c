@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/* Process plumbing for the forked server processes: closing the caller's
+ * descriptors after a fork (the processes never exec), dying with the
+ * parent, closing a pipe pair, and whole writes. Knows nothing of masters,
+ * workers or sockets (master.c, worker.c, net.c). */
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <sys/prctl.h>
+
+#include "process.h"
+
+static bool fd_in(int fd, const int *fds, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (fds[i] == fd)
+			return true;
+	return false;
+}
+
+/* Closes every descriptor above stderr except KEEP. O_CLOEXEC only acts on
+ * exec and these processes never exec, so without this the master and the
+ * workers would hold the caller's BPF links, maps and ring buffers. */
+void close_other_fds(const int *keep, size_t n)
+{
+	unsigned lo = 3;
+	DIR *dir;
+	struct dirent *entry;
+
+	for (;;) {
+		unsigned next = UINT_MAX;
+
+		for (size_t i = 0; i < n; i++)
+			if (keep[i] >= (int)lo && (unsigned)keep[i] < next)
+				next = (unsigned)keep[i];
+		if (next == UINT_MAX) {
+			if (close_range(lo, ~0U, 0) == 0)
+				return;
+			break;
+		}
+		if (next > lo && close_range(lo, next - 1, 0) < 0)
+			break;
+		lo = next + 1;
+	}
+
+	/* close_range() is Linux >= 5.9; the testbed also runs on older kernels */
+	dir = opendir("/proc/self/fd");
+	if (!dir)
+		return;
+	while ((entry = readdir(dir))) {
+		char *end;
+		long fd = strtol(entry->d_name, &end, 10);
+
+		if (*end || end == entry->d_name || fd < 3 || fd == dirfd(dir) ||
+		    fd_in((int)fd, keep, n))
+			continue;
+		close((int)fd);
+	}
+	closedir(dir);
+}
+
+/* Dies with the process that forked us. PR_SET_PDEATHSIG fires when the
+ * forking *thread* exits, so server_spawn() belongs on a long-lived thread. */
+void die_with_parent(pid_t parent)
+{
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
+		_exit(1);
+}
+
+/* Closes both ends of a pipe or socketpair, keeping errno for the caller. */
+void close_pair(const int fds[2])
+{
+	int err = errno;
+
+	close(fds[0]);
+	close(fds[1]);
+	errno = err;
+}
+
+/* Plain write(): the master and the workers ignore SIGPIPE, so a peer that
+ * went away is an EPIPE here, never a death. */
+int write_full(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}

@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
+/* Process plumbing for the forked server processes (process.c). */
+#ifndef TESTBED_PROCESS_H
+#define TESTBED_PROCESS_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+/* Closes every descriptor above stderr except the N in KEEP. */
+void close_other_fds(const int *keep, size_t n);
+/* SIGKILL when PARENT goes; _exit(1) if it is already gone. */
+void die_with_parent(pid_t parent);
+/* Closes both ends of a pipe or socketpair, keeping errno for the caller. */
+void close_pair(const int fds[2]);
+/* Writes all of BUF, retrying after EINTR; 0, or -1 with errno. */
+int write_full(int fd, const void *buf, size_t len);
+
+#endif
