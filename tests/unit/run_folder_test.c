@@ -212,10 +212,14 @@ struct broken_case {
 static void test_broken_folders(void)
 {
 	static const struct broken_case cases[] = {
-		{ "meta.csv", "key,value\nschema_version,2\n",
-		  "meta.csv:2: schema_version '2' is unknown (this testbed reads 1)" },
+		{ "meta.csv", "key,value\nschema_version,3\n",
+		  "meta.csv:2: schema_version '3' is unknown (this testbed reads 1 to 2)" },
+		{ "meta.csv", "key,value\nschema_version,0\n",
+		  "meta.csv:2: schema_version '0' is unknown (this testbed reads 1 to 2)" },
 		{ "meta.csv", "key,value\nscenario,x\nschema_version,one\n",
-		  "meta.csv:3: schema_version 'one' is unknown (this testbed reads 1)" },
+		  "meta.csv:3: schema_version 'one' is unknown (this testbed reads 1 to 2)" },
+		/* a schema 1 folder claiming 2: read with schema 2's names */
+		{ "meta.csv", "key,value\nschema_version,2\n", "workers.csv: no column 'listener_wasted'" },
 		{ "meta.csv", "key,value\nscenario,x\n",
 		  "meta.csv: no schema_version (not a testbed run folder?)" },
 		{ "meta.csv", "name,value\nschema_version,1\n", "meta.csv:1: the header is not key,value" },
