@@ -78,9 +78,40 @@ uint64_t listener_wakeups(uint64_t accept_wakeups, uint64_t poll_wakeups)
 	return accept_wakeups + poll_wakeups;
 }
 
-uint64_t listener_wasted_wakeups(uint64_t accept_wasted, uint64_t poll_wasted, uint64_t accept_eagain_wasted)
+uint64_t listener_wasted(uint64_t accept_wasted_wakeups, uint64_t poll_wasted_wakeups,
+			 uint64_t accept_eagain_wasted)
 {
-	return accept_wasted + poll_wasted + accept_eagain_wasted;
+	return accept_wasted_wakeups + poll_wasted_wakeups + accept_eagain_wasted;
+}
+
+double herd_factor(uint64_t listener_wakeups, uint64_t accepted)
+{
+	return ratio_or_nan((double)listener_wakeups, (double)accepted);
+}
+
+double wasted_wakeup_ratio(uint64_t listener_wasted, uint64_t listener_wakeups)
+{
+	return ratio_or_nan((double)listener_wasted, (double)listener_wakeups);
+}
+
+double connection_share(uint64_t connections, uint64_t all_workers)
+{
+	return ratio_or_nan((double)connections, (double)all_workers);
+}
+
+double throughput_cps(uint64_t completed, double window_s)
+{
+	return ratio_or_nan((double)completed, window_s);
+}
+
+uint64_t connections_lost(uint64_t refused, uint64_t reset, uint64_t timed_out)
+{
+	return refused + reset + timed_out;
+}
+
+uint64_t worker_restarts(uint64_t workers_seen, uint64_t workers_started)
+{
+	return workers_seen > workers_started ? workers_seen - workers_started : 0;
 }
 
 double pool_utilisation(uint64_t busy_ns, uint64_t threads, double window_s)

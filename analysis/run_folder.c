@@ -24,21 +24,32 @@ enum column_kind {
 };
 
 /* Where one CSV column goes in a row struct. Required columns must be in the
- * file; an absent optional one reads as 0, -1, NAN or "". */
+ * file; an absent optional one reads as 0, -1, NAN or "". A column renamed
+ * since schema 1 names its old name too: a folder is read with the names
+ * of its own schema_version. */
 struct column_spec {
 	const char *name;
+	const char *v1_name;    /* its name in schema 1; NULL: the same */
 	enum column_kind kind;
 	size_t offset;
 	bool required;
 };
 
+/* The oldest schema_version still read (CSV_SCHEMA_VERSION is the newest). */
+#define OLDEST_SCHEMA_VERSION 1
+
 #define REQUIRED true
 #define OPTIONAL false
-#define SUMMARY(name, kind, required) { #name, kind, offsetof(struct summary_row, name), required }
-#define WORKER(name, kind, required) { #name, kind, offsetof(struct worker_row, name), required }
-#define THREAD(name, kind, required) { #name, kind, offsetof(struct thread_row, name), required }
-#define TIMELINE(name, kind) { #name, kind, offsetof(struct timeline_row, name), REQUIRED }
-#define LATENCY(name, kind) { #name, kind, offsetof(struct latency_row, name), REQUIRED }
+#define SUMMARY(name, kind, required) { #name, NULL, kind, offsetof(struct summary_row, name), required }
+#define WORKER(name, kind, required) { #name, NULL, kind, offsetof(struct worker_row, name), required }
+#define THREAD(name, kind, required) { #name, NULL, kind, offsetof(struct thread_row, name), required }
+#define TIMELINE(name, kind) { #name, NULL, kind, offsetof(struct timeline_row, name), REQUIRED }
+#define LATENCY(name, kind) { #name, NULL, kind, offsetof(struct latency_row, name), REQUIRED }
+/* Schema 2 renamed the listener sum (listener wakeups that found nothing,
+ * plus empty accepts) from wasted_wakeups to listener_wasted; the row
+ * structs keep their field wasted_wakeups. */
+#define LISTENER_WASTED(row, required) \
+	{ "listener_wasted", "wasted_wakeups", COLUMN_COUNT, offsetof(struct row, wasted_wakeups), required }
 
 /* What report and compare use must be there; docs/CSV.md lists the same. */
 static const struct column_spec summary_columns[] = {
@@ -63,7 +74,7 @@ static const struct column_spec summary_columns[] = {
 	SUMMARY(accepted, COLUMN_NUMBER, OPTIONAL),
 	SUMMARY(fds_received, COLUMN_NUMBER, OPTIONAL),
 	SUMMARY(listener_wakeups, COLUMN_NUMBER, OPTIONAL),
-	SUMMARY(wasted_wakeups, COLUMN_NUMBER, OPTIONAL),
+	{ "listener_wasted", "wasted_wakeups", COLUMN_NUMBER, offsetof(struct summary_row, wasted_wakeups), OPTIONAL },
 	SUMMARY(dispatch_delay_p50_us, COLUMN_NUMBER, OPTIONAL),
 	SUMMARY(dispatch_delay_p99_us, COLUMN_NUMBER, OPTIONAL),
 	SUMMARY(dispatch_delay_max_us, COLUMN_NUMBER, OPTIONAL),
@@ -95,7 +106,7 @@ static const struct column_spec worker_columns[] = {
 	WORKER(accept_eagain, COLUMN_COUNT, REQUIRED),
 	WORKER(wakeups_accept, COLUMN_COUNT, REQUIRED),
 	WORKER(wakeups_poll, COLUMN_COUNT, REQUIRED),
-	WORKER(wasted_wakeups, COLUMN_COUNT, REQUIRED),
+	LISTENER_WASTED(worker_row, REQUIRED),
 	WORKER(oncpu_ns, COLUMN_COUNT, REQUIRED),
 	WORKER(runq_wait_ns, COLUMN_COUNT, REQUIRED),
 	WORKER(share, COLUMN_NUMBER, REQUIRED),
@@ -121,7 +132,7 @@ static const struct column_spec timeline_columns[] = {
 	TIMELINE(pid, COLUMN_COUNT),
 	TIMELINE(connections, COLUMN_COUNT),
 	TIMELINE(listener_wakeups, COLUMN_COUNT),
-	TIMELINE(wasted_wakeups, COLUMN_COUNT),
+	LISTENER_WASTED(timeline_row, REQUIRED),
 };
 
 static const struct column_spec latency_columns[] = {
@@ -152,9 +163,16 @@ static int read_index(const struct csv_table *t, size_t row, int column, int64_t
 	return 0;
 }
 
-/* Every data row of T into an array of ROW_SIZE-byte structs laid out by SPECS. */
-static int read_rows(const struct csv_table *t, const struct column_spec *specs, size_t nspecs,
-		     void **rows_out, size_t row_size, struct error_message *err)
+/* SPEC's column name in a folder of schema VERSION. */
+static const char *column_name(const struct column_spec *spec, unsigned version)
+{
+	return version == 1 && spec->v1_name ? spec->v1_name : spec->name;
+}
+
+/* Every data row of T, from a folder of schema VERSION, into an array of
+ * ROW_SIZE-byte structs laid out by SPECS. */
+static int read_rows(const struct csv_table *t, unsigned version, const struct column_spec *specs,
+		     size_t nspecs, void **rows_out, size_t row_size, struct error_message *err)
 {
 	int columns[ROW_COLUMNS_MAX];
 	char *rows;
@@ -164,8 +182,9 @@ static int read_rows(const struct csv_table *t, const struct column_spec *specs,
 		return -1;
 	}
 	for (size_t i = 0; i < nspecs; i++) {
-		columns[i] = specs[i].required ? csv_table_require(t, specs[i].name, err)
-					       : csv_table_column(t, specs[i].name);
+		const char *name = column_name(&specs[i], version);
+
+		columns[i] = specs[i].required ? csv_table_require(t, name, err) : csv_table_column(t, name);
 		if (specs[i].required && columns[i] < 0)
 			return -1;
 	}
@@ -240,13 +259,14 @@ static int load_meta(struct run_folder *r, struct error_message *err)
 		if (strcmp(csv_table_field(t, row, 0), "schema_version"))
 			continue;
 		/* Reading a schema we do not know would misname numbers silently. */
-		if (parse_u64(version, 0, UINT64_MAX, &number) || number != CSV_SCHEMA_VERSION) {
+		if (parse_u64(version, OLDEST_SCHEMA_VERSION, CSV_SCHEMA_VERSION, &number)) {
 			error_message_set(err, "%s:%zu: schema_version '%s' is unknown (this testbed "
-					  "reads %d)", t->name, csv_table_line(t, row),
+					  "reads %d to %d)", t->name, csv_table_line(t, row),
 					  printable_excerpt(version, excerpt, sizeof(excerpt)),
-					  CSV_SCHEMA_VERSION);
+					  OLDEST_SCHEMA_VERSION, CSV_SCHEMA_VERSION);
 			return -1;
 		}
+		r->schema_version = (unsigned)number;
 		return 0;
 	}
 	error_message_set(err, "%s: no schema_version (not a testbed run folder?)", t->name);
@@ -267,7 +287,7 @@ static int load_summary(struct run_folder *r, struct error_message *err)
 					  r->summary->name, csv_table_line(r->summary, 1));
 		return -1;
 	}
-	if (read_rows(r->summary, summary_columns, ARRAY_SIZE(summary_columns), (void **)&row,
+	if (read_rows(r->summary, r->schema_version, summary_columns, ARRAY_SIZE(summary_columns), (void **)&row,
 		      sizeof(*row), err))
 		return -1;
 	r->summary_row = *row;
@@ -310,22 +330,22 @@ static int check_latency_rows(const struct run_folder *r, struct error_message *
 static int load_details(struct run_folder *r, struct error_message *err)
 {
 	if (read_table(r, "workers.csv", &r->workers, err) ||
-	    read_rows(r->workers, worker_columns, ARRAY_SIZE(worker_columns), (void **)&r->worker_rows,
+	    read_rows(r->workers, r->schema_version, worker_columns, ARRAY_SIZE(worker_columns), (void **)&r->worker_rows,
 		      sizeof(*r->worker_rows), err))
 		return -1;
 	r->nworker_rows = r->workers->nrows;
 	if (read_table(r, "threads.csv", &r->threads, err) ||
-	    read_rows(r->threads, thread_columns, ARRAY_SIZE(thread_columns), (void **)&r->thread_rows,
+	    read_rows(r->threads, r->schema_version, thread_columns, ARRAY_SIZE(thread_columns), (void **)&r->thread_rows,
 		      sizeof(*r->thread_rows), err))
 		return -1;
 	r->nthread_rows = r->threads->nrows;
 	if (read_table(r, "timeline.csv", &r->timeline, err) ||
-	    read_rows(r->timeline, timeline_columns, ARRAY_SIZE(timeline_columns),
+	    read_rows(r->timeline, r->schema_version, timeline_columns, ARRAY_SIZE(timeline_columns),
 		      (void **)&r->timeline_rows, sizeof(*r->timeline_rows), err))
 		return -1;
 	r->ntimeline_rows = r->timeline->nrows;
 	if (read_table(r, "latency.csv", &r->latency, err) ||
-	    read_rows(r->latency, latency_columns, ARRAY_SIZE(latency_columns),
+	    read_rows(r->latency, r->schema_version, latency_columns, ARRAY_SIZE(latency_columns),
 		      (void **)&r->latency_rows, sizeof(*r->latency_rows), err))
 		return -1;
 	r->nlatency_rows = r->latency->nrows;

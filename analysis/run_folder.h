@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
 /* A run folder read back (docs/CSV.md): meta.csv checked for a schema version
- * this testbed knows, the other files parsed into typed rows. Columns are
- * found by name, so added columns are harmless; the columns report and
+ * this testbed knows (1 or 2), the other files parsed into typed rows. Columns
+ * are found by name, so added columns are harmless; the columns report and
  * compare need are required, later additions (accept_queue_delay_*, pool_*)
- * are optional and read as NAN or 0 when a run predates them. */
+ * are optional and read as NAN or 0 when a run predates them. A column
+ * renamed by a schema change lands in the same field whatever the folder's
+ * version (schema 2's listener_wasted, schema 1's wasted_wakeups: the field
+ * wasted_wakeups). */
 #ifndef TESTBED_RUN_FOLDER_H
 #define TESTBED_RUN_FOLDER_H
 
@@ -18,7 +21,8 @@ struct summary_row {
 	double workers, connections_completed, duration_s, throughput_cps;
 	double jain_index, cov, max_share, herd_factor, wasted_wakeup_ratio;
 	double latency_p50_us, latency_p99_us, latency_p999_us, latency_max_us;
-	double event_drops, accepted, fds_received, listener_wakeups, wasted_wakeups;
+	double event_drops, accepted, fds_received, listener_wakeups;
+	double wasted_wakeups;  /* listener_wasted (schema 1: wasted_wakeups) */
 	double dispatch_delay_p50_us, dispatch_delay_p99_us, dispatch_delay_max_us;
 	double accept_queue_delay_p50_us, accept_queue_delay_p99_us, accept_queue_delay_max_us;
 	double connections_refused, connections_reset, connections_timed_out, connection_errors;
@@ -34,7 +38,10 @@ struct worker_row {
 	uint64_t pid;
 	const char *role;       /* "master", "worker" */
 	uint64_t accepted, fds_received, accept_eagain;
-	uint64_t wakeups_accept, wakeups_poll, wasted_wakeups;
+	uint64_t wakeups_accept, wakeups_poll;
+	/* listener_wasted (schema 1: wasted_wakeups): accept- and poll-class
+	 * wakeups that found nothing plus empty accepts; can exceed the wakeups */
+	uint64_t wasted_wakeups;
 	uint64_t oncpu_ns, runq_wait_ns;
 	double share;
 };
@@ -56,7 +63,8 @@ struct thread_row {
 struct timeline_row {
 	uint64_t start_ms, end_ms;
 	int64_t worker_index;
-	uint64_t pid, connections, listener_wakeups, wasted_wakeups;
+	uint64_t pid, connections, listener_wakeups;
+	uint64_t wasted_wakeups; /* listener_wasted (schema 1: wasted_wakeups) */
 };
 
 /* A latency.csv row: one histogram bucket. */
@@ -68,6 +76,7 @@ struct latency_row {
 
 struct run_folder {
 	char *dir;
+	unsigned schema_version;   /* meta.csv's: 1 or 2 */
 	struct csv_table *meta, *summary, *workers, *threads, *timeline, *latency;
 	struct summary_row summary_row;
 	struct worker_row *worker_rows;

@@ -1,8 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/* The per-run figures (summary.csv's and the printed summary's): fairness
+ * over the workers, the herd, throughput and client latency, from counts the
+ * caller gathered. The formulas themselves are in metrics.c; this file only
+ * applies them to one run. Reading or writing files is not done here. */
 #include <math.h>
 #include <stdlib.h>
 #include "metrics.h"
 #include "summary.h"
+
+double histogram_percentile_us(const struct histogram *h, double pct)
+{
+	return h && h->total ? hist_percentile(h, pct) / 1e3 : NAN;
+}
+
+double histogram_max_us(const struct histogram *h)
+{
+	return h && h->total ? h->max / 1e3 : NAN;
+}
 
 void summarize_run(const struct run_counts *c, struct run_summary *s)
 {
@@ -24,15 +38,11 @@ void summarize_run(const struct run_counts *c, struct run_summary *s)
 		s->max_share = max_share(connections, c->nworkers);
 		free(connections);
 	}
-	s->herd_factor = ratio_or_nan((double)c->listener_wakeups, (double)c->accepted);
-	s->wasted_wakeup_ratio = ratio_or_nan((double)c->listener_wasted, (double)c->listener_wakeups);
-	s->throughput_cps = ratio_or_nan((double)c->completed, c->duration_s);
-	if (h && h->total) {
-		s->latency_p50_us = hist_percentile(h, 50.0) / 1e3;
-		s->latency_p99_us = hist_percentile(h, 99.0) / 1e3;
-		s->latency_p999_us = hist_percentile(h, 99.9) / 1e3;
-		s->latency_max_us = h->max / 1e3;
-	} else {
-		s->latency_p50_us = s->latency_p99_us = s->latency_p999_us = s->latency_max_us = NAN;
-	}
+	s->herd_factor = herd_factor(c->listener_wakeups, c->accepted);
+	s->wasted_wakeup_ratio = wasted_wakeup_ratio(c->listener_wasted, c->listener_wakeups);
+	s->throughput_cps = throughput_cps(c->completed, c->duration_s);
+	s->latency_p50_us = histogram_percentile_us(h, 50.0);
+	s->latency_p99_us = histogram_percentile_us(h, 99.0);
+	s->latency_p999_us = histogram_percentile_us(h, 99.9);
+	s->latency_max_us = histogram_max_us(h);
 }

@@ -13,7 +13,7 @@ struct run_counts {
 	size_t nworkers;
 	uint64_t accepted;                  /* over the acceptors (BPF) */
 	uint64_t listener_wakeups;          /* acceptors' accept- and poll-class wakeups */
-	uint64_t listener_wasted;           /* their wasted ones + accept -EAGAIN */
+	uint64_t listener_wasted;           /* their listener_wasted() (metrics.h) */
 	uint64_t completed;                 /* load generator: full responses */
 	double duration_s;                  /* load window */
 	const struct histogram *latency_ns; /* client latency */
@@ -25,11 +25,17 @@ struct run_summary {
 	double cov;
 	double max_share;
 	double herd_factor;          /* listener wakeups / accepted */
-	double wasted_wakeup_ratio;  /* listener wasted / listener wakeups */
+	double wasted_wakeup_ratio;  /* listener_wasted / listener wakeups */
 	double throughput_cps;       /* completed / duration */
 	double latency_p50_us, latency_p99_us, latency_p999_us, latency_max_us;
 };
 
 void summarize_run(const struct run_counts *c, struct run_summary *s);
+
+/* Percentile PCT (0..100] of H in us (a bucket's upper bound, like
+ * hist_percentile()), and H's largest value in us; NAN when H is NULL or
+ * empty, so an unmeasured delay reads as undefined, not 0. */
+double histogram_percentile_us(const struct histogram *h, double pct);
+double histogram_max_us(const struct histogram *h);
 
 #endif

@@ -237,11 +237,11 @@ test_herd_shared_epoll() {
 	# 4 idle workers on one level-triggered epoll, one connection at a time:
 	# every connection wakes all of them
 	run_testbed herd-se shared-epoll --workers 4 --connections 1 --duration 2 || return 1
-	herd=$(summary "$WORK/herd-se" herd_factor); wasted=$(summary "$WORK/herd-se" wasted_wakeups)
+	herd=$(summary "$WORK/herd-se" herd_factor); wasted=$(summary "$WORK/herd-se" listener_wasted)
 	accepted=$(summary "$WORK/herd-se" accepted)
-	echo "    herd factor $herd, wasted $wasted, accepted $accepted"
+	echo "    herd factor $herd, listener_wasted $wasted, accepted $accepted"
 	ge "$herd" 2.5 || fail "herd factor $herd < 2.5"
-	[ "$wasted" -gt "$accepted" ] || fail "wasted wakeups $wasted <= accepted $accepted"
+	[ "$wasted" -gt "$accepted" ] || fail "listener_wasted $wasted <= accepted $accepted"
 }
 test_herd_shared_accept() {
 	# accept() waiters queue exclusively: one woken per connection
@@ -263,7 +263,7 @@ test_csv_agree_with_summary() {
 	for f in meta workers threads timeline latency summary; do
 		csv_well_formed "$dir/$f.csv" || fail "$f.csv is not well formed" || return 1
 	done
-	[ "$(meta "$dir" schema_version)" = 1 ] || fail "meta.csv schema_version is not 1" || return 1
+	[ "$(meta "$dir" schema_version)" = 2 ] || fail "meta.csv schema_version is not 2" || return 1
 	[ "$(meta "$dir" interrupted)" = no ] || fail "meta.csv says interrupted" || return 1
 	printed() { awk -v label="$1" 'index($0, label) == 1 { print $(split(label, w, " ") + 1); exit }' "$dir.out"; }
 	for pair in "Jain index:jain_index:0.0001" "herd factor:herd_factor:0.001" \

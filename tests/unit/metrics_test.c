@@ -101,9 +101,49 @@ static void test_listener_definitions(void)
 	CU_ASSERT_EQUAL(connections_taken(5, 0), 5);
 	/* futex, pipe and other classes are not listener wakeups */
 	CU_ASSERT_EQUAL(listener_wakeups(3, 4), 7);
-	/* wasted: same-call re-sleeps in accept and poll, plus accept -EAGAIN
-	 * that found nothing since the last poll returned */
-	CU_ASSERT_EQUAL(listener_wasted_wakeups(1, 2, 3), 6);
+	/* listener_wasted: same-call re-sleeps in accept and poll, plus accept
+	 * -EAGAIN that found nothing since the last poll returned */
+	CU_ASSERT_EQUAL(listener_wasted(1, 2, 3), 6);
+	/* an empty accept without a wakeup: more wasted than woken */
+	CU_ASSERT_EQUAL(listener_wasted(0, 0, 5), 5);
+}
+
+/* The run's herd figures (summary.csv, docs/CSV.md). */
+static void test_herd_figures(void)
+{
+	/* 4 idle workers on one level-triggered epoll: each connection wakes
+	 * all 4, 3 of them find nothing */
+	CU_ASSERT_DOUBLE_EQUAL(herd_factor(400, 100), 4.0, EPSILON);
+	CU_ASSERT_DOUBLE_EQUAL(wasted_wakeup_ratio(300, 400), 0.75, EPSILON);
+	/* exclusive waiters: one wakeup per connection, none wasted */
+	CU_ASSERT_DOUBLE_EQUAL(herd_factor(100, 100), 1.0, EPSILON);
+	CU_ASSERT_DOUBLE_EQUAL(wasted_wakeup_ratio(0, 100), 0.0, EPSILON);
+	/* empty accepts without a wakeup can push the ratio above 1 */
+	CU_ASSERT_DOUBLE_EQUAL(wasted_wakeup_ratio(6, 4), 1.5, EPSILON);
+	CU_ASSERT(isnan(herd_factor(5, 0)));          /* nothing accepted */
+	CU_ASSERT(isnan(wasted_wakeup_ratio(5, 0)));  /* nobody woken */
+}
+
+static void test_share_and_throughput(void)
+{
+	CU_ASSERT_DOUBLE_EQUAL(connection_share(25, 100), 0.25, EPSILON);
+	CU_ASSERT_DOUBLE_EQUAL(connection_share(0, 100), 0.0, EPSILON);
+	CU_ASSERT(isnan(connection_share(0, 0)));     /* no worker took any */
+	CU_ASSERT_DOUBLE_EQUAL(throughput_cps(3000, 1.5), 2000.0, EPSILON);
+	CU_ASSERT_DOUBLE_EQUAL(throughput_cps(0, 1.0), 0.0, EPSILON);
+	CU_ASSERT(isnan(throughput_cps(10, 0.0)));    /* no window */
+}
+
+static void test_losses_and_restarts(void)
+{
+	/* refused + reset + timed out; other errors are not the server's */
+	CU_ASSERT_EQUAL(connections_lost(1, 2, 3), 6);
+	CU_ASSERT_EQUAL(connections_lost(0, 0, 0), 0);
+	/* 4 workers started, 5 seen: one replaced */
+	CU_ASSERT_EQUAL(worker_restarts(5, 4), 1);
+	CU_ASSERT_EQUAL(worker_restarts(4, 4), 0);
+	/* trace: fewer processes found than --workers asked for */
+	CU_ASSERT_EQUAL(worker_restarts(2, 4), 0);
 }
 
 static void test_pool_utilisation(void)
@@ -127,6 +167,9 @@ static void add_tests(CU_pSuite suite)
 	CU_ADD_TEST(suite, test_ratio);
 	CU_ADD_TEST(suite, test_undefined_is_nan);
 	CU_ADD_TEST(suite, test_listener_definitions);
+	CU_ADD_TEST(suite, test_herd_figures);
+	CU_ADD_TEST(suite, test_share_and_throughput);
+	CU_ADD_TEST(suite, test_losses_and_restarts);
 	CU_ADD_TEST(suite, test_pool_utilisation);
 }
 

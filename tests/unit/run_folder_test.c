@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
-/* Unit tests for analysis/run_folder.c on the committed fixture run folders:
- * the numbers read back, cross-checked against each other (Jain index and
- * herd factor recomputed from workers.csv, percentiles from latency.csv), and
- * the one-line errors for folders that are malformed or of another schema. */
+/* Unit tests for analysis/run_folder.c on the committed fixture run folders
+ * (schema 1, and shared-epoll-v2 of schema 2): the numbers read back,
+ * cross-checked against each other (Jain index and herd factor recomputed
+ * from workers.csv, percentiles from latency.csv), and the one-line errors
+ * for folders that are malformed or of another schema. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -126,6 +127,39 @@ static void test_shared_epoll_fixture(void)
 	run_folder_free(run);
 }
 
+/* A schema 2 folder from a real run (`run shared-epoll --workers 2
+ * --duration 1`): listener_wasted lands where schema 1's wasted_wakeups
+ * does, and the figures still agree with each other. */
+static void test_schema_2_fixture(void)
+{
+	struct run_folder *run = load_fixture("shared-epoll-v2");
+	const struct summary_row *s;
+	uint64_t timeline_wasted = 0, workers_wasted = 0;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(run);
+	s = &run->summary_row;
+	CU_ASSERT_EQUAL(run->schema_version, 2);
+	CU_ASSERT_STRING_EQUAL(run_folder_meta(run, "schema_version"), "2");
+	CU_ASSERT_DOUBLE_EQUAL(s->wasted_wakeups, 938, 0);          /* column listener_wasted */
+	CU_ASSERT_DOUBLE_EQUAL(s->listener_wakeups, 3763, 0);
+	CU_ASSERT_DOUBLE_EQUAL(s->wasted_wakeup_ratio, wasted_wakeup_ratio(938, 3763), 1e-6);
+	CU_ASSERT_EQUAL_FATAL(run->nworker_rows, 3);
+	CU_ASSERT_EQUAL(run->worker_rows[1].wasted_wakeups, 506);
+	CU_ASSERT_EQUAL(run->worker_rows[2].wasted_wakeups, 432);
+	for (size_t i = 0; i < run->nworker_rows; i++)
+		workers_wasted += run->worker_rows[i].wasted_wakeups;
+	for (size_t i = 0; i < run->ntimeline_rows; i++)
+		timeline_wasted += run->timeline_rows[i].wasted_wakeups;
+	/* the timeline adds up to the totals */
+	CU_ASSERT_EQUAL(timeline_wasted, workers_wasted);
+	CU_ASSERT_DOUBLE_EQUAL((double)workers_wasted, s->wasted_wakeups, 0);
+	check_recomputed_figures(run, false);
+	check_percentile(run, "client_latency", 50, s->latency_p50_us);
+	check_percentile(run, "client_latency", 99, s->latency_p99_us);
+	check_percentile(run, "accept_queue_delay", 99, s->accept_queue_delay_p99_us);
+	run_folder_free(run);
+}
+
 static void test_fd_dispatch_fixture(void)
 {
 	struct run_folder *run = load_fixture("fd-dispatch-idle");
@@ -212,10 +246,14 @@ struct broken_case {
 static void test_broken_folders(void)
 {
 	static const struct broken_case cases[] = {
-		{ "meta.csv", "key,value\nschema_version,2\n",
-		  "meta.csv:2: schema_version '2' is unknown (this testbed reads 1)" },
+		{ "meta.csv", "key,value\nschema_version,3\n",
+		  "meta.csv:2: schema_version '3' is unknown (this testbed reads 1 to 2)" },
+		{ "meta.csv", "key,value\nschema_version,0\n",
+		  "meta.csv:2: schema_version '0' is unknown (this testbed reads 1 to 2)" },
 		{ "meta.csv", "key,value\nscenario,x\nschema_version,one\n",
-		  "meta.csv:3: schema_version 'one' is unknown (this testbed reads 1)" },
+		  "meta.csv:3: schema_version 'one' is unknown (this testbed reads 1 to 2)" },
+		/* a schema 1 folder claiming 2: read with schema 2's names */
+		{ "meta.csv", "key,value\nschema_version,2\n", "workers.csv: no column 'listener_wasted'" },
 		{ "meta.csv", "key,value\nscenario,x\n",
 		  "meta.csv: no schema_version (not a testbed run folder?)" },
 		{ "meta.csv", "name,value\nschema_version,1\n", "meta.csv:1: the header is not key,value" },
@@ -261,6 +299,7 @@ static void test_broken_folders(void)
 static void add_tests(CU_pSuite suite)
 {
 	CU_ADD_TEST(suite, test_shared_epoll_fixture);
+	CU_ADD_TEST(suite, test_schema_2_fixture);
 	CU_ADD_TEST(suite, test_fd_dispatch_fixture);
 	CU_ADD_TEST(suite, test_reuseport_fixtures);
 	CU_ADD_TEST(suite, test_trailing_slash_and_summary_only);

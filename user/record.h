@@ -1,0 +1,159 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
+/* The run record: what one run or trace measured (its processes and their
+ * counters, threads, timeline, delay histograms, the load's result), and the
+ * figures derived from it that the CSV writer (run_files.c) and the printed
+ * summary (summary_print.c) share. Filled by measure.c; kept in record.c. */
+#ifndef TESTBED_RECORD_H
+#define TESTBED_RECORD_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <linux/types.h> /* __u32/__u64 for tracer.h */
+#include "csv_write.h"
+#include "histogram.h"
+#include "loadgen.h"
+#include "options.h"
+#include "summary.h"
+#include "tracer.h"
+
+/* The blocking classes of bpf/tracer.h in column order, with the names the
+ * CSV columns and events.csv use: X(name, enum value, ARGS...) for each.
+ * Per-class column groups (wakeups_<class>, ...) are generated from it. */
+#define FOR_EACH_CLASS(X, ...)                                                              \
+	X(accept, CLASS_ACCEPT, __VA_ARGS__) X(poll, CLASS_POLL, __VA_ARGS__)               \
+	X(pipe_read, CLASS_PIPE_READ, __VA_ARGS__) X(unix_recv, CLASS_UNIX_RECV, __VA_ARGS__) \
+	X(futex, CLASS_FUTEX, __VA_ARGS__) X(other, CLASS_OTHER, __VA_ARGS__)
+
+enum process_role { ROLE_MASTER, ROLE_WORKER };
+
+/* A server process: the master, or one worker (a restarted worker is a new
+ * process with the same worker_index). */
+struct process_record {
+	enum process_role role;
+	unsigned worker_index;             /* workers only */
+	pid_t pid;
+	bool ready;                        /* waits on its listener/socket */
+	bool reported;                     /* its own count arrived */
+	uint64_t self_reported;            /* accepted, or fds received (fd-dispatch workers) */
+	bool pool_reported;                /* --threads: its pool's own count of jobs arrived */
+	uint64_t pool_jobs_reported;
+	bool exited;
+	int wait_status;
+	/* from BPF, summed over the process's threads */
+	struct thread_counters totals;
+	unsigned threads;
+	struct histogram *dispatch_delay_ns; /* connections handed to it; NULL if none */
+	struct histogram *accept_queue_delay_ns; /* connections it accepted; NULL if none */
+	/* totals at the previous timeline sample */
+	uint64_t sampled_connections, sampled_wakeups, sampled_wasted;
+};
+
+/* A histogram per thread, for pool threads' queue waits. */
+struct thread_histogram {
+	uint32_t tid;
+	struct histogram *h;
+};
+
+/* One worker in one timeline interval (a timeline.csv row). */
+struct timeline_sample {
+	uint64_t start_ms, end_ms;         /* since the load started */
+	unsigned worker_index;
+	pid_t pid;
+	uint64_t connections, listener_wakeups, listener_wasted;
+};
+
+struct run_record {
+	const struct run_options *opts;
+	const char *scenario_name;         /* ours, a bundled external setup, or "trace" */
+	char dir[PATH_MAX];
+	char kernel_release[128];
+	char start_time[32], end_time[32];
+	char command_line[1024];
+	char traced_command[512];          /* trace: what was watched (command, pid, cgroup) */
+	char server_version[128];          /* bundled servers: e.g. "nginx version: nginx/1.22.1" */
+	unsigned port;
+	struct sockaddr_storage target;    /* the load's target; target_len 0 = no load */
+	socklen_t target_len;
+	bool discover_processes;           /* trace: every traced tgid becomes a process */
+	bool subject_gone;                 /* the server ended before the measurement did */
+	struct process_record *procs;      /* [0] the master (the traced root), then workers */
+	size_t nprocs, procs_capacity;
+	struct thread_stats *threads;
+	size_t nthreads;
+	struct loadgen_result *load;
+	uint64_t load_start_ns;
+	double duration_s;                 /* the load window */
+	struct timeline_sample *timeline;
+	size_t ntimeline, timeline_capacity;
+	struct histogram dispatch_delay_ns; /* every hand-off */
+	struct histogram accept_queue_delay_ns; /* every accepted connection */
+	struct histogram queue_wait_ns;    /* every pool job: queued -> started */
+	struct thread_histogram *queue_waits; /* per pool thread */
+	size_t nqueue_waits, queue_waits_capacity;
+	struct csv_file *events_csv;       /* --events: written while the run lasts */
+	uint64_t events_written;
+	int64_t killed_worker_index;       /* --kill-worker-after: -1 until killed */
+	pid_t killed_pid;
+	uint64_t killed_at_ns;
+	double restart_ms;                 /* kill -> the replacement's WORKER_READY; NAN if none */
+	bool interrupted;
+	uint64_t event_drops;
+	uint64_t events_produced;          /* ring-buffer records the tracer tried to write */
+	char *tracepoints;                 /* malloc'ed copy of the collector's list */
+	struct run_summary summary;
+};
+
+/* The process table. */
+struct process_record *process_add(struct run_record *r, enum process_role role, unsigned index, pid_t pid);
+struct process_record *process_by_pid(struct run_record *r, pid_t pid);
+
+struct collector;
+/* Reads every thread's counters and folds them into their processes
+ * (trace: a tgid not yet known becomes a worker). 0 or -1. */
+int read_counters(struct run_record *r, struct collector *c);
+/* Reads the counters and appends one timeline sample per worker for
+ * (START_MS, END_MS]: what each took since the previous sample. 0 or -1. */
+int sample_timeline(struct run_record *r, struct collector *c, uint64_t start_ms, uint64_t end_ms);
+void free_record(struct run_record *r);
+
+/* Names. */
+const char *role_name(enum process_role role);
+const char *class_name(unsigned blocked_class);   /* "none" beyond the classes */
+/* "master", "worker", "pool" (a worker's pool thread) or "other". */
+const char *thread_role(const struct run_record *r, const struct thread_stats *t);
+bool is_pool_thread(const struct run_record *r, const struct thread_stats *t);
+/* The N of a pool thread's comm "tb-pool-N", or -1. */
+int pool_index(const struct thread_stats *t);
+/* T's comm, NUL-terminated, into OUT. Returns OUT. */
+const char *thread_comm(const struct thread_stats *t, char out[TASK_COMM_LEN + 1]);
+const struct histogram *thread_queue_waits(const struct run_record *r, uint32_t tid);
+
+/* Per-process figures (formulas: analysis/metrics.c). */
+/* The per-worker connection figure: accepted, plus fds received (fd-dispatch). */
+uint64_t process_connections(const struct process_record *p);
+uint64_t process_listener_wakeups(const struct process_record *p);
+uint64_t process_listener_wasted(const struct process_record *p);
+/* Whether P accepts from the listener in this run's model (the master for
+ * fd-dispatch, the workers otherwise): herd figures are over these. */
+bool is_acceptor(const struct run_record *r, const struct process_record *p);
+/* A worker's pool utilisation; NAN for the master or without a pool. */
+double process_pool_utilisation(const struct run_record *r, const struct process_record *p);
+
+/* Per-run figures. */
+uint64_t worker_connections_total(const struct run_record *r);
+uint64_t record_worker_restarts(const struct run_record *r);
+uint64_t record_connections_lost(const struct run_record *r);
+/* Every counter summed over all server processes. */
+void record_totals(const struct run_record *r, struct thread_counters *out);
+struct pool_totals {
+	unsigned threads;
+	uint64_t jobs, busy_ns, futex_wakeups, wasted_futex_wakeups;
+};
+struct pool_totals record_pool_totals(const struct run_record *r);
+/* Fills r->summary (needs r->load). */
+void summarize_record(struct run_record *r);
+
+#endif

@@ -1,0 +1,333 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/* The run folder's per-run files: summary.csv (one row: the run's figures)
+ * and meta.csv (key,value: the run's parameters and machine), each from one
+ * table naming every column once. The figures come from record.c and
+ * analysis/metrics.c; the folder and the per-process files are
+ * run_files.c's. */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include "common.h"
+#include "metrics.h"
+#include "run_files.h"
+
+/* --- summary.csv: one row per run ---------------------------------------- */
+
+/* The row, a field per column: the table below names each field once. */
+struct summary_line {
+	const char *scenario, *policy, *kernel;
+	uint64_t workers, connections_completed;
+	double duration_s, throughput_cps, jain_index, cov, max_share, herd_factor, wasted_wakeup_ratio;
+	double latency_p50_us, latency_p99_us, latency_p999_us, latency_max_us;
+	uint64_t event_drops, accepted, fds_received, listener_wakeups, listener_wasted;
+	uint64_t pipe_reads, pipe_read_bytes, unix_recvs;
+	double dispatch_delay_p50_us, dispatch_delay_p99_us, dispatch_delay_max_us;
+	double accept_queue_delay_p50_us, accept_queue_delay_p99_us, accept_queue_delay_max_us;
+	uint64_t pool_threads, pool_jobs;
+	double pool_utilisation;
+	double pool_queue_wait_p50_us, pool_queue_wait_p99_us, pool_queue_wait_max_us;
+	uint64_t pool_futex_wakeups, pool_wasted_futex_wakeups;
+	uint64_t connections_refused, connections_reset, connections_timed_out, connection_errors;
+	uint64_t connections_not_started, connections_lost, worker_restarts;
+	double restart_ms;
+	const char *migrate, *interrupted;
+};
+
+static struct summary_line summary_line_of(const struct run_record *r)
+{
+	const struct run_summary *s = &r->summary;
+	const struct loadgen_result *l = r->load;
+	struct pool_totals pool = record_pool_totals(r);
+	struct thread_counters all;
+
+	record_totals(r, &all);
+	return (struct summary_line){
+		.scenario = r->scenario_name,
+		.policy = policy_name(r->opts->policy),
+		.kernel = r->kernel_release,
+		.workers = r->opts->workers,
+		.connections_completed = l->completed,
+		.duration_s = r->duration_s,
+		.throughput_cps = s->throughput_cps,
+		.jain_index = s->jain_index,
+		.cov = s->cov,
+		.max_share = s->max_share,
+		.herd_factor = s->herd_factor,
+		.wasted_wakeup_ratio = s->wasted_wakeup_ratio,
+		.latency_p50_us = s->latency_p50_us,
+		.latency_p99_us = s->latency_p99_us,
+		.latency_p999_us = s->latency_p999_us,
+		.latency_max_us = s->latency_max_us,
+		.event_drops = r->event_drops,
+		.accepted = s->accepted,
+		.fds_received = all.fds_received,
+		.listener_wakeups = s->listener_wakeups,
+		.listener_wasted = s->listener_wasted,
+		.pipe_reads = all.reads[CLASS_PIPE_READ],
+		.pipe_read_bytes = all.read_bytes[CLASS_PIPE_READ],
+		.unix_recvs = all.reads[CLASS_UNIX_RECV],
+		.dispatch_delay_p50_us = histogram_percentile_us(&r->dispatch_delay_ns, 50),
+		.dispatch_delay_p99_us = histogram_percentile_us(&r->dispatch_delay_ns, 99),
+		.dispatch_delay_max_us = histogram_max_us(&r->dispatch_delay_ns),
+		.accept_queue_delay_p50_us = histogram_percentile_us(&r->accept_queue_delay_ns, 50),
+		.accept_queue_delay_p99_us = histogram_percentile_us(&r->accept_queue_delay_ns, 99),
+		.accept_queue_delay_max_us = histogram_max_us(&r->accept_queue_delay_ns),
+		.pool_threads = r->opts->threads,
+		.pool_jobs = pool.jobs,
+		.pool_utilisation = pool_utilisation(pool.busy_ns, pool.threads, r->duration_s),
+		.pool_queue_wait_p50_us = histogram_percentile_us(&r->queue_wait_ns, 50),
+		.pool_queue_wait_p99_us = histogram_percentile_us(&r->queue_wait_ns, 99),
+		.pool_queue_wait_max_us = histogram_max_us(&r->queue_wait_ns),
+		.pool_futex_wakeups = pool.futex_wakeups,
+		.pool_wasted_futex_wakeups = pool.wasted_futex_wakeups,
+		.connections_refused = l->refused,
+		.connections_reset = l->reset,
+		.connections_timed_out = l->timed_out,
+		.connection_errors = l->other_errors,
+		.connections_not_started = l->not_started,
+		.connections_lost = record_connections_lost(r),
+		.worker_restarts = record_worker_restarts(r),
+		.restart_ms = r->restart_ms,
+		.migrate = r->opts->migrate ? "yes" : "no",
+		.interrupted = r->interrupted ? "yes" : "no",
+	};
+}
+
+#define SUMMARY_TEXT(name) { #name, field_text, offsetof(struct summary_line, name), 0 }
+#define SUMMARY_U64(name) { #name, field_u64, offsetof(struct summary_line, name), 0 }
+#define SUMMARY_NUMBER(name, decimals) { #name, field_number, offsetof(struct summary_line, name), decimals }
+
+static const struct csv_column summary_columns[] = {
+	SUMMARY_TEXT(scenario),
+	SUMMARY_TEXT(policy),
+	SUMMARY_TEXT(kernel),
+	SUMMARY_U64(workers),
+	SUMMARY_U64(connections_completed),
+	SUMMARY_NUMBER(duration_s, 3),
+	SUMMARY_NUMBER(throughput_cps, 1),
+	SUMMARY_NUMBER(jain_index, 6),
+	SUMMARY_NUMBER(cov, 6),
+	SUMMARY_NUMBER(max_share, 6),
+	SUMMARY_NUMBER(herd_factor, 6),
+	SUMMARY_NUMBER(wasted_wakeup_ratio, 6),
+	SUMMARY_NUMBER(latency_p50_us, 3),
+	SUMMARY_NUMBER(latency_p99_us, 3),
+	SUMMARY_NUMBER(latency_p999_us, 3),
+	SUMMARY_NUMBER(latency_max_us, 3),
+	SUMMARY_U64(event_drops),
+	SUMMARY_U64(accepted),
+	SUMMARY_U64(fds_received),
+	SUMMARY_U64(listener_wakeups),
+	SUMMARY_U64(listener_wasted),
+	SUMMARY_U64(pipe_reads),
+	SUMMARY_U64(pipe_read_bytes),
+	SUMMARY_U64(unix_recvs),
+	SUMMARY_NUMBER(dispatch_delay_p50_us, 3),
+	SUMMARY_NUMBER(dispatch_delay_p99_us, 3),
+	SUMMARY_NUMBER(dispatch_delay_max_us, 3),
+	SUMMARY_NUMBER(accept_queue_delay_p50_us, 3),
+	SUMMARY_NUMBER(accept_queue_delay_p99_us, 3),
+	SUMMARY_NUMBER(accept_queue_delay_max_us, 3),
+	SUMMARY_U64(pool_threads),
+	SUMMARY_U64(pool_jobs),
+	SUMMARY_NUMBER(pool_utilisation, 6),
+	SUMMARY_NUMBER(pool_queue_wait_p50_us, 3),
+	SUMMARY_NUMBER(pool_queue_wait_p99_us, 3),
+	SUMMARY_NUMBER(pool_queue_wait_max_us, 3),
+	SUMMARY_U64(pool_futex_wakeups),
+	SUMMARY_U64(pool_wasted_futex_wakeups),
+	SUMMARY_U64(connections_refused),
+	SUMMARY_U64(connections_reset),
+	SUMMARY_U64(connections_timed_out),
+	SUMMARY_U64(connection_errors),
+	SUMMARY_U64(connections_not_started),
+	SUMMARY_U64(connections_lost),
+	SUMMARY_U64(worker_restarts),
+	SUMMARY_NUMBER(restart_ms, 3),
+	SUMMARY_TEXT(migrate),
+	SUMMARY_TEXT(interrupted),
+};
+
+static void write_summary(struct csv_file *f, const struct run_record *r)
+{
+	struct summary_line line = summary_line_of(r);
+
+	csv_columns_header(f, summary_columns, ARRAY_SIZE(summary_columns));
+	csv_columns_row(f, summary_columns, ARRAY_SIZE(summary_columns), &line);
+}
+
+/* --- meta.csv: key,value -------------------------------------------------- */
+
+/* The values, a field per key; a NULL text is a key this run does not have. */
+struct meta_line {
+	uint64_t schema_version;
+	const char *testbed_version, *command_line, *scenario, *traced, *server_version, *policy;
+	uint64_t workers, connections;
+	double duration_s;
+	uint64_t requests;
+	const char *keepalive;
+	double rate_cps;
+	const char *arrivals;
+	uint64_t port, backlog, timeout_ms, interval_ms, loadgen_threads;
+	double kill_worker_after_s;
+	const char *migrate, *events;
+	uint64_t threads;
+	const char *work, *pool_wake, *pool_notify;
+	const char *kernel_release, *cpu_model;
+	uint64_t nproc;
+	const char *start_time, *end_time;
+	double load_duration_s;
+	uint64_t master_pid, worker_restarts;
+	const char *tracepoints;
+	uint64_t event_drops, events_produced;
+	const char *tracer;
+	uint64_t events_written;
+	const char *interrupted;
+	/* storage for the texts above */
+	char cpu_model_text[256], work_text[64];
+};
+
+static void read_cpu_model(char *out, size_t size)
+{
+	FILE *f = fopen("/proc/cpuinfo", "r");
+	char line[512];
+
+	snprintf(out, size, "unknown");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		char *colon = strchr(line, ':');
+
+		if (strncmp(line, "model name", 10) == 0 && colon) {
+			snprintf(out, size, "%s", colon + 2);
+			out[strcspn(out, "\n")] = '\0';
+			break;
+		}
+	}
+	fclose(f);
+}
+
+static const char *arrivals_name(const struct run_options *o)
+{
+	if (!o->rate_cps)
+		return "closed-loop";
+	return o->arrivals == ARRIVALS_UNIFORM ? "uniform" : "poisson";
+}
+
+static void meta_line_of(const struct run_record *r, struct meta_line *m)
+{
+	const struct run_options *o = r->opts;
+
+	*m = (struct meta_line){
+		.schema_version = CSV_SCHEMA_VERSION,
+		.testbed_version = TESTBED_VERSION,
+		.command_line = r->command_line,
+		.scenario = r->scenario_name,
+		.traced = r->traced_command[0] ? r->traced_command : NULL,
+		.server_version = r->server_version[0] ? r->server_version : NULL,
+		.policy = policy_name(o->policy),
+		.workers = o->workers,
+		.connections = o->connections,
+		.duration_s = o->duration_s,
+		.requests = o->requests,
+		.keepalive = o->keepalive ? "yes" : "no",
+		.rate_cps = o->rate_cps,
+		.arrivals = arrivals_name(o),
+		.port = r->port,
+		.backlog = o->backlog,
+		.timeout_ms = o->timeout_ms,
+		.interval_ms = o->interval_ms,
+		.loadgen_threads = o->loadgen_threads,
+		.kill_worker_after_s = o->kill_worker_after_s,
+		.migrate = o->migrate ? "yes" : "no",
+		.events = o->events ? "yes" : "no",
+		.threads = o->threads,
+		.pool_wake = o->threads ? pool_wake_name(o->pool_wake) : NULL,
+		.pool_notify = o->threads ? pool_notify_name(o->pool_notify) : NULL,
+		.kernel_release = r->kernel_release,
+		.nproc = (uint64_t)sysconf(_SC_NPROCESSORS_ONLN),
+		.start_time = r->start_time,
+		.end_time = r->end_time,
+		.load_duration_s = r->duration_s,
+		.master_pid = (uint64_t)(r->nprocs ? r->procs[0].pid : 0),
+		.worker_restarts = record_worker_restarts(r),
+		.tracepoints = r->tracepoints ? r->tracepoints : "",
+		.event_drops = r->event_drops,
+		.events_produced = r->events_produced,
+		.tracer = o->no_trace ? "off" : "on",
+		.events_written = r->events_written,
+		.interrupted = r->interrupted ? "yes" : "no",
+	};
+	read_cpu_model(m->cpu_model_text, sizeof(m->cpu_model_text));
+	m->cpu_model = m->cpu_model_text;
+	if (o->threads) {
+		snprintf(m->work_text, sizeof(m->work_text), "%s:%llu", work_kind_name(o->work_kind),
+			 (unsigned long long)o->work_amount);
+		m->work = m->work_text;
+	}
+}
+
+static struct cell meta_text(const void *row, size_t offset)
+{
+	struct cell c = field_text(row, offset);
+
+	return c.text ? c : (struct cell){ .kind = CELL_ABSENT };
+}
+
+#define META_TEXT(name) { #name, meta_text, offsetof(struct meta_line, name), 0 }
+#define META_U64(name) { #name, field_u64, offsetof(struct meta_line, name), 0 }
+#define META_NUMBER(name) { #name, field_number, offsetof(struct meta_line, name), 3 }
+
+static const struct csv_column meta_keys[] = {
+	META_U64(schema_version),
+	META_TEXT(testbed_version),
+	META_TEXT(command_line),
+	META_TEXT(scenario),
+	META_TEXT(traced),
+	META_TEXT(server_version),
+	META_TEXT(policy),
+	META_U64(workers),
+	META_U64(connections),
+	META_NUMBER(duration_s),
+	META_U64(requests),
+	META_TEXT(keepalive),
+	META_NUMBER(rate_cps),
+	META_TEXT(arrivals),
+	META_U64(port),
+	META_U64(backlog),
+	META_U64(timeout_ms),
+	META_U64(interval_ms),
+	META_U64(loadgen_threads),
+	META_NUMBER(kill_worker_after_s),
+	META_TEXT(migrate),
+	META_TEXT(events),
+	META_U64(threads),
+	META_TEXT(work),
+	META_TEXT(pool_wake),
+	META_TEXT(pool_notify),
+	META_TEXT(kernel_release),
+	META_TEXT(cpu_model),
+	META_U64(nproc),
+	META_TEXT(start_time),
+	META_TEXT(end_time),
+	META_NUMBER(load_duration_s),
+	META_U64(master_pid),
+	META_U64(worker_restarts),
+	META_TEXT(tracepoints),
+	META_U64(event_drops),
+	META_U64(events_produced),
+	META_TEXT(tracer),
+	META_U64(events_written),
+	META_TEXT(interrupted),
+};
+
+static void write_meta(struct csv_file *f, const struct run_record *r)
+{
+	struct meta_line line;
+
+	meta_line_of(r, &line);
+	csv_columns_key_value(f, meta_keys, ARRAY_SIZE(meta_keys), &line);
+}
+
+const struct run_file summary_csv = { "summary.csv", RUN_FILE_TABLE(summary_columns), write_summary };
+const struct run_file meta_csv = { "meta.csv", RUN_FILE_TABLE(meta_keys), write_meta };
