@@ -23,6 +23,7 @@
 #include "collector.h"
 #include "common.h"
 #include "external.h"
+#include "listeners.h"
 #include "run.h"
 #include "test_hooks.h"
 #include "util.h"
@@ -269,29 +270,6 @@ static bool trace_wait(struct run_record *r, struct collector *c, void *ctx, int
 	return server_alive(s);
 }
 
-/* Whether a TCP socket listens on ADDR's port (and address, or a wildcard),
- * from /proc/net: asking by connecting would hand the server a connection
- * it would count. */
-static bool listening(const struct sockaddr_storage *addr)
-{
-	const char *table = addr->ss_family == AF_INET6 ? "/proc/net/tcp6" : "/proc/net/tcp";
-	unsigned port = ntohs(addr->ss_family == AF_INET6 ? ((const struct sockaddr_in6 *)addr)->sin6_port
-							  : ((const struct sockaddr_in *)addr)->sin_port);
-	char line[512], local[64];
-	unsigned local_port, state;
-	bool found = false;
-	FILE *f = fopen(table, "r");
-
-	while (f && !found && fgets(line, sizeof(line), f)) {
-		/* "  sl  local_address rem_address   st ...": addresses as HEX:PORT */
-		if (sscanf(line, " %*u: %63[0-9A-Fa-f]:%x %*s %x", local, &local_port, &state) == 3)
-			found = local_port == port && state == 0x0A; /* TCP_LISTEN */
-	}
-	if (f)
-		fclose(f);
-	return found;
-}
-
 /* Waits until the server listens on the load target (and, for a bundled
  * server, says it is ready). 0, or -1 with a reason. */
 static int wait_for_listener(const struct run_record *r, struct traced_server *s, struct error_message *err)
@@ -299,7 +277,11 @@ static int wait_for_listener(const struct run_record *r, struct traced_server *s
 	uint64_t deadline = monotonic_ns() + PORT_WAIT_MS * 1000000ull;
 
 	while (!exiting && monotonic_ns() < deadline) {
-		if (listening(&r->target) && (!s->external || external_ready(s->external, &s->ext)))
+		bool listening;
+
+		if (target_has_listener(&r->target, &listening, err))
+			return -1;
+		if (listening && (!s->external || external_ready(s->external, &s->ext)))
 			return 0;
 		if (!server_alive(s)) {
 			error_message_set(err, "the traced server exited before it listened (exit status %d)",
@@ -379,11 +361,20 @@ static int trace_server(struct run_options *opts, struct traced_server *server, 
 	}
 	memcpy(&r.target, &opts->load_target, sizeof(r.target));
 	r.target_len = opts->load_target_len;
-	if (opts->command && r.target_len && listening(&r.target)) {
+	if (opts->command && r.target_len) {
+		struct error_message err = { "" };
+		bool taken;
+
+		if (target_has_listener(&r.target, &taken, &err)) {
+			error_msg("%s", err.text);
+			return EXIT_FAIL;
+		}
 		/* the load would go to whoever listens there, not to the command */
-		error_msg("port %u is already in use: something else listens on the --load target",
-			  ntohs(((struct sockaddr_in *)&r.target)->sin_port));
-		return EXIT_FAIL;
+		if (taken) {
+			error_msg("port %u is already in use: something else listens on the --load target",
+				  ntohs(((struct sockaddr_in *)&r.target)->sin_port));
+			return EXIT_FAIL;
+		}
 	}
 	if (exiting)
 		return EXIT_INTERRUPTED;

@@ -38,6 +38,12 @@ le() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 <= b + 0) }'; }
 close_to() { awk -v a="$1" -v b="$2" -v tol="$3" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d <= tol) }'; }
 
 fail() { echo "    $*"; return 1; }
+# one_line_exit RC TEXT FILE: the command exited RC ($rc) and said one line
+# holding TEXT on stderr (FILE).
+one_line_exit() {
+	[ "$rc" -eq "$1" ] && [ "$(wc -l <"$3")" -eq 1 ] && grep -q -- "$2" "$3" ||
+		{ sed 's/^/    stderr: /' "$3"; fail "exit $rc, expected $1 and one line saying '$2'"; }
+}
 
 # A loopback port nothing listens on (for servers the tests start
 # themselves): below the ephemeral range, so no client connection of an

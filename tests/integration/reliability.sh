@@ -510,12 +510,6 @@ test_load_targets_refused() {
 }
 
 # --- the environment ------------------------------------------------------
-# one_line_exit CODE TEXT FILE: the command exited CODE ($rc) with one line
-# on stderr (FILE) holding TEXT
-one_line_exit() {
-	[ "$rc" -eq "$1" ] && [ "$(wc -l <"$3")" -eq 1 ] && grep -q -- "$2" "$3" ||
-		{ sed 's/^/    stderr: /' "$3"; fail "exit $rc, expected $1 and one line saying '$2'"; }
-}
 
 # Not root: one line, exit 1, for run and trace, nothing made.
 test_env_not_root() {

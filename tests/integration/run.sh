@@ -5,12 +5,14 @@
 # BPF-counted accepts == the workers' own counts == the load generator's.
 # The reliability tests (signals, crashes, bad input, environment, hostile
 # analysis input) are in reliability.sh, those of `testbed kernels` (a Debian
-# kernel booted under qemu) in kernels.sh; all run from here.
+# kernel booted under qemu) in kernels.sh, real servers written the way
+# users write them in real_servers.sh; all run from here.
 # Usage: TESTBED=build/testbed sh tests/integration/run.sh [TEST...]
 HERE=$(dirname "$0")
 . "$HERE/lib.sh"
 . "$HERE/reliability.sh"
 . "$HERE/kernels.sh"
+. "$HERE/real_servers.sh"
 
 # --- tests ----------------------------------------------------------------
 test_accounting_shared_accept() {
@@ -405,4 +407,4 @@ test_list() {
 }
 
 # --- runner ---------------------------------------------------------------
-run_tests "$0" "$HERE/reliability.sh" "$HERE/kernels.sh" -- "$@"
+run_tests "$0" "$HERE/real_servers.sh" "$HERE/reliability.sh" "$HERE/kernels.sh" -- "$@"
