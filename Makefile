@@ -22,9 +22,10 @@ CFLAGS     := -std=gnu11 -O2 -g -Wall -Wextra -Wno-unused-parameter -Wno-format-
 SRC_DIRS   := lib user scenarios scenarios/external load analysis
 CPPFLAGS    = -D_GNU_SOURCE $(addprefix -I,$(SRC_DIRS)) -Ibpf -I$(BUILD)
 LDLIBS     := -lbpf -lelf -lz -lpthread -lm
-# usdt.bpf.h includes <asm/errno.h>, which Debian keeps under the multiarch path
+# usdt.bpf.h includes <asm/errno.h>, which Debian keeps under the multiarch
+# path (named here, not asked of gcc: a first build installs gcc after this)
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(BPF_ARCH) -Wall -Werror -Ivmlinux -Ibpf \
-              -I/usr/include/$(shell gcc -dumpmachine)
+              -I/usr/include/$(MACHINE)-linux-gnu
 
 # Debian packages, by what needs them. Building (make, ./testbed) needs only
 # BUILD_PACKAGES; RUN_PACKAGES are what runs use (report plots, the bundled
