@@ -1,23 +1,44 @@
 # SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
-# One entry point: `make` builds build/testbed, `make deps` installs missing
-# Debian packages, `sudo make test` runs the unit and integration tests.
+# One entry point: `make` builds build/testbed and the unit tests, `sudo make
+# deps` installs every missing Debian package, `sudo make test` runs the unit
+# and integration tests. `make V=1` shows the full commands.
 
 BUILD      := build
 CC         := gcc
 CLANG      := clang
 BPFTOOL    := bpftool
-ARCH       := x86
+
+# The tracer's syscall numbers and vmlinux/vmlinux.h are x86_64's; what
+# another architecture needs is listed at the top of bpf/arch.bpf.h.
+MACHINE    := $(shell uname -m)
+BPF_ARCH   := $(patsubst x86_64,x86,$(MACHINE))
+ifneq ($(BPF_ARCH),x86)
+$(error testbed builds on x86_64 only, not $(MACHINE): bpf/arch.bpf.h has no syscall numbers for it and vmlinux/vmlinux.h is x86_64's)
+endif
 
 CFLAGS     := -std=gnu11 -O2 -g -Wall -Wextra -Wno-unused-parameter -Wno-format-truncation -MMD -MP
-CPPFLAGS    = -D_GNU_SOURCE -Ilib -Iuser -Iscenarios -Iscenarios/external -Iload -Ianalysis -Ibpf -I$(BUILD)
+# The source folders: every .c in them goes into libtestbed.a, and each is on
+# the include path. Adding a folder is one word here.
+SRC_DIRS   := lib user scenarios scenarios/external load analysis
+CPPFLAGS    = -D_GNU_SOURCE $(addprefix -I,$(SRC_DIRS)) -Ibpf -I$(BUILD)
 LDLIBS     := -lbpf -lelf -lz -lpthread -lm
-# usdt.bpf.h includes <asm/errno.h>, which Debian keeps under the multiarch path
-BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror -Ivmlinux -Ibpf \
-              -I/usr/include/$(shell gcc -dumpmachine)
+# usdt.bpf.h includes <asm/errno.h>, which Debian keeps under the multiarch
+# path (named here, not asked of gcc: a first build installs gcc after this)
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(BPF_ARCH) -Wall -Werror -Ivmlinux -Ibpf \
+              -I/usr/include/$(MACHINE)-linux-gnu
 
-DEB_PACKAGES := gcc make clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev \
-                libcunit1-dev systemtap-sdt-dev iproute2 gnuplot-nox nginx-light \
-                strace valgrind libclang-rt-14-dev
+# Debian packages, by what needs them. Building (make, ./testbed) needs only
+# BUILD_PACKAGES; RUN_PACKAGES are what runs use (report plots, the bundled
+# nginx servers; also the report and plot unit tests), installed by
+# ./testbed when run as root; TEST_PACKAGES (ss, pgrep, the bad-command-line
+# checks under strace, valgrind, and Debian's Node.js for the bundled Node
+# servers unless a node is on PATH) by make test; FUZZ_PACKAGES (libFuzzer)
+# by make fuzz. make deps installs them all.
+BUILD_PACKAGES := gcc make clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libcunit1-dev \
+                  systemtap-sdt-dev
+RUN_PACKAGES   := gnuplot-nox nginx-light
+TEST_PACKAGES  := iproute2 procps strace valgrind $(if $(shell command -v node),,nodejs)
+FUZZ_PACKAGES  := libclang-rt-14-dev
 
 # SANITIZE=1: the same build with ASan + UBSan, into build-asan/ (the normal
 # build is untouched); `make test SANITIZE=1` runs the unit tests and
@@ -32,27 +53,41 @@ BUILD      := build-fuzz
 CC         := $(CLANG)
 CFLAGS     += -fno-omit-frame-pointer -fsanitize=fuzzer-no-link,address,undefined -Wno-unknown-warning-option
 endif
+# Stamps: the packages each kind of target needs are installed (see above).
+BUILD_DEPS := $(BUILD)/.build-deps-ok $(if $(filter 1,$(FUZZ)),$(BUILD)/.fuzz-deps-ok)
+RUN_DEPS   := $(BUILD)/.run-deps-ok
+TEST_DEPS  := $(BUILD)/.run-deps-ok $(BUILD)/.test-deps-ok
 
-BPF_SRCS   := $(wildcard bpf/*.bpf.c)
-SKELS      := $(patsubst bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
-LIB_SRCS   := $(filter-out user/main.c,$(wildcard lib/*.c user/*.c scenarios/*.c scenarios/external/*.c load/*.c analysis/*.c))
+BPF_NAMES  := $(patsubst bpf/%.bpf.c,%,$(wildcard bpf/*.bpf.c))
+LIB_SRCS   := $(filter-out user/main.c,$(wildcard $(addsuffix /*.c,$(SRC_DIRS))))
 LIB_OBJS   := $(patsubst %.c,$(BUILD)/obj/%.o,$(LIB_SRCS))
 MAIN_OBJ   := $(BUILD)/obj/user/main.o
 UNIT_TESTS := $(patsubst tests/unit/%_test.c,$(BUILD)/tests/%_test,$(wildcard tests/unit/*_test.c))
+ALL_SRCS   := $(LIB_SRCS) user/main.c $(wildcard tests/unit/*.c tests/fuzz/*.c)
+
+# Quiet unless V=1: one line per step, as libbpf-bootstrap's Makefile does.
+ifeq ($(V),1)
+Q          :=
+msg        :=
+else
+Q          := @
+msg         = @printf '  %-8s %s\n' "$(1)" "$(2)";
+MAKEFLAGS  += --no-print-directory
+endif
 
 .PHONY: all deps test unit integration clean fuzz fuzz-targets
 # keep intermediate files (skeletons, objects): deleting them forces rebuilds
 .SECONDARY:
+# a recipe that fails leaves no half-written target behind
+.DELETE_ON_ERROR:
 all: $(BUILD)/testbed $(UNIT_TESTS)
 
-# Installs what is missing (needs root); a stamp keeps later builds fast.
-deps:
-	@rm -f $(BUILD)/.deps-ok
-	@$(MAKE) --no-print-directory $(BUILD)/.deps-ok
-
-$(BUILD)/.deps-ok: Makefile
-	@mkdir -p $(BUILD)
-	@missing=$$(for p in $(DEB_PACKAGES); do \
+# --- Debian packages ----------------------------------------------------------
+# $(call install_missing,PACKAGES): installs those not installed (root), or
+# says what to run; then the stamp $@ keeps later builds from asking again.
+define install_missing
+	@mkdir -p $(@D)
+	@missing=$$(for p in $(1); do \
 		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 		if [ "$$(id -u)" != 0 ]; then \
@@ -63,39 +98,67 @@ $(BUILD)/.deps-ok: Makefile
 			|| { echo "testbed: apt-get install failed for:" $$missing >&2; exit 1; }; \
 	fi
 	@touch $@
+endef
 
-$(BUILD)/%.bpf.o: bpf/%.bpf.c | $(BUILD)/.deps-ok
+$(BUILD)/.build-deps-ok: Makefile
+	$(call install_missing,$(BUILD_PACKAGES))
+$(BUILD)/.run-deps-ok: Makefile
+	$(call install_missing,$(RUN_PACKAGES))
+$(BUILD)/.test-deps-ok: Makefile
+	$(call install_missing,$(TEST_PACKAGES))
+$(BUILD)/.fuzz-deps-ok: Makefile
+	$(call install_missing,$(FUZZ_PACKAGES))
+
+# Installs everything missing, for every target here (needs root).
+deps:
+	@rm -f $(BUILD)/.*-deps-ok
+	@$(MAKE) --no-print-directory $(BUILD)/.build-deps-ok $(TEST_DEPS) $(BUILD)/.fuzz-deps-ok
+
+# --- the build ----------------------------------------------------------------
+$(BUILD)/%.bpf.o: bpf/%.bpf.c | $(BUILD_DEPS)
+	$(call msg,BPF,$<)
 	@mkdir -p $(@D)
-	$(CLANG) $(BPF_CFLAGS) -MMD -MP -c $< -o $@
+	$(Q)$(CLANG) $(BPF_CFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
-	$(BPFTOOL) gen skeleton $< > $@.tmp && mv $@.tmp $@
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< > $@.tmp && mv $@.tmp $@
 
-# Every user object depends on the skeletons (they are included by the collector).
-$(BUILD)/obj/%.o: %.c $(SKELS) | $(BUILD)/.deps-ok
+$(BUILD)/obj/%.o: %.c | $(BUILD_DEPS)
+	$(call msg,CC,$<)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+
+# An object whose source includes a skeleton waits for it (a first build has
+# no .d file to say so yet). Found with grep: moving an #include needs no edit.
+skeleton_users = $(patsubst %.c,$(BUILD)/obj/%.o,$(shell grep -l '"$(1).skel.h"' $(ALL_SRCS)))
+$(foreach b,$(BPF_NAMES),$(eval $(call skeleton_users,$(b)): $(BUILD)/$(b).skel.h))
 
 $(BUILD)/libtestbed.a: $(LIB_OBJS)
+	$(call msg,AR,$@)
 	@rm -f $@
-	ar rcs $@ $^
+	$(Q)ar rcs $@ $^
 
 $(BUILD)/testbed: $(MAIN_OBJ) $(BUILD)/libtestbed.a
-	$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
 
 $(BUILD)/tests/%_test: $(BUILD)/obj/tests/unit/%_test.o $(BUILD)/libtestbed.a
+	$(call msg,LINK,$@)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $^ -lcunit $(LDLIBS) -o $@
+	$(Q)$(CC) $(CFLAGS) $^ -lcunit $(LDLIBS) -o $@
 
-unit: $(UNIT_TESTS)
+# --- tests --------------------------------------------------------------------
+# The unit tests need no root, but gnuplot (report and plot tests).
+unit: $(UNIT_TESTS) $(RUN_DEPS)
 	@tests/run-tests unit $(UNIT_TESTS)
 
-integration: $(BUILD)/testbed
+integration: $(BUILD)/testbed $(TEST_DEPS)
 	@tests/run-tests integration $(BUILD)/testbed
 
 # The README's test command: unit tests (no root needed), then integration
 # tests (root, real BPF), then one closing line with the totals.
-test: all
+test: all $(TEST_DEPS)
 	@$(TEST_ENV) tests/run-tests all $(BUILD)/testbed $(UNIT_TESTS)
 
 # Under the sanitizers: a short integration run -- both accept models and the
@@ -118,8 +181,9 @@ STATIC_LDLIBS := -static $(LDLIBS)
 static: $(BUILD)/static/testbed
 
 $(BUILD)/static/testbed: $(MAIN_OBJ) $(BUILD)/libtestbed.a
+	$(call msg,LINK,$@)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $^ $(STATIC_LDLIBS) -o $@
+	$(Q)$(CC) $(CFLAGS) $^ $(STATIC_LDLIBS) -o $@
 # ------------------------------------------------------------------------------
 
 # --- benchmarks: `sudo make bench` ------------------------------------------
@@ -149,8 +213,9 @@ fuzz-targets: $(FUZZ_TARGETS)
 # the option parser resolves --load names: no DNS while fuzzing
 $(BUILD)/fuzz/options_fuzz: FUZZ_LDFLAGS := -Wl,--wrap=getaddrinfo
 $(BUILD)/fuzz/%_fuzz: $(BUILD)/obj/tests/fuzz/%_fuzz.o $(BUILD)/libtestbed.a
+	$(call msg,LINK,$@)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -fsanitize=fuzzer $^ $(FUZZ_LDFLAGS) $(LDLIBS) -o $@
+	$(Q)$(CC) $(CFLAGS) -fsanitize=fuzzer $^ $(FUZZ_LDFLAGS) $(LDLIBS) -o $@
 # ------------------------------------------------------------------------------
 
 clean:

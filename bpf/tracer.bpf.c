@@ -1,13 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 /* Per-thread blocking classes, wakeups, wasted wakeups, accepts, on-CPU time
  * and run-queue latency of a set of traced processes. Tracepoints only (no
- * kprobes/fentry), so the same object loads on every kernel we compare. */
+ * kprobes/fentry), so the same object loads on every kernel we compare.
+ * Read top to bottom: the maps; lookups (the tgid filter, a thread's record,
+ * files); one small helper per metric rule, named after what it accounts;
+ * then the programs, each a list of rule calls. What the counters mean:
+ * tracer.h; architecture specifics: arch.bpf.h; kernel shims: compat.bpf.h. */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
 #include <bpf/usdt.bpf.h>
 #include "tracer.h"
+#include "arch.bpf.h"
 #include "compat.bpf.h"
 
 #define EAGAIN 11
@@ -17,24 +22,6 @@
 #define S_IFMT 00170000
 #define S_IFSOCK 0140000
 #define S_IFIFO 0010000
-
-/* x86_64 syscall numbers (arch/x86/entry/syscalls/syscall_64.tbl). */
-#define NR_read 0
-#define NR_poll 7
-#define NR_readv 19
-#define NR_select 23
-#define NR_accept 43
-#define NR_recvfrom 45
-#define NR_recvmsg 47
-#define NR_prctl 157
-#define NR_futex 202
-#define NR_epoll_wait 232
-#define NR_pselect6 270
-#define NR_ppoll 271
-#define NR_epoll_pwait 281
-#define NR_accept4 288
-#define NR_epoll_pwait2 441
-#define NR_futex_waitv 449
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -133,6 +120,9 @@ struct {
 	__type(key, __u32);
 	__type(value, struct thread_stats);
 } thread_template SEC(".maps");
+
+/* --- lookups and output: the ring buffer, the tgid filter, a thread's record,
+ * files and their classes ------------------------------------------------ */
 
 static __always_inline void emit(__u32 type, __u32 tgid, __u32 tid, __u32 blocked_class, __u64 value)
 {
@@ -273,43 +263,7 @@ static __always_inline __u32 syscall_class(long nr, struct file *file)
 	}
 }
 
-/* The first read of a connection accepted by another process: it was handed
- * over (fd-dispatch), and this is how long the hand-off took. */
-static __always_inline void note_first_read(struct file *file, __u32 tgid, __u32 tid)
-{
-	__u64 key = (__u64)file;
-	struct accepted_conn *conn = bpf_map_lookup_elem(&accepted_conns, &key);
-
-	if (!conn)
-		return;
-	if (conn->tgid != tgid && counting)
-		emit(EVENT_DISPATCH_DELAY, tgid, tid, CLASS_OTHER, bpf_ktime_get_ns() - conn->accepted_ns);
-	bpf_map_delete_elem(&accepted_conns, &key);
-}
-
-/* accept() returned FD: remember the file for the dispatch delay, and take
- * the connection's accept-queue delay. */
-static __always_inline void note_accept(int fd, __u32 tgid, __u32 tid)
-{
-	struct accepted_conn conn = { .accepted_ns = bpf_ktime_get_ns(), .tgid = tgid };
-	struct file *file = fd_file(fd);
-	struct socket *sock;
-	__u64 key = (__u64)file, sk, *established;
-
-	if (!file)
-		return;
-	bpf_map_update_elem(&accepted_conns, &key, &conn, BPF_ANY);
-	sock = BPF_CORE_READ(file, private_data);
-	sk = (__u64)BPF_CORE_READ(sock, sk);
-	established = bpf_map_lookup_elem(&established_at, &sk);
-	if (!established)
-		return;
-	if (counting)
-		emit(EVENT_ACCEPT_QUEUE_DELAY, tgid, tid, CLASS_ACCEPT, conn.accepted_ns - *established);
-	bpf_map_delete_elem(&established_at, &sk);
-}
-
-/* recvmsg returned: count the fds an SCM_RIGHTS message carried. */
+/* recvmsg returned: the fds an SCM_RIGHTS message carried. */
 static __always_inline __u64 fds_in_msghdr(__u64 user_msghdr)
 {
 	struct user_msghdr msg;
@@ -325,33 +279,290 @@ static __always_inline __u64 fds_in_msghdr(__u64 user_msghdr)
 	return (cmsg.cmsg_len - sizeof(cmsg)) / sizeof(int);
 }
 
+/* --- the rules: one per metric, named after what it accounts ------------- */
+
+/* Syscalls and where the thread blocks. */
+
+/* The thread enters syscall NR (ARG: its second argument, kept for
+ * recvmsg's msghdr) on FILE, which decides the blocking class of reads. */
+static __always_inline void track_syscall_entry(struct thread_stats *t, long nr, __u64 arg, struct file *file)
+{
+	t->state.syscall_nr = nr;
+	t->state.syscall_arg = arg;
+	t->state.blocked_class = syscall_class(nr, file);
+	t->state.wakeup_pending = 0;
+}
+
+/* The syscall returned: a wakeup inside it was not wasted; after a poll a
+ * new round of accepts starts. */
+static __always_inline void track_syscall_exit(struct thread_stats *t)
+{
+	if (t->state.blocked_class == CLASS_POLL)
+		t->state.accepted_since_poll = 0;
+	t->state.syscall_nr = -1;
+	t->state.blocked_class = CLASS_OTHER;
+	t->state.wakeup_pending = 0;
+}
+
+static __always_inline void count_syscall(struct thread_stats *t)
+{
+	if (counting)
+		t->counters.syscalls++;
+}
+
+/* Accepts and their delays. */
+
+/* Handshake done -> accept returned it (at ACCEPTED_NS), for connections
+ * whose handshake inet_sock_set_state saw. */
+static __always_inline void account_accept_queue_delay(struct file *file, __u64 accepted_ns, __u32 tgid, __u32 tid)
+{
+	struct socket *sock = BPF_CORE_READ(file, private_data);
+	__u64 sk = (__u64)BPF_CORE_READ(sock, sk), *established;
+
+	established = bpf_map_lookup_elem(&established_at, &sk);
+	if (!established)
+		return;
+	if (counting)
+		emit(EVENT_ACCEPT_QUEUE_DELAY, tgid, tid, CLASS_ACCEPT, accepted_ns - *established);
+	bpf_map_delete_elem(&established_at, &sk);
+}
+
+/* accept() returned FD: remember its file for the dispatch delay, and take
+ * the connection's accept-queue delay. */
+static __always_inline void note_accepted_connection(int fd, __u32 tgid, __u32 tid)
+{
+	struct accepted_conn conn = { .accepted_ns = bpf_ktime_get_ns(), .tgid = tgid };
+	struct file *file = fd_file(fd);
+	__u64 key = (__u64)file;
+
+	if (!file)
+		return;
+	bpf_map_update_elem(&accepted_conns, &key, &conn, BPF_ANY);
+	account_accept_queue_delay(file, conn.accepted_ns, tgid, tid);
+}
+
+/* accept/accept4 returned RET: a connection taken, or -EAGAIN, which is a
+ * wasted wakeup when nothing was accepted since the thread's last poll
+ * returned (the herd's losers; a drain loop's closing EAGAIN found
+ * connections before it and is only counted in accept_eagain). */
+static __always_inline void count_accept_result(struct thread_stats *t, long ret, __u32 tgid, __u32 tid)
+{
+	if (ret >= 0) {
+		note_accepted_connection((int)ret, tgid, tid);
+		t->state.accepted_since_poll = 1;
+	}
+	if (!counting)
+		return;
+	if (ret >= 0) {
+		__sync_fetch_and_add(&t->counters.accepted, 1);
+		if (stream_events)
+			emit(EVENT_ACCEPT, tgid, tid, CLASS_ACCEPT, ret);
+	} else if (ret == -EAGAIN) {
+		__sync_fetch_and_add(&t->counters.accept_eagain, 1);
+		if (!t->state.accepted_since_poll)
+			__sync_fetch_and_add(&t->counters.accept_eagain_wasted, 1);
+		if (stream_events)
+			emit(EVENT_ACCEPT_EAGAIN, tgid, tid, CLASS_ACCEPT, 0);
+	}
+}
+
+/* The first read of a connection accepted by another process: it was handed
+ * over (fd-dispatch), and this is how long the hand-off took. */
+static __always_inline void account_dispatch_delay(struct file *file, __u32 tgid, __u32 tid)
+{
+	__u64 key = (__u64)file;
+	struct accepted_conn *conn;
+
+	if (!file)
+		return;
+	conn = bpf_map_lookup_elem(&accepted_conns, &key);
+	if (!conn)
+		return;
+	if (conn->tgid != tgid && counting)
+		emit(EVENT_DISPATCH_DELAY, tgid, tid, CLASS_OTHER, bpf_ktime_get_ns() - conn->accepted_ns);
+	bpf_map_delete_elem(&accepted_conns, &key);
+}
+
+/* IPC reads. */
+
+/* recvmsg on a Unix socket returned: the fds it carried are connections
+ * handed over, counted in the window like accepts (nginx's master passes its
+ * channel fds to the workers at start). */
+static __always_inline void count_fds_received(struct thread_stats *t, __u32 tgid, __u32 tid)
+{
+	__u64 fds;
+
+	if (!counting)
+		return;
+	fds = fds_in_msghdr(t->state.syscall_arg);
+	t->counters.fds_received += fds;
+	if (fds && stream_events)
+		emit(EVENT_FDS_RECEIVED, tgid, tid, CLASS_UNIX_RECV, fds);
+}
+
+/* Syscall NR returned RET: a read that returned data counts, with its bytes,
+ * in the class it blocked in -- over the whole run, like the other IPC
+ * counters: control messages flow at setup and stop. */
+static __always_inline void count_read_result(struct thread_stats *t, long nr, long ret, __u32 tgid, __u32 tid)
+{
+	__u64 cls;
+
+	if (ret <= 0 || !reads_from_fd(nr))
+		return;
+	cls = class_index(t);
+	t->counters.reads[cls]++;
+	t->counters.read_bytes[cls] += ret;
+	if (nr == NR_recvmsg && t->state.blocked_class == CLASS_UNIX_RECV)
+		count_fds_received(t, tgid, tid);
+}
+
+/* PR_SET_NAME may have renamed the thread. */
+static __always_inline void refresh_comm(struct thread_stats *t, long nr)
+{
+	if (nr == NR_prctl)
+		bpf_get_current_comm(&t->comm, sizeof(t->comm));
+}
+
+/* Wakeups and the scheduler. */
+
+/* Woken: a task woken before it left the CPU is not waiting in the run queue. */
+static __always_inline void start_runq_wait(struct thread_stats *t)
+{
+	if (!t->state.runnable_since_ns && !t->state.oncpu_since_ns)
+		t->state.runnable_since_ns = bpf_ktime_get_ns();
+}
+
+/* Woken: the time asleep ends, counted in the class it slept in, over the
+ * whole run like the other IPC counters. */
+static __always_inline void account_blocked_time(struct thread_stats *t)
+{
+	if (!t->state.asleep_since_ns)
+		return;
+	t->counters.blocked_ns[class_index(t)] += bpf_ktime_get_ns() - t->state.asleep_since_ns;
+	t->state.asleep_since_ns = 0;
+}
+
+/* Woken in its blocking class; inside a syscall the wakeup is pending until
+ * the syscall returns (used) or the thread sleeps again in it (wasted). */
+static __always_inline void count_wakeup(struct thread_stats *t, __u32 tgid, __u32 tid)
+{
+	if (!counting)
+		return;
+	__sync_fetch_and_add(&t->counters.wakeups[class_index(t)], 1);
+	if (t->state.blocked_class == CLASS_FUTEX)
+		t->state.futex_wakeups_since_job++;
+	if (t->state.syscall_nr >= 0)
+		t->state.wakeup_pending = 1;
+	if (stream_events)
+		emit(EVENT_WAKEUP, tgid, tid, t->state.blocked_class, 0);
+}
+
+/* Asleep again in the syscall it was woken in: the wakeup found nothing. */
+static __always_inline void note_wasted_wakeup(struct thread_stats *t, __u32 tgid, __u32 tid)
+{
+	__sync_fetch_and_add(&t->counters.wasted_wakeups[class_index(t)], 1);
+	/* already wasted here: the pool's job rule must not count it again */
+	if (t->state.blocked_class == CLASS_FUTEX && t->state.futex_wakeups_since_job)
+		t->state.futex_wakeups_since_job--;
+	if (stream_events)
+		emit(EVENT_WASTED_WAKEUP, tgid, tid, t->state.blocked_class, 0);
+}
+
+/* The thread leaves the CPU at NOW, ASLEEP (voluntarily) or preempted: its
+ * on-CPU time, the switch, a wasted wakeup; then it sleeps or waits in the
+ * run queue from now. */
+static __always_inline void account_switch_out(struct thread_stats *t, bool asleep, __u64 now, __u32 tgid,
+					       __u32 tid)
+{
+	if (counting) {
+		if (t->state.oncpu_since_ns)
+			t->counters.oncpu_ns += now - t->state.oncpu_since_ns;
+		if (asleep)
+			t->counters.voluntary_switches++;
+		else
+			t->counters.involuntary_switches++;
+		if (asleep && t->state.wakeup_pending)
+			note_wasted_wakeup(t, tgid, tid);
+	}
+	if (asleep) {
+		t->state.wakeup_pending = 0;
+		t->state.asleep_since_ns = now;
+	}
+	t->state.oncpu_since_ns = 0;
+	t->state.runnable_since_ns = asleep ? 0 : now;
+}
+
+/* The thread gets the CPU at NOW: its run-queue wait ends. */
+static __always_inline void account_switch_in(struct thread_stats *t, __u64 now)
+{
+	if (counting && t->state.runnable_since_ns) {
+		t->counters.runq_wait_ns += now - t->state.runnable_since_ns;
+		t->counters.runq_waits++;
+	}
+	t->state.runnable_since_ns = 0;
+	t->state.oncpu_since_ns = now;
+}
+
+/* Our thread pool. */
+
+/* The pool's own herd, at a job's start: woken more than once in futex since
+ * the last job (a broadcast wakes every idle thread, one gets the job). */
+static __always_inline void note_wasted_futex_wakeups(struct thread_stats *t)
+{
+	if (counting && t->state.futex_wakeups_since_job > 1)
+		__sync_fetch_and_add(&t->counters.wasted_wakeups[CLASS_FUTEX], t->state.futex_wakeups_since_job - 1);
+	t->state.futex_wakeups_since_job = 0;
+}
+
+/* job_queued -> job_start (at NOW) of the job KEY names. */
+static __always_inline void account_pool_queue_wait(struct job_key *key, __u64 now, __u32 tid)
+{
+	__u64 *queued = bpf_map_lookup_elem(&queued_jobs, key);
+
+	if (!queued)
+		return;
+	if (counting)
+		emit(EVENT_POOL_QUEUE_WAIT, key->tgid, tid, CLASS_FUTEX, now - *queued);
+	bpf_map_delete_elem(&queued_jobs, key);
+}
+
+/* job_end: the job run and its busy time since job_start. */
+static __always_inline void account_job_run(struct thread_stats *t)
+{
+	if (!t->state.job_started_ns)
+		return;
+	if (counting) {
+		t->counters.jobs_run++;
+		t->counters.job_busy_ns += bpf_ktime_get_ns() - t->state.job_started_ns;
+	}
+	t->state.job_started_ns = 0;
+}
+
+/* --- the programs ---------------------------------------------------------- */
+
 /* raw_syscalls:sys_enter/sys_exit as BTF tracepoints (Linux >= 5.5): the
  * program gets the raw arguments, so the kernel builds no trace record for
  * each of the machine's syscalls (a classic tracepoint's cost, paid before
  * any filter can run), and an untraced syscall costs one tgid lookup.
- * x86-64 syscall ABI: arguments in di, si, dx, r10, r8, r9; the number in
- * orig_ax. */
+ * REGS are the user registers: the syscall's own arguments. */
 SEC("tp_btf/sys_enter")
 int BPF_PROG(handle_sys_enter, struct pt_regs *regs, long id)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u32 tgid = pid_tgid >> 32, tid = (__u32)pid_tgid;
 	struct file *file = NULL;
 	struct thread_stats *t;
 
-	if (!is_traced(pid_tgid >> 32))
+	if (!is_traced(tgid))
 		return 0;
-	t = thread_get((__u32)pid_tgid, pid_tgid >> 32, current_task());
+	t = thread_get(tid, tgid, current_task());
 	if (!t)
 		return 0;
 	if (reads_from_fd(id)) {
-		file = fd_file((int)regs->di);
-		if (file)
-			note_first_read(file, pid_tgid >> 32, (__u32)pid_tgid);
+		file = fd_file((int)PT_REGS_PARM1_SYSCALL(regs));
+		account_dispatch_delay(file, tgid, tid);
 	}
-	t->state.syscall_nr = id;
-	t->state.syscall_arg = regs->si;
-	t->state.blocked_class = syscall_class(id, file);
-	t->state.wakeup_pending = 0;
+	track_syscall_entry(t, id, PT_REGS_PARM2_SYSCALL(regs), file);
 	return 0;
 }
 
@@ -359,60 +570,22 @@ SEC("tp_btf/sys_exit")
 int BPF_PROG(handle_sys_exit, struct pt_regs *regs, long ret)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	__u32 tid = (__u32)pid_tgid;
+	__u32 tgid = pid_tgid >> 32, tid = (__u32)pid_tgid;
 	struct thread_stats *t;
 	long nr;
 
-	if (!is_traced(pid_tgid >> 32))
+	if (!is_traced(tgid))
 		return 0;
 	t = bpf_map_lookup_elem(&threads, &tid);
 	if (!t)
 		return 0;
-	nr = regs->orig_ax;
-	if (counting)
-		t->counters.syscalls++;
-	if (nr == NR_accept || nr == NR_accept4) {
-		if (ret >= 0)
-			note_accept((int)ret, pid_tgid >> 32, tid);
-		if (ret >= 0)
-			t->state.accepted_since_poll = 1;
-		if (counting && ret >= 0) {
-			__sync_fetch_and_add(&t->counters.accepted, 1);
-			if (stream_events)
-				emit(EVENT_ACCEPT, pid_tgid >> 32, tid, CLASS_ACCEPT, ret);
-		} else if (counting && ret == -EAGAIN) {
-			__sync_fetch_and_add(&t->counters.accept_eagain, 1);
-			if (!t->state.accepted_since_poll)
-				__sync_fetch_and_add(&t->counters.accept_eagain_wasted, 1);
-			if (stream_events)
-				emit(EVENT_ACCEPT_EAGAIN, pid_tgid >> 32, tid, CLASS_ACCEPT, 0);
-		}
-	}
-	/* IPC counters cover the whole run: control messages flow at setup and stop */
-	if (ret > 0 && reads_from_fd(nr)) {
-		__u64 cls = class_index(t);
-
-		t->counters.reads[cls]++;
-		t->counters.read_bytes[cls] += ret;
-		if (nr == NR_recvmsg && t->state.blocked_class == CLASS_UNIX_RECV) {
-			__u64 fds = fds_in_msghdr(t->state.syscall_arg);
-
-			/* hand-offs are connections: counted in the window, like accepts
-			 * (nginx's master passes its channel fds to workers at start) */
-			if (counting)
-				t->counters.fds_received += fds;
-			if (fds && stream_events && counting)
-				emit(EVENT_FDS_RECEIVED, pid_tgid >> 32, tid, CLASS_UNIX_RECV, fds);
-		}
-	}
-	if (nr == NR_prctl) /* PR_SET_NAME may have renamed the thread */
-		bpf_get_current_comm(&t->comm, sizeof(t->comm));
-	if (t->state.blocked_class == CLASS_POLL) /* a new round of accepts starts */
-		t->state.accepted_since_poll = 0;
-	/* the syscall returned: a wakeup inside it was not wasted */
-	t->state.syscall_nr = -1;
-	t->state.blocked_class = CLASS_OTHER;
-	t->state.wakeup_pending = 0;
+	nr = SYSCALL_NR(regs);
+	count_syscall(t);
+	if (nr == NR_accept || nr == NR_accept4)
+		count_accept_result(t, ret, tgid, tid);
+	count_read_result(t, nr, ret, tgid, tid);
+	refresh_comm(t, nr);
+	track_syscall_exit(t);
 	return 0;
 }
 
@@ -427,23 +600,9 @@ int BPF_PROG(handle_sched_wakeup, struct task_struct *p)
 	t = thread_get(tid, tgid, p);
 	if (!t)
 		return 0;
-	/* a task woken before it left the CPU is not waiting in the run queue */
-	if (!t->state.runnable_since_ns && !t->state.oncpu_since_ns)
-		t->state.runnable_since_ns = bpf_ktime_get_ns();
-	if (t->state.asleep_since_ns) {
-		/* whole run, like the other IPC counters */
-		t->counters.blocked_ns[class_index(t)] += bpf_ktime_get_ns() - t->state.asleep_since_ns;
-		t->state.asleep_since_ns = 0;
-	}
-	if (!counting)
-		return 0;
-	__sync_fetch_and_add(&t->counters.wakeups[class_index(t)], 1);
-	if (t->state.blocked_class == CLASS_FUTEX)
-		t->state.futex_wakeups_since_job++;
-	if (t->state.syscall_nr >= 0)
-		t->state.wakeup_pending = 1;
-	if (stream_events)
-		emit(EVENT_WAKEUP, tgid, tid, t->state.blocked_class, 0);
+	start_runq_wait(t);
+	account_blocked_time(t);
+	count_wakeup(t, tgid, tid);
 	return 0;
 }
 
@@ -454,57 +613,17 @@ int BPF_PROG(handle_sched_switch, bool preempt, struct task_struct *prev, struct
 {
 	__u32 prev_tgid = prev->tgid, next_tgid = next->tgid;
 	bool prev_traced = is_traced(prev_tgid), next_traced = is_traced(next_tgid);
-	__u64 now;
-	__u32 tid;
 	struct thread_stats *t;
+	__u64 now;
 
 	/* every context switch of the machine comes here: the clock only for ours */
 	if (!prev_traced && !next_traced)
 		return 0;
 	now = bpf_ktime_get_ns();
-	if (prev_traced) {
-		tid = prev->pid;
-		t = thread_get(tid, prev_tgid, prev);
-		if (t) {
-			bool asleep = !preempt && task_state(prev) != 0;
-
-			if (counting) {
-				if (t->state.oncpu_since_ns)
-					t->counters.oncpu_ns += now - t->state.oncpu_since_ns;
-				if (asleep)
-					t->counters.voluntary_switches++;
-				else
-					t->counters.involuntary_switches++;
-				if (asleep && t->state.wakeup_pending) {
-					__sync_fetch_and_add(&t->counters.wasted_wakeups[class_index(t)], 1);
-					/* already wasted here: the job rule must not count it again */
-					if (t->state.blocked_class == CLASS_FUTEX && t->state.futex_wakeups_since_job)
-						t->state.futex_wakeups_since_job--;
-					if (stream_events)
-						emit(EVENT_WASTED_WAKEUP, prev_tgid, tid, t->state.blocked_class, 0);
-				}
-			}
-			if (asleep) {
-				t->state.wakeup_pending = 0;
-				t->state.asleep_since_ns = now;
-			}
-			t->state.oncpu_since_ns = 0;
-			/* still runnable: waits in the run queue from now */
-			t->state.runnable_since_ns = asleep ? 0 : now;
-		}
-	}
-	if (next_traced) {
-		tid = next->pid;
-		t = thread_get(tid, next_tgid, next);
-		if (t) {
-			if (counting && t->state.runnable_since_ns) {
-				t->counters.runq_wait_ns += now - t->state.runnable_since_ns;
-				t->counters.runq_waits++;
-			}
-			t->state.runnable_since_ns = 0;
-			t->state.oncpu_since_ns = now;
-		}
-	}
+	if (prev_traced && (t = thread_get(prev->pid, prev_tgid, prev)))
+		account_switch_out(t, !preempt && task_state(prev) != 0, now, prev_tgid, prev->pid);
+	if (next_traced && (t = thread_get(next->pid, next_tgid, next)))
+		account_switch_in(t, now);
 	return 0;
 }
 
@@ -525,7 +644,7 @@ int BPF_USDT(handle_job_queued, __u64 job_id)
 SEC("usdt")
 int BPF_USDT(handle_job_start, __u64 job_id)
 {
-	__u64 pid_tgid = bpf_get_current_pid_tgid(), now = bpf_ktime_get_ns(), *queued;
+	__u64 pid_tgid = bpf_get_current_pid_tgid(), now = bpf_ktime_get_ns();
 	struct job_key key = { .tgid = pid_tgid >> 32, .job_id = job_id };
 	struct thread_stats *t;
 
@@ -534,18 +653,9 @@ int BPF_USDT(handle_job_start, __u64 job_id)
 	t = thread_get((__u32)pid_tgid, key.tgid, current_task());
 	if (!t)
 		return 0;
-	/* The pool's own herd: woken more than once per job it takes (a
-	 * broadcast wakes every idle thread, one gets the job). */
-	if (counting && t->state.futex_wakeups_since_job > 1)
-		__sync_fetch_and_add(&t->counters.wasted_wakeups[CLASS_FUTEX], t->state.futex_wakeups_since_job - 1);
-	t->state.futex_wakeups_since_job = 0;
+	note_wasted_futex_wakeups(t);
 	t->state.job_started_ns = now;
-	queued = bpf_map_lookup_elem(&queued_jobs, &key);
-	if (queued) {
-		if (counting)
-			emit(EVENT_POOL_QUEUE_WAIT, key.tgid, (__u32)pid_tgid, CLASS_FUTEX, now - *queued);
-		bpf_map_delete_elem(&queued_jobs, &key);
-	}
+	account_pool_queue_wait(&key, now, (__u32)pid_tgid);
 	return 0;
 }
 
@@ -559,13 +669,8 @@ int BPF_USDT(handle_job_end, __u64 job_id)
 	if (!is_traced(pid_tgid >> 32))
 		return 0;
 	t = bpf_map_lookup_elem(&threads, &tid);
-	if (!t || !t->state.job_started_ns)
-		return 0;
-	if (counting) {
-		t->counters.jobs_run++;
-		t->counters.job_busy_ns += bpf_ktime_get_ns() - t->state.job_started_ns;
-	}
-	t->state.job_started_ns = 0;
+	if (t)
+		account_job_run(t);
 	return 0;
 }
 

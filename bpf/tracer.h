@@ -10,7 +10,8 @@
 #define TGID_FLAGS_PER_ENTRY 4096
 #define MAX_TRACED_THREADS 16384
 
-/* What a thread is blocked in, from the syscall it entered (DESIGN.md). */
+/* What a thread is blocked in, from the syscall it entered (README.md,
+ * "What is measured"; the rule: syscall_class() in tracer.bpf.c). */
 enum block_class {
 	CLASS_ACCEPT,     /* accept, accept4 */
 	CLASS_POLL,       /* epoll_wait/pwait/pwait2, poll, ppoll, select, pselect6 */

@@ -1,4 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/* What every command shares: the one-line "testbed: ..." messages (debug
+ * ones only with -v), the SIGINT/SIGTERM flag `exiting`, strict number
+ * parsing ("10x", " 5", "0x10" and out-of-range values are errors, never a
+ * silent default), the monotonic clock and UTC timestamps. No policy about
+ * what a message says or which exit code follows: the callers decide. */
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>

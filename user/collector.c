@@ -1,4 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/* The user-space half of bpf/tracer.bpf.c: checks the environment (root,
+ * BTF, tracefs), opens the skeleton, sizes its maps, switches off the
+ * optional tracepoints this kernel lacks, loads and attaches it (or only
+ * loads it, for --no-trace), sets the traced-tgid flags through mmap, opens
+ * and closes the counting window, reads the per-thread counters and hands
+ * ring-buffer records to the caller's handler. It gives counts no meaning:
+ * the run record (record.c) and the CSV writers (output.c) do. The bench
+ * hook TESTBED_BPF_STATS comes through test_hooks.h. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -360,7 +368,7 @@ void collector_close(struct collector *c)
 	ring_buffer__free(c->events);
 	if (c->traced_tgids)
 		munmap((void *)c->traced_tgids, c->traced_tgids_size);
-	for (size_t i = 0; i < sizeof(c->pool_links) / sizeof(c->pool_links[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(c->pool_links); i++)
 		bpf_link__destroy(c->pool_links[i]);
 	tracer_bpf__destroy(c->skel);
 	free(c);

@@ -1,4 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/* The command lines of `testbed run` and `testbed trace`. One table of
+ * options (name, letter, value, the commands that take it, help, default)
+ * makes getopt's struct option array, the --help text and the checks of
+ * which option belongs to which command. The parser is pure -- no output,
+ * no exit, nothing started (only a --load host name is looked up) -- so
+ * every bad command line is unit-tested and fuzzed: it fills struct
+ * run_options or gives a one-line reason. Running the command is run.c's
+ * and trace.c's job; the scenarios and bundled servers are listed in
+ * server.h and external.h. */
 #include <getopt.h>
 #include <netdb.h>
 #include <stdio.h>
@@ -13,6 +22,11 @@
 #define MAX_CONNECTIONS 20000
 #define MAX_DURATION_S 86400.0
 
+/* A default as the help shows it: the macro's value as written. */
+#define TEXT_(x) #x
+#define TEXT(x) TEXT_(x)
+
+/* Keys of the options without a letter (getopt returns the key). */
 enum {
 	OPT_KEEPALIVE = 256, OPT_BACKLOG, OPT_TIMEOUT, OPT_INTERVAL, OPT_LOADGEN_THREADS, OPT_FORCE,
 	OPT_POLICY, OPT_EVENTS, OPT_KILL_WORKER_AFTER, OPT_MIGRATE, OPT_THREADS, OPT_WORK, OPT_POOL_WAKE,
@@ -21,57 +35,157 @@ enum {
 	OPT_COUNT, /* past the last: sizes given[] */
 };
 
-/* Options about the testbed's own server, which trace does not start. */
-static const int server_options[] = {
-	'w', 'p', OPT_BACKLOG, OPT_POLICY, OPT_KILL_WORKER_AFTER, OPT_MIGRATE, OPT_THREADS, OPT_WORK,
-	OPT_POOL_WAKE, OPT_POOL_NOTIFY,
-};
-/* ... of which a bundled external server (nginx, node) takes these. */
-static const int external_server_options[] = { 'w', 'p' };
-/* Options only trace has. */
-static const int trace_options[] = { OPT_PID, OPT_CGROUP, OPT_LOAD };
+#define HEADING(text, for_commands) { .help = (text), .commands = (for_commands) }
 
-static bool option_in(int opt, const int *set, size_t n)
+/* Every option of run and trace, in the order --help lists them. */
+const struct option_spec option_table[] = {
+	HEADING("what to watch (one of these, or -- COMMAND ARGS...):", FOR_TRACE),
+	{ "pid", OPT_PID, "PID", FOR_TRACE, "the process PID and its descendants (children forked\n"
+	  "later are followed)", NULL },
+	{ "cgroup", OPT_CGROUP, "PATH", FOR_TRACE, "every process of a cgroup v2 folder", NULL },
+
+	HEADING("server:", FOR_RUN),
+	{ "workers", 'w', "N", FOR_RUN | FOR_EXTERNAL, "worker processes", "the number of CPUs" },
+	{ "policy", OPT_POLICY, "NAME", FOR_RUN, "who gets the next connection, where the scenario lets us\n"
+	  "choose", "the scenario's, above" },
+	{ "kill-worker-after", OPT_KILL_WORKER_AFTER, "S", FOR_RUN, "SIGKILL one worker S seconds into the load;\n"
+	  "the master restarts it", "never" },
+	{ "migrate", OPT_MIGRATE, NULL, FOR_RUN, "net.ipv4.tcp_migrate_req=1 for the run (reuseport: a dying\n"
+	  "listener's queued connections move to the others)", NULL },
+	{ "port", 'p', "N", FOR_RUN | FOR_EXTERNAL, "port on 127.0.0.1; 0 = any free port", TEXT(DEFAULT_PORT) },
+	{ "backlog", OPT_BACKLOG, "N", FOR_RUN, "listen() backlog", TEXT(DEFAULT_BACKLOG) },
+
+	HEADING("thread pool in every worker (libuv-style; each request waits for one job):", FOR_RUN),
+	{ "threads", OPT_THREADS, "T", FOR_RUN, "pool threads per worker, up to " TEXT(POOL_MAX_THREADS)
+	  "; 0 = no pool (Node has 4)", "0" },
+	{ "work", OPT_WORK, "KIND:N", FOR_RUN, "a job: cpu:US busy loop, sleep:US, file:BYTES read",
+	  "cpu:" TEXT(DEFAULT_WORK_CPU_US) },
+	{ "pool-wake", OPT_POOL_WAKE, "HOW", FOR_RUN, "signal: wake one idle thread per job; broadcast: wake all",
+	  "signal" },
+	{ "pool-notify", OPT_POOL_NOTIFY, "HOW", FOR_RUN, "how a done job wakes the worker: eventfd or pipe",
+	  "eventfd" },
+
+	HEADING("load (closed loop unless --rate; every run bounded in time and count):", FOR_RUN),
+	HEADING("load (closed loop unless --rate):", FOR_TRACE),
+	{ "load", OPT_LOAD, "HOST:PORT", FOR_TRACE, "drive it over HTTP/1.1 with the built-in load generator\n"
+	  "(loopback only); without it, just watch until --duration\nor Ctrl-C (or the traced server's end)",
+	  NULL },
+	{ "connections", 'c', "N", FOR_ALL, "concurrent client connections",
+	  TEXT(DEFAULT_CONNECTIONS) "; with --rate " TEXT(DEFAULT_OPEN_LOOP_CONNECTIONS) },
+	{ "rate", OPT_RATE, "R", FOR_ALL, "open loop: R requests per second, latency from each one's\n"
+	  "intended start (no coordinated omission)", "closed loop" },
+	{ "arrivals", OPT_ARRIVALS, "HOW", FOR_ALL, "with --rate: poisson (independent clients) or uniform",
+	  "poisson" },
+	{ "duration", 'd', "S", FOR_ALL, "seconds of load, fractions allowed; trace without --load:\n"
+	  "seconds to watch, and without --duration until Ctrl-C", TEXT(DEFAULT_DURATION_S) },
+	{ "requests", 'n', "N", FOR_ALL, "stop after N requests (with no --duration: at most "
+	  TEXT(REQUESTS_TIME_CAP_S) " s)", "no count, only --duration" },
+	{ "keepalive", OPT_KEEPALIVE, NULL, FOR_ALL, "reuse connections (default: one connection per request)",
+	  NULL },
+	{ "timeout", OPT_TIMEOUT, "MS", FOR_ALL, "a request unanswered after MS is timed out",
+	  TEXT(DEFAULT_TIMEOUT_MS) },
+	{ "loadgen-threads", OPT_LOADGEN_THREADS, "N", FOR_ALL, "client threads", "min(connections, CPUs)" },
+
+	HEADING("output:", FOR_ALL),
+	{ "out", 'o', "DIR", FOR_ALL, "run folder; NAME: the scenario, or trace", "results/NAME-KERNEL-TIME" },
+	{ "force", OPT_FORCE, NULL, FOR_ALL, "write into an existing non-empty --out folder", NULL },
+	{ "events", OPT_EVENTS, NULL, FOR_ALL, "also stream every wakeup and accept into events.csv", NULL },
+	{ "ring-buffer", OPT_RING_BUFFER, "KB", FOR_ALL, "the tracer's ring buffer, a power of two",
+	  TEXT(DEFAULT_RING_BUFFER_KB) },
+	{ "no-trace", OPT_NO_TRACE, NULL, FOR_ALL, "load the tracer but attach nothing: the untraced baseline\n"
+	  "for measuring the tracer's cost (BPF counters stay 0)", NULL },
+	{ "report", OPT_REPORT, NULL, FOR_ALL, "also write report.md and report.html (plots) into the folder",
+	  NULL },
+	{ "interval", OPT_INTERVAL, "MS", FOR_ALL, "timeline.csv interval", TEXT(DEFAULT_INTERVAL_MS) },
+	{ "verbose", 'v', NULL, FOR_ALL, "libbpf and setup details on stderr", NULL },
+	{ "help", 'h', NULL, FOR_ALL, "this help", NULL },
+};
+const size_t option_table_size = ARRAY_SIZE(option_table);
+
+static const struct option_spec *option_spec_of(int key)
 {
-	for (size_t i = 0; i < n; i++)
-		if (set[i] == opt)
-			return true;
-	return false;
+	for (size_t i = 0; i < ARRAY_SIZE(option_table); i++)
+		if (option_table[i].name && option_table[i].key == key)
+			return &option_table[i];
+	return NULL;
 }
 
-static const struct option long_options[] = {
-	{ "workers", required_argument, NULL, 'w' },
-	{ "connections", required_argument, NULL, 'c' },
-	{ "duration", required_argument, NULL, 'd' },
-	{ "requests", required_argument, NULL, 'n' },
-	{ "keepalive", no_argument, NULL, OPT_KEEPALIVE },
-	{ "rate", required_argument, NULL, OPT_RATE },
-	{ "pid", required_argument, NULL, OPT_PID },
-	{ "cgroup", required_argument, NULL, OPT_CGROUP },
-	{ "load", required_argument, NULL, OPT_LOAD },
-	{ "arrivals", required_argument, NULL, OPT_ARRIVALS },
-	{ "port", required_argument, NULL, 'p' },
-	{ "backlog", required_argument, NULL, OPT_BACKLOG },
-	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
-	{ "interval", required_argument, NULL, OPT_INTERVAL },
-	{ "loadgen-threads", required_argument, NULL, OPT_LOADGEN_THREADS },
-	{ "policy", required_argument, NULL, OPT_POLICY },
-	{ "events", no_argument, NULL, OPT_EVENTS },
-	{ "ring-buffer", required_argument, NULL, OPT_RING_BUFFER },
-	{ "no-trace", no_argument, NULL, OPT_NO_TRACE },
-	{ "report", no_argument, NULL, OPT_REPORT },
-	{ "kill-worker-after", required_argument, NULL, OPT_KILL_WORKER_AFTER },
-	{ "migrate", no_argument, NULL, OPT_MIGRATE },
-	{ "threads", required_argument, NULL, OPT_THREADS },
-	{ "work", required_argument, NULL, OPT_WORK },
-	{ "pool-wake", required_argument, NULL, OPT_POOL_WAKE },
-	{ "pool-notify", required_argument, NULL, OPT_POOL_NOTIFY },
-	{ "out", required_argument, NULL, 'o' },
-	{ "force", no_argument, NULL, OPT_FORCE },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "help", no_argument, NULL, 'h' },
-	{ 0 },
-};
+/* getopt's tables from option_table: LONGS (one more entry than the table)
+ * and SHORTS (3 + 2 per entry bytes). A leading '-' returns non-options as
+ * 1, so the scenario may stand anywhere; ':' reports a missing value. */
+static void getopt_tables(struct option *longs, char *shorts)
+{
+	size_t n = 0, used = 0;
+
+	shorts[used++] = '-';
+	shorts[used++] = ':';
+	for (size_t i = 0; i < ARRAY_SIZE(option_table); i++) {
+		const struct option_spec *o = &option_table[i];
+
+		if (!o->name)
+			continue;
+		longs[n++] = (struct option){ o->name, o->value ? required_argument : no_argument, NULL, o->key };
+		if (o->key < 256) {
+			shorts[used++] = (char)o->key;
+			if (o->value)
+				shorts[used++] = ':';
+		}
+	}
+	longs[n] = (struct option){ 0 };
+	shorts[used] = '\0';
+}
+
+/* "--workers and --port": the options that COMMANDS take and NOT_COMMANDS do not. */
+static void option_names(unsigned commands, unsigned not_commands, char *out, size_t size)
+{
+	size_t used = 0, count = 0, total = 0, i;
+
+	for (i = 0; i < ARRAY_SIZE(option_table); i++)
+		total += option_table[i].name && (option_table[i].commands & commands) &&
+			 !(option_table[i].commands & not_commands);
+	out[0] = '\0';
+	for (i = 0; i < ARRAY_SIZE(option_table) && used < size; i++) {
+		const struct option_spec *o = &option_table[i];
+
+		if (!o->name || !(o->commands & commands) || (o->commands & not_commands))
+			continue;
+		count++;
+		used += snprintf(out + used, size - used, "%s--%s",
+				 count == 1 ? "" : count == total ? " and " : ", ", o->name);
+	}
+}
+
+/* --help: every option COMMAND takes, under its headings, with its default. */
+static void print_options(FILE *out, unsigned command)
+{
+	enum { HELP_COLUMN = 25 };
+
+	for (size_t i = 0; i < ARRAY_SIZE(option_table); i++) {
+		const struct option_spec *o = &option_table[i];
+		const char *line, *end;
+		int width;
+
+		if (!(o->commands & command))
+			continue;
+		if (!o->name) {
+			fprintf(out, "%s\n", o->help);
+			continue;
+		}
+		width = o->key < 256 ? fprintf(out, "  -%c, --%s", o->key, o->name) : fprintf(out, "      --%s", o->name);
+		if (o->value)
+			width += fprintf(out, " %s", o->value);
+		fprintf(out, "%*s", width < HELP_COLUMN - 1 ? HELP_COLUMN - width : 2, "");
+		for (line = o->help; (end = strchr(line, '\n')); line = end + 1)
+			fprintf(out, "%.*s\n%*s", (int)(end - line), line, HELP_COLUMN, "");
+		fprintf(out, "%s", line);
+		/* on the last line, or on one of its own past 80 columns */
+		if (o->fallback && HELP_COLUMN + strlen(line) + strlen(o->fallback) + 12 > 80)
+			fprintf(out, "\n%*s(default: %s)", HELP_COLUMN, "", o->fallback);
+		else if (o->fallback)
+			fprintf(out, " (default: %s)", o->fallback);
+		fputc('\n', out);
+	}
+}
 
 static size_t policy_list(const struct scenario_info *s, char *out, size_t size);
 
@@ -87,22 +201,14 @@ void print_trace_help(FILE *out)
 		"COMMAND, which it starts, traces from its first instruction and stops at the end.\n"
 		"The root process is the master, the others its workers; per-worker fairness,\n"
 		"herd and IPC figures and the same run folder as `run`.\n"
-		"\n"
-		"  --load HOST:PORT       drive it over HTTP/1.1 with the built-in load generator\n"
-		"                         (loopback only); without it, just watch until --duration\n"
-		"                         or Ctrl-C (or the traced server's end)\n"
-		"  -d, --duration S       seconds (default with --load: %.0f)\n"
-		"  -c, --connections N, -n, --requests N, --keepalive, --rate R, --arrivals HOW,\n"
-		"  --timeout MS, --loadgen-threads N   the load, as for run\n"
-		"  -o, --out DIR, --force, --events, --ring-buffer KB, --no-trace, --report,\n"
-		"  --interval MS, -v      as for run\n"
-		"\n"
-		"example: sudo ./testbed trace --load 127.0.0.1:8080 --duration 5 -- node server.js\n",
-		DEFAULT_DURATION_S);
+		"\n");
+	print_options(out, FOR_TRACE);
+	fprintf(out, "\nexample: sudo ./testbed trace --load 127.0.0.1:8080 --duration 5 -- node server.js\n");
 }
 
 void print_run_help(FILE *out)
 {
+	char names[128];
 	unsigned i;
 
 	fprintf(out,
@@ -124,48 +230,13 @@ void print_run_help(FILE *out)
 	fprintf(out, "\nbundled real servers (the same tracing; nginx and node must be installed):\n");
 	for (i = 0; i < external_count; i++)
 		fprintf(out, "  %-18s %s\n", external_table[i].name, external_table[i].waits_in);
+	option_names(FOR_EXTERNAL, FOR_TRACE, names, sizeof(names));
+	fprintf(out, "  (of the server options they take %s; the load and output options all)\n\n", names);
+	print_options(out, FOR_RUN);
 	fprintf(out,
 		"\n"
-		"server:\n"
-		"  -w, --workers N        worker processes (default: number of CPUs)\n"
-		"      --policy NAME      who gets the next connection, where the scenario lets us choose\n"
-		"      --kill-worker-after S  SIGKILL one worker S seconds into the load; the master restarts it\n"
-		"      --migrate          net.ipv4.tcp_migrate_req=1 for the run (reuseport: a dying\n"
-		"                         listener's queued connections move to the others)\n"
-		"  -p, --port N           port on 127.0.0.1 (default %d; 0 = any free port)\n"
-		"      --backlog N        listen() backlog (default %d)\n"
-		"thread pool in every worker (libuv-style; each request waits for one job):\n"
-		"      --threads T        pool threads per worker, up to %d (default 0: no pool; Node has 4)\n"
-		"      --work KIND:N      a job: cpu:US busy loop, sleep:US, file:BYTES read (default cpu:%d)\n"
-		"      --pool-wake HOW    signal: wake one idle thread per job (default); broadcast: wake all\n"
-		"      --pool-notify HOW  how a done job wakes the worker: eventfd (default) or pipe\n"
-		"load (closed loop unless --rate; every run bounded in time and count):\n"
-		"  -c, --connections N    concurrent client connections (default %d; with --rate %d)\n"
-		"      --rate R           open loop: R requests per second, latency from each one's\n"
-		"                         intended start (no coordinated omission)\n"
-		"      --arrivals HOW     with --rate: poisson (default, independent clients) or uniform\n"
-		"  -d, --duration S       seconds of load, fractions allowed (default %.0f)\n"
-		"  -n, --requests N       stop after N requests (with no --duration: at most %.0f s)\n"
-		"      --keepalive        reuse connections (default: one connection per request)\n"
-		"      --timeout MS       a request unanswered after MS is timed out (default %d)\n"
-		"      --loadgen-threads N  client threads (default: min(connections, CPUs))\n"
-		"output:\n"
-		"  -o, --out DIR          run folder (default results/SCENARIO-KERNEL-TIME)\n"
-		"      --events           also stream every wakeup and accept into events.csv\n"
-		"      --ring-buffer KB   the tracer's ring buffer, a power of two (default %u)\n"
-		"      --no-trace         load the tracer but attach nothing: the untraced baseline\n"
-		"                         for measuring the tracer's cost (BPF counters stay 0)\n"
-		"      --report           also write report.md and report.html (plots) into the folder\n"
-		"      --force            write into an existing non-empty --out folder\n"
-		"      --interval MS      timeline.csv interval (default %d)\n"
-		"  -v, --verbose          libbpf and setup details on stderr\n"
-		"  -h, --help             this help\n"
-		"\n"
 		"example: sudo ./testbed run shared-epoll --workers 4 --connections 1 --duration 3\n"
-		"         (4 idle workers on one level-triggered epoll: herd factor near 4)\n",
-		DEFAULT_PORT, DEFAULT_BACKLOG, POOL_MAX_THREADS, DEFAULT_WORK_CPU_US, DEFAULT_CONNECTIONS,
-		DEFAULT_OPEN_LOOP_CONNECTIONS, DEFAULT_DURATION_S, REQUESTS_TIME_CAP_S, DEFAULT_TIMEOUT_MS,
-		DEFAULT_RING_BUFFER_KB, DEFAULT_INTERVAL_MS);
+		"         (4 idle workers on one level-triggered epoll: herd factor near 4)\n");
 }
 
 /* "rr or least" for the scenario's policies; 0 if it takes none. */
@@ -273,7 +344,6 @@ static int check_pool(struct run_options *o, const struct pool_args *a, struct e
 	return 0;
 }
 
-/* Options that are valid alone but not together; 0 or -1 with a reason. */
 /* --rate and --arrivals; 0 or -1 with a reason. */
 static int check_open_loop(struct run_options *o, const char *arrivals, struct error_message *err)
 {
@@ -414,6 +484,8 @@ static enum parse_result parse_options(bool trace, int argc, char **argv, unsign
 	const char *scenario_name = NULL, *policy = NULL, *arrivals = NULL;
 	const char *command_name = trace ? "trace" : "run";
 	int given[OPT_COUNT] = { 0 };
+	struct option longs[ARRAY_SIZE(option_table) + 1];
+	char shorts[3 + 2 * ARRAY_SIZE(option_table)];
 	struct pool_args pool = { 0 };
 	uint64_t value;
 	int opt;
@@ -428,20 +500,21 @@ static enum parse_result parse_options(bool trace, int argc, char **argv, unsign
 		.interval_ms = DEFAULT_INTERVAL_MS,
 	};
 	err->text[0] = '\0';
+	getopt_tables(longs, shorts);
 	optind = 0; /* full reset: the parser may run more than once (tests) */
 	opterr = 0;
-	/* leading '-': non-options come back as 1, so the scenario may stand anywhere */
-	while ((opt = getopt_long(argc, argv, "-:w:c:d:n:p:o:vh", long_options, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
+		const struct option_spec *spec = option_spec_of(opt);
 		int failed = 0;
 
 		if (opt > 1 && opt < OPT_COUNT)
 			given[opt] = 1;
-		if (trace && option_in(opt, server_options, ARRAY_SIZE(server_options))) {
+		if (spec && trace && !(spec->commands & FOR_TRACE)) {
 			error_message_set(err, "%s is for testbed run: trace watches a server it did not start",
 				 argv[optind - 1]);
 			return PARSE_ERROR;
 		}
-		if (!trace && option_in(opt, trace_options, ARRAY_SIZE(trace_options))) {
+		if (spec && !trace && !(spec->commands & (FOR_RUN | FOR_EXTERNAL))) {
 			error_message_set(err, "%s is for testbed trace", argv[optind - 1]);
 			return PARSE_ERROR;
 		}
@@ -610,13 +683,17 @@ static enum parse_result parse_options(bool trace, int argc, char **argv, unsign
 	if (find_scenario(scenario_name, o, err))
 		return PARSE_ERROR;
 	if (o->external) {
-		for (opt = 2; opt < OPT_COUNT; opt++)
-			if (given[opt] && option_in(opt, server_options, ARRAY_SIZE(server_options)) &&
-			    !option_in(opt, external_server_options, 2)) {
-				error_message_set(err, "%s runs %s as it is: only --workers and --port apply to it",
-					 o->external->name, o->external->program);
-				return PARSE_ERROR;
-			}
+		for (opt = 2; opt < OPT_COUNT; opt++) {
+			const struct option_spec *spec = option_spec_of(opt);
+			char names[128];
+
+			if (!given[opt] || !spec || (spec->commands & FOR_EXTERNAL))
+				continue;
+			option_names(FOR_EXTERNAL, FOR_TRACE, names, sizeof(names));
+			error_message_set(err, "%s runs %s as it is: only %s apply to it", o->external->name,
+					  o->external->program, names);
+			return PARSE_ERROR;
+		}
 		if (o->requests && !o->duration_given)
 			o->duration_s = REQUESTS_TIME_CAP_S;
 		return check_open_loop(o, arrivals, err) ? PARSE_ERROR : PARSE_OK;

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
-/* `testbed run` options: parsed by a pure function so bad input is unit-tested. */
+/* `testbed run` and `testbed trace` options: one table (option_table) makes
+ * getopt's options and the --help text; parsed by a pure function so bad
+ * input is unit-tested and fuzzed. */
 #ifndef TESTBED_OPTIONS_H
 #define TESTBED_OPTIONS_H
 
@@ -65,6 +67,28 @@ struct run_options {
 #define DEFAULT_INTERVAL_MS 1000
 #define DEFAULT_RING_BUFFER_KB 16384 /* the tracer's own size (bpf/tracer.bpf.c) */
 #define MAX_RING_BUFFER_KB (1u << 20)
+
+/* Which commands take an option (option_spec.commands). */
+enum option_commands {
+	FOR_RUN = 1 << 0,      /* run, with one of our scenarios */
+	FOR_EXTERNAL = 1 << 1, /* run, with a bundled real server (nginx, node) */
+	FOR_TRACE = 1 << 2,    /* trace */
+	FOR_ALL = FOR_RUN | FOR_EXTERNAL | FOR_TRACE,
+};
+
+/* One option of run and trace, or (name NULL) a heading of their --help. */
+struct option_spec {
+	const char *name;      /* --NAME */
+	int key;               /* -KEY when a letter (< 256); what getopt returns */
+	const char *value;     /* what it takes, as help names it ("N", "HOST:PORT"); NULL: a switch */
+	unsigned commands;     /* enum option_commands: who takes it (a heading: whose help shows it) */
+	const char *help;      /* what it does; '\n' continues on the next line. A heading's text */
+	const char *fallback;  /* its default, as help shows it; NULL for switches and trace's subject */
+};
+
+/* In --help order. */
+extern const struct option_spec option_table[];
+extern const size_t option_table_size;
 
 enum parse_result { PARSE_OK, PARSE_HELP, PARSE_ERROR };
 

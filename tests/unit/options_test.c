@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
-/* Unit tests for user/options.c: `testbed run` option parsing. */
+/* Unit tests for user/options.c: `testbed run` and `trace` option parsing,
+ * and the option table behind getopt, --help and who takes which option. */
 #include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "options.h"
 #include "unit.h"
@@ -215,7 +218,6 @@ static void test_help(void)
 	CU_ASSERT_EQUAL(parse(&o, &err, "shared-epoll", "-h", NULL), PARSE_HELP);
 }
 
-/* The parser resets getopt: a second call sees its own arguments only. */
 /* --ring-buffer: KB, a power of two of at least a page; --no-trace. */
 static void test_tracer_options(void)
 {
@@ -238,6 +240,7 @@ static void test_tracer_options(void)
 	}
 }
 
+/* The parser resets getopt: a second call sees its own arguments only. */
 static void test_parse_twice(void)
 {
 	struct run_options o;
@@ -271,6 +274,103 @@ static void test_messages_are_one_line(void)
 	CU_ASSERT_PTR_NULL(strpbrk(err.text, "\n\r\033"));
 }
 
+/* HELP's output, malloc'ed. */
+static char *help_text(void (*help)(FILE *out))
+{
+	char *text = NULL;
+	size_t size = 0;
+	FILE *out = open_memstream(&text, &size);
+
+	if (!out)
+		return NULL;
+	help(out);
+	fclose(out);
+	return text;
+}
+
+/* Each --help names every option of its command with its default; every
+ * option of run that takes a value has one. */
+static void test_help_lists_every_option(void)
+{
+	char *run = help_text(print_run_help), *trace = help_text(print_trace_help);
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(run);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(trace);
+	for (size_t i = 0; i < option_table_size; i++) {
+		const struct option_spec *o = &option_table[i];
+		char name[64], fallback[128];
+
+		if (!o->name)
+			continue;
+		snprintf(name, sizeof(name), "--%s", o->name);
+		snprintf(fallback, sizeof(fallback), "(default: %s)", o->fallback ? o->fallback : "");
+		if (o->commands & FOR_RUN) {
+			CU_ASSERT_PTR_NOT_NULL(strstr(run, name));
+			CU_ASSERT(!o->value || o->fallback);
+		}
+		if (o->commands & FOR_TRACE)
+			CU_ASSERT_PTR_NOT_NULL(strstr(trace, name));
+		if (o->fallback) {
+			CU_ASSERT_PTR_NOT_NULL(strstr((o->commands & FOR_RUN) ? run : trace, fallback));
+		}
+		if (!(o->commands & FOR_TRACE))
+			CU_ASSERT_PTR_NULL(strstr(trace, name));
+	}
+	free(run);
+	free(trace);
+}
+
+/* Names and keys appear once; every option is some command's. */
+static void test_option_table_unique(void)
+{
+	for (size_t i = 0; i < option_table_size; i++) {
+		const struct option_spec *o = &option_table[i];
+
+		if (!o->name)
+			continue;
+		CU_ASSERT(o->commands != 0);
+		for (size_t j = i + 1; j < option_table_size; j++) {
+			if (!option_table[j].name)
+				continue;
+			CU_ASSERT(strcmp(o->name, option_table[j].name) != 0);
+			CU_ASSERT(o->key != option_table[j].key);
+		}
+	}
+}
+
+/* Who takes which option follows the table: run refuses trace's, trace
+ * refuses the server's, a bundled server refuses ours. */
+static void test_option_commands(void)
+{
+	struct run_options o;
+	struct error_message err = { "" };
+
+	for (size_t i = 0; i < option_table_size; i++) {
+		const struct option_spec *spec = &option_table[i];
+		char name[64];
+		char *trace_argv[] = { "trace", name, "1", "--pid", "1", NULL };
+
+		if (!spec->name || !strcmp(spec->name, "help"))
+			continue;
+		snprintf(name, sizeof(name), "--%s", spec->name);
+		if (!spec->value)
+			trace_argv[2] = "--force"; /* a switch takes no "1" */
+		if (!(spec->commands & FOR_RUN)) {
+			CU_ASSERT_EQUAL(parse(&o, &err, "shared-epoll", name, "1", NULL), PARSE_ERROR);
+			CU_ASSERT_PTR_NOT_NULL(strstr(err.text, "is for testbed trace"));
+		}
+		if (!(spec->commands & FOR_TRACE)) {
+			CU_ASSERT_EQUAL(parse_trace_options(5, trace_argv, NCPUS, &o, &err), PARSE_ERROR);
+			CU_ASSERT_PTR_NOT_NULL(strstr(err.text, "is for testbed run"));
+		}
+		if ((spec->commands & FOR_RUN) && !(spec->commands & FOR_EXTERNAL)) {
+			CU_ASSERT_EQUAL(spec->value ? parse(&o, &err, "nginx-mutex-on", name, "1", NULL)
+						    : parse(&o, &err, "nginx-mutex-on", name, NULL), PARSE_ERROR);
+			CU_ASSERT_PTR_NOT_NULL(strstr(err.text, "only --workers and --port apply"));
+		}
+	}
+}
+
 static void add_tests(CU_pSuite suite)
 {
 	CU_ADD_TEST(suite, test_defaults);
@@ -285,6 +385,9 @@ static void add_tests(CU_pSuite suite)
 	CU_ADD_TEST(suite, test_parse_twice);
 	CU_ADD_TEST(suite, test_tracer_options);
 	CU_ADD_TEST(suite, test_messages_are_one_line);
+	CU_ADD_TEST(suite, test_help_lists_every_option);
+	CU_ADD_TEST(suite, test_option_table_unique);
+	CU_ADD_TEST(suite, test_option_commands);
 }
 
 int main(void)
