@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
-/* The metric formulas; see metrics.h. */
+/* The metric formulas, each defined once: fairness over per-worker
+ * connections (Jain index, CoV, max share), connections taken, listener
+ * wakeups and the wasted ones, herd factor, pool utilisation, throughput,
+ * losses. Pure functions on numbers, unit-tested in
+ * tests/unit/metrics_test.c; no I/O, no run folders, no column names. */
 #include <math.h>
 
 #include "metrics.h"

@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
-/* Reads a run folder back into typed rows; see run_folder.h. */
+/* A run folder read back into typed rows (run_folder.h): meta.csv's schema
+ * version checked (1 and 2), then summary, workers, threads, timeline and
+ * latency parsed through one table of column_specs per file, each column
+ * under its own version's name. It computes no metric and renders nothing:
+ * report.c, report_figures.c and compare.c decide what the rows mean. */
 #include <limits.h>
 #include <math.h>
 #include <stdbool.h>

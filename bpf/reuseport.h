@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
 /* Shared between reuseport.bpf.c and the reuseport-bpf master/workers in
- * scenarios/server.c. __u32/__u64 only. */
+ * scenarios/master.c and worker.c. __u32/__u64 only. */
 #ifndef TESTBED_REUSEPORT_H
 #define TESTBED_REUSEPORT_H
 
