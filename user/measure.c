@@ -113,6 +113,7 @@ int measure(struct run_record *r, struct collector *c, const struct subject_ops 
 	uint64_t kill_at_ns = 0, end_ns = UINT64_MAX;
 	struct loadgen *lg = NULL;
 	struct error_message err = { "" };
+	struct kernel_counters kernel_start, kernel_end;
 
 	r->load = calloc(1, sizeof(*r->load));
 	if (!r->load) {
@@ -120,6 +121,8 @@ int measure(struct run_record *r, struct collector *c, const struct subject_ops 
 		return -1;
 	}
 	hist_init(&r->load->latency_ns);
+	if (kernel_counters_read(&kernel_start, &err))
+		debug_msg("no kernel TCP counters: %s", err.text);
 	collector_set_counting(c, true);
 	start_ns = r->load_start_ns = monotonic_ns();
 	if (r->target_len) {
@@ -178,6 +181,8 @@ int measure(struct run_record *r, struct collector *c, const struct subject_ops 
 		r->interrupted = true;
 	loadgen_finish(lg, r->load);
 	collector_set_counting(c, false);
+	if (kernel_counters_read(&kernel_end, &err) == 0)
+		kernel_counters_delta(&kernel_start, &kernel_end, &r->kernel);
 	collector_poll_events(c);
 	r->events_produced = collector_events_produced(c);
 	end_progress();

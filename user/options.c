@@ -30,7 +30,7 @@
 enum {
 	OPT_KEEPALIVE = 256, OPT_BACKLOG, OPT_TIMEOUT, OPT_INTERVAL, OPT_LOADGEN_THREADS, OPT_FORCE,
 	OPT_POLICY, OPT_EVENTS, OPT_KILL_WORKER_AFTER, OPT_MIGRATE, OPT_THREADS, OPT_WORK, OPT_POOL_WAKE,
-	OPT_POOL_NOTIFY, OPT_RATE, OPT_ARRIVALS, OPT_REPORT, OPT_PID, OPT_CGROUP, OPT_LOAD,
+	OPT_POOL_NOTIFY, OPT_RATE, OPT_ARRIVALS, OPT_REPORT, OPT_CGROUP, OPT_LOAD,
 	OPT_RING_BUFFER, OPT_NO_TRACE,
 	OPT_COUNT, /* past the last: sizes given[] */
 };
@@ -40,7 +40,7 @@ enum {
 /* Every option of run and trace, in the order --help lists them. */
 const struct option_spec option_table[] = {
 	HEADING("what to watch (one of these, or -- COMMAND ARGS...):", FOR_TRACE),
-	{ "pid", OPT_PID, "PID", FOR_TRACE, "the process PID and its descendants (children forked\n"
+	{ "pid", 'p', "PID", FOR_TRACE, "the process PID and its descendants (children forked\n"
 	  "later are followed)", NULL },
 	{ "cgroup", OPT_CGROUP, "PATH", FOR_TRACE, "every process of a cgroup v2 folder", NULL },
 
@@ -52,7 +52,7 @@ const struct option_spec option_table[] = {
 	  "the master restarts it", "never" },
 	{ "migrate", OPT_MIGRATE, NULL, FOR_RUN, "net.ipv4.tcp_migrate_req=1 for the run (reuseport: a dying\n"
 	  "listener's queued connections move to the others)", NULL },
-	{ "port", 'p', "N", FOR_RUN | FOR_EXTERNAL, "port on 127.0.0.1; 0 = any free port", TEXT(DEFAULT_PORT) },
+	{ "port", 'P', "N", FOR_RUN | FOR_EXTERNAL, "port on 127.0.0.1; 0 = any free port", TEXT(DEFAULT_PORT) },
 	{ "backlog", OPT_BACKLOG, "N", FOR_RUN, "listen() backlog", TEXT(DEFAULT_BACKLOG) },
 
 	HEADING("thread pool in every worker (libuv-style; each request waits for one job):", FOR_RUN),
@@ -101,6 +101,21 @@ const struct option_spec option_table[] = {
 	{ "help", 'h', NULL, FOR_ALL, "this help", NULL },
 };
 const size_t option_table_size = ARRAY_SIZE(option_table);
+
+/* "--pid (-p)": how a message names an option, whichever way it was typed
+ * (the text after it may be its value, not its name). */
+static struct option_title {
+	char text[64];
+} option_title(const struct option_spec *spec)
+{
+	struct option_title t;
+
+	if (spec->key < 256)
+		snprintf(t.text, sizeof(t.text), "--%s (-%c)", spec->name, spec->key);
+	else
+		snprintf(t.text, sizeof(t.text), "--%s", spec->name);
+	return t;
+}
 
 static const struct option_spec *option_spec_of(int key)
 {
@@ -511,11 +526,11 @@ static enum parse_result parse_options(bool trace, int argc, char **argv, unsign
 			given[opt] = 1;
 		if (spec && trace && !(spec->commands & FOR_TRACE)) {
 			error_message_set(err, "%s is for testbed run: trace watches a server it did not start",
-				 argv[optind - 1]);
+					  option_title(spec).text);
 			return PARSE_ERROR;
 		}
 		if (spec && !trace && !(spec->commands & (FOR_RUN | FOR_EXTERNAL))) {
-			error_message_set(err, "%s is for testbed trace", argv[optind - 1]);
+			error_message_set(err, "%s is for testbed trace", option_title(spec).text);
 			return PARSE_ERROR;
 		}
 		switch (opt) {
@@ -530,7 +545,7 @@ static enum parse_result parse_options(bool trace, int argc, char **argv, unsign
 			}
 			scenario_name = optarg;
 			break;
-		case OPT_PID:
+		case 'p':
 			failed = number_option("pid", optarg, 1, INT32_MAX, &value, err);
 			o->trace_pid = (pid_t)value;
 			break;
@@ -578,7 +593,7 @@ static enum parse_result parse_options(bool trace, int argc, char **argv, unsign
 		case OPT_KEEPALIVE:
 			o->keepalive = true;
 			break;
-		case 'p':
+		case 'P':
 			failed = number_option("port", optarg, 0, 65535, &value, err);
 			o->port = value;
 			break;

@@ -14,6 +14,7 @@
 #include <linux/types.h> /* __u32/__u64 for tracer.h */
 #include "csv_write.h"
 #include "histogram.h"
+#include "kernel_counters.h"
 #include "loadgen.h"
 #include "options.h"
 #include "summary.h"
@@ -102,6 +103,7 @@ struct run_record {
 	bool interrupted;
 	uint64_t event_drops;
 	uint64_t events_produced;          /* ring-buffer records the tracer tried to write */
+	struct kernel_counters kernel;     /* the kernel's TCP counters over the load window */
 	char *tracepoints;                 /* malloc'ed copy of the collector's list */
 	struct run_summary summary;
 };

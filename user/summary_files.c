@@ -4,6 +4,7 @@
  * table naming every column once. The figures come from record.c and
  * analysis/metrics.c; the folder and the per-process files are
  * run_files.c's. */
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -31,6 +32,7 @@ struct summary_line {
 	uint64_t connections_not_started, connections_lost, worker_restarts;
 	double restart_ms;
 	const char *migrate, *interrupted;
+	double kernel_counters[KC_COUNT];  /* NAN: this kernel lacks the counter */
 };
 
 static struct summary_line summary_line_of(const struct run_record *r)
@@ -39,9 +41,10 @@ static struct summary_line summary_line_of(const struct run_record *r)
 	const struct loadgen_result *l = r->load;
 	struct pool_totals pool = record_pool_totals(r);
 	struct thread_counters all;
+	struct summary_line line;
 
 	record_totals(r, &all);
-	return (struct summary_line){
+	line = (struct summary_line){
 		.scenario = r->scenario_name,
 		.policy = policy_name(r->opts->policy),
 		.kernel = r->kernel_release,
@@ -91,6 +94,9 @@ static struct summary_line summary_line_of(const struct run_record *r)
 		.migrate = r->opts->migrate ? "yes" : "no",
 		.interrupted = r->interrupted ? "yes" : "no",
 	};
+	for (size_t k = 0; k < KC_COUNT; k++)
+		line.kernel_counters[k] = r->kernel.present[k] ? (double)r->kernel.value[k] : NAN;
+	return line;
 }
 
 #define SUMMARY_TEXT(name) { #name, field_text, offsetof(struct summary_line, name), 0 }
@@ -146,6 +152,14 @@ static const struct csv_column summary_columns[] = {
 	SUMMARY_NUMBER(restart_ms, 3),
 	SUMMARY_TEXT(migrate),
 	SUMMARY_TEXT(interrupted),
+	/* the kernel's own counters (kernel_counters.h), in enum order */
+	{ "kernel_listen_overflows", field_number, offsetof(struct summary_line, kernel_counters) + KC_LISTEN_OVERFLOWS * sizeof(double), 0 },
+	{ "kernel_listen_drops", field_number, offsetof(struct summary_line, kernel_counters) + KC_LISTEN_DROPS * sizeof(double), 0 },
+	{ "kernel_req_qfull_drops", field_number, offsetof(struct summary_line, kernel_counters) + KC_REQ_QFULL_DROPS * sizeof(double), 0 },
+	{ "kernel_backlog_drops", field_number, offsetof(struct summary_line, kernel_counters) + KC_BACKLOG_DROPS * sizeof(double), 0 },
+	{ "kernel_migrate_req_success", field_number, offsetof(struct summary_line, kernel_counters) + KC_MIGRATE_REQ_SUCCESS * sizeof(double), 0 },
+	{ "kernel_migrate_req_failure", field_number, offsetof(struct summary_line, kernel_counters) + KC_MIGRATE_REQ_FAILURE * sizeof(double), 0 },
+	{ "kernel_passive_opens", field_number, offsetof(struct summary_line, kernel_counters) + KC_PASSIVE_OPENS * sizeof(double), 0 },
 };
 
 static void write_summary(struct csv_file *f, const struct run_record *r)

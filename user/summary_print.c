@@ -107,6 +107,17 @@ static void print_pool_threads(FILE *out, const struct run_record *r)
 		(unsigned long long)totals.futex_wakeups, (unsigned long long)totals.wasted_futex_wakeups);
 }
 
+/* Only when the kernel dropped handshakes: then the clients' losses and the
+ * latency tail have a cause our counters cannot see. */
+static void print_kernel_drops(FILE *out, const struct kernel_counters *k)
+{
+	if (!k->value[KC_LISTEN_OVERFLOWS] && !k->value[KC_LISTEN_DROPS] && !k->value[KC_REQ_QFULL_DROPS])
+		return;
+	fprintf(out, "kernel drops         %llu listen overflows (accept queue full), %llu listen drops, "
+		"%llu request-queue drops (machine-wide)\n", (unsigned long long)k->value[KC_LISTEN_OVERFLOWS],
+		(unsigned long long)k->value[KC_LISTEN_DROPS], (unsigned long long)k->value[KC_REQ_QFULL_DROPS]);
+}
+
 void print_run_summary(FILE *out, const struct run_record *r)
 {
 	const struct run_summary *s = &r->summary;
@@ -146,6 +157,7 @@ void print_run_summary(FILE *out, const struct run_record *r)
 			(long long)r->killed_worker_index, r->killed_pid, fmt(a, sizeof(a), r->restart_ms, 1),
 			(unsigned long long)record_connections_lost(r), r->opts->migrate ? " (tcp_migrate_req=1)" : "");
 	print_pool_threads(out, r);
+	print_kernel_drops(out, &r->kernel);
 	fprintf(out, "event drops          %llu\n", (unsigned long long)r->event_drops);
 	fprintf(out, "run folder           %s\n", r->dir);
 }

@@ -96,6 +96,17 @@ check_accounting() {
 	[ "$bpf" -gt 0 ] || fail "no connections accepted" || return 1
 	[ "$bpf" -eq "$completed" ] || fail "BPF counted $bpf connections in the workers != load generator completed $completed" || return 1
 	echo "    $completed connections: BPF == self-reported == load generator"
+	check_kernel_counters "$1"
+}
+
+# The kernel's own count bounds ours: every connection a traced process
+# accepted went through a listener (PassiveOpens counts the whole network
+# namespace, so others' connections only add to it).
+check_kernel_counters() {
+	opens=$(summary "$1" kernel_passive_opens); accepted=$(summary "$1" accepted)
+	[ -n "$opens" ] || fail "summary.csv has no kernel_passive_opens" || return 1
+	[ "$opens" -ge "$accepted" ] || fail "the kernel saw $opens passive opens, BPF $accepted accepts" || return 1
+	echo "    kernel: $opens passive opens >= $accepted accepted; listen overflows $(summary "$1" kernel_listen_overflows)"
 }
 
 # --- BPF programs left behind ---------------------------------------------

@@ -133,7 +133,7 @@ static void test_all_options(void)
 	struct error_message err = { "" };
 
 	CU_ASSERT_EQUAL(parse(&o, &err, "--workers", "4", "-c", "16", "--duration=2.5", "shared-accept",
-			      "--requests", "1000", "--keepalive", "-p", "0", "--backlog", "64", "--timeout", "500",
+			      "--requests", "1000", "--keepalive", "-P", "0", "--backlog", "64", "--timeout", "500",
 			      "--interval", "100", "--loadgen-threads", "3", "-o", "/tmp/x", "--force", "-v", NULL),
 			PARSE_OK);
 	CU_ASSERT_STRING_EQUAL(o.scenario->name, "shared-accept");
@@ -356,12 +356,16 @@ static void test_option_commands(void)
 		if (!spec->value)
 			trace_argv[2] = "--force"; /* a switch takes no "1" */
 		if (!(spec->commands & FOR_RUN)) {
-			CU_ASSERT_EQUAL(parse(&o, &err, "shared-epoll", name, "1", NULL), PARSE_ERROR);
+			CU_ASSERT_EQUAL(parse(&o, &err, "shared-epoll", name, "4242", NULL), PARSE_ERROR);
 			CU_ASSERT_PTR_NOT_NULL(strstr(err.text, "is for testbed trace"));
+			/* the message names the option, not its value */
+			CU_ASSERT_PTR_NOT_NULL(strstr(err.text, name));
+			CU_ASSERT_PTR_NULL(strstr(err.text, "4242"));
 		}
 		if (!(spec->commands & FOR_TRACE)) {
 			CU_ASSERT_EQUAL(parse_trace_options(5, trace_argv, NCPUS, &o, &err), PARSE_ERROR);
 			CU_ASSERT_PTR_NOT_NULL(strstr(err.text, "is for testbed run"));
+			CU_ASSERT_PTR_NOT_NULL(strstr(err.text, name));
 		}
 		if ((spec->commands & FOR_RUN) && !(spec->commands & FOR_EXTERNAL)) {
 			CU_ASSERT_EQUAL(spec->value ? parse(&o, &err, "nginx-mutex-on", name, "1", NULL)
@@ -369,6 +373,21 @@ static void test_option_commands(void)
 			CU_ASSERT_PTR_NOT_NULL(strstr(err.text, "only --workers and --port apply"));
 		}
 	}
+}
+
+/* -p is a pid, as in bcc, bpftrace and perf; the port is -P. */
+static void test_short_pid_and_port(void)
+{
+	char *trace_argv[] = { "trace", "-p", "4242", NULL };
+	struct run_options o;
+	struct error_message err = { "" };
+
+	CU_ASSERT_EQUAL(parse_trace_options(3, trace_argv, NCPUS, &o, &err), PARSE_OK);
+	CU_ASSERT_EQUAL(o.trace_pid, 4242);
+	CU_ASSERT_EQUAL(parse(&o, &err, "shared-epoll", "-P", "9090", NULL), PARSE_OK);
+	CU_ASSERT_EQUAL(o.port, 9090);
+	CU_ASSERT_EQUAL(parse(&o, &err, "shared-epoll", "-p", "4242", NULL), PARSE_ERROR);
+	CU_ASSERT_STRING_EQUAL(err.text, "--pid (-p) is for testbed trace");
 }
 
 static void add_tests(CU_pSuite suite)
@@ -388,6 +407,7 @@ static void add_tests(CU_pSuite suite)
 	CU_ADD_TEST(suite, test_help_lists_every_option);
 	CU_ADD_TEST(suite, test_option_table_unique);
 	CU_ADD_TEST(suite, test_option_commands);
+	CU_ADD_TEST(suite, test_short_pid_and_port);
 }
 
 int main(void)
