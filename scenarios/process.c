@@ -9,6 +9,8 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 #include <sys/prctl.h>
 
@@ -99,4 +101,39 @@ int write_full(int fd, const void *buf, size_t len)
 		len -= (size_t)n;
 	}
 	return 0;
+}
+
+/* "pid (comm) state ppid ...": comm may hold spaces and parentheses. */
+pid_t parent_of(pid_t pid)
+{
+	char path[64], line[512], *close_paren;
+	long ppid;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	close_paren = fgets(line, sizeof(line), f) ? strrchr(line, ')') : NULL;
+	fclose(f);
+	if (!close_paren || sscanf(close_paren + 2, "%*c %ld", &ppid) != 1)
+		return -1;
+	return (pid_t)ppid;
+}
+
+unsigned count_children(pid_t parent)
+{
+	DIR *proc = opendir("/proc");
+	struct dirent *e;
+	unsigned n = 0;
+
+	while (proc && (e = readdir(proc))) {
+		pid_t pid = (pid_t)atol(e->d_name);
+
+		if (pid > 0 && parent_of(pid) == parent)
+			n++;
+	}
+	if (proc)
+		closedir(proc);
+	return n;
 }

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
-/* Process plumbing for the forked server processes (process.c). */
+/* Process plumbing for the forked server processes, and the process tree
+ * of a server someone else wrote, as /proc shows it (process.c). */
 #ifndef TESTBED_PROCESS_H
 #define TESTBED_PROCESS_H
 
@@ -14,5 +15,9 @@ void die_with_parent(pid_t parent);
 void close_pair(const int fds[2]);
 /* Writes all of BUF, retrying after EINTR; 0, or -1 with errno. */
 int write_full(int fd, const void *buf, size_t len);
+/* The parent of PID from /proc/PID/stat, or -1. */
+pid_t parent_of(pid_t pid);
+/* How many processes PARENT has now (a /proc scan). */
+unsigned count_children(pid_t parent);
 
 #endif

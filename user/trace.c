@@ -24,6 +24,7 @@
 #include "common.h"
 #include "external.h"
 #include "listeners.h"
+#include "process.h"
 #include "run.h"
 #include "test_hooks.h"
 #include "util.h"
@@ -42,25 +43,6 @@ struct traced_server {
 	const struct external_setup *external;
 	struct external_run ext;
 };
-
-/* The parent of PID from /proc/PID/stat ("pid (comm) state ppid ...": comm
- * may hold spaces and parentheses), or -1. */
-static pid_t parent_of(pid_t pid)
-{
-	char path[64], line[512], *close_paren;
-	long ppid;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	close_paren = fgets(line, sizeof(line), f) ? strrchr(line, ')') : NULL;
-	fclose(f);
-	if (!close_paren || sscanf(close_paren + 2, "%*c %ld", &ppid) != 1)
-		return -1;
-	return (pid_t)ppid;
-}
 
 /* ROOT and every descendant running now into the filter; children forked
  * later are followed in the kernel. */
@@ -281,7 +263,7 @@ static int wait_for_listener(const struct run_record *r, struct traced_server *s
 
 		if (target_has_listener(&r->target, &listening, err))
 			return -1;
-		if (listening && (!s->external || external_ready(s->external, &s->ext)))
+		if (listening && (!s->external || external_ready(s->external, &s->ext, s->root)))
 			return 0;
 		if (!server_alive(s)) {
 			error_message_set(err, "the traced server exited before it listened (exit status %d)",

@@ -20,6 +20,7 @@
 #include <sys/wait.h>
 #include "common.h"
 #include "external.h"
+#include "process.h"
 #include "util.h"
 
 const struct external_setup external_table[] = {
@@ -240,6 +241,7 @@ int external_prepare(const struct external_setup *s, unsigned port, unsigned wor
 	int argc = 0, envc = 0;
 
 	memset(run, 0, sizeof(*run));
+	run->workers = workers;
 	if (find_program(s->program, program, sizeof(program))) {
 		external_available(s, err);
 		return -1;
@@ -308,12 +310,12 @@ int external_prepare(const struct external_setup *s, unsigned port, unsigned wor
 	return 0;
 }
 
-bool external_ready(const struct external_setup *s, const struct external_run *run)
+bool external_ready(const struct external_setup *s, const struct external_run *run, pid_t root)
 {
 	char path[sizeof(run->dir) + 16];
 
 	if (strcmp(s->program, "node") != 0)
-		return true;
+		return count_children(root) >= run->workers;
 	snprintf(path, sizeof(path), "%s/ready", run->dir);
 	return access(path, F_OK) == 0;
 }

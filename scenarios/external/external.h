@@ -41,15 +41,19 @@ struct external_run {
 	char *env[4];            /* NAME=value additions, NULL-terminated */
 	char storage[2048];      /* backs argv and env */
 	char version[128];       /* e.g. "node v20.20.2", for meta.csv */
+	unsigned workers;        /* as asked of external_prepare() */
 };
 
 /* Prepares RUN for S on 127.0.0.1:PORT (0 = a free port) with WORKERS
  * workers; 0, or -1 with a one-line reason in ERR. */
 int external_prepare(const struct external_setup *s, unsigned port, unsigned workers, struct external_run *run,
 		     struct error_message *err);
-/* Whether the server is ready for load: node writes a file once every
- * worker serves; nginx is ready when it listens (checked by the caller). */
-bool external_ready(const struct external_setup *s, const struct external_run *run);
+/* Whether the server ROOT (started from RUN) is ready for load, once it
+ * listens (checked by the caller): node writes a file once every worker
+ * serves; nginx's master listens before it forks, so nginx is ready once
+ * every worker is forked (else the load would start with fewer workers and
+ * the master's channel hand-offs would fall into the window). */
+bool external_ready(const struct external_setup *s, const struct external_run *run, pid_t root);
 /* Hands each process's own count of requests served to FOUND(ctx, pid,
  * count), which adds them up: node's workers write one file each, nginx's
  * access log has a line (a count of 1) per request. */
