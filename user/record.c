@@ -36,6 +36,44 @@ struct process_record *process_by_pid(struct run_record *r, pid_t pid)
 	return NULL;
 }
 
+int histogram_set_record(struct histogram_set *s, uint32_t id, uint64_t value)
+{
+	struct keyed_histogram *k = NULL;
+	size_t i;
+
+	for (i = 0; i < s->n && !k; i++)
+		if (s->items[i].id == id)
+			k = &s->items[i];
+	if (!k) {
+		if (grow_array(&s->items, &s->capacity, s->n + 1, sizeof(*s->items)))
+			return -1;
+		k = &s->items[s->n];
+		*k = (struct keyed_histogram){ .id = id, .h = malloc(sizeof(*k->h)) };
+		if (!k->h)
+			return -1;
+		hist_init(k->h);
+		s->n++;
+	}
+	hist_record(k->h, value);
+	return 0;
+}
+
+const struct histogram *histogram_set_find(const struct histogram_set *s, uint32_t id)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (s->items[i].id == id)
+			return s->items[i].h;
+	return NULL;
+}
+
+static void histogram_set_free(struct histogram_set *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		free(s->items[i].h);
+	free(s->items);
+	*s = (struct histogram_set){ 0 };
+}
+
 /* SUM += T, counter by counter: thread_counters is all __u64. */
 static void add_counters(struct thread_counters *sum, const struct thread_counters *t)
 {
@@ -120,15 +158,9 @@ int sample_timeline(struct run_record *r, struct collector *c, uint64_t start_ms
 
 void free_record(struct run_record *r)
 {
-	size_t i;
-
-	for (i = 0; i < r->nprocs; i++) {
-		free(r->procs[i].dispatch_delay_ns);
-		free(r->procs[i].accept_queue_delay_ns);
-	}
-	for (i = 0; i < r->nqueue_waits; i++)
-		free(r->queue_waits[i].h);
-	free(r->queue_waits);
+	histogram_set_free(&r->dispatch_delays);
+	histogram_set_free(&r->accept_queue_delays);
+	histogram_set_free(&r->queue_waits);
 	free(r->procs);
 	free(r->threads);
 	free(r->timeline);
@@ -188,12 +220,7 @@ bool is_pool_thread(const struct run_record *r, const struct thread_stats *t)
 
 const struct histogram *thread_queue_waits(const struct run_record *r, uint32_t tid)
 {
-	size_t i;
-
-	for (i = 0; i < r->nqueue_waits; i++)
-		if (r->queue_waits[i].tid == tid)
-			return r->queue_waits[i].h;
-	return NULL;
+	return histogram_set_find(&r->queue_waits, tid);
 }
 
 uint64_t process_connections(const struct process_record *p)
@@ -246,6 +273,30 @@ uint64_t record_worker_restarts(const struct run_record *r)
 uint64_t record_connections_lost(const struct run_record *r)
 {
 	return connections_lost(r->load->refused, r->load->reset, r->load->timed_out);
+}
+
+uint64_t record_dispatch_unmatched(const struct run_record *r)
+{
+	struct thread_counters all;
+
+	record_totals(r, &all);
+	return all.dispatch_unmatched + r->dispatch_unread;
+}
+
+uint64_t record_accept_queue_unmatched(const struct run_record *r)
+{
+	struct thread_counters all;
+
+	record_totals(r, &all);
+	return all.accept_queue_unmatched;
+}
+
+uint64_t record_pool_queue_unmatched(const struct run_record *r)
+{
+	struct thread_counters all;
+
+	record_totals(r, &all);
+	return all.pool_queue_unmatched;
 }
 
 void record_totals(const struct run_record *r, struct thread_counters *out)
