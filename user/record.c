@@ -4,7 +4,9 @@
  * figures that the CSV files and the printed summary share. The formulas
  * are analysis/metrics.c's; the measurement loop that fills the record is in
  * measure.c, the files in run_files.c, the printing in summary_print.c. */
+#include <errno.h>
 #include <math.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include "collector.h"
@@ -130,12 +132,26 @@ static int timeline_add(struct run_record *r, const struct timeline_sample *samp
 	return 0;
 }
 
+/* Someone else's server ends and starts processes during the load (nginx -s
+ * reload, a restarted Node worker): the gone keep their rows, marked exited
+ * with no status (only their parent can wait for them). Not after the load:
+ * then the processes we stop ourselves would count. */
+static void mark_gone_processes(struct run_record *r)
+{
+	for (size_t i = 0; r->discover_processes && i < r->nprocs; i++)
+		if (!r->procs[i].exited && kill(r->procs[i].pid, 0) && errno == ESRCH) {
+			r->procs[i].exited = true;
+			r->procs[i].wait_status = -1;
+		}
+}
+
 int sample_timeline(struct run_record *r, struct collector *c, uint64_t start_ms, uint64_t end_ms)
 {
 	size_t i;
 
 	if (read_counters(r, c))
 		return -1;
+	mark_gone_processes(r);
 	for (i = 0; i < r->nprocs; i++) {
 		struct process_record *p = &r->procs[i];
 		uint64_t connections = process_connections(p), wakeups = process_listener_wakeups(p),

@@ -148,7 +148,7 @@ static struct cell worker_exit_status(const void *row, size_t arg)
 {
 	const struct process_record *p = ((const struct worker_line *)row)->p;
 
-	return p->exited ? cell_i64(p->wait_status) : cell_empty();
+	return p->exited && p->wait_status >= 0 ? cell_i64(p->wait_status) : cell_empty();
 }
 
 static const struct csv_column worker_columns[] = {
