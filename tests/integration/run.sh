@@ -283,7 +283,7 @@ test_csv_agree_with_summary() {
 	c=$(summary "$dir" connections_completed)
 	[ "$n" -eq "$c" ] || fail "latency.csv counts $n requests, summary says $c completed" || return 1
 	# every accepted connection has its accept-queue delay (handshake -> accept)
-	q=$(awk -F, '$1 == "accept_queue_delay" { n += $5 } END { print n + 0 }' "$dir/latency.csv")
+	q=$(latency_count "$dir" accept_queue_delay process)
 	[ "$q" -eq "$a" ] || fail "latency.csv has $q accept-queue delays for $a accepted connections" || return 1
 	# printed per-worker rows match workers.csv
 	awk 'NR == FNR { if (FNR > 1 && $0 ~ /,worker,/) { split($0, f, ","); acc[f[2]] = f[4] } next }
