@@ -418,9 +418,23 @@ static int by_upper_bound(const void *a, const void *b)
 	return x->lower_ns < y->lower_ns ? -1 : x->lower_ns > y->lower_ns;
 }
 
+/* Whether METRIC has run-wide rows (empty pid): every metric has since
+ * issue 13; before, only client_latency, the others being per process. */
+static bool has_run_wide_rows(const struct run_folder *r, const char *metric)
+{
+	for (size_t i = 0; i < r->nlatency_rows; i++)
+		if (r->latency_rows[i].pid < 0 && !strcmp(r->latency_rows[i].metric, metric))
+			return true;
+	return false;
+}
+
 int latency_buckets(const struct run_folder *r, const char *metric, int64_t pid,
 		    struct bucket_list *out)
 {
+	/* the whole run: its own rows where the folder has them, else the
+	 * per-process rows merged (they would count every sample twice) */
+	bool run_wide = pid < 0 && has_run_wide_rows(r, metric);
+
 	memset(out, 0, sizeof(*out));
 	out->buckets = calloc(r->nlatency_rows ? r->nlatency_rows : 1, sizeof(*out->buckets));
 	if (!out->buckets)
@@ -428,7 +442,8 @@ int latency_buckets(const struct run_folder *r, const char *metric, int64_t pid,
 	for (size_t i = 0; i < r->nlatency_rows; i++) {
 		const struct latency_row *row = &r->latency_rows[i];
 
-		if (strcmp(row->metric, metric) || (pid >= 0 && row->pid != pid) || !row->count)
+		if (strcmp(row->metric, metric) || (pid >= 0 && row->pid != pid) || (run_wide && row->pid >= 0) ||
+		    !row->count)
 			continue;
 		out->buckets[out->n++] = (struct bucket){ row->lower_ns, row->upper_ns, row->count };
 		/* saturate: a hostile count must not wrap the total */

@@ -112,7 +112,8 @@ struct bucket_list {
 	uint64_t total;         /* values in all buckets */
 };
 
-/* PID -1: every process. 0, or -1 when out of memory. Free with free(out->buckets). */
+/* PID -1: the whole run (its run-wide rows, or in older folders every
+ * process's merged). 0, or -1 when out of memory. Free with free(out->buckets). */
 int latency_buckets(const struct run_folder *r, const char *metric, int64_t pid,
 		    struct bucket_list *out);
 /* Percentile PCT (0..100] in us like hist_percentile(): the upper bound of

@@ -17,11 +17,17 @@
 
 #define EAGAIN 11
 #define AF_UNIX 1
+#define AF_INET 2
+#define AF_INET6 10
+#define SOCK_STREAM 1
 #define SOL_SOCKET 1
 #define SCM_RIGHTS 1
 #define S_IFMT 00170000
 #define S_IFSOCK 0140000
 #define S_IFIFO 0010000
+/* fds of one SCM_RIGHTS message looked at one by one; any beyond count as
+ * fds_received_other (nginx and Node pass one at a time) */
+#define MAX_PASSED_FDS 8
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -50,13 +56,7 @@ struct {
 } events_produced SEC(".maps");
 
 /* Accepted connections not yet read: the file (same struct file wherever
- * SCM_RIGHTS carries it) -> when and by whom it was accepted. */
-struct accepted_conn {
-	__u64 accepted_ns;
-	__u32 tgid;
-	__u32 pad;
-};
-
+ * SCM_RIGHTS carries it) -> struct accepted_conn (tracer.h). */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 65536);
@@ -124,7 +124,8 @@ struct {
 /* --- lookups and output: the ring buffer, the tgid filter, a thread's record,
  * files and their classes ------------------------------------------------ */
 
-static __always_inline void emit(__u32 type, __u32 tgid, __u32 tid, __u32 blocked_class, __u64 value)
+/* false: the ring buffer was full (counted in event_drops) */
+static __always_inline bool emit(__u32 type, __u32 tgid, __u32 tid, __u32 blocked_class, __u64 value)
 {
 	struct event *e;
 	__u32 zero = 0;
@@ -135,7 +136,7 @@ static __always_inline void emit(__u32 type, __u32 tgid, __u32 tid, __u32 blocke
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {
 		__sync_fetch_and_add(&event_drops, 1);
-		return;
+		return false;
 	}
 	e->ts_ns = bpf_ktime_get_ns();
 	e->type = type;
@@ -144,6 +145,7 @@ static __always_inline void emit(__u32 type, __u32 tgid, __u32 tid, __u32 blocke
 	e->blocked_class = blocked_class;
 	e->value = value;
 	bpf_ringbuf_submit(e, 0);
+	return true;
 }
 
 /* The thread's blocked class as an array index the verifier can bound: a
@@ -215,6 +217,26 @@ static __always_inline bool is_unix_socket(struct file *file)
 	return sock && BPF_CORE_READ(sock, sk, __sk_common.skc_family) == AF_UNIX;
 }
 
+/* A TCP connection (an inet stream socket that is not listening): what a
+ * server hands over when it passes a client to another process. */
+static __always_inline bool is_tcp_connection(struct file *file)
+{
+	struct socket *sock;
+	struct sock *sk;
+	__u16 family;
+
+	if (!file || (BPF_CORE_READ(file, f_inode, i_mode) & S_IFMT) != S_IFSOCK)
+		return false;
+	sock = BPF_CORE_READ(file, private_data);
+	if (!sock || BPF_CORE_READ(sock, type) != SOCK_STREAM)
+		return false;
+	sk = BPF_CORE_READ(sock, sk);
+	if (!sk)
+		return false;
+	family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	return (family == AF_INET || family == AF_INET6) && BPF_CORE_READ(sk, __sk_common.skc_state) != TCP_LISTEN;
+}
+
 /* read/readv: a FIFO is pipe-read, an AF_UNIX socket unix-recv. */
 static __always_inline __u32 read_class(struct file *file)
 {
@@ -263,8 +285,9 @@ static __always_inline __u32 syscall_class(long nr, struct file *file)
 	}
 }
 
-/* recvmsg returned: the fds an SCM_RIGHTS message carried. */
-static __always_inline __u64 fds_in_msghdr(__u64 user_msghdr)
+/* recvmsg returned: the fds an SCM_RIGHTS message carried (now in the
+ * receiver's fd table), their number; *FDS points at the first. */
+static __always_inline __u64 fds_in_msghdr(__u64 user_msghdr, const int **fds)
 {
 	struct user_msghdr msg;
 	struct cmsghdr cmsg;
@@ -276,6 +299,7 @@ static __always_inline __u64 fds_in_msghdr(__u64 user_msghdr)
 		return 0;
 	if (cmsg.cmsg_level != SOL_SOCKET || cmsg.cmsg_type != SCM_RIGHTS || cmsg.cmsg_len <= sizeof(cmsg))
 		return 0;
+	*fds = (const int *)((const char *)msg.msg_control + sizeof(cmsg)); /* CMSG_DATA */
 	return (cmsg.cmsg_len - sizeof(cmsg)) / sizeof(int);
 }
 
@@ -313,45 +337,58 @@ static __always_inline void count_syscall(struct thread_stats *t)
 /* Accepts and their delays. */
 
 /* Handshake done -> accept returned it (at ACCEPTED_NS), for connections
- * whose handshake inet_sock_set_state saw. */
-static __always_inline void account_accept_queue_delay(struct file *file, __u64 accepted_ns, __u32 tgid, __u32 tid)
+ * whose handshake inet_sock_set_state saw; IN_WINDOW: the accept is
+ * counted, so it is owed a sample. False when it has none (no handshake
+ * seen, or the ring buffer was full). */
+static __always_inline bool account_accept_queue_delay(struct file *file, __u64 accepted_ns, __u32 tgid, __u32 tid,
+						       bool in_window)
 {
 	struct socket *sock = BPF_CORE_READ(file, private_data);
 	__u64 sk = (__u64)BPF_CORE_READ(sock, sk), *established;
+	bool sampled = false;
 
 	established = bpf_map_lookup_elem(&established_at, &sk);
 	if (!established)
-		return;
-	if (counting)
-		emit(EVENT_ACCEPT_QUEUE_DELAY, tgid, tid, CLASS_ACCEPT, accepted_ns - *established);
+		return false;
+	if (in_window)
+		sampled = emit(EVENT_ACCEPT_QUEUE_DELAY, tgid, tid, CLASS_ACCEPT, accepted_ns - *established);
 	bpf_map_delete_elem(&established_at, &sk);
+	return sampled;
 }
 
 /* accept() returned FD: remember its file for the dispatch delay, and take
- * the connection's accept-queue delay. */
-static __always_inline void note_accepted_connection(int fd, __u32 tgid, __u32 tid)
+ * the connection's accept-queue delay; one counted in the window without
+ * one is counted as unmatched, so accepted == samples + unmatched. */
+static __always_inline void note_accepted_connection(struct thread_stats *t, int fd, __u32 tgid, __u32 tid,
+						     bool in_window)
 {
 	struct accepted_conn conn = { .accepted_ns = bpf_ktime_get_ns(), .tgid = tgid };
 	struct file *file = fd_file(fd);
 	__u64 key = (__u64)file;
+	bool sampled = false;
 
-	if (!file)
-		return;
-	bpf_map_update_elem(&accepted_conns, &key, &conn, BPF_ANY);
-	account_accept_queue_delay(file, conn.accepted_ns, tgid, tid);
+	if (file) {
+		bpf_map_update_elem(&accepted_conns, &key, &conn, BPF_ANY);
+		sampled = account_accept_queue_delay(file, conn.accepted_ns, tgid, tid, in_window);
+	}
+	if (in_window && !sampled)
+		__sync_fetch_and_add(&t->counters.accept_queue_unmatched, 1);
 }
 
 /* accept/accept4 returned RET: a connection taken, or -EAGAIN, which is a
  * wasted wakeup when nothing was accepted since the thread's last poll
  * returned (the herd's losers; a drain loop's closing EAGAIN found
- * connections before it and is only counted in accept_eagain). */
+ * connections before it and is only counted in accept_eagain). The window
+ * flag is read once: the accept and its delay sample count together. */
 static __always_inline void count_accept_result(struct thread_stats *t, long ret, __u32 tgid, __u32 tid)
 {
+	bool in_window = counting;
+
 	if (ret >= 0) {
-		note_accepted_connection((int)ret, tgid, tid);
+		note_accepted_connection(t, (int)ret, tgid, tid, in_window);
 		t->state.accepted_since_poll = 1;
 	}
-	if (!counting)
+	if (!in_window)
 		return;
 	if (ret >= 0) {
 		__sync_fetch_and_add(&t->counters.accepted, 1);
@@ -367,8 +404,10 @@ static __always_inline void count_accept_result(struct thread_stats *t, long ret
 }
 
 /* The first read of a connection accepted by another process: it was handed
- * over (fd-dispatch), and this is how long the hand-off took. */
-static __always_inline void account_dispatch_delay(struct file *file, __u32 tgid, __u32 tid)
+ * over (fd-dispatch), and this is how long the hand-off took. The sample is
+ * owed when the hand-off was counted (received in the window: handed_over),
+ * even if the read comes after the window closed. */
+static __always_inline void account_dispatch_delay(struct thread_stats *t, struct file *file, __u32 tgid, __u32 tid)
 {
 	__u64 key = (__u64)file;
 	struct accepted_conn *conn;
@@ -378,26 +417,60 @@ static __always_inline void account_dispatch_delay(struct file *file, __u32 tgid
 	conn = bpf_map_lookup_elem(&accepted_conns, &key);
 	if (!conn)
 		return;
-	if (conn->tgid != tgid && counting)
-		emit(EVENT_DISPATCH_DELAY, tgid, tid, CLASS_OTHER, bpf_ktime_get_ns() - conn->accepted_ns);
+	if (conn->tgid != tgid && conn->handed_over &&
+	    !emit(EVENT_DISPATCH_DELAY, tgid, tid, CLASS_OTHER, bpf_ktime_get_ns() - conn->accepted_ns))
+		__sync_fetch_and_add(&t->counters.dispatch_unmatched, 1);
 	bpf_map_delete_elem(&accepted_conns, &key);
 }
 
 /* IPC reads. */
 
-/* recvmsg on a Unix socket returned: the fds it carried are connections
- * handed over, counted in the window like accepts (nginx's master passes its
- * channel fds to the workers at start). */
+/* One fd received with SCM_RIGHTS: a TCP connection is a hand-off
+ * (fds_received), owed a dispatch-delay sample at its first read when a
+ * traced process accepted it -- else that sample is unmatched; anything
+ * else (nginx's channel sockets, a listening socket passed by Node's cluster
+ * or child_process.send(server)) is fds_received_other. True: a hand-off. */
+static __always_inline bool classify_received_fd(struct thread_stats *t, int fd, __u32 tgid)
+{
+	struct file *file = fd_file(fd);
+	struct accepted_conn *conn;
+	__u64 key = (__u64)file;
+
+	if (!is_tcp_connection(file)) {
+		t->counters.fds_received_other++;
+		return false;
+	}
+	conn = bpf_map_lookup_elem(&accepted_conns, &key);
+	if (conn && conn->tgid != tgid)
+		conn->handed_over = 1;
+	else
+		t->counters.dispatch_unmatched++;
+	return true;
+}
+
+/* recvmsg on a Unix socket returned: the fds it carried, each a connection
+ * handed over or another file, counted in the window like accepts. */
 static __always_inline void count_fds_received(struct thread_stats *t, __u32 tgid, __u32 tid)
 {
-	__u64 fds;
+	const int *passed = NULL;
+	__u64 fds, connections = 0;
+	int i;
 
 	if (!counting)
 		return;
-	fds = fds_in_msghdr(t->state.syscall_arg);
-	t->counters.fds_received += fds;
-	if (fds && stream_events)
-		emit(EVENT_FDS_RECEIVED, tgid, tid, CLASS_UNIX_RECV, fds);
+	fds = fds_in_msghdr(t->state.syscall_arg, &passed);
+	for (i = 0; i < MAX_PASSED_FDS && i < fds; i++) {
+		int fd;
+
+		if (bpf_probe_read_user(&fd, sizeof(fd), &passed[i]))
+			fd = -1;
+		connections += classify_received_fd(t, fd, tgid);
+	}
+	if (fds > MAX_PASSED_FDS)
+		t->counters.fds_received_other += fds - MAX_PASSED_FDS;
+	t->counters.fds_received += connections;
+	if (connections && stream_events)
+		emit(EVENT_FDS_RECEIVED, tgid, tid, CLASS_UNIX_RECV, connections);
 }
 
 /* Syscall NR returned RET: a read that returned data counts, with its bytes,
@@ -514,28 +587,37 @@ static __always_inline void note_wasted_futex_wakeups(struct thread_stats *t)
 	t->state.futex_wakeups_since_job = 0;
 }
 
-/* job_queued -> job_start (at NOW) of the job KEY names. */
+/* job_queued -> job_start (at NOW) of the job KEY names, kept in thread
+ * TID's state until job_end sends it: the sample counts where jobs_run does. */
 static __always_inline void account_pool_queue_wait(struct job_key *key, __u64 now, __u32 tid)
 {
 	__u64 *queued = bpf_map_lookup_elem(&queued_jobs, key);
+	struct thread_stats *t = bpf_map_lookup_elem(&threads, &tid);
 
+	if (t)
+		t->state.job_queue_matched = queued != NULL;
 	if (!queued)
 		return;
-	if (counting)
-		emit(EVENT_POOL_QUEUE_WAIT, key->tgid, tid, CLASS_FUTEX, now - *queued);
+	if (t)
+		t->state.job_queue_wait_ns = now - *queued;
 	bpf_map_delete_elem(&queued_jobs, key);
 }
 
-/* job_end: the job run and its busy time since job_start. */
-static __always_inline void account_job_run(struct thread_stats *t)
+/* job_end: the job run, its busy time since job_start and its queue wait
+ * (or, without one, an unmatched job: jobs_run == samples + unmatched). */
+static __always_inline void account_job_run(struct thread_stats *t, __u32 tgid, __u32 tid)
 {
 	if (!t->state.job_started_ns)
 		return;
 	if (counting) {
 		t->counters.jobs_run++;
 		t->counters.job_busy_ns += bpf_ktime_get_ns() - t->state.job_started_ns;
+		if (!t->state.job_queue_matched ||
+		    !emit(EVENT_POOL_QUEUE_WAIT, tgid, tid, CLASS_FUTEX, t->state.job_queue_wait_ns))
+			t->counters.pool_queue_unmatched++;
 	}
 	t->state.job_started_ns = 0;
+	t->state.job_queue_matched = 0;
 }
 
 /* --- the programs ---------------------------------------------------------- */
@@ -560,7 +642,7 @@ int BPF_PROG(handle_sys_enter, struct pt_regs *regs, long id)
 		return 0;
 	if (reads_from_fd(id)) {
 		file = fd_file((int)PT_REGS_PARM1_SYSCALL(regs));
-		account_dispatch_delay(file, tgid, tid);
+		account_dispatch_delay(t, file, tgid, tid);
 	}
 	track_syscall_entry(t, id, PT_REGS_PARM2_SYSCALL(regs), file);
 	return 0;
@@ -670,7 +752,7 @@ int BPF_USDT(handle_job_end, __u64 job_id)
 		return 0;
 	t = bpf_map_lookup_elem(&threads, &tid);
 	if (t)
-		account_job_run(t);
+		account_job_run(t, pid_tgid >> 32, tid);
 	return 0;
 }
 

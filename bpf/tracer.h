@@ -46,6 +46,18 @@ struct thread_counters {
 	__u64 syscalls;                    /* syscalls that returned (bench/: events per connection) */
 	__u64 voluntary_switches;          /* switched out asleep */
 	__u64 involuntary_switches;        /* preempted */
+	__u64 fds_received_other;          /* fds passed to it with SCM_RIGHTS that are no TCP
+	                                      connection (channels, listening sockets, files) */
+	/* Samples lost, so that each delay metric adds up exactly: its counter ==
+	 * the samples in latency.csv + these (README, "What is measured"). */
+	__u64 accept_queue_unmatched;      /* accepted, but no accept_queue_delay sample: no
+	                                      handshake seen (before tracing, LRU eviction, no
+	                                      tracepoint) or the ring buffer was full */
+	__u64 dispatch_unmatched;          /* fds_received with no dispatch_delay sample: not
+	                                      accepted by a traced process (or already read
+	                                      there) or the ring buffer was full */
+	__u64 pool_queue_unmatched;        /* jobs_run with no pool_queue_wait sample: no
+	                                      job_queued seen, or the ring buffer was full */
 };
 
 /* Where a thread is now, for the rules that turn events into counts.
@@ -62,6 +74,8 @@ struct thread_tracking {
 	__u32 blocked_class;               /* enum block_class of syscall_nr */
 	__u32 wakeup_pending;              /* woken in this syscall, not yet returned or asleep again */
 	__u32 accepted_since_poll;         /* an accept succeeded since a poll-class syscall returned */
+	__u32 job_queue_matched;           /* the running job's job_queued was seen: */
+	__u64 job_queue_wait_ns;           /* ... its queue wait, sent as a sample at job_end */
 };
 
 /* The `threads` map's value, keyed by tid. */
@@ -71,6 +85,16 @@ struct thread_stats {
 	char comm[TASK_COMM_LEN];
 	struct thread_counters counters;
 	struct thread_tracking state;
+};
+
+/* The accepted_conns map's value: when and by whom a connection was
+ * accepted, and whether another process received it in the window (its
+ * dispatch delay is then owed a sample at the receiver's first read; those
+ * never read are counted at the end: collector_unread_handoffs()). */
+struct accepted_conn {
+	__u64 accepted_ns;
+	__u32 tgid;
+	__u32 handed_over;
 };
 
 /* Ring-buffer records. Dispatch and accept-queue delays and pool queue waits

@@ -264,6 +264,28 @@ int collector_read_threads(struct collector *c, struct thread_stats **threads, s
 	return 0;
 }
 
+uint64_t collector_unread_handoffs(struct collector *c)
+{
+	struct bpf_map *map = c->skel->maps.accepted_conns;
+	__u64 key, next, *prev = NULL;
+	uint64_t unread = 0;
+
+	if (c->load_only)
+		return 0;
+	while (bpf_map__get_next_key(map, prev, &next, sizeof(next)) == 0) {
+		struct accepted_conn conn;
+
+		/* deleted by us: no sample can follow; deleted meanwhile by the
+		 * tracer: its reader took the sample */
+		if (bpf_map__lookup_elem(map, &next, sizeof(next), &conn, sizeof(conn), 0) == 0 &&
+		    conn.handed_over && bpf_map__delete_elem(map, &next, sizeof(next), 0) == 0)
+			unread++;
+		key = next;
+		prev = &key;
+	}
+	return unread;
+}
+
 const char *collector_tracepoints(const struct collector *c)
 {
 	return c->tracepoints;

@@ -39,6 +39,10 @@ int collector_attach_pool_probes(struct collector *c, const char *binary, struct
 void collector_set_counting(struct collector *c, bool on);
 /* Every traced thread's counters, in a malloc'ed array the caller frees. */
 int collector_read_threads(struct collector *c, struct thread_stats **threads, size_t *count);
+/* Hand-offs received in the window whose receiver never read them (so no
+ * dispatch-delay sample will come): counted and forgotten, so that a read
+ * after this call sends no sample. Call when the window is closed. */
+uint64_t collector_unread_handoffs(struct collector *c);
 /* Semicolon-separated list of the tracepoints attached, for meta.csv. */
 const char *collector_tracepoints(const struct collector *c);
 uint64_t collector_event_drops(const struct collector *c);

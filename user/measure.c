@@ -23,50 +23,22 @@
  * the server) when no timeline sample is due sooner. */
 #define PROGRESS_TICK_MS 250
 
-/* Records VALUE in *H, allocating the histogram on first use. */
-static void record_lazily(struct histogram **h, uint64_t value)
-{
-	if (!*h) {
-		*h = malloc(sizeof(**h));
-		if (!*h)
-			return;
-		hist_init(*h);
-	}
-	hist_record(*h, value);
-}
-
-/* The per-thread histogram slot for TID (added on first use), or NULL. */
-static struct histogram **thread_histogram_slot(struct run_record *r, uint32_t tid)
-{
-	size_t i;
-
-	for (i = 0; i < r->nqueue_waits; i++)
-		if (r->queue_waits[i].tid == tid)
-			return &r->queue_waits[i].h;
-	if (grow_array(&r->queue_waits, &r->queue_waits_capacity, r->nqueue_waits + 1, sizeof(*r->queue_waits)))
-		return NULL;
-	r->queue_waits[r->nqueue_waits] = (struct thread_histogram){ .tid = tid };
-	return &r->queue_waits[r->nqueue_waits++].h;
-}
-
+/* Every delay sample lands twice: run-wide and under its pid (its pool
+ * thread's tid), known to the process table yet or not -- a process learnt
+ * late gets its rows at write time. Out of memory is the only loss. */
 int on_event(void *ctx, const struct event *e)
 {
 	struct run_record *r = ctx;
-	struct process_record *p = process_by_pid(r, (pid_t)e->tgid);
 
 	if (e->type == EVENT_DISPATCH_DELAY) {
 		hist_record(&r->dispatch_delay_ns, e->value);
-		if (p)
-			record_lazily(&p->dispatch_delay_ns, e->value);
-	} else if (e->type == EVENT_ACCEPT_QUEUE_DELAY && p) {
+		histogram_set_record(&r->dispatch_delays, e->tgid, e->value);
+	} else if (e->type == EVENT_ACCEPT_QUEUE_DELAY) {
 		hist_record(&r->accept_queue_delay_ns, e->value);
-		record_lazily(&p->accept_queue_delay_ns, e->value);
+		histogram_set_record(&r->accept_queue_delays, e->tgid, e->value);
 	} else if (e->type == EVENT_POOL_QUEUE_WAIT) {
-		struct histogram **h = thread_histogram_slot(r, e->tid);
-
 		hist_record(&r->queue_wait_ns, e->value);
-		if (h)
-			record_lazily(h, e->value);
+		histogram_set_record(&r->queue_waits, e->tid, e->value);
 	}
 	if (r->events_csv) {
 		write_event_row(r->events_csv, e, r->load_start_ns);
@@ -232,6 +204,15 @@ int begin_run(struct run_record *r, int argc, char **argv, struct collector **c)
 int finish_run(struct run_record *r, struct collector *c, int ret)
 {
 	utc_timestamp(r->end_time, sizeof(r->end_time), "%Y-%m-%dT%H:%M:%SZ");
+	if (c && r->load) {
+		/* samples owed to the window and sent since measure() ended: a
+		 * hand-off read late, a program that saw the window still open;
+		 * hand-offs never read are counted, not waited for */
+		r->dispatch_unread = collector_unread_handoffs(c);
+		collector_poll_events(c);
+		r->events_produced = collector_events_produced(c);
+		read_counters(r, c);
+	}
 	if (c)
 		r->event_drops = collector_event_drops(c);
 	collector_close(c);

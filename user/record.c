@@ -4,7 +4,9 @@
  * figures that the CSV files and the printed summary share. The formulas
  * are analysis/metrics.c's; the measurement loop that fills the record is in
  * measure.c, the files in run_files.c, the printing in summary_print.c. */
+#include <errno.h>
 #include <math.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include "collector.h"
@@ -34,6 +36,44 @@ struct process_record *process_by_pid(struct run_record *r, pid_t pid)
 		if (r->procs[i].pid == pid)
 			return &r->procs[i];
 	return NULL;
+}
+
+int histogram_set_record(struct histogram_set *s, uint32_t id, uint64_t value)
+{
+	struct keyed_histogram *k = NULL;
+	size_t i;
+
+	for (i = 0; i < s->n && !k; i++)
+		if (s->items[i].id == id)
+			k = &s->items[i];
+	if (!k) {
+		if (grow_array(&s->items, &s->capacity, s->n + 1, sizeof(*s->items)))
+			return -1;
+		k = &s->items[s->n];
+		*k = (struct keyed_histogram){ .id = id, .h = malloc(sizeof(*k->h)) };
+		if (!k->h)
+			return -1;
+		hist_init(k->h);
+		s->n++;
+	}
+	hist_record(k->h, value);
+	return 0;
+}
+
+const struct histogram *histogram_set_find(const struct histogram_set *s, uint32_t id)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (s->items[i].id == id)
+			return s->items[i].h;
+	return NULL;
+}
+
+static void histogram_set_free(struct histogram_set *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		free(s->items[i].h);
+	free(s->items);
+	*s = (struct histogram_set){ 0 };
 }
 
 /* SUM += T, counter by counter: thread_counters is all __u64. */
@@ -92,12 +132,26 @@ static int timeline_add(struct run_record *r, const struct timeline_sample *samp
 	return 0;
 }
 
+/* Someone else's server ends and starts processes during the load (nginx -s
+ * reload, a restarted Node worker): the gone keep their rows, marked exited
+ * with no status (only their parent can wait for them). Not after the load:
+ * then the processes we stop ourselves would count. */
+static void mark_gone_processes(struct run_record *r)
+{
+	for (size_t i = 0; r->discover_processes && i < r->nprocs; i++)
+		if (!r->procs[i].exited && kill(r->procs[i].pid, 0) && errno == ESRCH) {
+			r->procs[i].exited = true;
+			r->procs[i].wait_status = -1;
+		}
+}
+
 int sample_timeline(struct run_record *r, struct collector *c, uint64_t start_ms, uint64_t end_ms)
 {
 	size_t i;
 
 	if (read_counters(r, c))
 		return -1;
+	mark_gone_processes(r);
 	for (i = 0; i < r->nprocs; i++) {
 		struct process_record *p = &r->procs[i];
 		uint64_t connections = process_connections(p), wakeups = process_listener_wakeups(p),
@@ -120,15 +174,9 @@ int sample_timeline(struct run_record *r, struct collector *c, uint64_t start_ms
 
 void free_record(struct run_record *r)
 {
-	size_t i;
-
-	for (i = 0; i < r->nprocs; i++) {
-		free(r->procs[i].dispatch_delay_ns);
-		free(r->procs[i].accept_queue_delay_ns);
-	}
-	for (i = 0; i < r->nqueue_waits; i++)
-		free(r->queue_waits[i].h);
-	free(r->queue_waits);
+	histogram_set_free(&r->dispatch_delays);
+	histogram_set_free(&r->accept_queue_delays);
+	histogram_set_free(&r->queue_waits);
 	free(r->procs);
 	free(r->threads);
 	free(r->timeline);
@@ -188,12 +236,7 @@ bool is_pool_thread(const struct run_record *r, const struct thread_stats *t)
 
 const struct histogram *thread_queue_waits(const struct run_record *r, uint32_t tid)
 {
-	size_t i;
-
-	for (i = 0; i < r->nqueue_waits; i++)
-		if (r->queue_waits[i].tid == tid)
-			return r->queue_waits[i].h;
-	return NULL;
+	return histogram_set_find(&r->queue_waits, tid);
 }
 
 uint64_t process_connections(const struct process_record *p)
@@ -246,6 +289,30 @@ uint64_t record_worker_restarts(const struct run_record *r)
 uint64_t record_connections_lost(const struct run_record *r)
 {
 	return connections_lost(r->load->refused, r->load->reset, r->load->timed_out);
+}
+
+uint64_t record_dispatch_unmatched(const struct run_record *r)
+{
+	struct thread_counters all;
+
+	record_totals(r, &all);
+	return all.dispatch_unmatched + r->dispatch_unread;
+}
+
+uint64_t record_accept_queue_unmatched(const struct run_record *r)
+{
+	struct thread_counters all;
+
+	record_totals(r, &all);
+	return all.accept_queue_unmatched;
+}
+
+uint64_t record_pool_queue_unmatched(const struct run_record *r)
+{
+	struct thread_counters all;
+
+	record_totals(r, &all);
+	return all.pool_queue_unmatched;
 }
 
 void record_totals(const struct run_record *r, struct thread_counters *out)

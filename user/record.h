@@ -46,17 +46,25 @@ struct process_record {
 	/* from BPF, summed over the process's threads */
 	struct thread_counters totals;
 	unsigned threads;
-	struct histogram *dispatch_delay_ns; /* connections handed to it; NULL if none */
-	struct histogram *accept_queue_delay_ns; /* connections it accepted; NULL if none */
 	/* totals at the previous timeline sample */
 	uint64_t sampled_connections, sampled_wakeups, sampled_wasted;
 };
 
-/* A histogram per thread, for pool threads' queue waits. */
-struct thread_histogram {
-	uint32_t tid;
+/* Delay histograms by pid (or tid): every sample is kept under the id it
+ * came with, whether or not the process table knows it yet, so that the
+ * per-process rows of latency.csv add up to the run-wide ones. */
+struct keyed_histogram {
+	uint32_t id;
 	struct histogram *h;
 };
+struct histogram_set {
+	struct keyed_histogram *items;
+	size_t n, capacity;
+};
+/* Records VALUE under ID (its histogram made on first use). 0 or -1. */
+int histogram_set_record(struct histogram_set *s, uint32_t id, uint64_t value);
+/* ID's histogram, or NULL if it has none. */
+const struct histogram *histogram_set_find(const struct histogram_set *s, uint32_t id);
 
 /* One worker in one timeline interval (a timeline.csv row). */
 struct timeline_sample {
@@ -92,8 +100,11 @@ struct run_record {
 	struct histogram dispatch_delay_ns; /* every hand-off */
 	struct histogram accept_queue_delay_ns; /* every accepted connection */
 	struct histogram queue_wait_ns;    /* every pool job: queued -> started */
-	struct thread_histogram *queue_waits; /* per pool thread */
-	size_t nqueue_waits, queue_waits_capacity;
+	struct histogram_set dispatch_delays; /* by receiving pid */
+	struct histogram_set accept_queue_delays; /* by accepting pid */
+	struct histogram_set queue_waits;  /* by pool thread tid */
+	uint64_t dispatch_unread;          /* hand-offs received in the window and never read
+	                                      (collector_unread_handoffs()) */
 	struct csv_file *events_csv;       /* --events: written while the run lasts */
 	uint64_t events_written;
 	int64_t killed_worker_index;       /* --kill-worker-after: -1 until killed */
@@ -148,6 +159,11 @@ double process_pool_utilisation(const struct run_record *r, const struct process
 uint64_t worker_connections_total(const struct run_record *r);
 uint64_t record_worker_restarts(const struct run_record *r);
 uint64_t record_connections_lost(const struct run_record *r);
+/* Samples owed and not taken, per delay metric, over the server processes
+ * (thread_counters' *_unmatched; dispatch: with the unread hand-offs). */
+uint64_t record_dispatch_unmatched(const struct run_record *r);
+uint64_t record_accept_queue_unmatched(const struct run_record *r);
+uint64_t record_pool_queue_unmatched(const struct run_record *r);
 /* Every counter summed over all server processes. */
 void record_totals(const struct run_record *r, struct thread_counters *out);
 struct pool_totals {

@@ -113,12 +113,16 @@ static struct cell worker_threads(const void *row, size_t arg)
 
 static struct cell worker_dispatch_delay(const void *row, size_t statistic)
 {
-	return delay_cell(((const struct worker_line *)row)->p->dispatch_delay_ns, statistic);
+	const struct worker_line *w = row;
+
+	return delay_cell(histogram_set_find(&w->r->dispatch_delays, (uint32_t)w->p->pid), statistic);
 }
 
 static struct cell worker_accept_queue_delay(const void *row, size_t statistic)
 {
-	return delay_cell(((const struct worker_line *)row)->p->accept_queue_delay_ns, statistic);
+	const struct worker_line *w = row;
+
+	return delay_cell(histogram_set_find(&w->r->accept_queue_delays, (uint32_t)w->p->pid), statistic);
 }
 
 static struct cell worker_pool_jobs_reported(const void *row, size_t arg)
@@ -144,7 +148,7 @@ static struct cell worker_exit_status(const void *row, size_t arg)
 {
 	const struct process_record *p = ((const struct worker_line *)row)->p;
 
-	return p->exited ? cell_i64(p->wait_status) : cell_empty();
+	return p->exited && p->wait_status >= 0 ? cell_i64(p->wait_status) : cell_empty();
 }
 
 static const struct csv_column worker_columns[] = {
@@ -179,6 +183,10 @@ static const struct csv_column worker_columns[] = {
 	CSV_NUMBER_COLUMN("pool_utilisation", worker_pool_utilisation, 6),
 	CSV_COLUMN("exited", worker_exited),
 	CSV_COLUMN("exit_status", worker_exit_status),
+	COUNTER("fds_received_other", worker_counter, fds_received_other),
+	COUNTER("dispatch_unmatched", worker_counter, dispatch_unmatched),
+	COUNTER("accept_queue_unmatched", worker_counter, accept_queue_unmatched),
+	COUNTER("pool_queue_unmatched", worker_counter, pool_queue_unmatched),
 };
 
 static void write_workers(struct csv_file *f, const struct run_record *r)
@@ -275,6 +283,10 @@ static const struct csv_column thread_columns[] = {
 	COUNTER("job_busy_ns", thread_counter, job_busy_ns),
 	CSV_NUMBER_COLUMN("busy_share", thread_busy_share, 6),
 	DELAY_COLUMNS("queue_wait", thread_queue_wait),
+	COUNTER("fds_received_other", thread_counter, fds_received_other),
+	COUNTER("dispatch_unmatched", thread_counter, dispatch_unmatched),
+	COUNTER("accept_queue_unmatched", thread_counter, accept_queue_unmatched),
+	COUNTER("pool_queue_unmatched", thread_counter, pool_queue_unmatched),
 };
 
 static void write_threads(struct csv_file *f, const struct run_record *r)
@@ -325,7 +337,7 @@ static void write_timeline(struct csv_file *f, const struct run_record *r)
 
 struct latency_line {
 	const char *metric;
-	int64_t pid;                       /* 0: none (client_latency) */
+	int64_t pid;                       /* 0: none (a run-wide row) */
 	uint64_t lower_ns, upper_ns, count;
 };
 
@@ -357,18 +369,23 @@ static void write_histogram(struct csv_file *f, const char *metric, pid_t pid, c
 	}
 }
 
+/* METRIC's run-wide rows (empty pid), then a set of rows per pid (per pool
+ * thread: the pid column holds its tid), every pid that sent a sample. */
+static void write_metric(struct csv_file *f, const char *metric, const struct histogram *all,
+			 const struct histogram_set *by_id)
+{
+	write_histogram(f, metric, 0, all);
+	for (size_t i = 0; i < by_id->n; i++)
+		write_histogram(f, metric, (pid_t)by_id->items[i].id, by_id->items[i].h);
+}
+
 static void write_latency(struct csv_file *f, const struct run_record *r)
 {
-	size_t i;
-
 	csv_columns_header(f, latency_columns, ARRAY_SIZE(latency_columns));
 	write_histogram(f, "client_latency", 0, &r->load->latency_ns);
-	for (i = 0; i < r->nprocs; i++)
-		write_histogram(f, "dispatch_delay", r->procs[i].pid, r->procs[i].dispatch_delay_ns);
-	for (i = 0; i < r->nprocs; i++)
-		write_histogram(f, "accept_queue_delay", r->procs[i].pid, r->procs[i].accept_queue_delay_ns);
-	for (i = 0; i < r->nqueue_waits; i++) /* per pool thread: the pid column holds its tid */
-		write_histogram(f, "pool_queue_wait", r->queue_waits[i].tid, r->queue_waits[i].h);
+	write_metric(f, "dispatch_delay", &r->dispatch_delay_ns, &r->dispatch_delays);
+	write_metric(f, "accept_queue_delay", &r->accept_queue_delay_ns, &r->accept_queue_delays);
+	write_metric(f, "pool_queue_wait", &r->queue_wait_ns, &r->queue_waits);
 }
 
 /* --- events.csv: every ring-buffer record, with --events ----------------- */

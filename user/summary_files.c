@@ -32,6 +32,7 @@ struct summary_line {
 	uint64_t connections_not_started, connections_lost, worker_restarts;
 	double restart_ms;
 	const char *migrate, *interrupted;
+	uint64_t fds_received_other, dispatch_unmatched, accept_queue_unmatched, pool_queue_unmatched;
 	double kernel_counters[KC_COUNT];  /* NAN: this kernel lacks the counter */
 };
 
@@ -93,6 +94,10 @@ static struct summary_line summary_line_of(const struct run_record *r)
 		.restart_ms = r->restart_ms,
 		.migrate = r->opts->migrate ? "yes" : "no",
 		.interrupted = r->interrupted ? "yes" : "no",
+		.fds_received_other = all.fds_received_other,
+		.dispatch_unmatched = record_dispatch_unmatched(r),
+		.accept_queue_unmatched = record_accept_queue_unmatched(r),
+		.pool_queue_unmatched = record_pool_queue_unmatched(r),
 	};
 	for (size_t k = 0; k < KC_COUNT; k++)
 		line.kernel_counters[k] = r->kernel.present[k] ? (double)r->kernel.value[k] : NAN;
@@ -152,6 +157,10 @@ static const struct csv_column summary_columns[] = {
 	SUMMARY_NUMBER(restart_ms, 3),
 	SUMMARY_TEXT(migrate),
 	SUMMARY_TEXT(interrupted),
+	SUMMARY_U64(fds_received_other),
+	SUMMARY_U64(dispatch_unmatched),
+	SUMMARY_U64(accept_queue_unmatched),
+	SUMMARY_U64(pool_queue_unmatched),
 	/* the kernel's own counters (kernel_counters.h), in enum order */
 	{ "kernel_listen_overflows", field_number, offsetof(struct summary_line, kernel_counters) + KC_LISTEN_OVERFLOWS * sizeof(double), 0 },
 	{ "kernel_listen_drops", field_number, offsetof(struct summary_line, kernel_counters) + KC_LISTEN_DROPS * sizeof(double), 0 },
@@ -197,6 +206,7 @@ struct meta_line {
 	const char *tracer;
 	uint64_t events_written;
 	const char *interrupted;
+	uint64_t dispatch_unmatched, accept_queue_unmatched, pool_queue_unmatched;
 	/* storage for the texts above */
 	char cpu_model_text[256], work_text[64];
 };
@@ -271,6 +281,9 @@ static void meta_line_of(const struct run_record *r, struct meta_line *m)
 		.tracer = o->no_trace ? "off" : "on",
 		.events_written = r->events_written,
 		.interrupted = r->interrupted ? "yes" : "no",
+		.dispatch_unmatched = record_dispatch_unmatched(r),
+		.accept_queue_unmatched = record_accept_queue_unmatched(r),
+		.pool_queue_unmatched = record_pool_queue_unmatched(r),
 	};
 	read_cpu_model(m->cpu_model_text, sizeof(m->cpu_model_text));
 	m->cpu_model = m->cpu_model_text;
@@ -333,6 +346,9 @@ static const struct csv_column meta_keys[] = {
 	META_TEXT(tracer),
 	META_U64(events_written),
 	META_TEXT(interrupted),
+	META_U64(dispatch_unmatched),
+	META_U64(accept_queue_unmatched),
+	META_U64(pool_queue_unmatched),
 };
 
 static void write_meta(struct csv_file *f, const struct run_record *r)

@@ -88,8 +88,30 @@ check_self_reports() {
 	[ "$workers" -eq "$2" ] || fail "workers.csv has $workers workers, expected $2"
 }
 
+# latency_count DIR METRIC run|process: the samples in its run-wide rows
+# (empty pid) or in its per-process rows
+latency_count() {
+	awk -F, -v m="$2" -v which="$3" '$1 == m && (($2 == "") == (which == "run")) { n += $5 } END { print n + 0 }' \
+		"$1/latency.csv"
+}
+# check_samples DIR: every sample kept -- per delay metric, the run-wide rows
+# and the per-process rows each hold counter - counted losses
+check_samples() {
+	all_accepted=$(csv_sum "$1/workers.csv" accepted)
+	for spec in "dispatch_delay $(summary "$1" fds_received) $(summary "$1" dispatch_unmatched)" \
+		"accept_queue_delay $all_accepted $(summary "$1" accept_queue_unmatched)" \
+		"pool_queue_wait $(summary "$1" pool_jobs) $(summary "$1" pool_queue_unmatched)"; do
+		set -- "$1" $spec
+		run_wide=$(latency_count "$1" "$2" run); per_process=$(latency_count "$1" "$2" process)
+		[ "$run_wide" -eq $(($3 - $4)) ] && [ "$per_process" -eq "$run_wide" ] ||
+			fail "$2: counter $3, unmatched $4, samples run-wide $run_wide, per process $per_process" || return 1
+		[ "$3" -eq 0 ] || echo "    $2: $3 counted = $run_wide samples + $4 unmatched"
+	done
+}
+
 # ... and their sum == the load generator's completed connections
 check_accounting() {
+	check_samples "$1" || return 1
 	check_self_reports "$1" "$2" || return 1
 	bpf=$(( $(worker_sum "$1" accepted) + $(worker_sum "$1" fds_received) ))
 	completed=$(summary "$1" connections_completed)

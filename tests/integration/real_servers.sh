@@ -41,3 +41,74 @@ test_trace_node_v6only_refuses_ipv4() {
 	one_line_exit 1 "nothing listens on the --load target" "$WORK/v6only.err" || return 1
 	[ ! -e "$WORK/v6only/meta.csv" ] || fail "a refused trace left a complete run folder"
 }
+
+# check_per_process DIR COUNTS [CRASHED]: per worker process of workers.csv,
+# connections (accepted + fds_received) == the server's own count in COUNTS
+# ("pid count" lines; a process missing there served none). A worker that
+# exited may have been handed up to CRASHED connections it never answered
+# (in flight when it crashed: the load generator lost them); their sum goes
+# to $unanswered.
+check_per_process() {
+	awk -F, -v crashed="${3:-0}" 'FNR == NR { split($0, w, " "); own[w[1]] = w[2]; next }
+		FNR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
+		$h["role"] == "worker" { bpf = $h["accepted"] + $h["fds_received"]; mine = own[$h["pid"]] + 0
+		  printf "    pid %s (%s, exited %s): BPF %d, own %d, other fds %d\n", $h["pid"], $h["role"],
+			$h["exited"], bpf, mine, $h["fds_received_other"]
+		  if ($h["exited"] == "yes" && bpf >= mine && bpf - mine <= crashed) gone += bpf - mine
+		  else if (bpf != mine) bad = 1 }
+		END { print gone + 0; exit bad }' "$2" "$1/workers.csv" >"$1.per-process"; rc=$?
+	sed '$d' "$1.per-process"; unanswered=$(tail -n 1 "$1.per-process")
+	[ $rc -eq 0 ] || fail "BPF's per-process connections differ from the server's own"
+}
+
+# nginx reloaded (`nginx -s reload`) under load while traced: the master
+# passes channel sockets to old and new workers (fds_received_other, not
+# connections); the new workers get their rows, the old keep theirs; per
+# process BPF connections == its access-log lines; sum == the load's.
+test_trace_nginx_reload() {
+	port=$(free_port 41); prefix="$WORK/ngx-reload"
+	mkdir -p "$prefix/tmp"
+	sed -e "s|@WORKERS@|3|; s|@PREFIX@|$prefix|g; s|@PORT@|$port|; s|@ACCEPT_MUTEX@|off|; s|@LISTEN_OPTIONS@||" \
+		scenarios/external/nginx.conf.in >"$prefix/nginx.conf"
+	set -- nginx -c "$prefix/nginx.conf" -p "$prefix" -e "$prefix/error.log"
+	"$TESTBED" trace --load "127.0.0.1:$port" --connections 4 --duration 3 --out "$WORK/ngxr" -- "$@" \
+		>"$WORK/ngxr.out" 2>&1 &
+	tracer=$!
+	for _ in $(seq 100); do [ -s "$prefix/access.log" ] && break; sleep 0.05; done
+	sleep 1
+	"$@" -s reload 2>"$WORK/ngxr.reload" || { cat "$WORK/ngxr.reload"; fail "nginx -s reload failed"; }
+	wait "$tracer" || { cat "$WORK/ngxr.out"; fail "trace -- nginx exited non-zero"; return 1; }
+	sort "$prefix/access.log" | uniq -c | awk '{ print $2, $1 }' >"$WORK/ngxr.own"
+	check_per_process "$WORK/ngxr" "$WORK/ngxr.own" || return 1
+	workers=$(worker_col "$WORK/ngxr" pid | wc -l)
+	[ "$workers" -ge 6 ] || fail "$workers worker rows: the reload's new workers are missing" || return 1
+	other=$(csv_sum "$WORK/ngxr/workers.csv" fds_received_other)
+	[ "$other" -gt 0 ] || fail "no channel socket counted as fds_received_other" || return 1
+	bpf=$(( $(csv_sum "$WORK/ngxr/workers.csv" accepted) + $(csv_sum "$WORK/ngxr/workers.csv" fds_received) ))
+	completed=$(summary "$WORK/ngxr" connections_completed); lines=$(wc -l <"$prefix/access.log")
+	echo "    reload: $workers worker rows, $other other fds, BPF $bpf, log $lines, load generator $completed"
+	[ "$bpf" -eq "$lines" ] && [ "$bpf" -eq "$completed" ] || fail "totals disagree" || return 1
+	check_samples "$WORK/ngxr"
+}
+
+# A Node cluster worker crashes under load (process.exit) and the primary
+# restarts it: the new worker gets its row, the crashed one keeps its own
+# (exited), and per process BPF connections == the worker's own count.
+test_trace_node_cluster_crash() {
+	port=$(free_port 43); mkdir -p "$WORK/ncrash.counts"
+	COUNT_DIR="$WORK/ncrash.counts" "$TESTBED" trace --load "127.0.0.1:$port" --connections 4 --duration 2 \
+		--out "$WORK/ncrash" -- node "$SERVERS/node-crash.js" "$port" 2 100 >"$WORK/ncrash.out" 2>&1 ||
+		{ cat "$WORK/ncrash.out"; fail "trace -- node node-crash.js failed"; return 1; }
+	for f in "$WORK/ncrash.counts"/*.count; do echo "$(basename "$f" .count) $(cat "$f")"; done >"$WORK/ncrash.own"
+	lost=$(summary "$WORK/ncrash" connections_lost)
+	check_per_process "$WORK/ncrash" "$WORK/ncrash.own" "$lost" || return 1
+	workers=$(worker_col "$WORK/ncrash" pid | wc -l); exited=$(worker_col "$WORK/ncrash" exited | grep -c yes)
+	[ "$workers" -eq 3 ] && [ "$exited" -eq 1 ] ||
+		fail "$workers worker rows ($exited exited): expected 2 workers and the restarted one, the crashed exited" ||
+		return 1
+	bpf=$(worker_sum "$WORK/ncrash" fds_received); completed=$(summary "$WORK/ncrash" connections_completed)
+	echo "    crash: workers received $bpf ($unanswered unanswered by the crashed worker), load generator completed $completed (lost $lost)"
+	[ $((bpf - unanswered)) -eq "$completed" ] || fail "workers answered $((bpf - unanswered)), load completed $completed" ||
+		return 1
+	check_samples "$WORK/ncrash"
+}

@@ -61,7 +61,7 @@ check_dispatch_accounting() {
 	received=$(worker_sum "$1" fds_received)
 	[ "$master_bpf" -eq "$received" ] || fail "master accepted $master_bpf (BPF) != fds received $received" || return 1
 	[ "$master_bpf" -eq "$master_self" ] || fail "master accepted $master_bpf (BPF) != its own count $master_self" || return 1
-	delays=$(awk -F, '$1 == "dispatch_delay" { n += $5 } END { print n + 0 }' "$1/latency.csv")
+	delays=$(latency_count "$1" dispatch_delay process)
 	[ "$delays" -eq "$received" ] || fail "$delays dispatch delays measured for $received hand-offs"
 }
 # strict rotation: per-worker counts differ by at most SLACK (default 1)
@@ -287,7 +287,7 @@ test_csv_agree_with_summary() {
 	c=$(summary "$dir" connections_completed)
 	[ "$n" -eq "$c" ] || fail "latency.csv counts $n requests, summary says $c completed" || return 1
 	# every accepted connection has its accept-queue delay (handshake -> accept)
-	q=$(awk -F, '$1 == "accept_queue_delay" { n += $5 } END { print n + 0 }' "$dir/latency.csv")
+	q=$(latency_count "$dir" accept_queue_delay process)
 	[ "$q" -eq "$a" ] || fail "latency.csv has $q accept-queue delays for $a accepted connections" || return 1
 	# printed per-worker rows match workers.csv
 	awk 'NR == FNR { if (FNR > 1 && $0 ~ /,worker,/) { split($0, f, ","); acc[f[2]] = f[4] } next }
@@ -299,6 +299,7 @@ test_csv_agree_with_summary() {
 # --- real servers (issue: trace): nginx-light and node must be installed ---
 # per worker process: BPF connections == the server's own count; sum == completed
 check_external() {
+	check_samples "$1" || return 1
 	check_self_reports "$1" "$2" || return 1
 	missing=$(worker_col "$1" self_reported_accepted | grep -c '^$')
 	[ "$missing" -eq 0 ] || fail "$missing workers have no count of their own" || return 1
@@ -340,7 +341,8 @@ test_trace_command() {
 	bpf=$(( $(worker_sum "$WORK/tcmd" accepted) + $(worker_sum "$WORK/tcmd" fds_received) ))
 	completed=$(summary "$WORK/tcmd" connections_completed)
 	echo "    traced command: $completed completed, workers took $bpf"
-	[ "$bpf" -gt 0 ] && [ "$bpf" -eq "$completed" ] || fail "workers took $bpf, load completed $completed"
+	[ "$bpf" -gt 0 ] && [ "$bpf" -eq "$completed" ] || fail "workers took $bpf, load completed $completed" || return 1
+	check_samples "$WORK/tcmd"
 }
 test_trace_pid() {
 	port=$(free_port 3)
@@ -354,7 +356,8 @@ test_trace_pid() {
 	# one process: it is its own worker
 	bpf=$(worker_sum "$WORK/tpid" accepted); completed=$(summary "$WORK/tpid" connections_completed)
 	echo "    single node process: accepted $bpf, completed $completed"
-	[ "$bpf" -gt 0 ] && [ "$bpf" -eq "$completed" ] || fail "accepted $bpf != completed $completed"
+	[ "$bpf" -gt 0 ] && [ "$bpf" -eq "$completed" ] || fail "accepted $bpf != completed $completed" || return 1
+	check_samples "$WORK/tpid"
 }
 test_trace_refuses_what_it_cannot_trace() {
 	"$TESTBED" trace --pid 999999 --duration 1 --out "$WORK/nopid" >/dev/null 2>"$WORK/nopid.err"; rc=$?

@@ -36,7 +36,7 @@ static struct process_record fake_procs[4];
 static struct thread_stats fake_threads[5];
 static struct timeline_sample fake_timeline[2];
 static struct histogram fake_accept_queue, fake_dispatch, fake_queue_wait;
-static struct thread_histogram fake_queue_waits[1];
+static struct keyed_histogram fake_queue_waits[1], fake_accept_queues[1], fake_dispatches[1];
 static struct run_record fake;
 
 /* Every counter a different number: BASE, BASE + 1, ... */
@@ -85,8 +85,10 @@ static void make_fake_record(void)
 		hist_record(&fake_dispatch, v * 2);
 		hist_record(&fake_queue_wait, v / 3);
 	}
-	fake_procs[1].accept_queue_delay_ns = &fake_accept_queue;
-	fake_procs[3].dispatch_delay_ns = &fake_dispatch;
+	fake_accept_queues[0] = (struct keyed_histogram){ .id = 101, .h = &fake_accept_queue };
+	r->accept_queue_delays = (struct histogram_set){ fake_accept_queues, 1, 1 };
+	fake_dispatches[0] = (struct keyed_histogram){ .id = 103, .h = &fake_dispatch };
+	r->dispatch_delays = (struct histogram_set){ fake_dispatches, 1, 1 };
 	r->procs = fake_procs;
 	r->nprocs = ARRAY_SIZE(fake_procs);
 	for (size_t i = 0; i < ARRAY_SIZE(fake_threads); i++) {
@@ -96,9 +98,8 @@ static void make_fake_record(void)
 	}
 	r->threads = fake_threads;
 	r->nthreads = ARRAY_SIZE(fake_threads);
-	fake_queue_waits[0] = (struct thread_histogram){ .tid = 110, .h = &fake_queue_wait };
-	r->queue_waits = fake_queue_waits;
-	r->nqueue_waits = 1;
+	fake_queue_waits[0] = (struct keyed_histogram){ .id = 110, .h = &fake_queue_wait };
+	r->queue_waits = (struct histogram_set){ fake_queue_waits, 1, 1 };
 	hist_init(&r->dispatch_delay_ns);
 	hist_init(&r->accept_queue_delay_ns);
 	hist_init(&r->queue_wait_ns);
@@ -448,7 +449,7 @@ static void test_empty_fields(void)
 	/* the master: no worker index, no share; the killed worker: no self count */
 	CU_ASSERT_PTR_NOT_NULL(strstr(workers, "\n,100,master,"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(workers, "\n1,102,worker,3031,3030,,"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(workers, ",yes,9\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(workers, ",yes,9,"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(meta, "\ncommand_line,\"testbed run shared-epoll \"\"a, b\"\"\"\n"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(meta, "\nschema_version,2\n"));
 	free(workers);
