@@ -71,33 +71,43 @@ fail:
 	return -1;
 }
 
-/* fd-dispatch hand-off: one message of one byte carrying FD (SCM_RIGHTS).
- * Never blocks: each worker has at most one hand-off in flight. 0 or -1. */
-int send_fd(int sock, int fd)
-{
+/* What a hand-off is on the wire: one byte, with room for one fd
+ * (SCM_RIGHTS) beside it. */
+struct fd_message {
 	union {
 		struct cmsghdr align;
 		char buf[CMSG_SPACE(sizeof(int))];
 	} control;
-	char byte = 'F';
-	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
-	struct msghdr msg = {
-		.msg_iov = &iov,
-		.msg_iovlen = 1,
-		.msg_control = control.buf,
-		.msg_controllen = sizeof(control.buf),
-	};
+	char byte;
+	struct iovec iov;
+	struct msghdr msg;
+};
+
+static void fd_message_init(struct fd_message *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->byte = 'F';
+	m->iov = (struct iovec){ .iov_base = &m->byte, .iov_len = 1 };
+	m->msg = (struct msghdr){ .msg_iov = &m->iov, .msg_iovlen = 1, .msg_control = m->control.buf,
+				  .msg_controllen = sizeof(m->control.buf) };
+}
+
+/* fd-dispatch hand-off: one message of one byte carrying FD (SCM_RIGHTS).
+ * Never blocks: each worker has at most one hand-off in flight. 0 or -1. */
+int send_fd(int sock, int fd)
+{
+	struct fd_message m;
 	struct cmsghdr *cmsg;
 	ssize_t n;
 
-	memset(&control, 0, sizeof(control));
-	cmsg = CMSG_FIRSTHDR(&msg);
+	fd_message_init(&m);
+	cmsg = CMSG_FIRSTHDR(&m.msg);
 	cmsg->cmsg_level = SOL_SOCKET;
 	cmsg->cmsg_type = SCM_RIGHTS;
 	cmsg->cmsg_len = CMSG_LEN(sizeof(int));
 	memcpy(CMSG_DATA(cmsg), &fd, sizeof(int));
 	do
-		n = sendmsg(sock, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
+		n = sendmsg(sock, &m.msg, MSG_NOSIGNAL | MSG_DONTWAIT);
 	while (n < 0 && errno == EINTR);
 	return n == 1 ? 0 : -1;
 }
@@ -107,29 +117,20 @@ int send_fd(int sock, int fd)
  * without its fd (our descriptor table was full: the kernel dropped it). */
 int receive_fd(int sock)
 {
-	union {
-		struct cmsghdr align;
-		char buf[CMSG_SPACE(sizeof(int))];
-	} control;
-	char byte;
-	struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
-	struct msghdr msg = {
-		.msg_iov = &iov,
-		.msg_iovlen = 1,
-		.msg_control = control.buf,
-		.msg_controllen = sizeof(control.buf),
-	};
+	struct fd_message m;
 	struct cmsghdr *cmsg;
-	ssize_t n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+	ssize_t n;
 	int fd;
 
+	fd_message_init(&m);
+	n = recvmsg(sock, &m.msg, MSG_CMSG_CLOEXEC);
 	if (n < 0)
 		return -1;
 	if (n == 0) {
 		errno = EPIPE;
 		return -1;
 	}
-	cmsg = CMSG_FIRSTHDR(&msg);
+	cmsg = CMSG_FIRSTHDR(&m.msg);
 	if (!cmsg || cmsg->cmsg_level != SOL_SOCKET || cmsg->cmsg_type != SCM_RIGHTS ||
 	    cmsg->cmsg_len != CMSG_LEN(sizeof(int))) {
 		errno = EBADMSG;
