@@ -4,9 +4,11 @@
  * optional tracepoints this kernel lacks, loads and attaches it (or only
  * loads it, for --no-trace), sets the traced-tgid flags through mmap, opens
  * and closes the counting window, reads the per-thread counters and hands
- * ring-buffer records to the caller's handler. It gives counts no meaning:
- * the run record (record.c) and the CSV writers (output.c) do. The bench
- * hook TESTBED_BPF_STATS comes through test_hooks.h. */
+ * ring-buffer records to the caller's handler, and attaches the probes of
+ * a thread pool: ours (USDT) or Node's libuv (uprobes on its symbols). It
+ * gives counts no meaning: the run record (record.c) and the CSV writers
+ * (output.c) do. The bench hook TESTBED_BPF_STATS comes through
+ * test_hooks.h. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -33,6 +35,8 @@
 struct collector {
 	struct tracer_bpf *skel;
 	struct bpf_link *pool_links[3];
+	struct bpf_link *libuv_links[16];  /* Node's libuv pool: the uprobes attached */
+	size_t nlibuv_links;
 	char tracepoints[512];
 	struct ring_buffer *events;
 	volatile __u8 *traced_tgids;  /* the filter's flag bytes, mmapped */
@@ -206,6 +210,12 @@ fail:
 	return NULL;
 }
 
+static void detach_libuv_probes(struct collector *c)
+{
+	while (c->nlibuv_links)
+		bpf_link__destroy(c->libuv_links[--c->nlibuv_links]);
+}
+
 int collector_attach_pool_probes(struct collector *c, const char *binary, struct error_message *err)
 {
 	struct bpf_program *programs[] = { c->skel->progs.handle_job_queued, c->skel->progs.handle_job_start,
@@ -225,6 +235,83 @@ int collector_attach_pool_probes(struct collector *c, const char *binary, struct
 		}
 	}
 	return 0;
+}
+
+/* BINARY's symbol SYMBOL probed by PROGRAM (on its return with RETPROBE),
+ * for every process mapping it: 0, or -errno (-ENOENT: no such symbol). */
+static int attach_libuv_probe(struct collector *c, struct bpf_program *program, const char *binary,
+			      const char *symbol, bool retprobe)
+{
+	LIBBPF_OPTS(bpf_uprobe_opts, opts, .func_name = symbol, .retprobe = retprobe);
+	struct bpf_link *link;
+
+	if (c->nlibuv_links == ARRAY_SIZE(c->libuv_links))
+		return -E2BIG;
+	/* pid -1: every process mapping the binary (cluster workers are new
+	 * processes); the programs' tgid filter keeps other processes out */
+	link = bpf_program__attach_uprobe_opts(program, -1, binary, 0, &opts);
+	if (!link)
+		return -errno;
+	c->libuv_links[c->nlibuv_links++] = link;
+	return 0;
+}
+
+int collector_attach_libuv_probes(struct collector *c, const char *binary, struct error_message *err)
+{
+	struct tracer_bpf *skel = c->skel;
+	const struct {
+		struct bpf_program *entry;
+		const char *symbol;
+	} submits[] = {
+		{ skel->progs.handle_libuv_work_submit, "uv__work_submit" },
+		{ skel->progs.handle_libuv_queue_work_submit, "uv_queue_work" },
+	}, work_functions[] = {
+		{ skel->progs.handle_libuv_fs_work, "uv__fs_work" },
+		{ skel->progs.handle_libuv_queue_work, "uv__queue_work" },
+		{ skel->progs.handle_libuv_dns_work, "uv__getaddrinfo_work" },
+		{ skel->progs.handle_libuv_dns_work, "uv__getnameinfo_work" },
+		{ skel->progs.handle_libuv_random_work, "uv__random_work" },
+	};
+	size_t i, work_probes = 0;
+	int ret;
+
+	if (c->load_only)
+		return 0;
+	for (i = 0; i < ARRAY_SIZE(submits); i++) {
+		ret = attach_libuv_probe(c, submits[i].entry, binary, submits[i].symbol, false);
+		if (ret) {
+			error_message_set(err, ret == -ENOENT ? "%s has no libuv symbol %s" :
+				"cannot attach a uprobe to %s's %s: %s", binary, submits[i].symbol, strerror(-ret));
+			goto fail;
+		}
+	}
+	/* a libuv older or newer than the one we know may lack a kind */
+	for (i = 0; i < ARRAY_SIZE(work_functions); i++) {
+		ret = attach_libuv_probe(c, work_functions[i].entry, binary, work_functions[i].symbol, false);
+		if (!ret)
+			ret = attach_libuv_probe(c, skel->progs.handle_libuv_work_return, binary, work_functions[i].symbol, true);
+		if (ret == -ENOENT) {
+			debug_msg("%s has no libuv symbol %s: those jobs are not seen", binary, work_functions[i].symbol);
+			continue;
+		}
+		if (ret) {
+			error_message_set(err, "cannot attach a uprobe to %s's %s: %s", binary, work_functions[i].symbol,
+					  strerror(-ret));
+			goto fail;
+		}
+		work_probes++;
+	}
+	if (work_probes)
+		return 0;
+	error_message_set(err, "%s has no libuv work function (uv__fs_work, uv__queue_work...)", binary);
+fail:
+	detach_libuv_probes(c);
+	return -1;
+}
+
+uint64_t collector_libuv_submits_lost(const struct collector *c)
+{
+	return __atomic_load_n(&c->skel->bss->libuv_submits_lost, __ATOMIC_RELAXED);
 }
 
 int collector_trace_tgid(struct collector *c, pid_t tgid)
@@ -370,6 +457,7 @@ void collector_close(struct collector *c)
 		munmap((void *)c->traced_tgids, c->traced_tgids_size);
 	for (size_t i = 0; i < ARRAY_SIZE(c->pool_links); i++)
 		bpf_link__destroy(c->pool_links[i]);
+	detach_libuv_probes(c);
 	tracer_bpf__destroy(c->skel);
 	free(c);
 }

@@ -174,7 +174,9 @@ const char *thread_role(const struct run_record *r, const struct thread_stats *t
 	for (i = 0; i < r->nprocs; i++) {
 		if ((uint32_t)r->procs[i].pid != t->tgid)
 			continue;
-		if (r->procs[i].role == ROLE_WORKER && t->tid != t->tgid && pool_index(t) >= 0)
+		/* ours: a worker's thread named tb-pool-N; Node's: any thread that ran libuv jobs */
+		if (t->tid != t->tgid &&
+		    ((r->procs[i].role == ROLE_WORKER && pool_index(t) >= 0) || t->counters.libuv_jobs_whole_run))
 			return "pool";
 		return role_name(r->procs[i].role);
 	}

@@ -103,6 +103,8 @@ struct run_record {
 	uint64_t event_drops;
 	uint64_t events_produced;          /* ring-buffer records the tracer tried to write */
 	char *tracepoints;                 /* malloc'ed copy of the collector's list */
+	char libuv_probes[PATH_MAX + 16];  /* trace: "attached BINARY", "none BINARY"; "" = not tried */
+	uint64_t libuv_submits_lost;       /* libuv jobs run whose submit the LRU map had evicted */
 	struct run_summary summary;
 };
 
@@ -122,7 +124,8 @@ void free_record(struct run_record *r);
 /* Names. */
 const char *role_name(enum process_role role);
 const char *class_name(unsigned blocked_class);   /* "none" beyond the classes */
-/* "master", "worker", "pool" (a worker's pool thread) or "other". */
+/* "master", "worker", "pool" (a worker's pool thread, or any thread that
+ * ran libuv jobs) or "other". */
 const char *thread_role(const struct run_record *r, const struct thread_stats *t);
 bool is_pool_thread(const struct run_record *r, const struct thread_stats *t);
 /* The N of a pool thread's comm "tb-pool-N", or -1. */

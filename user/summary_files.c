@@ -183,6 +183,8 @@ struct meta_line {
 	const char *tracer;
 	uint64_t events_written;
 	const char *interrupted;
+	const char *libuv_probes;
+	uint64_t libuv_submits_lost;
 	/* storage for the texts above */
 	char cpu_model_text[256], work_text[64];
 };
@@ -257,6 +259,8 @@ static void meta_line_of(const struct run_record *r, struct meta_line *m)
 		.tracer = o->no_trace ? "off" : "on",
 		.events_written = r->events_written,
 		.interrupted = r->interrupted ? "yes" : "no",
+		.libuv_probes = r->libuv_probes[0] ? r->libuv_probes : NULL,
+		.libuv_submits_lost = r->libuv_submits_lost,
 	};
 	read_cpu_model(m->cpu_model_text, sizeof(m->cpu_model_text));
 	m->cpu_model = m->cpu_model_text;
@@ -272,6 +276,14 @@ static struct cell meta_text(const void *row, size_t offset)
 	struct cell c = field_text(row, offset);
 
 	return c.text ? c : (struct cell){ .kind = CELL_ABSENT };
+}
+
+/* Only where libuv probes were tried (trace). */
+static struct cell meta_libuv_submits_lost(const void *row, size_t arg)
+{
+	const struct meta_line *m = row;
+
+	return m->libuv_probes ? cell_u64(m->libuv_submits_lost) : (struct cell){ .kind = CELL_ABSENT };
 }
 
 #define META_TEXT(name) { #name, meta_text, offsetof(struct meta_line, name), 0 }
@@ -319,6 +331,8 @@ static const struct csv_column meta_keys[] = {
 	META_TEXT(tracer),
 	META_U64(events_written),
 	META_TEXT(interrupted),
+	META_TEXT(libuv_probes),
+	CSV_COLUMN("libuv_submits_lost", meta_libuv_submits_lost),
 };
 
 static void write_meta(struct csv_file *f, const struct run_record *r)
