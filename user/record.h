@@ -154,6 +154,7 @@ void record_totals(const struct run_record *r, struct thread_counters *out);
 struct pool_totals {
 	unsigned threads;
 	uint64_t jobs, busy_ns, futex_wakeups, wasted_futex_wakeups;
+	uint64_t libuv_jobs[LIBUV_KIND_COUNT], libuv_jobs_whole_run; /* Node's libuv pool */
 };
 struct pool_totals record_pool_totals(const struct run_record *r);
 /* Fills r->summary (needs r->load). */

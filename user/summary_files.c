@@ -72,7 +72,7 @@ static struct summary_line summary_line_of(const struct run_record *r)
 		.accept_queue_delay_p50_us = histogram_percentile_us(&r->accept_queue_delay_ns, 50),
 		.accept_queue_delay_p99_us = histogram_percentile_us(&r->accept_queue_delay_ns, 99),
 		.accept_queue_delay_max_us = histogram_max_us(&r->accept_queue_delay_ns),
-		.pool_threads = r->opts->threads,
+		.pool_threads = r->opts->threads ? r->opts->threads : pool.threads, /* trace: libuv's */
 		.pool_jobs = pool.jobs,
 		.pool_utilisation = pool_utilisation(pool.busy_ns, pool.threads, r->duration_s),
 		.pool_queue_wait_p50_us = histogram_percentile_us(&r->queue_wait_ns, 50),
