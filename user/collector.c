@@ -23,6 +23,7 @@
 #include <bpf/libbpf.h>
 #include "common.h"
 #include "collector.h"
+#include "elf_symbols.h"
 #include "test_hooks.h"
 #include "tracer.skel.h"
 #include "util.h"
@@ -237,19 +238,19 @@ int collector_attach_pool_probes(struct collector *c, const char *binary, struct
 	return 0;
 }
 
-/* BINARY's symbol SYMBOL probed by PROGRAM (on its return with RETPROBE),
- * for every process mapping it: 0, or -errno (-ENOENT: no such symbol). */
+/* PROGRAM at OFFSET in BINARY (on the function's return with RETPROBE),
+ * for every process mapping it: 0 or -errno. */
 static int attach_libuv_probe(struct collector *c, struct bpf_program *program, const char *binary,
-			      const char *symbol, bool retprobe)
+			      uint64_t offset, bool retprobe)
 {
-	LIBBPF_OPTS(bpf_uprobe_opts, opts, .func_name = symbol, .retprobe = retprobe);
+	LIBBPF_OPTS(bpf_uprobe_opts, opts, .retprobe = retprobe);
 	struct bpf_link *link;
 
 	if (c->nlibuv_links == ARRAY_SIZE(c->libuv_links))
 		return -E2BIG;
 	/* pid -1: every process mapping the binary (cluster workers are new
 	 * processes); the programs' tgid filter keeps other processes out */
-	link = bpf_program__attach_uprobe_opts(program, -1, binary, 0, &opts);
+	link = bpf_program__attach_uprobe_opts(program, -1, binary, offset, &opts);
 	if (!link)
 		return -errno;
 	c->libuv_links[c->nlibuv_links++] = link;
@@ -259,52 +260,48 @@ static int attach_libuv_probe(struct collector *c, struct bpf_program *program, 
 int collector_attach_libuv_probes(struct collector *c, const char *binary, struct error_message *err)
 {
 	struct tracer_bpf *skel = c->skel;
-	const struct {
-		struct bpf_program *entry;
-		const char *symbol;
-	} submits[] = {
-		{ skel->progs.handle_libuv_work_submit, "uv__work_submit" },
-		{ skel->progs.handle_libuv_queue_work_submit, "uv_queue_work" },
-	}, work_functions[] = {
-		{ skel->progs.handle_libuv_fs_work, "uv__fs_work" },
-		{ skel->progs.handle_libuv_queue_work, "uv__queue_work" },
-		{ skel->progs.handle_libuv_dns_work, "uv__getaddrinfo_work" },
-		{ skel->progs.handle_libuv_dns_work, "uv__getnameinfo_work" },
-		{ skel->progs.handle_libuv_random_work, "uv__random_work" },
+	/* the submits first, then the work functions, each on entry and return */
+	static const char *const symbols[] = {
+		"uv__work_submit", "uv_queue_work", "uv__fs_work", "uv__queue_work", "uv__getaddrinfo_work",
+		"uv__getnameinfo_work", "uv__random_work",
 	};
+	struct bpf_program *entries[ARRAY_SIZE(symbols)] = {
+		skel->progs.handle_libuv_work_submit, skel->progs.handle_libuv_queue_work_submit,
+		skel->progs.handle_libuv_fs_work, skel->progs.handle_libuv_queue_work, skel->progs.handle_libuv_dns_work,
+		skel->progs.handle_libuv_dns_work, skel->progs.handle_libuv_random_work,
+	};
+	const size_t submits = 2;
+	uint64_t offsets[ARRAY_SIZE(symbols)];
 	size_t i, work_probes = 0;
-	int ret;
+	int ret = 0;
 
 	if (c->load_only)
 		return 0;
-	for (i = 0; i < ARRAY_SIZE(submits); i++) {
-		ret = attach_libuv_probe(c, submits[i].entry, binary, submits[i].symbol, false);
-		if (ret) {
-			error_message_set(err, ret == -ENOENT ? "%s has no libuv symbol %s" :
-				"cannot attach a uprobe to %s's %s: %s", binary, submits[i].symbol, strerror(-ret));
-			goto fail;
+	if (elf_function_offsets(binary, symbols, ARRAY_SIZE(symbols), offsets, err))
+		return -1;
+	for (i = 0; i < submits; i++)
+		if (!offsets[i]) {
+			error_message_set(err, "%s has no libuv symbol %s", binary, symbols[i]);
+			return -1;
 		}
-	}
-	/* a libuv older or newer than the one we know may lack a kind */
-	for (i = 0; i < ARRAY_SIZE(work_functions); i++) {
-		ret = attach_libuv_probe(c, work_functions[i].entry, binary, work_functions[i].symbol, false);
-		if (!ret)
-			ret = attach_libuv_probe(c, skel->progs.handle_libuv_work_return, binary, work_functions[i].symbol, true);
-		if (ret == -ENOENT) {
-			debug_msg("%s has no libuv symbol %s: those jobs are not seen", binary, work_functions[i].symbol);
+	for (i = 0; !ret && i < ARRAY_SIZE(symbols); i++) {
+		if (!offsets[i]) {
+			/* a libuv older or newer than the one we know may lack a kind */
+			debug_msg("%s has no libuv symbol %s: those jobs are not seen", binary, symbols[i]);
 			continue;
 		}
-		if (ret) {
-			error_message_set(err, "cannot attach a uprobe to %s's %s: %s", binary, work_functions[i].symbol,
-					  strerror(-ret));
-			goto fail;
+		ret = attach_libuv_probe(c, entries[i], binary, offsets[i], false);
+		if (!ret && i >= submits) {
+			ret = attach_libuv_probe(c, skel->progs.handle_libuv_work_return, binary, offsets[i], true);
+			work_probes++;
 		}
-		work_probes++;
 	}
-	if (work_probes)
+	if (ret)
+		error_message_set(err, "cannot attach a uprobe to %s's %s: %s", binary, symbols[i - 1], strerror(-ret));
+	else if (!work_probes)
+		error_message_set(err, "%s has no libuv work function (uv__fs_work, uv__queue_work...)", binary);
+	else
 		return 0;
-	error_message_set(err, "%s has no libuv work function (uv__fs_work, uv__queue_work...)", binary);
-fail:
 	detach_libuv_probes(c);
 	return -1;
 }
