@@ -758,33 +758,21 @@ int BPF_KPROBE(handle_libuv_queue_work_submit, void *loop, void *req)
 	return 0;
 }
 
-SEC("uprobe")
-int BPF_KPROBE(handle_libuv_fs_work, void *work_item)
-{
-	start_libuv_job((__u64)work_item, LIBUV_FS);
-	return 0;
-}
+/* A work function's entry, one program per kind: a uprobe program cannot
+ * tell which function it is on without an attach cookie (Linux 5.15), and
+ * this object loads on 5.10. */
+#define LIBUV_WORK_FUNCTION(program, kind)                  \
+	SEC("uprobe")                                        \
+	int BPF_KPROBE(program, void *work_item)             \
+	{                                                    \
+		start_libuv_job((__u64)work_item, kind);     \
+		return 0;                                    \
+	}
 
-SEC("uprobe")
-int BPF_KPROBE(handle_libuv_queue_work, void *work_item)
-{
-	start_libuv_job((__u64)work_item, LIBUV_WORK);
-	return 0;
-}
-
-SEC("uprobe")
-int BPF_KPROBE(handle_libuv_dns_work, void *work_item)
-{
-	start_libuv_job((__u64)work_item, LIBUV_DNS);
-	return 0;
-}
-
-SEC("uprobe")
-int BPF_KPROBE(handle_libuv_random_work, void *work_item)
-{
-	start_libuv_job((__u64)work_item, LIBUV_RANDOM);
-	return 0;
-}
+LIBUV_WORK_FUNCTION(handle_libuv_fs_work, LIBUV_FS)
+LIBUV_WORK_FUNCTION(handle_libuv_queue_work, LIBUV_WORK)
+LIBUV_WORK_FUNCTION(handle_libuv_dns_work, LIBUV_DNS)
+LIBUV_WORK_FUNCTION(handle_libuv_random_work, LIBUV_RANDOM)
 
 /* The return of every work function above. */
 SEC("uretprobe")
