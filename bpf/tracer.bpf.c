@@ -196,6 +196,15 @@ static __always_inline struct thread_stats *thread_get(__u32 tid, __u32 tgid, st
 	return bpf_map_lookup_elem(&threads, &tid);
 }
 
+/* The current thread's record if its process is traced and the thread known. */
+static __always_inline struct thread_stats *current_traced_thread(void)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u32 tid = (__u32)pid_tgid;
+
+	return is_traced(pid_tgid >> 32) ? bpf_map_lookup_elem(&threads, &tid) : NULL;
+}
+
 /* The file behind fd in the current task, or NULL. */
 static __always_inline struct file *fd_file(int fd)
 {
@@ -722,13 +731,8 @@ int BPF_USDT(handle_job_start, __u64 job_id)
 SEC("usdt")
 int BPF_USDT(handle_job_end, __u64 job_id)
 {
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	__u32 tid = (__u32)pid_tgid;
-	struct thread_stats *t;
+	struct thread_stats *t = current_traced_thread();
 
-	if (!is_traced(pid_tgid >> 32))
-		return 0;
-	t = bpf_map_lookup_elem(&threads, &tid);
 	if (t)
 		account_job_run(t);
 	return 0;
@@ -778,13 +782,8 @@ LIBUV_WORK_FUNCTION(handle_libuv_random_work, LIBUV_RANDOM)
 SEC("uretprobe")
 int BPF_KRETPROBE(handle_libuv_work_return)
 {
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	__u32 tid = (__u32)pid_tgid;
-	struct thread_stats *t;
+	struct thread_stats *t = current_traced_thread();
 
-	if (!is_traced(pid_tgid >> 32))
-		return 0;
-	t = bpf_map_lookup_elem(&threads, &tid);
 	if (t)
 		end_libuv_job(t);
 	return 0;
