@@ -36,6 +36,9 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 volatile __u32 counting;
 /* Ring-buffer records that found no room. */
 volatile __u64 event_drops;
+/* libuv jobs started whose submit was no longer in queued_jobs (an LRU
+ * eviction): run and busy time counted, queue wait unknown. */
+volatile __u64 libuv_submits_lost;
 /* Set before load: stream every wakeup/accept as an event (--events). */
 const volatile bool stream_events = false;
 
@@ -193,6 +196,15 @@ static __always_inline struct thread_stats *thread_get(__u32 tid, __u32 tgid, st
 	BPF_CORE_READ_STR_INTO(&t->comm, task, comm);
 	bpf_map_update_elem(&threads, &tid, t, BPF_NOEXIST);
 	return bpf_map_lookup_elem(&threads, &tid);
+}
+
+/* The current thread's record if its process is traced and the thread known. */
+static __always_inline struct thread_stats *current_traced_thread(void)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u32 tid = (__u32)pid_tgid;
+
+	return is_traced(pid_tgid >> 32) ? bpf_map_lookup_elem(&threads, &tid) : NULL;
 }
 
 /* The file behind fd in the current task, or NULL. */
@@ -587,9 +599,20 @@ static __always_inline void note_wasted_futex_wakeups(struct thread_stats *t)
 	t->state.futex_wakeups_since_job = 0;
 }
 
+/* A job queued now: JOB_ID in the current process. */
+static __always_inline void note_job_queued(__u64 job_id)
+{
+	__u64 now = bpf_ktime_get_ns();
+	struct job_key key = { .tgid = bpf_get_current_pid_tgid() >> 32, .job_id = job_id };
+
+	if (is_traced(key.tgid))
+		bpf_map_update_elem(&queued_jobs, &key, &now, BPF_ANY);
+}
+
 /* job_queued -> job_start (at NOW) of the job KEY names, kept in thread
- * TID's state until job_end sends it: the sample counts where jobs_run does. */
-static __always_inline void account_pool_queue_wait(struct job_key *key, __u64 now, __u32 tid)
+ * TID's state until job_end sends it: the sample counts where jobs_run does.
+ * False if the job was not seen queued. */
+static __always_inline bool account_pool_queue_wait(struct job_key *key, __u64 now, __u32 tid)
 {
 	__u64 *queued = bpf_map_lookup_elem(&queued_jobs, key);
 	struct thread_stats *t = bpf_map_lookup_elem(&threads, &tid);
@@ -597,10 +620,11 @@ static __always_inline void account_pool_queue_wait(struct job_key *key, __u64 n
 	if (t)
 		t->state.job_queue_matched = queued != NULL;
 	if (!queued)
-		return;
+		return false;
 	if (t)
 		t->state.job_queue_wait_ns = now - *queued;
 	bpf_map_delete_elem(&queued_jobs, key);
+	return true;
 }
 
 /* job_end: the job run, its busy time since job_start and its queue wait
@@ -618,6 +642,56 @@ static __always_inline void account_job_run(struct thread_stats *t, __u32 tgid, 
 	}
 	t->state.job_started_ns = 0;
 	t->state.job_queue_matched = 0;
+}
+
+/* Node's libuv pool. A job is a struct uv__work, named by its address:
+ * queued by uv__work_submit (or uv_queue_work, where it is inlined), run on a
+ * pool thread by a work function that takes it as its first argument. The
+ * same work functions also run synchronously (uv_fs_* without a callback,
+ * on the caller's thread): a call is a job only when its item was seen
+ * queued, or -- its submit evicted from the LRU map -- on a thread that has
+ * run libuv jobs before (counted in libuv_submits_lost). */
+
+/* A work function entered with WORK_ITEM: a job of KIND starts, unless it is
+ * a synchronous call or one nested in a running job. */
+static __always_inline void start_libuv_job(__u64 work_item, __u32 kind)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid(), now = bpf_ktime_get_ns();
+	struct job_key key = { .tgid = pid_tgid >> 32, .job_id = work_item };
+	struct thread_stats *t;
+
+	if (!is_traced(key.tgid))
+		return;
+	t = thread_get((__u32)pid_tgid, key.tgid, current_task());
+	if (!t)
+		return;
+	if (t->state.job_started_ns) {
+		t->state.libuv_nested_calls++;
+		return;
+	}
+	if (!account_pool_queue_wait(&key, now, (__u32)pid_tgid)) {
+		if (!t->counters.libuv_jobs_whole_run)
+			return; /* a synchronous call */
+		__sync_fetch_and_add(&libuv_submits_lost, 1);
+	}
+	note_wasted_futex_wakeups(t);
+	t->state.job_started_ns = now;
+	t->state.libuv_job_kind = kind;
+	t->counters.libuv_jobs_whole_run++;
+}
+
+/* A work function returned: the job ends, unless the call was nested. */
+static __always_inline void end_libuv_job(struct thread_stats *t)
+{
+	__u32 kind = t->state.libuv_job_kind;
+
+	if (t->state.libuv_nested_calls) {
+		t->state.libuv_nested_calls--;
+		return;
+	}
+	if (t->state.job_started_ns && counting && kind < LIBUV_KIND_COUNT)
+		t->counters.libuv_jobs[kind]++;
+	account_job_run(t, t->tgid, t->tid);
 }
 
 /* --- the programs ---------------------------------------------------------- */
@@ -714,12 +788,7 @@ int BPF_PROG(handle_sched_switch, bool preempt, struct task_struct *prev, struct
 SEC("usdt")
 int BPF_USDT(handle_job_queued, __u64 job_id)
 {
-	__u64 pid_tgid = bpf_get_current_pid_tgid(), now = bpf_ktime_get_ns();
-	struct job_key key = { .tgid = pid_tgid >> 32, .job_id = job_id };
-
-	if (!is_traced(key.tgid))
-		return 0;
-	bpf_map_update_elem(&queued_jobs, &key, &now, BPF_ANY);
+	note_job_queued(job_id);
 	return 0;
 }
 
@@ -744,15 +813,61 @@ int BPF_USDT(handle_job_start, __u64 job_id)
 SEC("usdt")
 int BPF_USDT(handle_job_end, __u64 job_id)
 {
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	__u32 tid = (__u32)pid_tgid;
-	struct thread_stats *t;
+	struct thread_stats *t = current_traced_thread();
 
-	if (!is_traced(pid_tgid >> 32))
-		return 0;
-	t = bpf_map_lookup_elem(&threads, &tid);
 	if (t)
-		account_job_run(t, pid_tgid >> 32, tid);
+		account_job_run(t, t->tgid, t->tid);
+	return 0;
+}
+
+/* Uprobes in Node's libuv (the functions' symbols, in the node binary or a
+ * libuv.so). Attached by the collector, for every process mapping it.
+ * BPF_KPROBE reads the same pt_regs a uprobe gets (libbpf 1.1 has no
+ * BPF_UPROBE). */
+SEC("uprobe")
+int BPF_KPROBE(handle_libuv_work_submit, void *loop, void *work_item)
+{
+	note_job_queued((__u64)work_item);
+	return 0;
+}
+
+/* offsetof(uv_work_t, work_req), the libuv 1.x ABI on 64-bit: UV_REQ_FIELDS
+ * (64 bytes), then loop, work_cb, after_work_cb. */
+#define UV_WORK_T_WORK_REQ 88
+
+/* uv_queue_work(loop, req, ...): uv__work_submit is inlined into it in
+ * Node's build; where it is not, both probes note the same item. */
+SEC("uprobe")
+int BPF_KPROBE(handle_libuv_queue_work_submit, void *loop, void *req)
+{
+	note_job_queued((__u64)req + UV_WORK_T_WORK_REQ);
+	return 0;
+}
+
+/* A work function's entry, one program per kind: a uprobe program cannot
+ * tell which function it is on without an attach cookie (Linux 5.15), and
+ * this object loads on 5.10. */
+#define LIBUV_WORK_FUNCTION(program, kind)                  \
+	SEC("uprobe")                                        \
+	int BPF_KPROBE(program, void *work_item)             \
+	{                                                    \
+		start_libuv_job((__u64)work_item, kind);     \
+		return 0;                                    \
+	}
+
+LIBUV_WORK_FUNCTION(handle_libuv_fs_work, LIBUV_FS)
+LIBUV_WORK_FUNCTION(handle_libuv_queue_work, LIBUV_WORK)
+LIBUV_WORK_FUNCTION(handle_libuv_dns_work, LIBUV_DNS)
+LIBUV_WORK_FUNCTION(handle_libuv_random_work, LIBUV_RANDOM)
+
+/* The return of every work function above. */
+SEC("uretprobe")
+int BPF_KRETPROBE(handle_libuv_work_return)
+{
+	struct thread_stats *t = current_traced_thread();
+
+	if (t)
+		end_libuv_job(t);
 	return 0;
 }
 

@@ -22,6 +22,16 @@ enum block_class {
 	CLASS_COUNT,
 };
 
+/* A libuv pool job's kind, from the work function the pool thread runs
+ * (bpf/tracer.bpf.c, "Node's libuv pool"). */
+enum libuv_job_kind {
+	LIBUV_FS,         /* uv__fs_work: fs.* with a callback */
+	LIBUV_WORK,       /* uv__queue_work: uv_queue_work (Node's crypto, zlib, N-API async work) */
+	LIBUV_DNS,        /* uv__getaddrinfo_work, uv__getnameinfo_work: dns.lookup, dns.lookupService */
+	LIBUV_RANDOM,     /* uv__random_work: crypto.randomFill and friends */
+	LIBUV_KIND_COUNT,
+};
+
 /* What the tracer counts per thread. All __u64, so a process's totals are
  * the element-wise sum of its threads' (thread_counters_add()). Counted only
  * while the run's measurement window (the load) is open, except reads,
@@ -41,8 +51,8 @@ struct thread_counters {
 	__u64 oncpu_ns;
 	__u64 runq_wait_ns;                /* woken or preempted -> switched in */
 	__u64 runq_waits;
-	__u64 jobs_run;                    /* our pool (USDT): jobs started and ended */
-	__u64 job_busy_ns;                 /* job_start -> job_end */
+	__u64 jobs_run;                    /* our pool (USDT) or libuv's (uprobes): jobs started and ended */
+	__u64 job_busy_ns;                 /* job start -> job end */
 	__u64 syscalls;                    /* syscalls that returned (bench/: events per connection) */
 	__u64 voluntary_switches;          /* switched out asleep */
 	__u64 involuntary_switches;        /* preempted */
@@ -58,6 +68,8 @@ struct thread_counters {
 	                                      there) or the ring buffer was full */
 	__u64 pool_queue_unmatched;        /* jobs_run with no pool_queue_wait sample: no
 	                                      job_queued seen, or the ring buffer was full */
+	__u64 libuv_jobs[LIBUV_KIND_COUNT]; /* Node's libuv pool (uprobes): jobs_run by kind */
+	__u64 libuv_jobs_whole_run;        /* libuv jobs started over the whole run: a pool thread */
 };
 
 /* Where a thread is now, for the rules that turn events into counts.
@@ -74,7 +86,10 @@ struct thread_tracking {
 	__u32 blocked_class;               /* enum block_class of syscall_nr */
 	__u32 wakeup_pending;              /* woken in this syscall, not yet returned or asleep again */
 	__u32 accepted_since_poll;         /* an accept succeeded since a poll-class syscall returned */
+	__u32 libuv_job_kind;              /* enum libuv_job_kind of the running libuv job */
+	__u32 libuv_nested_calls;          /* work functions entered inside it (a synchronous uv_fs call) */
 	__u32 job_queue_matched;           /* the running job's job_queued was seen: */
+	__u32 pad2;
 	__u64 job_queue_wait_ns;           /* ... its queue wait, sent as a sample at job_end */
 };
 

@@ -4,9 +4,11 @@
  * optional tracepoints this kernel lacks, loads and attaches it (or only
  * loads it, for --no-trace), sets the traced-tgid flags through mmap, opens
  * and closes the counting window, reads the per-thread counters and hands
- * ring-buffer records to the caller's handler. It gives counts no meaning:
- * the run record (record.c) and the CSV writers (output.c) do. The bench
- * hook TESTBED_BPF_STATS comes through test_hooks.h. */
+ * ring-buffer records to the caller's handler, and attaches the probes of
+ * a thread pool: ours (USDT) or Node's libuv (uprobes on its symbols). It
+ * gives counts no meaning: the run record (record.c) and the CSV writers
+ * (output.c) do. The bench hook TESTBED_BPF_STATS comes through
+ * test_hooks.h. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -21,6 +23,7 @@
 #include <bpf/libbpf.h>
 #include "common.h"
 #include "collector.h"
+#include "elf_symbols.h"
 #include "test_hooks.h"
 #include "tracer.skel.h"
 #include "util.h"
@@ -33,6 +36,8 @@
 struct collector {
 	struct tracer_bpf *skel;
 	struct bpf_link *pool_links[3];
+	struct bpf_link *libuv_links[16];  /* Node's libuv pool: the uprobes attached */
+	size_t nlibuv_links;
 	char tracepoints[512];
 	struct ring_buffer *events;
 	volatile __u8 *traced_tgids;  /* the filter's flag bytes, mmapped */
@@ -206,6 +211,12 @@ fail:
 	return NULL;
 }
 
+static void detach_libuv_probes(struct collector *c)
+{
+	while (c->nlibuv_links)
+		bpf_link__destroy(c->libuv_links[--c->nlibuv_links]);
+}
+
 int collector_attach_pool_probes(struct collector *c, const char *binary, struct error_message *err)
 {
 	struct bpf_program *programs[] = { c->skel->progs.handle_job_queued, c->skel->progs.handle_job_start,
@@ -225,6 +236,79 @@ int collector_attach_pool_probes(struct collector *c, const char *binary, struct
 		}
 	}
 	return 0;
+}
+
+/* PROGRAM at OFFSET in BINARY (on the function's return with RETPROBE),
+ * for every process mapping it: 0 or -errno. */
+static int attach_libuv_probe(struct collector *c, struct bpf_program *program, const char *binary,
+			      uint64_t offset, bool retprobe)
+{
+	LIBBPF_OPTS(bpf_uprobe_opts, opts, .retprobe = retprobe);
+	struct bpf_link *link;
+
+	if (c->nlibuv_links == ARRAY_SIZE(c->libuv_links))
+		return -E2BIG;
+	/* pid -1: every process mapping the binary (cluster workers are new
+	 * processes); the programs' tgid filter keeps other processes out */
+	link = bpf_program__attach_uprobe_opts(program, -1, binary, offset, &opts);
+	if (!link)
+		return -errno;
+	c->libuv_links[c->nlibuv_links++] = link;
+	return 0;
+}
+
+int collector_attach_libuv_probes(struct collector *c, const char *binary, struct error_message *err)
+{
+	struct tracer_bpf *skel = c->skel;
+	/* the submits first, then the work functions, each on entry and return */
+	static const char *const symbols[] = {
+		"uv__work_submit", "uv_queue_work", "uv__fs_work", "uv__queue_work", "uv__getaddrinfo_work",
+		"uv__getnameinfo_work", "uv__random_work",
+	};
+	struct bpf_program *entries[ARRAY_SIZE(symbols)] = {
+		skel->progs.handle_libuv_work_submit, skel->progs.handle_libuv_queue_work_submit,
+		skel->progs.handle_libuv_fs_work, skel->progs.handle_libuv_queue_work, skel->progs.handle_libuv_dns_work,
+		skel->progs.handle_libuv_dns_work, skel->progs.handle_libuv_random_work,
+	};
+	const size_t submits = 2;
+	uint64_t offsets[ARRAY_SIZE(symbols)];
+	size_t i, work_probes = 0;
+	int ret = 0;
+
+	if (c->load_only)
+		return 0;
+	if (elf_function_offsets(binary, symbols, ARRAY_SIZE(symbols), offsets, err))
+		return -1;
+	for (i = 0; i < submits; i++)
+		if (!offsets[i]) {
+			error_message_set(err, "%s has no libuv symbol %s", binary, symbols[i]);
+			return -1;
+		}
+	for (i = 0; !ret && i < ARRAY_SIZE(symbols); i++) {
+		if (!offsets[i]) {
+			/* a libuv older or newer than the one we know may lack a kind */
+			debug_msg("%s has no libuv symbol %s: those jobs are not seen", binary, symbols[i]);
+			continue;
+		}
+		ret = attach_libuv_probe(c, entries[i], binary, offsets[i], false);
+		if (!ret && i >= submits) {
+			ret = attach_libuv_probe(c, skel->progs.handle_libuv_work_return, binary, offsets[i], true);
+			work_probes++;
+		}
+	}
+	if (ret)
+		error_message_set(err, "cannot attach a uprobe to %s's %s: %s", binary, symbols[i - 1], strerror(-ret));
+	else if (!work_probes)
+		error_message_set(err, "%s has no libuv work function (uv__fs_work, uv__queue_work...)", binary);
+	else
+		return 0;
+	detach_libuv_probes(c);
+	return -1;
+}
+
+uint64_t collector_libuv_submits_lost(const struct collector *c)
+{
+	return __atomic_load_n(&c->skel->bss->libuv_submits_lost, __ATOMIC_RELAXED);
 }
 
 int collector_trace_tgid(struct collector *c, pid_t tgid)
@@ -392,6 +476,7 @@ void collector_close(struct collector *c)
 		munmap((void *)c->traced_tgids, c->traced_tgids_size);
 	for (size_t i = 0; i < ARRAY_SIZE(c->pool_links); i++)
 		bpf_link__destroy(c->pool_links[i]);
+	detach_libuv_probes(c);
 	tracer_bpf__destroy(c->skel);
 	free(c);
 }

@@ -35,6 +35,13 @@ int collector_trace_tgid(struct collector *c, pid_t tgid);
 /* Attaches the thread-pool USDT probes (provider "testbed") in BINARY, for
  * every process running it. 0, or -1 with a one-line reason in ERR. */
 int collector_attach_pool_probes(struct collector *c, const char *binary, struct error_message *err);
+/* Attaches the libuv thread-pool uprobes (Node's pool) in BINARY, an
+ * executable or a shared libuv with libuv's internal symbols, for every
+ * process mapping it. 0, or -1 with a one-line reason in ERR and nothing
+ * attached. */
+int collector_attach_libuv_probes(struct collector *c, const char *binary, struct error_message *err);
+/* libuv jobs whose submit was evicted from the LRU map before they started. */
+uint64_t collector_libuv_submits_lost(const struct collector *c);
 /* Opens or closes the measurement window (counters move only while open). */
 void collector_set_counting(struct collector *c, bool on);
 /* Every traced thread's counters, in a malloc'ed array the caller frees. */

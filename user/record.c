@@ -222,7 +222,9 @@ const char *thread_role(const struct run_record *r, const struct thread_stats *t
 	for (i = 0; i < r->nprocs; i++) {
 		if ((uint32_t)r->procs[i].pid != t->tgid)
 			continue;
-		if (r->procs[i].role == ROLE_WORKER && t->tid != t->tgid && pool_index(t) >= 0)
+		/* ours: a worker's thread named tb-pool-N; Node's: any thread that ran libuv jobs */
+		if (t->tid != t->tgid &&
+		    ((r->procs[i].role == ROLE_WORKER && pool_index(t) >= 0) || t->counters.libuv_jobs_whole_run))
 			return "pool";
 		return role_name(r->procs[i].role);
 	}
@@ -265,9 +267,14 @@ bool is_acceptor(const struct run_record *r, const struct process_record *p)
 
 double process_pool_utilisation(const struct run_record *r, const struct process_record *p)
 {
+	size_t threads = r->opts->threads, i;
+
 	if (p->role != ROLE_WORKER)
 		return NAN;
-	return pool_utilisation(p->totals.job_busy_ns, r->opts->threads, r->duration_s);
+	/* trace: the pool threads seen in the process (Node's libuv pool) */
+	for (i = 0; !r->opts->threads && i < r->nthreads; i++)
+		threads += r->threads[i].tgid == (uint32_t)p->pid && is_pool_thread(r, &r->threads[i]);
+	return pool_utilisation(p->totals.job_busy_ns, threads, r->duration_s);
 }
 
 uint64_t worker_connections_total(const struct run_record *r)
@@ -339,6 +346,9 @@ struct pool_totals record_pool_totals(const struct run_record *r)
 		p.busy_ns += t->counters.job_busy_ns;
 		p.futex_wakeups += t->counters.wakeups[CLASS_FUTEX];
 		p.wasted_futex_wakeups += t->counters.wasted_wakeups[CLASS_FUTEX];
+		for (size_t k = 0; k < LIBUV_KIND_COUNT; k++)
+			p.libuv_jobs[k] += t->counters.libuv_jobs[k];
+		p.libuv_jobs_whole_run += t->counters.libuv_jobs_whole_run;
 	}
 	return p;
 }

@@ -116,6 +116,8 @@ struct run_record {
 	uint64_t events_produced;          /* ring-buffer records the tracer tried to write */
 	struct kernel_counters kernel;     /* the kernel's TCP counters over the load window */
 	char *tracepoints;                 /* malloc'ed copy of the collector's list */
+	char libuv_probes[PATH_MAX + 16];  /* trace: "attached BINARY", "none BINARY"; "" = not tried */
+	uint64_t libuv_submits_lost;       /* libuv jobs run whose submit the LRU map had evicted */
 	struct run_summary summary;
 };
 
@@ -135,7 +137,8 @@ void free_record(struct run_record *r);
 /* Names. */
 const char *role_name(enum process_role role);
 const char *class_name(unsigned blocked_class);   /* "none" beyond the classes */
-/* "master", "worker", "pool" (a worker's pool thread) or "other". */
+/* "master", "worker", "pool" (a worker's pool thread, or any thread that
+ * ran libuv jobs) or "other". */
 const char *thread_role(const struct run_record *r, const struct thread_stats *t);
 bool is_pool_thread(const struct run_record *r, const struct thread_stats *t);
 /* The N of a pool thread's comm "tb-pool-N", or -1. */
@@ -169,6 +172,7 @@ void record_totals(const struct run_record *r, struct thread_counters *out);
 struct pool_totals {
 	unsigned threads;
 	uint64_t jobs, busy_ns, futex_wakeups, wasted_futex_wakeups;
+	uint64_t libuv_jobs[LIBUV_KIND_COUNT], libuv_jobs_whole_run; /* Node's libuv pool */
 };
 struct pool_totals record_pool_totals(const struct run_record *r);
 /* Fills r->summary (needs r->load). */

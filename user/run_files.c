@@ -240,7 +240,7 @@ static struct cell thread_pool_index(const void *row, size_t arg)
 {
 	const struct thread_line *t = row;
 
-	return t->pool ? cell_i64(pool_index(t->t)) : cell_empty();
+	return t->pool && pool_index(t->t) >= 0 ? cell_i64(pool_index(t->t)) : cell_empty();
 }
 
 static struct cell thread_busy_share(const void *row, size_t arg)
@@ -287,6 +287,11 @@ static const struct csv_column thread_columns[] = {
 	COUNTER("dispatch_unmatched", thread_counter, dispatch_unmatched),
 	COUNTER("accept_queue_unmatched", thread_counter, accept_queue_unmatched),
 	COUNTER("pool_queue_unmatched", thread_counter, pool_queue_unmatched),
+	COUNTER("jobs_fs", thread_counter, libuv_jobs[LIBUV_FS]),
+	COUNTER("jobs_work", thread_counter, libuv_jobs[LIBUV_WORK]),
+	COUNTER("jobs_dns", thread_counter, libuv_jobs[LIBUV_DNS]),
+	COUNTER("jobs_random", thread_counter, libuv_jobs[LIBUV_RANDOM]),
+	COUNTER("jobs_whole_run", thread_counter, libuv_jobs_whole_run),
 };
 
 static void write_threads(struct csv_file *f, const struct run_record *r)

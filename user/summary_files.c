@@ -76,7 +76,7 @@ static struct summary_line summary_line_of(const struct run_record *r)
 		.accept_queue_delay_p50_us = histogram_percentile_us(&r->accept_queue_delay_ns, 50),
 		.accept_queue_delay_p99_us = histogram_percentile_us(&r->accept_queue_delay_ns, 99),
 		.accept_queue_delay_max_us = histogram_max_us(&r->accept_queue_delay_ns),
-		.pool_threads = r->opts->threads,
+		.pool_threads = r->opts->threads ? r->opts->threads : pool.threads, /* trace: libuv's */
 		.pool_jobs = pool.jobs,
 		.pool_utilisation = pool_utilisation(pool.busy_ns, pool.threads, r->duration_s),
 		.pool_queue_wait_p50_us = histogram_percentile_us(&r->queue_wait_ns, 50),
@@ -207,6 +207,8 @@ struct meta_line {
 	uint64_t events_written;
 	const char *interrupted;
 	uint64_t dispatch_unmatched, accept_queue_unmatched, pool_queue_unmatched;
+	const char *libuv_probes;
+	uint64_t libuv_submits_lost;
 	/* storage for the texts above */
 	char cpu_model_text[256], work_text[64];
 };
@@ -284,6 +286,8 @@ static void meta_line_of(const struct run_record *r, struct meta_line *m)
 		.dispatch_unmatched = record_dispatch_unmatched(r),
 		.accept_queue_unmatched = record_accept_queue_unmatched(r),
 		.pool_queue_unmatched = record_pool_queue_unmatched(r),
+		.libuv_probes = r->libuv_probes[0] ? r->libuv_probes : NULL,
+		.libuv_submits_lost = r->libuv_submits_lost,
 	};
 	read_cpu_model(m->cpu_model_text, sizeof(m->cpu_model_text));
 	m->cpu_model = m->cpu_model_text;
@@ -299,6 +303,14 @@ static struct cell meta_text(const void *row, size_t offset)
 	struct cell c = field_text(row, offset);
 
 	return c.text ? c : (struct cell){ .kind = CELL_ABSENT };
+}
+
+/* Only where libuv probes were tried (trace). */
+static struct cell meta_libuv_submits_lost(const void *row, size_t arg)
+{
+	const struct meta_line *m = row;
+
+	return m->libuv_probes ? cell_u64(m->libuv_submits_lost) : (struct cell){ .kind = CELL_ABSENT };
 }
 
 #define META_TEXT(name) { #name, meta_text, offsetof(struct meta_line, name), 0 }
@@ -349,6 +361,8 @@ static const struct csv_column meta_keys[] = {
 	META_U64(dispatch_unmatched),
 	META_U64(accept_queue_unmatched),
 	META_U64(pool_queue_unmatched),
+	META_TEXT(libuv_probes),
+	CSV_COLUMN("libuv_submits_lost", meta_libuv_submits_lost),
 };
 
 static void write_meta(struct csv_file *f, const struct run_record *r)

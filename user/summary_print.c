@@ -65,6 +65,21 @@ static void print_delay(FILE *out, const char *label, const struct histogram *h,
 			what);
 }
 
+/* Node's libuv pool: its jobs by kind, and those outside the window. */
+static void print_libuv_kinds(FILE *out, const struct run_record *r, const struct pool_totals *totals)
+{
+	static const char *const kinds[LIBUV_KIND_COUNT] = {
+		[LIBUV_FS] = "fs", [LIBUV_WORK] = "work", [LIBUV_DNS] = "dns", [LIBUV_RANDOM] = "random",
+	};
+
+	fprintf(out, "libuv jobs           by kind:");
+	for (size_t k = 0; k < LIBUV_KIND_COUNT; k++)
+		fprintf(out, " %s %llu ", kinds[k], (unsigned long long)totals->libuv_jobs[k]);
+	fprintf(out, "  (outside the window %llu, submits lost %llu)\n",
+		(unsigned long long)(totals->libuv_jobs_whole_run - totals->jobs),
+		(unsigned long long)r->libuv_submits_lost);
+}
+
 /* Per pool thread: jobs, busy share, queue wait, futex wakeups (the pool's herd). */
 static void print_pool_threads(FILE *out, const struct run_record *r)
 {
@@ -74,9 +89,12 @@ static void print_pool_threads(FILE *out, const struct run_record *r)
 
 	if (!totals.threads)
 		return;
-	fprintf(out, "\npool (%u threads per worker, %s:%llu, %s wake-up, %s completion)\n", r->opts->threads,
-		work_kind_name(r->opts->work_kind), (unsigned long long)r->opts->work_amount,
-		pool_wake_name(r->opts->pool_wake), pool_notify_name(r->opts->pool_notify));
+	if (r->opts->threads)
+		fprintf(out, "\npool (%u threads per worker, %s:%llu, %s wake-up, %s completion)\n", r->opts->threads,
+			work_kind_name(r->opts->work_kind), (unsigned long long)r->opts->work_amount,
+			pool_wake_name(r->opts->pool_wake), pool_notify_name(r->opts->pool_notify));
+	else
+		fprintf(out, "\npool (Node's libuv, %u threads)\n", totals.threads);
 	fprintf(out, "%8s %8s %-11s %8s %6s %12s %12s %10s %10s\n", "worker", "tid", "thread", "jobs", "busy",
 		"wait p50 us", "wait p99 us", "futex wk", "wasted");
 	for (i = 0; i < r->nthreads; i++) {
@@ -100,11 +118,14 @@ static void print_pool_threads(FILE *out, const struct run_record *r)
 			(unsigned long long)t->counters.wasted_wakeups[CLASS_FUTEX]);
 	}
 	fprintf(out, "pool jobs            %llu   utilisation %s   queue wait us p50 %s p99 %s   futex wakeups %llu, "
-		"wasted %llu\n\n", (unsigned long long)totals.jobs,
+		"wasted %llu\n", (unsigned long long)totals.jobs,
 		fmt(a, sizeof(a), pool_utilisation(totals.busy_ns, totals.threads, r->duration_s), 3),
 		fmt(b, sizeof(b), histogram_percentile_us(&r->queue_wait_ns, 50), 1),
 		fmt(c, sizeof(c), histogram_percentile_us(&r->queue_wait_ns, 99), 1),
 		(unsigned long long)totals.futex_wakeups, (unsigned long long)totals.wasted_futex_wakeups);
+	if (!r->opts->threads)
+		print_libuv_kinds(out, r, &totals);
+	fputc('\n', out);
 }
 
 /* Only when the kernel dropped handshakes: then the clients' losses and the

@@ -302,6 +302,62 @@ static void stop_started_server(struct traced_server *s)
 	stand_down_guard(s);
 }
 
+/* The first libuv shared object PID maps (a Node built with a shared libuv),
+ * into OUT; false if none. */
+static bool mapped_libuv(pid_t pid, char *out, size_t size)
+{
+	char path[64], line[PATH_MAX + 128], *file;
+	bool found = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/maps", pid);
+	f = fopen(path, "re");
+	while (f && !found && fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		file = strchr(line, '/');
+		if (file && strstr(file, "/libuv")) {
+			snprintf(out, size, "%s", file);
+			found = true;
+		}
+	}
+	if (f)
+		fclose(f);
+	return found;
+}
+
+/* Node's libuv thread pool: uprobes in PID's executable, or else in the libuv
+ * it maps, where libuv's symbols are (meta.csv libuv_probes says which). A
+ * Node or libuv without them gets one line and the run goes on without pool
+ * rows; any other server (nginx) is not Node and is not told about it. */
+static void attach_libuv_probes(struct run_record *r, struct collector *c, pid_t pid)
+{
+	char link[64], exe[PATH_MAX], lib[PATH_MAX];
+	struct error_message err = { "" };
+	bool has_lib = mapped_libuv(pid, lib, sizeof(lib));
+	const char *name, *attached = NULL;
+	ssize_t n;
+
+	snprintf(r->libuv_probes, sizeof(r->libuv_probes), "none");
+	snprintf(link, sizeof(link), "/proc/%d/exe", pid);
+	n = readlink(link, exe, sizeof(exe) - 1);
+	if (n <= 0 || r->opts->no_trace)
+		return;
+	exe[n] = '\0';
+	if (!collector_attach_libuv_probes(c, exe, &err))
+		attached = exe;
+	else if (has_lib && !collector_attach_libuv_probes(c, lib, &err))
+		attached = lib;
+	snprintf(r->libuv_probes, sizeof(r->libuv_probes), "%s %s", attached ? "attached" : "none",
+		 attached ? attached : exe);
+	if (attached)
+		return;
+	name = strrchr(exe, '/') ? strrchr(exe, '/') + 1 : exe;
+	if (has_lib || strncmp(name, "node", 4) == 0)
+		error_msg("no libuv thread-pool probes (%s): Node's pool threads are traced as plain threads", err.text);
+	else
+		debug_msg("no libuv thread-pool probes: %s", err.text);
+}
+
 static void add_self_count(void *ctx, pid_t pid, uint64_t count)
 {
 	struct process_record *p = process_by_pid(ctx, pid);
@@ -408,6 +464,7 @@ static int trace_server(struct run_options *opts, struct traced_server *server, 
 		snprintf(r.traced_command, sizeof(r.traced_command), "pid %d", server->root);
 	}
 	process_add(&r, ROLE_MASTER, 0, server->root);
+	attach_libuv_probes(&r, c, server->root);
 	if (server->external) {
 		snprintf(r.server_version, sizeof(r.server_version), "%s", server->ext.version);
 	} else {
@@ -451,6 +508,8 @@ cleanup:
 			external_read_counts(server->external, &server->ext, add_self_count, &r);
 		}
 	}
+	if (c)
+		r.libuv_submits_lost = collector_libuv_submits_lost(c);
 	if (gate_fd >= 0)
 		close(gate_fd);
 	if (exec_fd >= 0)

@@ -112,3 +112,67 @@ test_trace_node_cluster_crash() {
 		return 1
 	check_samples "$WORK/ncrash"
 }
+
+# trace_pbkdf2 NAME THREADS K: node-pbkdf2.js (K crypto.pbkdf2 and one
+# fs.stat per request) with UV_THREADPOOL_SIZE=THREADS traced under load for
+# 1 s into $WORK/NAME; then libuv's pool threads are the pool rows, and the
+# pool's jobs of kind `work` (uv_queue_work) == the pbkdf2 jobs the script
+# submitted, those of kind `fs` == its fs.stat calls, exactly; Node's own
+# jobs (its startup reads) come outside the window.
+trace_pbkdf2() {
+	name=$1 threads=$2 per_request=$3 dir=$WORK/$1
+	port=$(free_port 41)
+	UV_THREADPOOL_SIZE=$threads COUNT_FILE="$WORK/$name.count" "$TESTBED" trace --load "127.0.0.1:$port" \
+		--duration 1 --out "$dir" -- node "$SERVERS/node-pbkdf2.js" "$port" "$per_request" >"$WORK/$name.out" 2>&1 ||
+		{ cat "$WORK/$name.out"; fail "trace -- node node-pbkdf2.js failed"; return 1; }
+	node=$(readlink -f "$(command -v node)")
+	[ "$(meta "$dir" libuv_probes)" = "attached $node" ] ||
+		fail "meta.csv libuv_probes is '$(meta "$dir" libuv_probes)', not 'attached $node'" || return 1
+	read -r submitted stats served <"$WORK/$name.count"
+	completed=$(summary "$dir" connections_completed)
+	# the pool rows: count, jobs, jobs by kind, jobs outside the window
+	set -- $(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next }
+		$h["role"] == "pool" { n++; jobs += $h["jobs_run"]; work += $h["jobs_work"]; fs += $h["jobs_fs"]
+			outside += $h["jobs_whole_run"] - $h["jobs_run"]
+			if ($h["jobs_run"] > 0 && $h["queue_wait_p50_us"] == "") empty++ }
+		END { print n + 0, jobs + 0, work + 0, fs + 0, outside + 0, empty + 0 }' "$dir/threads.csv")
+	rows=$1 jobs=$2 work=$3 fs=$4 outside=$5 no_wait=$6
+	waits=$(awk -F, '$1 == "pool_queue_wait" { s += $5 } END { print s + 0 }' "$dir/latency.csv")
+	lost=$(meta "$dir" libuv_submits_lost)
+	echo "    UV_THREADPOOL_SIZE=$threads: $rows pool threads; $jobs jobs ($work work, $fs fs," \
+		"$((jobs - work - fs)) other; $outside outside the window); the script: $submitted pbkdf2, $stats fs.stat," \
+		"$served requests; load completed $completed"
+	[ "$rows" -eq "$threads" ] || fail "threads.csv has $rows pool threads, UV_THREADPOOL_SIZE=$threads" || return 1
+	[ "$submitted" -gt 0 ] && [ "$work" -eq "$submitted" ] ||
+		fail "libuv work jobs $work != pbkdf2 jobs the script submitted $submitted" || return 1
+	[ "$fs" -eq "$stats" ] || fail "libuv fs jobs $fs != the script's fs.stat calls $stats" || return 1
+	[ $((jobs - work - fs)) -le 20 ] || fail "$((jobs - work - fs)) jobs of other kinds: more than Node's own handful" || return 1
+	[ "$served" -eq "$completed" ] && [ "$submitted" -eq $((served * per_request)) ] && [ "$stats" -eq "$served" ] ||
+		fail "the script served $served requests ($submitted jobs), the load completed $completed" || return 1
+	[ "$(summary "$dir" pool_jobs)" -eq "$jobs" ] && [ "$(summary "$dir" pool_threads)" -eq "$threads" ] ||
+		fail "summary.csv pool_jobs/pool_threads disagree with threads.csv" || return 1
+	# every job's queue wait, submit -> start, unless its submit was lost (counted)
+	[ "$lost" -eq 0 ] && [ "$waits" -eq "$jobs" ] && [ "$no_wait" -eq 0 ] ||
+		fail "$waits queue waits for $jobs jobs ($lost submits lost)"
+}
+
+# Node's libuv pool, in a real Node process, through uprobes on its symbols.
+test_trace_node_libuv_pool() {
+	trace_pbkdf2 uv4 4 4 || return 1
+	trace_pbkdf2 uv2 2 3
+}
+
+# A Node binary without its symbol table: trace says so in one line and
+# runs on without pool rows.
+test_trace_node_without_libuv_symbols() {
+	strip -o "$WORK/node" "$(readlink -f "$(command -v node)")" || { fail "cannot strip a copy of node"; return 1; }
+	port=$(free_port 43)
+	"$TESTBED" trace --load "127.0.0.1:$port" --duration 1 --out "$WORK/uvnone" -- \
+		"$WORK/node" "$SERVERS/node-pbkdf2.js" "$port" 1 >/dev/null 2>"$WORK/uvnone.err"; rc=$?
+	rm -f "$WORK/node"
+	one_line_exit 0 "no libuv thread-pool probes" "$WORK/uvnone.err" || return 1
+	[ "$(meta "$WORK/uvnone" libuv_probes)" = "none $WORK/node" ] ||
+		fail "meta.csv libuv_probes is '$(meta "$WORK/uvnone" libuv_probes)'" || return 1
+	rows=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next } $h["role"] == "pool"' "$WORK/uvnone/threads.csv" | wc -l)
+	[ "$rows" -eq 0 ] || fail "$rows pool rows without libuv probes"
+}
