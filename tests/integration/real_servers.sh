@@ -137,7 +137,7 @@ trace_pbkdf2() {
 			if ($h["jobs_run"] > 0 && $h["queue_wait_p50_us"] == "") empty++ }
 		END { print n + 0, jobs + 0, work + 0, fs + 0, outside + 0, empty + 0 }' "$dir/threads.csv")
 	rows=$1 jobs=$2 work=$3 fs=$4 outside=$5 no_wait=$6
-	waits=$(awk -F, '$1 == "pool_queue_wait" { s += $5 } END { print s + 0 }' "$dir/latency.csv")
+	waits=$(latency_count "$dir" pool_queue_wait process)
 	lost=$(meta "$dir" libuv_submits_lost)
 	echo "    UV_THREADPOOL_SIZE=$threads: $rows pool threads; $jobs jobs ($work work, $fs fs," \
 		"$((jobs - work - fs)) other; $outside outside the window); the script: $submitted pbkdf2, $stats fs.stat," \
