@@ -46,6 +46,10 @@ struct thread_counters {
 	__u64 syscalls;                    /* syscalls that returned (bench/: events per connection) */
 	__u64 voluntary_switches;          /* switched out asleep */
 	__u64 involuntary_switches;        /* preempted */
+	__u64 listener_wakeups;            /* accept- or poll-class wakeups caused by a listening
+	                                      socket becoming readable: woken (sched_waking) by the
+	                                      softirq that completed a handshake, before it went on
+	                                      to another packet (note_listener_wakeup()) */
 };
 
 /* Where a thread is now, for the rules that turn events into counts.
