@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 /* The metric formulas, each defined once: fairness over per-worker
- * connections (Jain index, CoV, max share), connections taken, listener
+ * connections (Jain index, CoV, max share), connections taken, poll-class
  * wakeups and the wasted ones, herd factor, pool utilisation, throughput,
  * losses. Pure functions on numbers, unit-tested in
  * tests/unit/metrics_test.c; no I/O, no run folders, no column names. */
@@ -77,9 +77,9 @@ uint64_t connections_taken(uint64_t accepted, uint64_t fds_received)
 	return accepted + fds_received;
 }
 
-uint64_t listener_wakeups(uint64_t accept_wakeups, uint64_t poll_wakeups)
+uint64_t poll_wakeups(uint64_t accept_class, uint64_t poll_class)
 {
-	return accept_wakeups + poll_wakeups;
+	return accept_class + poll_class;
 }
 
 uint64_t listener_wasted(uint64_t accept_wasted_wakeups, uint64_t poll_wasted_wakeups,
@@ -93,9 +93,9 @@ double herd_factor(uint64_t listener_wakeups, uint64_t accepted)
 	return ratio_or_nan((double)listener_wakeups, (double)accepted);
 }
 
-double wasted_wakeup_ratio(uint64_t listener_wasted, uint64_t listener_wakeups)
+double wasted_wakeup_ratio(uint64_t listener_wasted, uint64_t poll_wakeups)
 {
-	return ratio_or_nan((double)listener_wasted, (double)listener_wakeups);
+	return ratio_or_nan((double)listener_wasted, (double)poll_wakeups);
 }
 
 double connection_share(uint64_t connections, uint64_t all_workers)

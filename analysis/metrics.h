@@ -23,8 +23,12 @@ double ratio_or_nan(double num, double den);
 /* A worker's connections: accepted from the listener, plus fds handed to it
  * with SCM_RIGHTS (fd-dispatch workers accept nothing themselves). */
 uint64_t connections_taken(uint64_t accepted, uint64_t fds_received);
-/* Wakeups while blocked on the listener: accept- and poll-class. */
-uint64_t listener_wakeups(uint64_t accept_wakeups, uint64_t poll_wakeups);
+/* Wakeups while blocked where a listener can wake a thread: accept- and
+ * poll-class (CSV column poll_wakeups). An upper bound on the listener
+ * wakeups, which the tracer attributes itself (thread_counters'
+ * listener_wakeups): a server that polls its clients' sockets in the same
+ * set is woken here by their I/O too. */
+uint64_t poll_wakeups(uint64_t accept_class, uint64_t poll_class);
 /* Listener rounds that found nothing (CSV column listener_wasted): wakeups
  * in accept or poll after which the thread slept again in the same call,
  * plus accepts that returned -EAGAIN with nothing accepted since the last
@@ -33,10 +37,11 @@ uint64_t listener_wakeups(uint64_t accept_wakeups, uint64_t poll_wakeups);
  * without a wakeup, so the sum can exceed the wakeups. */
 uint64_t listener_wasted(uint64_t accept_wasted_wakeups, uint64_t poll_wasted_wakeups,
 			 uint64_t accept_eagain_wasted);
-/* Listener wakeups per accepted connection: 1 = no herd, N woken each = N. */
+/* Listener wakeups (those a listening socket caused) per accepted
+ * connection: 1 = no herd, N woken each = N. */
 double herd_factor(uint64_t listener_wakeups, uint64_t accepted);
-/* listener_wasted per listener wakeup (can exceed 1, see listener_wasted()). */
-double wasted_wakeup_ratio(uint64_t listener_wasted, uint64_t listener_wakeups);
+/* listener_wasted per poll_wakeups() (can exceed 1, see listener_wasted()). */
+double wasted_wakeup_ratio(uint64_t listener_wasted, uint64_t poll_wakeups);
 /* One worker's connections over all workers' (a value of 0..1). */
 double connection_share(uint64_t connections, uint64_t all_workers);
 /* Completed requests per second of the load window. */

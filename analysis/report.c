@@ -113,7 +113,7 @@ static void add_workers_table(struct report *r)
 	for (size_t i = 0; t && i < run->nworker_rows; i++) {
 		const struct worker_row *w = &run->worker_rows[i];
 		uint64_t connections = connections_taken(w->accepted, w->fds_received);
-		uint64_t wakeups = listener_wakeups(w->wakeups_accept, w->wakeups_poll);
+		uint64_t wakeups = poll_wakeups(w->wakeups_accept, w->wakeups_poll);
 
 		text_table_add(t, "%s", report_process_label(run, w, label, sizeof(label)));
 		text_table_add(t, "%llu", (unsigned long long)w->pid);

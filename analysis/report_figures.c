@@ -304,7 +304,7 @@ int report_figure_wakeups(struct report *r)
 	}
 	for (size_t i = 0; i < run->nworker_rows; i++) {
 		const struct worker_row *w = &run->worker_rows[i];
-		uint64_t wakeups = listener_wakeups(w->wakeups_accept, w->wakeups_poll);
+		uint64_t wakeups = poll_wakeups(w->wakeups_accept, w->wakeups_poll);
 		/* wasted counts the -EAGAIN accepts too: useful cannot go below 0 */
 		uint64_t wasted = w->wasted_wakeups < wakeups ? w->wasted_wakeups : wakeups;
 

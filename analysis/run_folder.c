@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 /* A run folder read back into typed rows (run_folder.h): meta.csv's schema
- * version checked (1 and 2), then summary, workers, threads, timeline and
+ * version checked (1 to 3), then summary, workers, threads, timeline and
  * latency parsed through one table of column_specs per file, each column
  * under its own version's name. It computes no metric and renders nothing:
  * report.c, report_figures.c and compare.c decide what the rows mean. */
@@ -30,13 +30,16 @@ enum column_kind {
 /* Where one CSV column goes in a row struct. Required columns must be in the
  * file; an absent optional one reads as 0, -1, NAN or "". A column renamed
  * since schema 1 names its old name too: a folder is read with the names
- * of its own schema_version. */
+ * of its own schema_version. A column new in schema N (since) reads as
+ * absent from older folders, even where an older column had its name. */
 struct column_spec {
 	const char *name;
 	const char *v1_name;    /* its name in schema 1; NULL: the same */
 	enum column_kind kind;
 	size_t offset;
 	bool required;
+	const char *v2_name;    /* its name in schemas 1 and 2; NULL: the same */
+	unsigned since;         /* the first schema with it; 0: every one */
 };
 
 /* The oldest schema_version still read (CSV_SCHEMA_VERSION is the newest). */
@@ -44,16 +47,28 @@ struct column_spec {
 
 #define REQUIRED true
 #define OPTIONAL false
-#define SUMMARY(name, kind, required) { #name, NULL, kind, offsetof(struct summary_row, name), required }
-#define WORKER(name, kind, required) { #name, NULL, kind, offsetof(struct worker_row, name), required }
-#define THREAD(name, kind, required) { #name, NULL, kind, offsetof(struct thread_row, name), required }
-#define TIMELINE(name, kind) { #name, NULL, kind, offsetof(struct timeline_row, name), REQUIRED }
-#define LATENCY(name, kind) { #name, NULL, kind, offsetof(struct latency_row, name), REQUIRED }
+#define COLUMN(column, row, field, column_kind, is_required)                                 \
+	{ .name = column, .kind = column_kind, .offset = offsetof(struct row, field), .required = is_required }
+#define SUMMARY(name, kind, required) COLUMN(#name, summary_row, name, kind, required)
+#define WORKER(name, kind, required) COLUMN(#name, worker_row, name, kind, required)
+#define THREAD(name, kind, required) COLUMN(#name, thread_row, name, kind, required)
+#define TIMELINE(name, kind) COLUMN(#name, timeline_row, name, kind, REQUIRED)
+#define LATENCY(name, kind) COLUMN(#name, latency_row, name, kind, REQUIRED)
 /* Schema 2 renamed the listener sum (listener wakeups that found nothing,
  * plus empty accepts) from wasted_wakeups to listener_wasted; the row
  * structs keep their field wasted_wakeups. */
-#define LISTENER_WASTED(row, required) \
-	{ "listener_wasted", "wasted_wakeups", COLUMN_COUNT, offsetof(struct row, wasted_wakeups), required }
+#define LISTENER_WASTED(row, column_kind, is_required)                                                 \
+	{ .name = "listener_wasted", .v1_name = "wasted_wakeups", .kind = column_kind,                   \
+	  .offset = offsetof(struct row, wasted_wakeups), .required = is_required }
+/* Schema 3 made listener_wakeups the wakeups a listener caused (attributed
+ * by the tracer) and named the accept- and poll-class total, which schemas
+ * 1 and 2 called listener_wakeups, poll_wakeups. */
+#define LISTENER_WAKEUPS(row, column_kind)                                                     \
+	{ .name = "listener_wakeups", .kind = column_kind, .offset = offsetof(struct row, listener_wakeups), \
+	  .required = OPTIONAL, .since = 3 }
+#define POLL_WAKEUPS(row, column_kind, is_required)                                            \
+	{ .name = "poll_wakeups", .v2_name = "listener_wakeups", .kind = column_kind,               \
+	  .offset = offsetof(struct row, poll_wakeups), .required = is_required }
 
 /* What report and compare use must be there; docs/CSV.md lists the same. */
 static const struct column_spec summary_columns[] = {
@@ -77,8 +92,9 @@ static const struct column_spec summary_columns[] = {
 	SUMMARY(event_drops, COLUMN_NUMBER, REQUIRED),
 	SUMMARY(accepted, COLUMN_NUMBER, OPTIONAL),
 	SUMMARY(fds_received, COLUMN_NUMBER, OPTIONAL),
-	SUMMARY(listener_wakeups, COLUMN_NUMBER, OPTIONAL),
-	{ "listener_wasted", "wasted_wakeups", COLUMN_NUMBER, offsetof(struct summary_row, wasted_wakeups), OPTIONAL },
+	LISTENER_WAKEUPS(summary_row, COLUMN_NUMBER),
+	POLL_WAKEUPS(summary_row, COLUMN_NUMBER, OPTIONAL),
+	LISTENER_WASTED(summary_row, COLUMN_NUMBER, OPTIONAL),
 	SUMMARY(dispatch_delay_p50_us, COLUMN_NUMBER, OPTIONAL),
 	SUMMARY(dispatch_delay_p99_us, COLUMN_NUMBER, OPTIONAL),
 	SUMMARY(dispatch_delay_max_us, COLUMN_NUMBER, OPTIONAL),
@@ -110,7 +126,8 @@ static const struct column_spec worker_columns[] = {
 	WORKER(accept_eagain, COLUMN_COUNT, REQUIRED),
 	WORKER(wakeups_accept, COLUMN_COUNT, REQUIRED),
 	WORKER(wakeups_poll, COLUMN_COUNT, REQUIRED),
-	LISTENER_WASTED(worker_row, REQUIRED),
+	LISTENER_WAKEUPS(worker_row, COLUMN_NUMBER),
+	LISTENER_WASTED(worker_row, COLUMN_COUNT, REQUIRED),
 	WORKER(oncpu_ns, COLUMN_COUNT, REQUIRED),
 	WORKER(runq_wait_ns, COLUMN_COUNT, REQUIRED),
 	WORKER(share, COLUMN_NUMBER, REQUIRED),
@@ -135,8 +152,9 @@ static const struct column_spec timeline_columns[] = {
 	TIMELINE(worker_index, COLUMN_INDEX),
 	TIMELINE(pid, COLUMN_COUNT),
 	TIMELINE(connections, COLUMN_COUNT),
-	TIMELINE(listener_wakeups, COLUMN_COUNT),
-	LISTENER_WASTED(timeline_row, REQUIRED),
+	LISTENER_WAKEUPS(timeline_row, COLUMN_NUMBER),
+	POLL_WAKEUPS(timeline_row, COLUMN_COUNT, REQUIRED),
+	LISTENER_WASTED(timeline_row, COLUMN_COUNT, REQUIRED),
 };
 
 static const struct column_spec latency_columns[] = {
@@ -167,10 +185,14 @@ static int read_index(const struct csv_table *t, size_t row, int column, int64_t
 	return 0;
 }
 
-/* SPEC's column name in a folder of schema VERSION. */
+/* SPEC's column name in a folder of schema VERSION; NULL: not in it. */
 static const char *column_name(const struct column_spec *spec, unsigned version)
 {
-	return version == 1 && spec->v1_name ? spec->v1_name : spec->name;
+	if (version < spec->since)
+		return NULL;
+	if (version == 1 && spec->v1_name)
+		return spec->v1_name;
+	return version <= 2 && spec->v2_name ? spec->v2_name : spec->name;
 }
 
 /* Every data row of T, from a folder of schema VERSION, into an array of
@@ -188,8 +210,11 @@ static int read_rows(const struct csv_table *t, unsigned version, const struct c
 	for (size_t i = 0; i < nspecs; i++) {
 		const char *name = column_name(&specs[i], version);
 
-		columns[i] = specs[i].required ? csv_table_require(t, name, err) : csv_table_column(t, name);
-		if (specs[i].required && columns[i] < 0)
+		if (!name)
+			columns[i] = -1;
+		else
+			columns[i] = specs[i].required ? csv_table_require(t, name, err) : csv_table_column(t, name);
+		if (name && specs[i].required && columns[i] < 0)
 			return -1;
 	}
 	rows = calloc(t->nrows ? t->nrows : 1, row_size);

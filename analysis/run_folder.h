@@ -21,7 +21,9 @@ struct summary_row {
 	double workers, connections_completed, duration_s, throughput_cps;
 	double jain_index, cov, max_share, herd_factor, wasted_wakeup_ratio;
 	double latency_p50_us, latency_p99_us, latency_p999_us, latency_max_us;
-	double event_drops, accepted, fds_received, listener_wakeups;
+	double event_drops, accepted, fds_received;
+	double listener_wakeups; /* the ones a listener caused; NAN before schema 3 */
+	double poll_wakeups;     /* accept- and poll-class (schemas 1-2: listener_wakeups) */
 	double wasted_wakeups;  /* listener_wasted (schema 1: wasted_wakeups) */
 	double dispatch_delay_p50_us, dispatch_delay_p99_us, dispatch_delay_max_us;
 	double accept_queue_delay_p50_us, accept_queue_delay_p99_us, accept_queue_delay_max_us;
@@ -39,6 +41,7 @@ struct worker_row {
 	const char *role;       /* "master", "worker" */
 	uint64_t accepted, fds_received, accept_eagain;
 	uint64_t wakeups_accept, wakeups_poll;
+	double listener_wakeups; /* the ones a listener caused; NAN before schema 3 */
 	/* listener_wasted (schema 1: wasted_wakeups): accept- and poll-class
 	 * wakeups that found nothing plus empty accepts; can exceed the wakeups */
 	uint64_t wasted_wakeups;
@@ -63,7 +66,9 @@ struct thread_row {
 struct timeline_row {
 	uint64_t start_ms, end_ms;
 	int64_t worker_index;
-	uint64_t pid, connections, listener_wakeups;
+	uint64_t pid, connections;
+	double listener_wakeups; /* the ones a listener caused; NAN before schema 3 */
+	uint64_t poll_wakeups;   /* accept- and poll-class (schemas 1-2: listener_wakeups) */
 	uint64_t wasted_wakeups; /* listener_wasted (schema 1: wasted_wakeups) */
 };
 

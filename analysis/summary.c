@@ -27,6 +27,7 @@ void summarize_run(const struct run_counts *c, struct run_summary *s)
 	*s = (struct run_summary){
 		.accepted = c->accepted,
 		.listener_wakeups = c->listener_wakeups,
+		.poll_wakeups = c->poll_wakeups,
 		.listener_wasted = c->listener_wasted,
 		.jain_index = NAN, .cov = NAN, .max_share = NAN,
 	};
@@ -39,7 +40,7 @@ void summarize_run(const struct run_counts *c, struct run_summary *s)
 		free(connections);
 	}
 	s->herd_factor = herd_factor(c->listener_wakeups, c->accepted);
-	s->wasted_wakeup_ratio = wasted_wakeup_ratio(c->listener_wasted, c->listener_wakeups);
+	s->wasted_wakeup_ratio = wasted_wakeup_ratio(c->listener_wasted, c->poll_wakeups);
 	s->throughput_cps = throughput_cps(c->completed, c->duration_s);
 	s->latency_p50_us = histogram_percentile_us(h, 50.0);
 	s->latency_p99_us = histogram_percentile_us(h, 99.0);

@@ -12,7 +12,8 @@ struct run_counts {
 	const uint64_t *worker_connections; /* per worker: accepted, or fds received */
 	size_t nworkers;
 	uint64_t accepted;                  /* over the acceptors (BPF) */
-	uint64_t listener_wakeups;          /* acceptors' accept- and poll-class wakeups */
+	uint64_t listener_wakeups;          /* acceptors' wakeups caused by the listener */
+	uint64_t poll_wakeups;              /* acceptors' accept- and poll-class wakeups */
 	uint64_t listener_wasted;           /* their listener_wasted() (metrics.h) */
 	uint64_t completed;                 /* load generator: full responses */
 	double duration_s;                  /* load window */
@@ -20,12 +21,12 @@ struct run_counts {
 };
 
 struct run_summary {
-	uint64_t accepted, listener_wakeups, listener_wasted;
+	uint64_t accepted, listener_wakeups, poll_wakeups, listener_wasted;
 	double jain_index;           /* over per-worker connections */
 	double cov;
 	double max_share;
 	double herd_factor;          /* listener wakeups / accepted */
-	double wasted_wakeup_ratio;  /* listener_wasted / listener wakeups */
+	double wasted_wakeup_ratio;  /* listener_wasted / poll wakeups */
 	double throughput_cps;       /* completed / duration */
 	double latency_p50_us, latency_p99_us, latency_p999_us, latency_max_us;
 };

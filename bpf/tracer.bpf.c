@@ -91,6 +91,18 @@ struct {
 	__type(value, __u64); /* ns */
 } established_at SEC(".maps");
 
+/* Per CPU: 1 from a handshake's completion (SYN_RECV -> ESTABLISHED) until
+ * that packet's processing ends (the next packet received, or the softirq's
+ * end): the kernel wakes the listener's waiters synchronously in between
+ * (tcp_child_process() -> parent->sk_data_ready()), so whoever is woken on
+ * this CPU then was woken by the listener. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} handshake_armed SEC(".maps");
+
 /* The filter every program runs first, on every syscall and context switch
  * of the machine: a flag byte per tgid. An array lookup is inlined by the
  * verifier (a bounds check and an add, where a hash lookup hashes the key
@@ -542,6 +554,49 @@ static __always_inline void count_wakeup(struct thread_stats *t, __u32 tgid, __u
 		emit(EVENT_WAKEUP, tgid, tid, t->state.blocked_class, 0);
 }
 
+/* Listener wakeups (herd_factor's numerator). */
+
+static __always_inline __u32 *handshake_flag(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&handshake_armed, &zero);
+}
+
+/* A handshake completed on this CPU: its listener's waiters are woken next. */
+static __always_inline void arm_listener_attribution(void)
+{
+	__u32 *armed = handshake_flag();
+
+	if (armed)
+		*armed = 1;
+}
+
+/* That packet's processing is over: later wakeups here are someone else's.
+ * Read before write, so an idle flag's cache line stays clean. */
+static __always_inline void disarm_listener_attribution(void)
+{
+	__u32 *armed = handshake_flag();
+
+	if (armed && *armed)
+		*armed = 0;
+}
+
+/* Being woken (sched_waking, in the waker's context) while this CPU completes
+ * a handshake, blocked where a listener can wake it (accept or poll class):
+ * the listener woke it. Client I/O, timers and signals wake pollers too, but
+ * not from inside a handshake's processing. */
+static __always_inline void note_listener_wakeup(struct thread_stats *t)
+{
+	__u32 *armed;
+
+	if (!counting || (t->state.blocked_class != CLASS_ACCEPT && t->state.blocked_class != CLASS_POLL))
+		return;
+	armed = handshake_flag();
+	if (armed && *armed)
+		__sync_fetch_and_add(&t->counters.listener_wakeups, 1);
+}
+
 /* Asleep again in the syscall it was woken in: the wakeup found nothing. */
 static __always_inline void note_wasted_wakeup(struct thread_stats *t, __u32 tgid, __u32 tid)
 {
@@ -762,6 +817,24 @@ int BPF_PROG(handle_sched_wakeup, struct task_struct *p)
 	return 0;
 }
 
+/* The waker's side of a wakeup: unlike sched_wakeup, which a remote wakeup
+ * queued to the target CPU (ttwu_queue_wakelist()) fires there, later,
+ * sched_waking fires where try_to_wake_up() is called -- inside the
+ * handshake's softirq. Only the listener rule runs here. */
+SEC("tp_btf/sched_waking")
+int BPF_PROG(handle_sched_waking, struct task_struct *p)
+{
+	__u32 tgid = p->tgid, tid = p->pid;
+	struct thread_stats *t;
+
+	if (!is_traced(tgid))
+		return 0;
+	t = bpf_map_lookup_elem(&threads, &tid);
+	if (t)
+		note_listener_wakeup(t);
+	return 0;
+}
+
 /* sched_switch's prev_state argument only exists since 5.18; read the state
  * from the task instead so the program attaches on older kernels too. */
 SEC("tp_btf/sched_switch")
@@ -883,6 +956,26 @@ int BPF_PROG(handle_inet_sock_set_state, const struct sock *sk, const int oldsta
 		return 0;
 	now = bpf_ktime_get_ns();
 	bpf_map_update_elem(&established_at, &key, &now, BPF_ANY);
+	arm_listener_attribution();
+	return 0;
+}
+
+/* The end of a handshake packet's processing, for note_listener_wakeup():
+ * the next packet this CPU receives (one softirq runs many: loopback's
+ * backlog, a NIC's NAPI budget) ... */
+SEC("tp_btf/netif_receive_skb")
+int BPF_PROG(handle_netif_receive_skb, struct sk_buff *skb)
+{
+	disarm_listener_attribution();
+	return 0;
+}
+
+/* ... or the end of the softirq (on loopback it runs in the sender's
+ * process context, at local_bh_enable(), and still passes here). */
+SEC("tp_btf/softirq_exit")
+int BPF_PROG(handle_softirq_exit, unsigned int vec_nr)
+{
+	disarm_listener_attribution();
 	return 0;
 }
 

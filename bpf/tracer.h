@@ -70,6 +70,10 @@ struct thread_counters {
 	                                      job_queued seen, or the ring buffer was full */
 	__u64 libuv_jobs[LIBUV_KIND_COUNT]; /* Node's libuv pool (uprobes): jobs_run by kind */
 	__u64 libuv_jobs_whole_run;        /* libuv jobs started over the whole run: a pool thread */
+	__u64 listener_wakeups;            /* accept- or poll-class wakeups caused by a listening
+	                                      socket becoming readable: woken (sched_waking) by the
+	                                      softirq that completed a handshake, before it went on
+	                                      to another packet (note_listener_wakeup()) */
 };
 
 /* Where a thread is now, for the rules that turn events into counts.

@@ -8,8 +8,10 @@
 #include <stdint.h>
 
 #define TESTBED_VERSION "0.1.0"
-/* docs/CSV.md; 2: the listener sum `wasted_wakeups` renamed `listener_wasted` */
-#define CSV_SCHEMA_VERSION 2
+/* docs/CSV.md; 2: the listener sum `wasted_wakeups` renamed `listener_wasted`;
+ * 3: `listener_wakeups` (and so `herd_factor`) counts only the wakeups a
+ * listener caused, the old figure is `poll_wakeups` */
+#define CSV_SCHEMA_VERSION 3
 
 /* Exit codes: 0 ok, 1 failure, 2 usage, 130 interrupted (Ctrl-C/SIGTERM). */
 enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2, EXIT_INTERRUPTED = 130 };

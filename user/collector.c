@@ -112,18 +112,28 @@ int check_tracing_environment(struct error_message *err)
 }
 
 /* Optional tracepoints, switched off where this kernel lacks them (a tp_btf
- * program attaches to the BTF type btf_trace_<name>). */
+ * program attaches to the BTF type btf_trace_<name>). The listener-wakeup
+ * rule needs inet_sock_set_state to arm it; its other three tracepoints
+ * (sched_waking, netif_receive_skb, softirq_exit) are as old as BTF itself,
+ * so they load with it or not at all. */
 static void probe_optional_tracepoints(struct collector *c)
 {
+	struct tracer_bpf *skel = c->skel;
 	static const struct {
 		const char *name;  /* category/event, for meta.csv */
 		const char *btf;   /* the BTF typedef it needs */
 	} optional[] = {
 		{ "sock/inet_sock_set_state(btf)", "btf_trace_inet_sock_set_state" },
+		{ "sched/sched_waking(btf);net/netif_receive_skb(btf);irq/softirq_exit(btf)",
+		  "btf_trace_inet_sock_set_state" },
 	};
-	struct bpf_program *programs[] = { c->skel->progs.handle_inet_sock_set_state };
+	struct bpf_program *programs[][3] = {
+		{ skel->progs.handle_inet_sock_set_state },
+		{ skel->progs.handle_sched_waking, skel->progs.handle_netif_receive_skb,
+		  skel->progs.handle_softirq_exit },
+	};
 	struct btf *vmlinux = btf__load_vmlinux_btf();
-	size_t used, i;
+	size_t used, i, j;
 
 	used = snprintf(c->tracepoints, sizeof(c->tracepoints),
 			"raw_syscalls/sys_enter(btf);raw_syscalls/sys_exit(btf);sched/sched_wakeup(btf);"
@@ -131,7 +141,8 @@ static void probe_optional_tracepoints(struct collector *c)
 	for (i = 0; i < ARRAY_SIZE(optional); i++) {
 		bool present = vmlinux && btf__find_by_name_kind(vmlinux, optional[i].btf, BTF_KIND_TYPEDEF) > 0;
 
-		bpf_program__set_autoload(programs[i], present);
+		for (j = 0; j < ARRAY_SIZE(programs[i]) && programs[i][j]; j++)
+			bpf_program__set_autoload(programs[i][j], present);
 		if (present && used < sizeof(c->tracepoints))
 			used += snprintf(c->tracepoints + used, sizeof(c->tracepoints) - used, ";%s", optional[i].name);
 		else

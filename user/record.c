@@ -155,16 +155,18 @@ int sample_timeline(struct run_record *r, struct collector *c, uint64_t start_ms
 	for (i = 0; i < r->nprocs; i++) {
 		struct process_record *p = &r->procs[i];
 		uint64_t connections = process_connections(p), wakeups = process_listener_wakeups(p),
-			 wasted = process_listener_wasted(p);
+			 poll = process_poll_wakeups(p), wasted = process_listener_wasted(p);
 		struct timeline_sample sample = {
 			.start_ms = start_ms, .end_ms = end_ms, .worker_index = p->worker_index, .pid = p->pid,
 			.connections = connections - p->sampled_connections,
 			.listener_wakeups = wakeups - p->sampled_wakeups,
+			.poll_wakeups = poll - p->sampled_poll_wakeups,
 			.listener_wasted = wasted - p->sampled_wasted,
 		};
 
 		p->sampled_connections = connections;
 		p->sampled_wakeups = wakeups;
+		p->sampled_poll_wakeups = poll;
 		p->sampled_wasted = wasted;
 		if (p->role == ROLE_WORKER && timeline_add(r, &sample))
 			return -1;
@@ -248,7 +250,12 @@ uint64_t process_connections(const struct process_record *p)
 
 uint64_t process_listener_wakeups(const struct process_record *p)
 {
-	return listener_wakeups(p->totals.wakeups[CLASS_ACCEPT], p->totals.wakeups[CLASS_POLL]);
+	return p->totals.listener_wakeups;
+}
+
+uint64_t process_poll_wakeups(const struct process_record *p)
+{
+	return poll_wakeups(p->totals.wakeups[CLASS_ACCEPT], p->totals.wakeups[CLASS_POLL]);
 }
 
 uint64_t process_listener_wasted(const struct process_record *p)
@@ -372,6 +379,7 @@ void summarize_record(struct run_record *r)
 		if (is_acceptor(r, p)) {
 			counts.accepted += p->totals.accepted;
 			counts.listener_wakeups += process_listener_wakeups(p);
+			counts.poll_wakeups += process_poll_wakeups(p);
 			counts.listener_wasted += process_listener_wasted(p);
 		}
 	}

@@ -47,7 +47,7 @@ struct process_record {
 	struct thread_counters totals;
 	unsigned threads;
 	/* totals at the previous timeline sample */
-	uint64_t sampled_connections, sampled_wakeups, sampled_wasted;
+	uint64_t sampled_connections, sampled_wakeups, sampled_poll_wakeups, sampled_wasted;
 };
 
 /* Delay histograms by pid (or tid): every sample is kept under the id it
@@ -71,7 +71,7 @@ struct timeline_sample {
 	uint64_t start_ms, end_ms;         /* since the load started */
 	unsigned worker_index;
 	pid_t pid;
-	uint64_t connections, listener_wakeups, listener_wasted;
+	uint64_t connections, listener_wakeups, poll_wakeups, listener_wasted;
 };
 
 struct run_record {
@@ -150,7 +150,11 @@ const struct histogram *thread_queue_waits(const struct run_record *r, uint32_t 
 /* Per-process figures (formulas: analysis/metrics.c). */
 /* The per-worker connection figure: accepted, plus fds received (fd-dispatch). */
 uint64_t process_connections(const struct process_record *p);
+/* Wakeups the listener caused (the herd's count), and all accept- and
+ * poll-class wakeups (client I/O and timers too, for servers that poll
+ * their clients' sockets in the same set). */
 uint64_t process_listener_wakeups(const struct process_record *p);
+uint64_t process_poll_wakeups(const struct process_record *p);
 uint64_t process_listener_wasted(const struct process_record *p);
 /* Whether P accepts from the listener in this run's model (the master for
  * fd-dispatch, the workers otherwise): herd figures are over these. */

@@ -92,6 +92,11 @@ static struct cell worker_self_reported(const void *row, size_t arg)
 	return p->reported ? cell_u64(p->self_reported) : cell_empty();
 }
 
+static struct cell worker_poll_wakeups(const void *row, size_t arg)
+{
+	return cell_u64(process_poll_wakeups(((const struct worker_line *)row)->p));
+}
+
 static struct cell worker_listener_wasted(const void *row, size_t arg)
 {
 	return cell_u64(process_listener_wasted(((const struct worker_line *)row)->p));
@@ -161,6 +166,8 @@ static const struct csv_column worker_columns[] = {
 	COUNTER("accept_eagain", worker_counter, accept_eagain),
 	COUNTER("accept_eagain_wasted", worker_counter, accept_eagain_wasted),
 	CLASS_COUNTERS("wakeups", worker_counter, wakeups)
+	COUNTER("listener_wakeups", worker_counter, listener_wakeups),
+	CSV_COLUMN("poll_wakeups", worker_poll_wakeups),
 	CSV_COLUMN("listener_wasted", worker_listener_wasted),
 	CSV_NUMBER_COLUMN("share", worker_share, 6),
 	CSV_COLUMN("threads", worker_threads),
@@ -269,6 +276,7 @@ static const struct csv_column thread_columns[] = {
 	COUNTER("accept_eagain_wasted", thread_counter, accept_eagain_wasted),
 	COUNTER("fds_received", thread_counter, fds_received),
 	CLASS_COUNTERS("wakeups", thread_counter, wakeups)
+	COUNTER("listener_wakeups", thread_counter, listener_wakeups),
 	CLASS_COUNTERS("wasted_wakeups", thread_counter, wasted_wakeups)
 	CLASS_COUNTERS("reads", thread_counter, reads)
 	CLASS_COUNTERS("read_bytes", thread_counter, read_bytes)
@@ -328,6 +336,7 @@ static const struct csv_column timeline_columns[] = {
 	CSV_COLUMN("pid", timeline_pid),
 	TIMELINE_U64(connections),
 	TIMELINE_U64(listener_wakeups),
+	TIMELINE_U64(poll_wakeups),
 	TIMELINE_U64(listener_wasted),
 };
 

@@ -20,7 +20,7 @@ struct summary_line {
 	uint64_t workers, connections_completed;
 	double duration_s, throughput_cps, jain_index, cov, max_share, herd_factor, wasted_wakeup_ratio;
 	double latency_p50_us, latency_p99_us, latency_p999_us, latency_max_us;
-	uint64_t event_drops, accepted, fds_received, listener_wakeups, listener_wasted;
+	uint64_t event_drops, accepted, fds_received, listener_wakeups, poll_wakeups, listener_wasted;
 	uint64_t pipe_reads, pipe_read_bytes, unix_recvs;
 	double dispatch_delay_p50_us, dispatch_delay_p99_us, dispatch_delay_max_us;
 	double accept_queue_delay_p50_us, accept_queue_delay_p99_us, accept_queue_delay_max_us;
@@ -66,6 +66,7 @@ static struct summary_line summary_line_of(const struct run_record *r)
 		.accepted = s->accepted,
 		.fds_received = all.fds_received,
 		.listener_wakeups = s->listener_wakeups,
+		.poll_wakeups = s->poll_wakeups,
 		.listener_wasted = s->listener_wasted,
 		.pipe_reads = all.reads[CLASS_PIPE_READ],
 		.pipe_read_bytes = all.read_bytes[CLASS_PIPE_READ],
@@ -129,6 +130,7 @@ static const struct csv_column summary_columns[] = {
 	SUMMARY_U64(accepted),
 	SUMMARY_U64(fds_received),
 	SUMMARY_U64(listener_wakeups),
+	SUMMARY_U64(poll_wakeups),
 	SUMMARY_U64(listener_wasted),
 	SUMMARY_U64(pipe_reads),
 	SUMMARY_U64(pipe_read_bytes),

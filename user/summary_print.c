@@ -26,8 +26,8 @@ static void print_process_rows(FILE *out, const struct run_record *r)
 	size_t i;
 	char a[32], who[32], self[32];
 
-	fprintf(out, "%-8s %8s %11s %10s %7s %10s %10s %10s\n", "process", "pid", "connections", "self-count",
-		"share", "wakeups", "wasted", "eagain");
+	fprintf(out, "%-8s %8s %11s %10s %7s %10s %10s %10s %10s\n", "process", "pid", "connections", "self-count",
+		"share", "wakeups", "poll-wake", "wasted", "eagain");
 	for (i = 0; i < r->nprocs; i++) {
 		const struct process_record *p = &r->procs[i];
 		bool worker = p->role == ROLE_WORKER;
@@ -44,10 +44,11 @@ static void print_process_rows(FILE *out, const struct run_record *r)
 			snprintf(self, sizeof(self), "-");
 		if (worker)
 			self_total += p->self_reported;
-		fprintf(out, "%-8s %8d %11llu %10s %6s%% %10llu %10llu %10llu\n", who, p->pid,
+		fprintf(out, "%-8s %8d %11llu %10s %6s%% %10llu %10llu %10llu %10llu\n", who, p->pid,
 			(unsigned long long)process_connections(p), self,
 			fmt(a, sizeof(a), worker ? 100.0 * connection_share(process_connections(p), worker_total) : NAN, 1),
-			(unsigned long long)process_listener_wakeups(p), (unsigned long long)process_listener_wasted(p),
+			(unsigned long long)process_listener_wakeups(p), (unsigned long long)process_poll_wakeups(p),
+			(unsigned long long)process_listener_wasted(p),
 			(unsigned long long)p->totals.accept_eagain);
 	}
 	fprintf(out, "%-8s %8s %11llu %10llu\n\n", "workers", "", (unsigned long long)worker_total,
@@ -159,7 +160,9 @@ void print_run_summary(FILE *out, const struct run_record *r)
 	fprintf(out, "max share            %s\n", fmt(a, sizeof(a), s->max_share, 4));
 	fprintf(out, "herd factor          %s   (listener wakeups per accepted connection; 1 = no herd)\n",
 		fmt(a, sizeof(a), s->herd_factor, 3));
-	fprintf(out, "wasted-wakeup ratio  %s   (listener_wasted / listener wakeups: rounds that found nothing to accept)\n",
+	fprintf(out, "poll wakeups         %s   per accepted connection (accept- and poll-class: client I/O too)\n",
+		fmt(a, sizeof(a), ratio_or_nan((double)s->poll_wakeups, (double)s->accepted), 3));
+	fprintf(out, "wasted-wakeup ratio  %s   (listener_wasted / poll wakeups: rounds that found nothing to accept)\n",
 		fmt(a, sizeof(a), s->wasted_wakeup_ratio, 3));
 	fprintf(out, "throughput           %s conn/s   (%llu completed, %llu refused, %llu reset, %llu timed out, "
 		"%llu other errors)\n", fmt(a, sizeof(a), s->throughput_cps, 1), (unsigned long long)l->completed,

@@ -176,3 +176,29 @@ test_trace_node_without_libuv_symbols() {
 	rows=$(awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next } $h["role"] == "pool"' "$WORK/uvnone/threads.csv" | wc -l)
 	[ "$rows" -eq 0 ] || fail "$rows pool rows without libuv probes"
 }
+
+# A pre-fork C server as users write one: every worker's own level-triggered
+# epoll set holds the listener and its clients' sockets, so each connection
+# wakes all 4 workers (one client at a time); under keep-alive the client I/O
+# in the same sets adds poll wakeups, not listener ones.
+test_trace_prefork_epoll_herd() {
+	cc -O2 -Wall -o "$WORK/prefork-epoll" "$SERVERS/prefork-epoll.c" || fail "cc prefork-epoll.c failed" || return 1
+	port=$(free_port 41)
+	"$TESTBED" trace --load "127.0.0.1:$port" --connections 1 --duration 2 --out "$WORK/prefork" -- \
+		"$WORK/prefork-epoll" "$port" 4 >"$WORK/prefork.out" 2>&1 ||
+		{ cat "$WORK/prefork.out"; fail "trace -- prefork-epoll failed"; return 1; }
+	herd=$(summary "$WORK/prefork" herd_factor); bpf=$(worker_sum "$WORK/prefork" accepted)
+	completed=$(summary "$WORK/prefork" connections_completed)
+	echo "    one client: herd factor $herd, BPF accepted $bpf, load completed $completed"
+	[ "$completed" -gt 0 ] && [ "$bpf" -eq "$completed" ] || fail "BPF accepted $bpf, the load completed $completed" || return 1
+	ge "$herd" 3.3 && le "$herd" 4.3 || fail "herd factor $herd outside [3.3, 4.3]" || return 1
+	port=$(free_port 43)
+	"$TESTBED" trace --load "127.0.0.1:$port" --connections 8 --duration 2 --keepalive --out "$WORK/prefork-ka" -- \
+		"$WORK/prefork-epoll" "$port" 4 >"$WORK/prefork-ka.out" 2>&1 ||
+		{ cat "$WORK/prefork-ka.out"; fail "trace --keepalive -- prefork-epoll failed"; return 1; }
+	herd=$(summary "$WORK/prefork-ka" herd_factor); accepted=$(summary "$WORK/prefork-ka" accepted)
+	pw=$(summary "$WORK/prefork-ka" poll_wakeups)
+	echo "    8 keep-alive clients: herd factor $herd, $pw poll wakeups for $accepted accepts"
+	le "$herd" 4.3 || fail "keep-alive: herd factor $herd > 4.3" || return 1
+	[ "$pw" -ge $((10 * accepted)) ] || fail "keep-alive: poll wakeups $pw < 10 x accepted $accepted"
+}

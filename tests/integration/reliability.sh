@@ -699,7 +699,7 @@ test_analysis_hostile_input() {
 	rejects report 'timeline.csv: .*limit' || return 1
 	case=huge-summary; mutant $case; truncate -s 300M "$m/summary.csv"
 	rejects compare 'summary.csv: .*limit' || return 1
-	case=schema-3; mutant $case; sed_row "$m/meta.csv" 2 'schema_version,1/schema_version,3'
+	case=schema-4; mutant $case; sed_row "$m/meta.csv" 2 'schema_version,1/schema_version,4'
 	rejects report 'meta.csv' && rejects compare 'meta.csv' || return 1
 	case=no-schema; mutant $case; sed -i '/^schema_version,/d' "$m/meta.csv"
 	rejects report 'meta.csv' && rejects compare 'meta.csv' || return 1

@@ -218,7 +218,7 @@ static void test_bad_runs(void)
 	CU_ASSERT_STRING_EQUAL(text, "");      /* no half table */
 	free(text);
 	snprintf(expected, sizeof(expected), "%s/meta.csv:2: schema_version '99' is unknown "
-		 "(this testbed reads 1 to 2)", dir);
+		 "(this testbed reads 1 to 3)", dir);
 	CU_ASSERT_STRING_EQUAL(err.text, expected);
 
 	CU_ASSERT_EQUAL(write_text(dir, "meta.csv", "key,value\nschema_version,1\n"), 0);

@@ -99,8 +99,8 @@ static void test_listener_definitions(void)
 	/* fd-dispatch worker: nothing accepted, 7 fds handed over */
 	CU_ASSERT_EQUAL(connections_taken(0, 7), 7);
 	CU_ASSERT_EQUAL(connections_taken(5, 0), 5);
-	/* futex, pipe and other classes are not listener wakeups */
-	CU_ASSERT_EQUAL(listener_wakeups(3, 4), 7);
+	/* poll_wakeups: accept- and poll-class; futex, pipe and other are not */
+	CU_ASSERT_EQUAL(poll_wakeups(3, 4), 7);
 	/* listener_wasted: same-call re-sleeps in accept and poll, plus accept
 	 * -EAGAIN that found nothing since the last poll returned */
 	CU_ASSERT_EQUAL(listener_wasted(1, 2, 3), 6);

@@ -197,7 +197,7 @@ static void test_bad_input_writes_nothing(void)
 {
 	static const struct broken_case cases[] = {
 		{ "meta.csv", "key,value\nschema_version,7\n", 0,
-		  "meta.csv:2: schema_version '7' is unknown (this testbed reads 1 to 2)" },
+		  "meta.csv:2: schema_version '7' is unknown (this testbed reads 1 to 3)" },
 		{ "summary.csv", "", 0, "summary.csv: empty file" },
 		{ "summary.csv", "scenario,policy,kernel,workers\nx,y,z\n", 0,
 		  "summary.csv:2: 3 fields, the header has 4" },

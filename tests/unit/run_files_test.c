@@ -114,9 +114,10 @@ static void make_fake_record(void)
 	r->load = &fake_load;
 	r->duration_s = 2.0;
 	fake_timeline[0] = (struct timeline_sample){ .start_ms = 0, .end_ms = 1000, .worker_index = 0, .pid = 101,
-		.connections = 250, .listener_wakeups = 300, .listener_wasted = 40 };
+		.connections = 250, .listener_wakeups = 300, .poll_wakeups = 310, .listener_wasted = 40 };
 	fake_timeline[1] = (struct timeline_sample){ .start_ms = 1000, .end_ms = 2000, .worker_index = 1,
-		.pid = 103, .connections = 150, .listener_wakeups = 200, .listener_wasted = 230 };
+		.pid = 103, .connections = 150, .listener_wakeups = 200, .poll_wakeups = 900,
+		.listener_wasted = 230 };
 	r->timeline = fake_timeline;
 	r->ntimeline = ARRAY_SIZE(fake_timeline);
 	r->killed_worker_index = 1;
@@ -208,12 +209,13 @@ static void test_class_columns(void)
 
 	while (at < threads->ncolumns && strcmp(threads->columns[at].name, "wakeups_accept"))
 		at++;
-	CU_ASSERT_FATAL(at + 2 * CLASS_COUNT <= threads->ncolumns);
+	CU_ASSERT_FATAL(at + 2 * CLASS_COUNT + 1 <= threads->ncolumns);
 	for (unsigned k = 0; k < CLASS_COUNT; k++) {
 		snprintf(expected, sizeof(expected), "wakeups_%s", class_name(k));
 		CU_ASSERT_STRING_EQUAL(threads->columns[at + k].name, expected);
 		snprintf(expected, sizeof(expected), "wasted_wakeups_%s", class_name(k));
-		CU_ASSERT_STRING_EQUAL(threads->columns[at + CLASS_COUNT + k].name, expected);
+		/* listener_wakeups sits between the two */
+		CU_ASSERT_STRING_EQUAL(threads->columns[at + CLASS_COUNT + 1 + k].name, expected);
 	}
 	CU_ASSERT_STRING_EQUAL(class_name(CLASS_UNIX_RECV), "unix_recv");
 	CU_ASSERT_STRING_EQUAL(class_name(CLASS_COUNT), "none");
@@ -354,8 +356,8 @@ static void test_read_back(void)
 	const struct summary_row *s;
 
 	CU_ASSERT_EQUAL_FATAL(run_folder_load(scratch, RUN_FOLDER_ALL, &run, &err), 0);
-	CU_ASSERT_EQUAL(run->schema_version, 2);
-	CU_ASSERT_STRING_EQUAL(run_folder_meta(run, "schema_version"), "2");
+	CU_ASSERT_EQUAL(run->schema_version, 3);
+	CU_ASSERT_STRING_EQUAL(run_folder_meta(run, "schema_version"), "3");
 	CU_ASSERT_STRING_EQUAL(run_folder_meta(run, "command_line"), "testbed run shared-epoll \"a, b\"");
 	CU_ASSERT_STRING_EQUAL(run_folder_meta(run, "work"), "cpu:200");
 	CU_ASSERT_PTR_NULL(run_folder_meta(run, "traced")); /* only for trace */
@@ -364,10 +366,11 @@ static void test_read_back(void)
 	CU_ASSERT_STRING_EQUAL(s->scenario, "shared-epoll");
 	CU_ASSERT_DOUBLE_EQUAL(s->accepted, fake.summary.accepted, 0);
 	CU_ASSERT_DOUBLE_EQUAL(s->listener_wakeups, fake.summary.listener_wakeups, 0);
+	CU_ASSERT_DOUBLE_EQUAL(s->poll_wakeups, fake.summary.poll_wakeups, 0);
 	CU_ASSERT_DOUBLE_EQUAL(s->wasted_wakeups, fake.summary.listener_wasted, 0);
 	CU_ASSERT_DOUBLE_EQUAL(s->herd_factor, fake.summary.herd_factor, 1e-6);
 	CU_ASSERT_DOUBLE_EQUAL(s->wasted_wakeup_ratio,
-			       wasted_wakeup_ratio(fake.summary.listener_wasted, fake.summary.listener_wakeups), 1e-6);
+			       wasted_wakeup_ratio(fake.summary.listener_wasted, fake.summary.poll_wakeups), 1e-6);
 	CU_ASSERT_DOUBLE_EQUAL(s->jain_index, fake.summary.jain_index, 1e-6);
 	CU_ASSERT_DOUBLE_EQUAL(s->connections_lost, 6, 0);
 	CU_ASSERT_DOUBLE_EQUAL(s->worker_restarts, 1, 0);
@@ -399,7 +402,8 @@ static void test_read_back(void)
 	}
 	CU_ASSERT_EQUAL_FATAL(run->ntimeline_rows, fake.ntimeline);
 	CU_ASSERT_EQUAL(run->timeline_rows[1].wasted_wakeups, 230);
-	CU_ASSERT_EQUAL(run->timeline_rows[1].listener_wakeups, 200);
+	CU_ASSERT_DOUBLE_EQUAL(run->timeline_rows[1].listener_wakeups, 200, 0);
+	CU_ASSERT_EQUAL(run->timeline_rows[1].poll_wakeups, 900);
 	CU_ASSERT_EQUAL_FATAL(run->nthread_rows, fake.nthreads);
 	CU_ASSERT_STRING_EQUAL(run->thread_rows[2].role, "pool");
 	CU_ASSERT_STRING_EQUAL(run->thread_rows[2].comm, "tb-pool-0");
@@ -452,7 +456,7 @@ static void test_empty_fields(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(workers, "\n1,102,worker,3031,3030,,"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(workers, ",yes,9,"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(meta, "\ncommand_line,\"testbed run shared-epoll \"\"a, b\"\"\"\n"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(meta, "\nschema_version,2\n"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(meta, "\nschema_version,3\n"));
 	free(workers);
 	free(meta);
 }
