@@ -284,7 +284,7 @@ int report_figure_timeline(struct report *r)
 	return finish_figure(r, "timeline", "Connections over time", &script, &explanation);
 }
 
-/* Figure 3: per acceptor, connections next to listener wakeups split into
+/* Figure 3: per acceptor, connections next to poll-class wakeups split into
  * useful and wasted -- the thundering herd at a glance. */
 int report_figure_wakeups(struct report *r)
 {
@@ -334,7 +334,7 @@ int report_figure_wakeups(struct report *r)
 		return -1;
 	}
 	fprintf(script.stream,
-		"set title 'Listener wakeups and connections per process'\n"
+		"set title 'Accept- and poll-class wakeups and connections per process'\n"
 		"set xlabel 'process'\n"
 		"set ylabel 'count over the load window'\n");
 	bar_pairs_frame(script.stream, n, xtics_text, n > 8 ? "set xtics rotate by -45\n" : "");
@@ -344,10 +344,11 @@ int report_figure_wakeups(struct report *r)
 		"     '' using ($0+0.2):2:(0.35) with boxes lc rgb '#55a868' title 'useful wakeups'\n");
 	free(xtics_text);
 	fprintf(explanation.stream,
-		"Per process: the connections it took (left) next to its listener wakeups -- "
-		"accept- and poll-class sched_wakeups -- split into useful and wasted (woken, then "
-		"asleep again or accept() -EAGAIN). Herd factor %s (listener wakeups per accepted "
-		"connection, 1 = no herd), wasted-wakeup ratio %s.",
+		"Per process: the connections it took (left) next to its accept- and poll-class "
+		"sched_wakeups (for a server that also polls its clients' sockets, client I/O "
+		"included) split into useful and wasted (woken, then asleep again or accept() "
+		"-EAGAIN). Herd factor %s (wakeups a listening socket caused, per accepted "
+		"connection; 1 = no herd), wasted-wakeup ratio %s.",
 		number_text(s->herd_factor, 3).text, number_text(s->wasted_wakeup_ratio, 3).text);
 	return finish_figure(r, "wakeups", "Wakeups and connections (the herd)", &script, &explanation);
 }
