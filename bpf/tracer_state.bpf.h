@@ -1,0 +1,330 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
+/* The tracer's state and lookups, for tracer.bpf.c only: the settings and
+ * counters user space reads and writes (.rodata/.bss), the maps, and the
+ * lookups every metric rule uses -- the ring buffer (emit), the tgid filter,
+ * a thread's record, files and their blocking classes, SCM_RIGHTS messages.
+ * The rules themselves and the programs are in tracer.bpf.c. */
+#ifndef TESTBED_TRACER_STATE_BPF_H
+#define TESTBED_TRACER_STATE_BPF_H
+
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/usdt.bpf.h>
+#include "tracer.h"
+#include "arch.bpf.h"
+#include "compat.bpf.h"
+
+#define EAGAIN 11
+#define AF_UNIX 1
+#define AF_INET 2
+#define AF_INET6 10
+#define SOCK_STREAM 1
+#define SOL_SOCKET 1
+#define SCM_RIGHTS 1
+#define S_IFMT 00170000
+#define S_IFSOCK 0140000
+#define S_IFIFO 0010000
+/* fds of one SCM_RIGHTS message looked at one by one; any beyond count as
+ * fds_received_other (nginx and Node pass one at a time) */
+#define MAX_PASSED_FDS 8
+
+
+/* Set by user space through the mmapped .bss: counters move only while the
+ * measurement window is open; state tracking runs all the time. */
+volatile __u32 counting;
+/* Ring-buffer records that found no room. */
+volatile __u64 event_drops;
+/* libuv jobs started whose submit was no longer in queued_jobs (an LRU
+ * eviction): run and busy time counted, queue wait unknown. */
+volatile __u64 libuv_submits_lost;
+/* Set before load: stream every wakeup/accept as an event (--events). */
+const volatile bool stream_events = false;
+
+/* The collector may resize it before load (--ring-buffer). */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 16 << 20);
+} events SEC(".maps");
+
+/* Every record emit() tried to write, counted apart from the ring buffer
+ * (per CPU: no shared cache line on the hot path), so that
+ * drops + records delivered == records produced can be checked exactly. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} events_produced SEC(".maps");
+
+/* Accepted connections not yet read: the file (same struct file wherever
+ * SCM_RIGHTS carries it) -> struct accepted_conn (tracer.h). */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u64);   /* struct file * */
+	__type(value, struct accepted_conn);
+} accepted_conns SEC(".maps");
+
+/* Pool jobs queued and not yet started: (tgid, job id) -> when. */
+struct job_key {
+	__u32 tgid;
+	__u32 pad;
+	__u64 job_id;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, struct job_key);
+	__type(value, __u64); /* ns */
+} queued_jobs SEC(".maps");
+
+/* Server-side TCP connections whose handshake completed and that wait in a
+ * listener's accept queue: struct sock * -> when. Any process's: we learn
+ * whose at accept(); entries nobody accepts age out of the LRU. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u64);   /* struct sock * */
+	__type(value, __u64); /* ns */
+} established_at SEC(".maps");
+
+/* Per CPU: 1 from a handshake's completion (SYN_RECV -> ESTABLISHED) until
+ * that packet's processing ends (the next packet received, or the softirq's
+ * end): the kernel wakes the listener's waiters synchronously in between
+ * (tcp_child_process() -> parent->sk_data_ready()), so whoever is woken on
+ * this CPU then was woken by the listener. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} handshake_armed SEC(".maps");
+
+/* The filter every program runs first, on every syscall and context switch
+ * of the machine: a flag byte per tgid. An array lookup is inlined by the
+ * verifier (a bounds check and an add, where a hash lookup hashes the key
+ * and walks a bucket), and a flag is set with a plain store, where a bitmap
+ * would need an atomic OR (Linux >= 5.12). User space sets flags through
+ * mmap; the collector sizes the array from kernel.pid_max before load. */
+struct tgid_flags {
+	__u8 traced[TGID_FLAGS_PER_ENTRY];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__uint(max_entries, 32768 / TGID_FLAGS_PER_ENTRY);
+	__type(key, __u32);   /* tgid / TGID_FLAGS_PER_ENTRY */
+	__type(value, struct tgid_flags);
+} traced_tgids SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MAX_TRACED_THREADS);
+	__type(key, __u32);   /* tid */
+	__type(value, struct thread_stats);
+} threads SEC(".maps");
+
+/* Kept off the 512-byte BPF stack: the zeroed template for a new thread. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct thread_stats);
+} thread_template SEC(".maps");
+
+/* --- lookups and output: the ring buffer, the tgid filter, a thread's record,
+ * files and their classes ------------------------------------------------ */
+
+/* false: the ring buffer was full (counted in event_drops) */
+static __always_inline bool emit(__u32 type, __u32 tgid, __u32 tid, __u32 blocked_class, __u64 value)
+{
+	struct event *e;
+	__u32 zero = 0;
+	__u64 *produced = bpf_map_lookup_elem(&events_produced, &zero);
+
+	if (produced)
+		__sync_fetch_and_add(produced, 1);
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		__sync_fetch_and_add(&event_drops, 1);
+		return false;
+	}
+	e->ts_ns = bpf_ktime_get_ns();
+	e->type = type;
+	e->tgid = tgid;
+	e->tid = tid;
+	e->blocked_class = blocked_class;
+	e->value = value;
+	bpf_ringbuf_submit(e, 0);
+	return true;
+}
+
+/* The thread's blocked class as an array index the verifier can bound: a
+ * 64-bit copy, so clang (without alu32) does not check one zero-extended
+ * register and index with another. */
+static __always_inline __u64 class_index(const struct thread_stats *t)
+{
+	__u64 cls = t->state.blocked_class;
+
+	asm volatile("" : "+r"(cls));
+	return cls < CLASS_COUNT ? cls : CLASS_OTHER;
+}
+
+/* The current task for CO-RE reads. bpf_get_current_task_btf() would need
+ * Linux 5.11 (helper 158); every read here goes through BPF_CORE_READ, so
+ * the untyped helper of 4.8 does and the object loads on 5.10 too. */
+static __always_inline struct task_struct *current_task(void)
+{
+	return (struct task_struct *)bpf_get_current_task();
+}
+
+static __always_inline bool is_traced(__u32 tgid)
+{
+	__u32 key = tgid / TGID_FLAGS_PER_ENTRY;
+	struct tgid_flags *flags = bpf_map_lookup_elem(&traced_tgids, &key);
+
+	return flags && flags->traced[tgid % TGID_FLAGS_PER_ENTRY];
+}
+
+static __always_inline struct thread_stats *thread_get(__u32 tid, __u32 tgid, struct task_struct *task)
+{
+	struct thread_stats *t = bpf_map_lookup_elem(&threads, &tid);
+	__u32 zero = 0;
+
+	if (t)
+		return t;
+	t = bpf_map_lookup_elem(&thread_template, &zero);
+	if (!t)
+		return NULL;
+	__builtin_memset(t, 0, sizeof(*t));
+	t->tid = tid;
+	t->tgid = tgid;
+	t->state.syscall_nr = -1;
+	t->state.blocked_class = CLASS_OTHER;
+	BPF_CORE_READ_STR_INTO(&t->comm, task, comm);
+	bpf_map_update_elem(&threads, &tid, t, BPF_NOEXIST);
+	return bpf_map_lookup_elem(&threads, &tid);
+}
+
+/* The current thread's record if its process is traced and the thread known. */
+static __always_inline struct thread_stats *current_traced_thread(void)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u32 tid = (__u32)pid_tgid;
+
+	return is_traced(pid_tgid >> 32) ? bpf_map_lookup_elem(&threads, &tid) : NULL;
+}
+
+/* The file behind fd in the current task, or NULL. */
+static __always_inline struct file *fd_file(int fd)
+{
+	struct task_struct *task = current_task();
+	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+	struct file **fds;
+	struct file *file = NULL;
+
+	if (!fdt || fd < 0 || (unsigned int)fd >= BPF_CORE_READ(fdt, max_fds))
+		return NULL;
+	fds = BPF_CORE_READ(fdt, fd);
+	bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]);
+	return file;
+}
+
+static __always_inline bool is_unix_socket(struct file *file)
+{
+	struct socket *sock = BPF_CORE_READ(file, private_data);
+
+	return sock && BPF_CORE_READ(sock, sk, __sk_common.skc_family) == AF_UNIX;
+}
+
+/* A TCP connection (an inet stream socket that is not listening): what a
+ * server hands over when it passes a client to another process. */
+static __always_inline bool is_tcp_connection(struct file *file)
+{
+	struct socket *sock;
+	struct sock *sk;
+	__u16 family;
+
+	if (!file || (BPF_CORE_READ(file, f_inode, i_mode) & S_IFMT) != S_IFSOCK)
+		return false;
+	sock = BPF_CORE_READ(file, private_data);
+	if (!sock || BPF_CORE_READ(sock, type) != SOCK_STREAM)
+		return false;
+	sk = BPF_CORE_READ(sock, sk);
+	if (!sk)
+		return false;
+	family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	return (family == AF_INET || family == AF_INET6) && BPF_CORE_READ(sk, __sk_common.skc_state) != TCP_LISTEN;
+}
+
+/* read/readv: a FIFO is pipe-read, an AF_UNIX socket unix-recv. */
+static __always_inline __u32 read_class(struct file *file)
+{
+	umode_t mode;
+
+	if (!file)
+		return CLASS_OTHER;
+	mode = BPF_CORE_READ(file, f_inode, i_mode) & S_IFMT;
+	if (mode == S_IFIFO)
+		return CLASS_PIPE_READ;
+	if (mode == S_IFSOCK && is_unix_socket(file))
+		return CLASS_UNIX_RECV;
+	return CLASS_OTHER;
+}
+
+static __always_inline bool reads_from_fd(long nr)
+{
+	return nr == NR_read || nr == NR_readv || nr == NR_recvfrom || nr == NR_recvmsg;
+}
+
+static __always_inline __u32 syscall_class(long nr, struct file *file)
+{
+	switch (nr) {
+	case NR_accept:
+	case NR_accept4:
+		return CLASS_ACCEPT;
+	case NR_epoll_wait:
+	case NR_epoll_pwait:
+	case NR_epoll_pwait2:
+	case NR_poll:
+	case NR_ppoll:
+	case NR_select:
+	case NR_pselect6:
+		return CLASS_POLL;
+	case NR_read:
+	case NR_readv:
+		return read_class(file);
+	case NR_recvfrom:
+	case NR_recvmsg:
+		return file && is_unix_socket(file) ? CLASS_UNIX_RECV : CLASS_OTHER;
+	case NR_futex:
+	case NR_futex_waitv:
+		return CLASS_FUTEX;
+	default:
+		return CLASS_OTHER;
+	}
+}
+
+/* recvmsg returned: the fds an SCM_RIGHTS message carried (now in the
+ * receiver's fd table), their number; *FDS points at the first. */
+static __always_inline __u64 fds_in_msghdr(__u64 user_msghdr, const int **fds)
+{
+	struct user_msghdr msg;
+	struct cmsghdr cmsg;
+
+	if (bpf_probe_read_user(&msg, sizeof(msg), (void *)user_msghdr) || !msg.msg_control ||
+	    msg.msg_controllen < sizeof(cmsg))
+		return 0;
+	if (bpf_probe_read_user(&cmsg, sizeof(cmsg), msg.msg_control))
+		return 0;
+	if (cmsg.cmsg_level != SOL_SOCKET || cmsg.cmsg_type != SCM_RIGHTS || cmsg.cmsg_len <= sizeof(cmsg))
+		return 0;
+	*fds = (const int *)((const char *)msg.msg_control + sizeof(cmsg)); /* CMSG_DATA */
+	return (cmsg.cmsg_len - sizeof(cmsg)) / sizeof(int);
+}
+
+#endif
