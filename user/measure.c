@@ -40,10 +40,8 @@ int on_event(void *ctx, const struct event *e)
 		hist_record(&r->queue_wait_ns, e->value);
 		histogram_set_record(&r->queue_waits, e->tid, e->value);
 	}
-	if (r->events_csv) {
-		write_event_row(r->events_csv, e, r->load_start_ns);
-		r->events_written++;
-	}
+	if (r->events_csv)
+		write_event(r, e);
 	return 0;
 }
 
@@ -185,7 +183,7 @@ int begin_run(struct run_record *r, int argc, char **argv, struct collector **c)
 		return r->opts->out_dir ? EXIT_USAGE : EXIT_FAIL;
 	}
 	utc_timestamp(r->start_time, sizeof(r->start_time), "%Y-%m-%dT%H:%M:%SZ");
-	if (r->opts->events && !(r->events_csv = open_events_csv(r->dir, &err))) {
+	if (r->opts->events && open_events_csv(r, &err)) {
 		error_msg("%s", err.text);
 		return -1;
 	}

@@ -31,7 +31,7 @@ enum {
 	OPT_KEEPALIVE = 256, OPT_BACKLOG, OPT_TIMEOUT, OPT_INTERVAL, OPT_LOADGEN_THREADS, OPT_FORCE,
 	OPT_POLICY, OPT_EVENTS, OPT_KILL_WORKER_AFTER, OPT_MIGRATE, OPT_THREADS, OPT_WORK, OPT_POOL_WAKE,
 	OPT_POOL_NOTIFY, OPT_RATE, OPT_ARRIVALS, OPT_REPORT, OPT_CGROUP, OPT_LOAD,
-	OPT_RING_BUFFER, OPT_NO_TRACE,
+	OPT_RING_BUFFER, OPT_NO_TRACE, OPT_EVENTS_MAX,
 	OPT_COUNT, /* past the last: sizes given[] */
 };
 
@@ -52,7 +52,8 @@ const struct option_spec option_table[] = {
 	  "the master restarts it", "never" },
 	{ "migrate", OPT_MIGRATE, NULL, FOR_RUN, "net.ipv4.tcp_migrate_req=1 for the run (reuseport: a dying\n"
 	  "listener's queued connections move to the others)", NULL },
-	{ "port", 'P', "N", FOR_RUN | FOR_EXTERNAL, "port on 127.0.0.1; 0 = any free port", TEXT(DEFAULT_PORT) },
+	{ "port", 'P', "N", FOR_RUN | FOR_EXTERNAL, "port on 127.0.0.1 (the summary and meta.csv say which)",
+	  "0: any free port" },
 	{ "backlog", OPT_BACKLOG, "N", FOR_RUN, "listen() backlog", TEXT(DEFAULT_BACKLOG) },
 
 	HEADING("thread pool in every worker (libuv-style; each request waits for one job):", FOR_RUN),
@@ -90,6 +91,8 @@ const struct option_spec option_table[] = {
 	{ "out", 'o', "DIR", FOR_ALL, "run folder; NAME: the scenario, or trace", "results/NAME-KERNEL-TIME" },
 	{ "force", OPT_FORCE, NULL, FOR_ALL, "write into an existing non-empty --out folder", NULL },
 	{ "events", OPT_EVENTS, NULL, FOR_ALL, "also stream every wakeup and accept into events.csv", NULL },
+	{ "events-max", OPT_EVENTS_MAX, "ROWS", FOR_ALL, "with --events: stop events.csv after ROWS rows (and sooner\n"
+	  "when the disk is short of room); the measurement goes on.\n0 = no cap", TEXT(DEFAULT_EVENTS_MAX) },
 	{ "ring-buffer", OPT_RING_BUFFER, "KB", FOR_ALL, "the tracer's ring buffer, a power of two",
 	  TEXT(DEFAULT_RING_BUFFER_KB) },
 	{ "no-trace", OPT_NO_TRACE, NULL, FOR_ALL, "load the tracer but attach nothing: the untraced baseline\n"
@@ -513,6 +516,7 @@ static enum parse_result parse_options(bool trace, int argc, char **argv, unsign
 		.backlog = DEFAULT_BACKLOG,
 		.timeout_ms = DEFAULT_TIMEOUT_MS,
 		.interval_ms = DEFAULT_INTERVAL_MS,
+		.events_max = DEFAULT_EVENTS_MAX,
 	};
 	err->text[0] = '\0';
 	getopt_tables(longs, shorts);
@@ -629,6 +633,9 @@ static enum parse_result parse_options(bool trace, int argc, char **argv, unsign
 		case OPT_EVENTS:
 			o->events = true;
 			break;
+		case OPT_EVENTS_MAX:
+			failed = number_option("events-max", optarg, 0, UINT64_MAX, &o->events_max, err);
+			break;
 		case OPT_REPORT:
 			o->report = true;
 			break;
@@ -685,6 +692,10 @@ static enum parse_result parse_options(bool trace, int argc, char **argv, unsign
 		}
 		if (failed)
 			return PARSE_ERROR;
+	}
+	if (given[OPT_EVENTS_MAX] && !o->events) {
+		error_message_set(err, "--events-max needs --events: it caps events.csv");
+		return PARSE_ERROR;
 	}
 	if (trace)
 		return check_trace(argc, argv, o, given, arrivals, err);

@@ -42,6 +42,7 @@ struct run_options {
 	unsigned loadgen_threads;  /* --loadgen-threads, 0 = auto */
 	enum dispatch_policy policy; /* --policy, else the scenario's default */
 	bool events;               /* --events: every wakeup/accept into events.csv */
+	uint64_t events_max;       /* --events-max: events.csv rows at most, 0 = no cap */
 	unsigned ring_buffer_kb;   /* --ring-buffer KB: the tracer's ring buffer, 0 = default */
 	bool no_trace;             /* --no-trace: attach no tracer (the baseline for its cost) */
 	bool report;               /* --report: also write report.md/.html with plots */
@@ -61,12 +62,13 @@ struct run_options {
 #define DEFAULT_OPEN_LOOP_CONNECTIONS 256 /* --rate: room for arrivals to pile up */
 #define DEFAULT_DURATION_S 5.0
 #define REQUESTS_TIME_CAP_S 60.0   /* --requests alone is still bounded in time */
-#define DEFAULT_PORT 8080
+#define DEFAULT_PORT 0            /* any free port: runs side by side never collide */
 #define DEFAULT_BACKLOG 511        /* nginx's and Node's default */
 #define DEFAULT_TIMEOUT_MS 2000
 #define DEFAULT_INTERVAL_MS 1000
 #define DEFAULT_RING_BUFFER_KB 16384 /* the tracer's own size (bpf/tracer.bpf.c) */
 #define MAX_RING_BUFFER_KB (1u << 20)
+#define DEFAULT_EVENTS_MAX 10000000 /* rows: about 0.6 GB of events.csv */
 
 /* Which commands take an option (option_spec.commands). */
 enum option_commands {

@@ -107,6 +107,8 @@ struct run_record {
 	                                      (collector_unread_handoffs()) */
 	struct csv_file *events_csv;       /* --events: written while the run lasts */
 	uint64_t events_written;
+	uint64_t events_row_limit;         /* --events-max, or less when the disk is short of room */
+	uint64_t events_capped;            /* rows not written once the limit was reached */
 	int64_t killed_worker_index;       /* --kill-worker-after: -1 until killed */
 	pid_t killed_pid;
 	uint64_t killed_at_ns;

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/file.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
@@ -27,6 +28,8 @@
 #define READY_TIMEOUT_MS 10000
 #define STOP_TIMEOUT_MS 5000
 #define MIGRATE_SYSCTL "/proc/sys/net/ipv4/tcp_migrate_req"
+/* held by the run that has set MIGRATE_SYSCTL, until it has restored it */
+#define MIGRATE_LOCK "/run/testbed-migrate.lock"
 
 static pid_t master_pid(const struct run_record *r)
 {
@@ -109,6 +112,30 @@ static int write_sysctl(const char *path, int value)
 		ret = -1;
 	close(fd);
 	return ret;
+}
+
+/* --migrate changes a sysctl of the whole network namespace (our servers
+ * run in the caller's): one run at a time may own it, or one would restore
+ * it under another's feet. An flock, so the kernel lets go when the holder
+ * dies, however it dies. The lock's fd, or -1 with ERR. */
+static int lock_migrate_sysctl(struct error_message *err)
+{
+	int fd = open(MIGRATE_LOCK, O_RDWR | O_CREAT | O_CLOEXEC, 0644), saved;
+
+	if (fd < 0) {
+		error_message_set(err, "--migrate: cannot open %s: %s", MIGRATE_LOCK, strerror(errno));
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+		return fd;
+	saved = errno;
+	close(fd);
+	if (saved == EWOULDBLOCK)
+		error_message_set(err, "--migrate: another testbed run is using net.ipv4.tcp_migrate_req (it holds %s); "
+				  "run again when it has finished", MIGRATE_LOCK);
+	else
+		error_message_set(err, "--migrate: cannot lock %s: %s", MIGRATE_LOCK, strerror(saved));
+	return -1;
 }
 
 /* The pool's USDT probes live in this very binary: the workers are forks. */
@@ -230,7 +257,7 @@ int cmd_run(int argc, char **argv)
 	struct server_config server;
 	struct collector *c = NULL;
 	struct error_message err = { "" };
-	int status_fd = -1, gate_fd = -1, ret = EXIT_FAIL, migrate_was = -1;
+	int status_fd = -1, gate_fd = -1, ret = EXIT_FAIL, migrate_was = -1, migrate_lock = -1;
 	pid_t master;
 
 	install_exit_signals(); /* from the start: a signal at any moment exits 130 */
@@ -253,11 +280,16 @@ int cmd_run(int argc, char **argv)
 		error_msg("--migrate needs net.ipv4.tcp_migrate_req (Linux >= 5.14), which this kernel lacks");
 		return EXIT_FAIL;
 	}
-	if (exiting)
-		return EXIT_INTERRUPTED;
-	ret = begin_run(&r, argc, argv, &c);
-	if (ret > 0)
+	if (opts.migrate && (migrate_lock = lock_migrate_sysctl(&err)) < 0) {
+		error_msg("%s", err.text);
+		return EXIT_FAIL;
+	}
+	ret = exiting ? EXIT_INTERRUPTED : begin_run(&r, argc, argv, &c);
+	if (ret > 0) {
+		if (migrate_lock >= 0)
+			close(migrate_lock);
 		return ret; /* nothing was created */
+	}
 	ret = EXIT_FAIL;
 	if (!c)
 		goto cleanup;
@@ -331,6 +363,8 @@ cleanup:
 	}
 	if (migrate_was >= 0 && write_sysctl(MIGRATE_SYSCTL, migrate_was))
 		error_msg("could not restore net.ipv4.tcp_migrate_req to %d", migrate_was);
+	if (migrate_lock >= 0)
+		close(migrate_lock); /* after the restore: the next run reads the value we found */
 	if (status_fd >= 0)
 		close(status_fd);
 	if (gate_fd >= 0)

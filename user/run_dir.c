@@ -2,10 +2,13 @@
 /* The run folder's life: created before the measurement (--out, or a new
  * results/<scenario>-<kernel>-<time>), then filled with the run files, the
  * summary printed (and the report with --report) and, under sudo, handed to
- * the user who typed the command; removed again when nothing was measured.
+ * the user who typed the command; removed again when nothing was measured
+ * or its files could not all be written (a full disk).
  * What goes into the files is run_files.c's, the printed text
  * summary_print.c's. */
 #include <dirent.h>
+#include <netinet/in.h>
+#include <stdbool.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -98,6 +101,21 @@ int make_run_dir(struct run_record *r, struct error_message *err)
 	return -1;
 }
 
+/* A run whose files could not all be written (a full disk) leaves nothing of
+ * itself: no run file, no server.log, and no folder when that empties it
+ * (under --force the user's other files stay). A half-written folder would
+ * only be taken for a result; the error says what happened. True when the
+ * folder itself is gone. */
+static bool remove_failed_run(const char *dir)
+{
+	char log[PATH_MAX + 16];
+
+	remove_run_files(dir);
+	snprintf(log, sizeof(log), "%s/server.log", dir);
+	unlink(log);
+	return is_empty_dir(dir) && rmdir(dir) == 0;
+}
+
 /* Under sudo, hands the run folder and its files (and a results/ folder
  * made for it) to the user who typed the command, who can then read, move
  * and delete them without root. */
@@ -140,9 +158,15 @@ int publish_run(struct run_record *r)
 			rmdir(r->dir);
 		return -1;
 	}
+	/* trace and the bundled servers: the port the load went to */
+	if (!r->port && r->target_len && r->target.ss_family == AF_INET)
+		r->port = ntohs(((const struct sockaddr_in *)&r->target)->sin_port);
+	else if (!r->port && r->target_len && r->target.ss_family == AF_INET6)
+		r->port = ntohs(((const struct sockaddr_in6 *)&r->target)->sin6_port);
 	summarize_record(r);
 	if (write_run_files(r, &err)) {
-		error_msg("%s", err.text);
+		error_msg("%s; %s", err.text, remove_failed_run(r->dir) ? "nothing kept: the run folder is removed" :
+			  "nothing kept: this run's files are removed from the folder");
 		return -1;
 	}
 	print_run_summary(stdout, r);

@@ -14,7 +14,9 @@ int make_run_dir(struct run_record *r, struct error_message *err);
 /* Writes the run files into r->dir, prints the summary (and with --report
  * writes the report) and, under sudo, hands the folder to the user who
  * typed the command. Without a measurement (r->load NULL) removes the
- * folder it would have filled instead. 0, or -1 after saying what failed. */
+ * folder it would have filled instead; when a file cannot be written (a
+ * full disk), removes what this run wrote (and the folder, if that empties
+ * it). 0, or -1 after saying what failed. */
 int publish_run(struct run_record *r);
 
 #endif

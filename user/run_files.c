@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/statvfs.h>
 #include "common.h"
 #include "metrics.h"
 #include "run_files.h"
@@ -459,20 +460,61 @@ static const struct csv_column event_columns[] = {
 	CSV_COLUMN("value", event_value),
 };
 
-struct csv_file *open_events_csv(const char *dir, struct error_message *err)
-{
-	struct csv_file *f = csv_open(dir, "events.csv", err);
+/* The longest row: every field at its widest (a signed 64-bit time, the
+ * longest type name, two 32-bit ids, a class name, a 64-bit value). */
+#define EVENT_ROW_MAX_BYTES 100
+/* Room kept free for the files written at the end (threads.csv and
+ * latency.csv grow with the threads and the histograms' buckets). */
+#define EVENTS_DISK_RESERVE (16ull << 20)
 
-	if (f)
-		csv_columns_header(f, event_columns, ARRAY_SIZE(event_columns));
-	return f;
+/* The rows the disk under DIR has room for, leaving the reserve; UINT64_MAX
+ * when statvfs cannot tell. */
+static uint64_t events_disk_room(const char *dir)
+{
+	struct statvfs fs;
+	uint64_t free_bytes;
+
+	if (statvfs(dir, &fs)) {
+		debug_msg("statvfs %s: %s; events.csv only capped by --events-max", dir, strerror(errno));
+		return UINT64_MAX;
+	}
+	free_bytes = (uint64_t)fs.f_bavail * fs.f_frsize;
+	return free_bytes > EVENTS_DISK_RESERVE ? (free_bytes - EVENTS_DISK_RESERVE) / EVENT_ROW_MAX_BYTES : 0;
 }
 
-void write_event_row(struct csv_file *f, const struct event *e, uint64_t load_start_ns)
+int open_events_csv(struct run_record *r, struct error_message *err)
 {
-	struct event_line line = { e, load_start_ns };
+	uint64_t room = events_disk_room(r->dir);
 
-	csv_columns_row(f, event_columns, ARRAY_SIZE(event_columns), &line);
+	r->events_row_limit = r->opts->events_max ? r->opts->events_max : UINT64_MAX;
+	if (room < r->events_row_limit)
+		r->events_row_limit = room;
+	r->events_csv = csv_open(r->dir, "events.csv", err);
+	if (!r->events_csv)
+		return -1;
+	csv_columns_header(r->events_csv, event_columns, ARRAY_SIZE(event_columns));
+	return 0;
+}
+
+void write_event(struct run_record *r, const struct event *e)
+{
+	struct event_line line = { e, r->load_start_ns };
+
+	if (r->events_written < r->events_row_limit) {
+		csv_columns_row(r->events_csv, event_columns, ARRAY_SIZE(event_columns), &line);
+		r->events_written++;
+		return;
+	}
+	if (r->events_capped++)
+		return;
+	/* said once; the count of rows not written goes to meta.csv */
+	if (r->opts->events_max && r->events_row_limit == r->opts->events_max)
+		error_msg("events.csv stops at --events-max %llu rows; the measurement goes on (meta.csv "
+			  "events_capped counts the rest)", (unsigned long long)r->events_row_limit);
+	else
+		error_msg("events.csv stops at %llu rows: the disk under %s has room for no more (%llu MiB kept "
+			  "free for the other files); the measurement goes on (meta.csv events_capped counts the rest)",
+			  (unsigned long long)r->events_row_limit, r->dir, EVENTS_DISK_RESERVE >> 20);
 }
 
 /* --- the folder ----------------------------------------------------------- */
@@ -495,6 +537,17 @@ const struct run_file *run_file_find(const char *name)
 		if (!strcmp(run_files[i]->name, name))
 			return run_files[i];
 	return NULL;
+}
+
+void remove_run_files(const char *dir)
+{
+	char path[PATH_MAX + 32];
+
+	for (size_t i = 0; i < ARRAY_SIZE(run_files); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, run_files[i]->name);
+		if (unlink(path) && errno != ENOENT)
+			debug_msg("cannot remove %s: %s", path, strerror(errno));
+	}
 }
 
 int write_run_files(struct run_record *r, struct error_message *err)

@@ -34,9 +34,16 @@ const struct run_file *run_file_find(const char *name);
  * 0, or -1 with ERR (the folder then has no meta.csv: not a complete run). */
 int write_run_files(struct run_record *r, struct error_message *err);
 
-/* --events: events.csv, written while the run lasts, committed by
- * write_run_files(). */
-struct csv_file *open_events_csv(const char *dir, struct error_message *err);
-void write_event_row(struct csv_file *f, const struct event *e, uint64_t load_start_ns);
+/* Removes every run file (as named above) from DIR: what a run whose
+ * writing failed leaves of itself. */
+void remove_run_files(const char *dir);
+
+/* --events: r->events_csv, written while the run lasts, committed by
+ * write_run_files(), capped at r->events_row_limit rows: --events-max, or
+ * fewer when the disk under r->dir has room for fewer. 0, or -1 with ERR. */
+int open_events_csv(struct run_record *r, struct error_message *err);
+/* One row, while under the cap; past it counts r->events_capped and says
+ * once on stderr that the stream stopped. */
+void write_event(struct run_record *r, const struct event *e);
 
 #endif

@@ -211,6 +211,7 @@ struct meta_line {
 	uint64_t dispatch_unmatched, accept_queue_unmatched, pool_queue_unmatched;
 	const char *libuv_probes;
 	uint64_t libuv_submits_lost;
+	uint64_t events_capped;
 	/* storage for the texts above */
 	char cpu_model_text[256], work_text[64];
 };
@@ -290,6 +291,7 @@ static void meta_line_of(const struct run_record *r, struct meta_line *m)
 		.pool_queue_unmatched = record_pool_queue_unmatched(r),
 		.libuv_probes = r->libuv_probes[0] ? r->libuv_probes : NULL,
 		.libuv_submits_lost = r->libuv_submits_lost,
+		.events_capped = r->events_capped,
 	};
 	read_cpu_model(m->cpu_model_text, sizeof(m->cpu_model_text));
 	m->cpu_model = m->cpu_model_text;
@@ -365,6 +367,7 @@ static const struct csv_column meta_keys[] = {
 	META_U64(pool_queue_unmatched),
 	META_TEXT(libuv_probes),
 	CSV_COLUMN("libuv_submits_lost", meta_libuv_submits_lost),
+	META_U64(events_capped),
 };
 
 static void write_meta(struct csv_file *f, const struct run_record *r)

@@ -183,5 +183,7 @@ void print_run_summary(FILE *out, const struct run_record *r)
 	print_pool_threads(out, r);
 	print_kernel_drops(out, &r->kernel);
 	fprintf(out, "event drops          %llu\n", (unsigned long long)r->event_drops);
+	if (r->port)
+		fprintf(out, "port                 %u\n", r->port);
 	fprintf(out, "run folder           %s\n", r->dir);
 }

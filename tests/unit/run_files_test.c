@@ -139,11 +139,11 @@ static int write_fake_run(void)
 				.blocked_class = 99, .value = 7 };
 
 	make_fake_record();
-	fake.events_csv = open_events_csv(fake.dir, &err);
-	if (!fake.events_csv)
+	fake.load_start_ns = 1000;
+	if (open_events_csv(&fake, &err))
 		return -1;
-	write_event_row(fake.events_csv, &wasted, 1000);
-	write_event_row(fake.events_csv, &accept, 1000);
+	write_event(&fake, &wasted);
+	write_event(&fake, &accept);
 	if (write_run_files(&fake, &err)) {
 		fprintf(stderr, "write_run_files: %s\n", err.text);
 		return -1;
