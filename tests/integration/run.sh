@@ -459,5 +459,97 @@ test_list() {
 	done
 }
 
+# --- concurrent runs (issue 19.2) ------------------------------------------
+# own_pids DIR: the pids of the run's process table (workers.csv)
+own_pids() { csv_col "$1/workers.csv" pid | sort -u; }
+# only_own_threads DIR: every thread of threads.csv belongs to a process of
+# this run's own table: nothing traced by another run leaked in
+only_own_threads() {
+	strangers=$(csv_col "$1/threads.csv" pid | sort -u | comm -23 - "$WORK/pids-$(basename "$1")")
+	[ -z "$strangers" ] || fail "$1: threads of processes not its own: $strangers"
+}
+
+# Two runs of our scenarios on the default port (a free one each) and a
+# trace of a Node server, all at once: each succeeds, its counts are exact
+# and its traced set holds only its own processes.
+test_concurrent_runs() {
+	port=$(free_port 19)
+	"$TESTBED" run shared-epoll --workers 2 --connections 4 --duration 3 --out "$WORK/conc-se" \
+		>"$WORK/conc-se.out" 2>&1 &
+	se=$!
+	"$TESTBED" run reuseport --workers 2 --connections 4 --duration 3 --out "$WORK/conc-rp" \
+		>"$WORK/conc-rp.out" 2>&1 &
+	rp=$!
+	"$TESTBED" trace --load "127.0.0.1:$port" --duration 3 --out "$WORK/conc-tr" -- \
+		node "$HERE/servers/node-hello.js" "$port" >"$WORK/conc-tr.out" 2>&1 &
+	tr=$!
+	ok=0
+	for job in "se $se" "rp $rp" "tr $tr"; do
+		set -- $job
+		wait "$2" || { cat "$WORK/conc-$1.out"; fail "conc-$1 exited $?"; ok=1; }
+	done
+	[ $ok -eq 0 ] || return 1
+	check_accounting "$WORK/conc-se" 2 && check_accounting "$WORK/conc-rp" 2 || return 1
+	bpf=$(worker_sum "$WORK/conc-tr" accepted); completed=$(summary "$WORK/conc-tr" connections_completed)
+	echo "    trace: BPF accepted $bpf, load completed $completed"
+	[ "$bpf" -gt 0 ] && [ "$bpf" -eq "$completed" ] || fail "trace: accepted $bpf != completed $completed" || return 1
+	check_samples "$WORK/conc-tr" || return 1
+	se_port=$(meta "$WORK/conc-se" port); rp_port=$(meta "$WORK/conc-rp" port); tr_port=$(meta "$WORK/conc-tr" port)
+	echo "    ports: shared-epoll $se_port, reuseport $rp_port, trace $tr_port"
+	[ "$se_port" -gt 0 ] && [ "$rp_port" -gt 0 ] && [ "$se_port" != "$rp_port" ] && [ "$tr_port" = "$port" ] ||
+		fail "meta.csv ports: $se_port, $rp_port, $tr_port (trace --load $port)" || return 1
+	grep -q "^port  *$se_port\$" "$WORK/conc-se.out" || fail "the summary does not print the port" || return 1
+	for d in conc-se conc-rp conc-tr; do own_pids "$WORK/$d" >"$WORK/pids-$d"; done
+	for d in conc-se conc-rp conc-tr; do only_own_threads "$WORK/$d" || return 1; done
+	shared=$(cat "$WORK/pids-conc-se" "$WORK/pids-conc-rp" "$WORK/pids-conc-tr" | sort | uniq -d)
+	[ -z "$shared" ] || fail "processes in two runs' tables: $shared"
+}
+
+# --migrate changes a sysctl of the whole network namespace: while one run
+# holds it a second is refused in one line (nothing created); the first
+# runs on and restores it.
+test_concurrent_migrate_refused() {
+	before=$(cat /proc/sys/net/ipv4/tcp_migrate_req)
+	"$TESTBED" run reuseport --workers 2 --connections 4 --duration 3 --migrate --out "$WORK/mig1" \
+		>"$WORK/mig1.out" 2>&1 &
+	first=$!
+	# until the first holds the lock (read from /proc/locks: taking it to
+	# try would make the first run find it taken)
+	n=0
+	until i=$(stat -c %i /run/testbed-migrate.lock 2>/dev/null) && grep -q "FLOCK .*:$i " /proc/locks; do
+		n=$((n + 1))
+		[ $n -le 200 ] && kill -0 "$first" 2>/dev/null ||
+			{ wait "$first"; cat "$WORK/mig1.out"; fail "the first run never took the lock"; return 1; }
+		sleep 0.05
+	done
+	"$TESTBED" run reuseport --workers 2 --duration 1 --migrate --out "$WORK/mig2" >/dev/null 2>"$WORK/mig2.err"; rc=$?
+	sed 's/^/    /' "$WORK/mig2.err"
+	wait "$first"; first_rc=$?
+	one_line_exit 1 "another testbed run is using net.ipv4.tcp_migrate_req" "$WORK/mig2.err" || return 1
+	[ ! -e "$WORK/mig2" ] || fail "the refused run created its folder" || return 1
+	[ $first_rc -eq 0 ] || { cat "$WORK/mig1.out"; fail "the first --migrate run exited $first_rc"; return 1; }
+	[ "$(meta "$WORK/mig1" migrate)" = yes ] || fail "meta.csv of the first does not say migrate=yes" || return 1
+	after=$(cat /proc/sys/net/ipv4/tcp_migrate_req)
+	[ "$after" = "$before" ] || fail "tcp_migrate_req left at $after, was $before" || return 1
+	# and free again once the first has finished
+	run_testbed mig3 reuseport --workers 2 --duration 1 --migrate
+}
+
+# --events-max: events.csv stops at the cap, said once; meta.csv counts the
+# rest, so rows + capped + drops == produced; every other file is whole
+test_events_max_caps_the_stream() {
+	run_testbed evmax shared-epoll --workers 2 --connections 2 --duration 1 --events --events-max 100 || return 1
+	rows=$(($(wc -l <"$WORK/evmax/events.csv") - 1))
+	written=$(meta "$WORK/evmax" events_written); capped=$(meta "$WORK/evmax" events_capped)
+	drops=$(meta "$WORK/evmax" event_drops); produced=$(meta "$WORK/evmax" events_produced)
+	echo "    events.csv $rows rows, capped $capped, drops $drops, produced $produced"
+	[ "$rows" -eq 100 ] && [ "$written" -eq 100 ] || fail "events.csv has $rows rows, meta says $written; cap 100" || return 1
+	[ "$capped" -gt 0 ] && [ $((written + capped + drops)) -eq "$produced" ] ||
+		fail "written $written + capped $capped + drops $drops != produced $produced" || return 1
+	[ "$(grep -c "events.csv stops at --events-max 100 rows" "$WORK/evmax.err")" -eq 1 ] ||
+		{ cat "$WORK/evmax.err"; fail "the cap is not said exactly once"; return 1; }
+	check_accounting "$WORK/evmax" 2
+}
+
 # --- runner ---------------------------------------------------------------
 run_tests "$0" "$HERE/real_servers.sh" "$HERE/reliability.sh" "$HERE/kernels.sh" -- "$@"
