@@ -16,6 +16,7 @@
 #include <sys/statvfs.h>
 #include "common.h"
 #include "metrics.h"
+#include "progress.h"
 #include "run_files.h"
 #include "test_hooks.h"
 #include "util.h"
@@ -507,7 +508,9 @@ void write_event(struct run_record *r, const struct event *e)
 	}
 	if (r->events_capped++)
 		return;
-	/* said once; the count of rows not written goes to meta.csv */
+	/* said once (on a line of its own, not after the progress line); the
+	 * count of rows not written goes to meta.csv */
+	end_progress();
 	if (r->opts->events_max && r->events_row_limit == r->opts->events_max)
 		error_msg("events.csv stops at --events-max %llu rows; the measurement goes on (meta.csv "
 			  "events_capped counts the rest)", (unsigned long long)r->events_row_limit);

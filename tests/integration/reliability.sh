@@ -390,6 +390,9 @@ test_bad_numbers_refused() {
 	for name in workers connections requests backlog timeout interval loadgen-threads port threads ring-buffer; do
 		mention="--$name" refused run shared-epoll --"$name" 2.5 --out "$out" || return 1
 	done
+	for value in 2.5 -1 5x '' 99999999999999999999; do
+		mention=--events-max refused run shared-epoll --events --events-max "$value" --out "$out" || return 1
+	done
 	# out of range (above the limit)
 	while IFS=' ' read -r name value; do
 		mention="--$name" refused run shared-epoll --"$name" "$value" --out "$out" || return 1
@@ -433,6 +436,8 @@ test_bad_combinations_refused() {
 		run shared-epoll --bogus
 		run shared-epoll --workers
 		run shared-epoll --out ''
+		run shared-epoll --events-max 10
+		trace --pid 1 --events-max 10
 		frobnicate
 		''
 		run shared-epoll --policy rr
@@ -619,8 +624,8 @@ test_env_disk_full() {
 	umount "$full"
 	return $ok
 }
-# A run that cannot write its files leaves nothing of itself (docs/CSV.md,
-# "A run folder"): no run file, and no folder unless --force kept the
+# A run that cannot write its files leaves nothing of itself (docs/CSV.md):
+# no run file, and no folder unless --force kept the
 # user's own files in it. --events on a disk this small is capped at once
 # (said once, before the failure).
 disk_full_cases() {

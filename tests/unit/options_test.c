@@ -37,7 +37,9 @@ static void test_defaults(void)
 	CU_ASSERT_EQUAL(o.connections, DEFAULT_CONNECTIONS);
 	CU_ASSERT_DOUBLE_EQUAL(o.duration_s, DEFAULT_DURATION_S, 1e-9);
 	CU_ASSERT_EQUAL(o.requests, 0);
-	CU_ASSERT_EQUAL(o.port, DEFAULT_PORT);
+	CU_ASSERT_EQUAL(o.port, 0); /* a free port: runs side by side never collide */
+	CU_ASSERT_FALSE(o.events);
+	CU_ASSERT_EQUAL(o.events_max, DEFAULT_EVENTS_MAX);
 	CU_ASSERT_FALSE(o.keepalive);
 	CU_ASSERT_PTR_NULL(o.out_dir);
 	CU_ASSERT_EQUAL(o.threads, 0);
@@ -177,6 +179,7 @@ static void test_bad_numbers(void)
 		{ "--requests", "0" }, { "--requests", "-5" }, { "--requests", "4294967296" },
 		{ "--port", "65536" }, { "--port", "-1" }, { "--backlog", "0" }, { "--timeout", "0" },
 		{ "--interval", "9" }, { "--loadgen-threads", "0" }, { "--out", "" },
+		{ "--events-max", "-1" }, { "--events-max", "10x" }, { "--events-max", "" },
 	};
 	struct run_options o;
 	struct error_message err = { "" };
@@ -375,6 +378,21 @@ static void test_option_commands(void)
 	}
 }
 
+/* --events-max caps events.csv: 0 = no cap; without --events it is refused. */
+static void test_events_max(void)
+{
+	struct run_options o;
+	struct error_message err = { "" };
+
+	CU_ASSERT_EQUAL(parse(&o, &err, "shared-epoll", "--events", "--events-max", "100", NULL), PARSE_OK);
+	CU_ASSERT_TRUE(o.events);
+	CU_ASSERT_EQUAL(o.events_max, 100);
+	CU_ASSERT_EQUAL(parse(&o, &err, "shared-epoll", "--events-max=0", "--events", NULL), PARSE_OK);
+	CU_ASSERT_EQUAL(o.events_max, 0);
+	CU_ASSERT_EQUAL(parse(&o, &err, "shared-epoll", "--events-max", "100", NULL), PARSE_ERROR);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err.text, "--events-max needs --events"));
+}
+
 /* -p is a pid, as in bcc, bpftrace and perf; the port is -P. */
 static void test_short_pid_and_port(void)
 {
@@ -408,6 +426,7 @@ static void add_tests(CU_pSuite suite)
 	CU_ADD_TEST(suite, test_option_table_unique);
 	CU_ADD_TEST(suite, test_option_commands);
 	CU_ADD_TEST(suite, test_short_pid_and_port);
+	CU_ADD_TEST(suite, test_events_max);
 }
 
 int main(void)
