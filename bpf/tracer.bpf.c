@@ -432,6 +432,32 @@ static __always_inline void end_libuv_job(struct thread_stats *t)
 	account_job_run(t, t->tgid, t->tid);
 }
 
+/* Exits. */
+
+/* Thread TID exits (GROUP_DEAD: the last of its process): its final record
+ * goes to retired_threads for the collector, and its entry is freed, so a
+ * reused tid starts afresh. With retired_threads full (the collector drains
+ * it at every read) the entry stays, its counts read as a live thread's
+ * (threads_retire_failed). Inserted before the delete: a reader that sees
+ * both drops the live copy (same tid and start_ns). */
+static __always_inline void retire_thread(__u32 tid, bool group_dead)
+{
+	struct thread_stats *t = bpf_map_lookup_elem(&threads, &tid);
+	struct retired_key key = { .tid = tid };
+
+	bpf_map_delete_elem(&untracked_threads, &tid);
+	if (!t)
+		return;
+	key.start_ns = t->start_ns;
+	t->process_exited = group_dead;
+	if (bpf_map_update_elem(&retired_threads, &key, t, BPF_NOEXIST)) {
+		__sync_fetch_and_add(&threads_retire_failed, 1);
+		return;
+	}
+	if (bpf_map_delete_elem(&threads, &tid) == 0)
+		__sync_fetch_and_add(&threads_live, -1);
+}
+
 /* --- the programs ---------------------------------------------------------- */
 
 /* raw_syscalls:sys_enter/sys_exit as BTF tracepoints (Linux >= 5.5): the
@@ -666,13 +692,28 @@ int BPF_PROG(handle_softirq_exit, unsigned int vec_nr)
 SEC("tp_btf/sched_process_fork")
 int BPF_PROG(handle_sched_process_fork, struct task_struct *parent, struct task_struct *child)
 {
-	__u32 parent_tgid = parent->tgid, child_tgid = child->tgid, key = child_tgid / TGID_FLAGS_PER_ENTRY;
-	struct tgid_flags *flags;
+	__u32 parent_tgid = parent->tgid, child_tgid = child->tgid;
 
-	if (child_tgid == parent_tgid || !is_traced(parent_tgid))
+	if (child_tgid != parent_tgid && is_traced(parent_tgid))
+		set_traced(child_tgid, 1);
+	return 0;
+}
+
+/* Every task's exit (do_exit(), after its signal->live was counted down, so
+ * live == 0 says the last thread of the process goes): a traced thread is
+ * retired, and with the process gone its tgid stops being traced, so that a
+ * process that reuses the pid is not. Linux >= 5.5 like every tp_btf here. */
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(handle_sched_process_exit, struct task_struct *p)
+{
+	__u32 tgid = p->tgid, tid = p->pid;
+	bool group_dead;
+
+	if (!is_traced(tgid))
 		return 0;
-	flags = bpf_map_lookup_elem(&traced_tgids, &key);
-	if (flags)
-		flags->traced[child_tgid % TGID_FLAGS_PER_ENTRY] = 1;
+	group_dead = BPF_CORE_READ(p, signal, live.counter) == 0;
+	retire_thread(tid, group_dead);
+	if (group_dead)
+		set_traced(tgid, 0);
 	return 0;
 }

@@ -9,6 +9,9 @@
  * element (a page); the collector sizes the array from kernel.pid_max. */
 #define TGID_FLAGS_PER_ENTRY 4096
 #define MAX_TRACED_THREADS 16384
+/* Exited threads' final records waiting for the collector (drained at every
+ * counter read, each --interval) */
+#define MAX_RETIRED_THREADS 8192
 
 /* What a thread is blocked in, from the syscall it entered (README.md,
  * "What is measured"; the rule: syscall_class() in tracer.bpf.c). */
@@ -104,6 +107,18 @@ struct thread_stats {
 	char comm[TASK_COMM_LEN];
 	struct thread_counters counters;
 	struct thread_tracking state;
+	__u64 start_ns;                    /* the task's start_time: a reused tid's threads differ */
+	__u64 process_start_ns;            /* its group leader's: a reused pid's processes differ */
+	__u32 process_exited;              /* retired as its process's last thread */
+	__u32 pad_end;
+};
+
+/* The `retired_threads` map's key: an exited thread (its value, the final
+ * struct thread_stats) until the collector drains it. */
+struct retired_key {
+	__u32 tid;
+	__u32 pad;
+	__u64 start_ns;
 };
 
 /* The accepted_conns map's value: when and by whom a connection was

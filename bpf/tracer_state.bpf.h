@@ -23,6 +23,8 @@
 #define SOCK_STREAM 1
 #define SOL_SOCKET 1
 #define SCM_RIGHTS 1
+#define EEXIST 17
+#define PF_EXITING 0x00000004 /* include/linux/sched.h */
 #define S_IFMT 00170000
 #define S_IFSOCK 0140000
 #define S_IFIFO 0010000
@@ -39,6 +41,14 @@ volatile __u64 event_drops;
 /* libuv jobs started whose submit was no longer in queued_jobs (an LRU
  * eviction): run and busy time counted, queue wait unknown. */
 volatile __u64 libuv_submits_lost;
+/* The threads map: entries now and at most (a racy max: a thread or two
+ * off under contention), threads that found it full (each once, while
+ * untracked_threads has room), and exited threads whose record stayed in it
+ * because retired_threads was full (counts still read, as a live thread's). */
+volatile __u64 threads_live;
+volatile __u64 threads_map_peak;
+volatile __u64 threads_untracked;
+volatile __u64 threads_retire_failed;
 /* Set before load: stream every wakeup/accept as an event (--events). */
 const volatile bool stream_events = false;
 
@@ -128,6 +138,24 @@ struct {
 	__type(value, struct thread_stats);
 } threads SEC(".maps");
 
+/* Exited threads' final records, until the collector drains them (it reads
+ * them into its process totals exactly like live threads'). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MAX_RETIRED_THREADS);
+	__type(key, struct retired_key);
+	__type(value, struct thread_stats);
+} retired_threads SEC(".maps");
+
+/* Threads of traced processes that found the threads map full, so that each
+ * is counted once in threads_untracked; deleted at the thread's exit. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u32);   /* tid */
+	__type(value, __u8);
+} untracked_threads SEC(".maps");
+
 /* Kept off the 512-byte BPF stack: the zeroed template for a new thread. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -190,13 +218,37 @@ static __always_inline bool is_traced(__u32 tgid)
 	return flags && flags->traced[tgid % TGID_FLAGS_PER_ENTRY];
 }
 
+/* A thread of a traced process that found the threads map full: counted
+ * once (or, with untracked_threads full too, at each attempt: never 0). */
+static __always_inline void note_untracked_thread(__u32 tid)
+{
+	__u8 one = 1;
+
+	if (bpf_map_update_elem(&untracked_threads, &tid, &one, BPF_NOEXIST) != -EEXIST)
+		__sync_fetch_and_add(&threads_untracked, 1);
+}
+
+/* A new entry in the threads map: its occupancy and peak. */
+static __always_inline void count_thread_entry(void)
+{
+	__sync_fetch_and_add(&threads_live, 1);
+	if (threads_live > threads_map_peak)
+		threads_map_peak = threads_live;
+}
+
+/* The thread's record, made on first sight -- except for a task already
+ * exiting (PF_EXITING): its record was retired at sched_process_exit or is
+ * about to be, and its last context switches must not make a new one. */
 static __always_inline struct thread_stats *thread_get(__u32 tid, __u32 tgid, struct task_struct *task)
 {
 	struct thread_stats *t = bpf_map_lookup_elem(&threads, &tid);
 	__u32 zero = 0;
+	long ret;
 
 	if (t)
 		return t;
+	if (BPF_CORE_READ(task, flags) & PF_EXITING)
+		return NULL;
 	t = bpf_map_lookup_elem(&thread_template, &zero);
 	if (!t)
 		return NULL;
@@ -205,9 +257,24 @@ static __always_inline struct thread_stats *thread_get(__u32 tid, __u32 tgid, st
 	t->tgid = tgid;
 	t->state.syscall_nr = -1;
 	t->state.blocked_class = CLASS_OTHER;
+	t->start_ns = BPF_CORE_READ(task, start_time);
+	t->process_start_ns = BPF_CORE_READ(task, group_leader, start_time);
 	BPF_CORE_READ_STR_INTO(&t->comm, task, comm);
-	bpf_map_update_elem(&threads, &tid, t, BPF_NOEXIST);
+	ret = bpf_map_update_elem(&threads, &tid, t, BPF_NOEXIST);
+	if (ret == 0)
+		count_thread_entry();
+	else if (ret != -EEXIST) /* another CPU made it meanwhile: found below */
+		note_untracked_thread(tid);
 	return bpf_map_lookup_elem(&threads, &tid);
+}
+
+static __always_inline void set_traced(__u32 tgid, __u8 traced)
+{
+	__u32 key = tgid / TGID_FLAGS_PER_ENTRY;
+	struct tgid_flags *flags = bpf_map_lookup_elem(&traced_tgids, &key);
+
+	if (flags)
+		flags->traced[tgid % TGID_FLAGS_PER_ENTRY] = traced;
 }
 
 /* The current thread's record if its process is traced and the thread known. */

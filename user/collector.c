@@ -3,7 +3,8 @@
  * BTF, tracefs), opens the skeleton, sizes its maps, switches off the
  * optional tracepoints this kernel lacks, loads and attaches it (or only
  * loads it, for --no-trace), sets the traced-tgid flags through mmap, opens
- * and closes the counting window, reads the per-thread counters and hands
+ * and closes the counting window, reads the per-thread counters (live, and
+ * the retired threads' final records, which it drains) and hands
  * ring-buffer records to the caller's handler, and attaches the probes of
  * a thread pool: ours (USDT) or Node's libuv (uprobes on its symbols). It
  * gives counts no meaning: the run record (record.c) and the CSV writers
@@ -31,6 +32,7 @@
 #define TRACEFS "/sys/kernel/tracing"
 #define PID_MAX "/proc/sys/kernel/pid_max"
 #define PID_MAX_LIMIT (4u << 20) /* include/linux/threads.h, 64-bit */
+#define PID_MAX_DEFAULT 32768u   /* ... the default: sized for at least that */
 #define VMLINUX_BTF "/sys/kernel/btf/vmlinux"
 
 struct collector {
@@ -65,7 +67,9 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 }
 
 /* Tgids stay below kernel.pid_max (raising it during a run would leave the new
- * high tgids untraced), and pid_max itself below PID_MAX_LIMIT. */
+ * high tgids untraced: the filter has room for at least the default's, so
+ * that a pid_max lowered for a while, e.g. by a test, is no trap), and
+ * pid_max itself below PID_MAX_LIMIT. */
 static unsigned pid_limit(void)
 {
 	FILE *f = fopen(PID_MAX, "re");
@@ -76,7 +80,9 @@ static unsigned pid_limit(void)
 			pid_max = 0;
 		fclose(f);
 	}
-	return pid_max && pid_max <= PID_MAX_LIMIT ? pid_max : PID_MAX_LIMIT;
+	if (!pid_max || pid_max > PID_MAX_LIMIT)
+		return PID_MAX_LIMIT;
+	return pid_max < PID_MAX_DEFAULT ? PID_MAX_DEFAULT : pid_max;
 }
 
 static bool have_capabilities(void)
@@ -137,7 +143,7 @@ static void probe_optional_tracepoints(struct collector *c)
 
 	used = snprintf(c->tracepoints, sizeof(c->tracepoints),
 			"raw_syscalls/sys_enter(btf);raw_syscalls/sys_exit(btf);sched/sched_wakeup(btf);"
-			"sched/sched_switch(btf);sched/sched_process_fork(btf)");
+			"sched/sched_switch(btf);sched/sched_process_fork(btf);sched/sched_process_exit(btf)");
 	for (i = 0; i < ARRAY_SIZE(optional); i++) {
 		bool present = vmlinux && btf__find_by_name_kind(vmlinux, optional[i].btf, BTF_KIND_TYPEDEF) > 0;
 
@@ -338,25 +344,76 @@ void collector_set_counting(struct collector *c, bool on)
 	__atomic_store_n(&c->skel->bss->counting, on ? 1 : 0, __ATOMIC_SEQ_CST);
 }
 
+/* A batch lookup walks the hash bucket by bucket, so entries the tracer
+ * deletes meanwhile (exited threads) neither restart nor repeat the walk, as
+ * they would a get_next_key() walk. */
 int collector_read_threads(struct collector *c, struct thread_stats **threads, size_t *count)
 {
-	struct bpf_map *map = c->skel->maps.threads;
-	size_t capacity = bpf_map__max_entries(map), n = 0;
+	int fd = bpf_map__fd(c->skel->maps.threads);
+	size_t capacity = bpf_map__max_entries(c->skel->maps.threads), n = 0;
 	struct thread_stats *out = calloc(capacity, sizeof(*out));
-	__u32 key, next;
-	__u32 *prev = NULL;
+	__u32 *keys = calloc(capacity, sizeof(*keys)), batch;
+	void *in_batch = NULL;
+	int ret = 0;
 
-	if (!out)
-		return -ENOMEM;
-	while (n < capacity && bpf_map__get_next_key(map, prev, &next, sizeof(next)) == 0) {
-		if (bpf_map__lookup_elem(map, &next, sizeof(next), &out[n], sizeof(out[n]), 0) == 0)
-			n++;
-		key = next;
-		prev = &key;
+	while (out && keys && n < capacity) {
+		__u32 got = capacity - n;
+
+		ret = bpf_map_lookup_batch(fd, in_batch, &batch, keys + n, out + n, &got, NULL);
+		if (ret && errno != ENOENT)
+			break;
+		n += got;
+		in_batch = &batch;
+		if (ret) {
+			ret = 0; /* ENOENT: the walk is over */
+			break;
+		}
+	}
+	free(keys);
+	if (!out || !keys || ret) {
+		free(out);
+		return !out || !keys ? -ENOMEM : -errno;
 	}
 	*threads = out;
 	*count = n;
 	return 0;
+}
+
+int collector_drain_retired(struct collector *c, struct thread_stats **threads, size_t *count)
+{
+	struct bpf_map *map = c->skel->maps.retired_threads;
+	size_t capacity = bpf_map__max_entries(map), nkeys = 0, n = 0, i;
+	struct retired_key *keys = calloc(capacity, sizeof(*keys)), *prev = NULL;
+	struct thread_stats *out = calloc(capacity, sizeof(*out));
+
+	if (!keys || !out) {
+		free(keys);
+		free(out);
+		return -ENOMEM;
+	}
+	/* only we delete here, so the walk is stable; what is added meanwhile
+	 * waits for the next drain */
+	while (nkeys < capacity && bpf_map__get_next_key(map, prev, &keys[nkeys], sizeof(*keys)) == 0)
+		prev = &keys[nkeys++];
+	for (i = 0; i < nkeys; i++)
+		if (bpf_map__lookup_elem(map, &keys[i], sizeof(keys[i]), &out[n], sizeof(out[n]), 0) == 0 &&
+		    bpf_map__delete_elem(map, &keys[i], sizeof(keys[i]), 0) == 0)
+			n++;
+	free(keys);
+	*threads = out;
+	*count = n;
+	return 0;
+}
+
+struct thread_accounting collector_thread_accounting(const struct collector *c)
+{
+	const struct tracer_bpf__bss *bss = c->skel->bss;
+
+	return (struct thread_accounting){
+		.untracked = __atomic_load_n(&bss->threads_untracked, __ATOMIC_RELAXED),
+		.map_peak = __atomic_load_n(&bss->threads_map_peak, __ATOMIC_RELAXED),
+		.retire_failed = __atomic_load_n(&bss->threads_retire_failed, __ATOMIC_RELAXED),
+	};
 }
 
 uint64_t collector_unread_handoffs(struct collector *c)

@@ -44,8 +44,21 @@ int collector_attach_libuv_probes(struct collector *c, const char *binary, struc
 uint64_t collector_libuv_submits_lost(const struct collector *c);
 /* Opens or closes the measurement window (counters move only while open). */
 void collector_set_counting(struct collector *c, bool on);
-/* Every traced thread's counters, in a malloc'ed array the caller frees. */
+/* Every live traced thread's counters, in a malloc'ed array the caller
+ * frees. 0 or -errno. */
 int collector_read_threads(struct collector *c, struct thread_stats **threads, size_t *count);
+/* The final records of the threads that exited since the last call (each
+ * handed over once: they leave the tracer's map), in a malloc'ed array the
+ * caller frees. A thread may also still be in a collector_read_threads()
+ * snapshot taken just before: same tid and start_ns, the retired record is
+ * the one to keep. 0 or -errno. */
+int collector_drain_retired(struct collector *c, struct thread_stats **threads, size_t *count);
+struct thread_accounting {
+	uint64_t untracked;        /* threads that found the threads map full: not counted */
+	uint64_t map_peak;         /* the threads map's highest occupancy */
+	uint64_t retire_failed;    /* exited threads left in the threads map (retired map full) */
+};
+struct thread_accounting collector_thread_accounting(const struct collector *c);
 /* Hand-offs received in the window whose receiver never read them (so no
  * dispatch-delay sample will come): counted and forgotten, so that a read
  * after this call sends no sample. Call when the window is closed. */

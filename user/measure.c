@@ -210,6 +210,10 @@ int finish_run(struct run_record *r, struct collector *c, int ret)
 		collector_poll_events(c);
 		r->events_produced = collector_events_produced(c);
 		read_counters(r, c);
+		if (r->thread_accounting.untracked)
+			error_msg("%llu threads of the traced processes found the tracer's threads map full and "
+				  "were not counted (threads_untracked in meta.csv)",
+				  (unsigned long long)r->thread_accounting.untracked);
 	}
 	if (c)
 		r->event_drops = collector_event_drops(c);

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 /* The run record (record.h): its process table, the per-thread counters
  * folded into processes, timeline samples, and the per-process and per-run
- * figures that the CSV files and the printed summary share. The formulas
+ * figures that the CSV files and the printed summary share. Exited threads
+ * (retired by the tracer) are folded once and kept as rows; a pid the kernel
+ * gives again is a new process (told apart by its start time). The formulas
  * are analysis/metrics.c's; the measurement loop that fills the record is in
  * measure.c, the files in run_files.c, the printing in summary_print.c. */
 #include <errno.h>
@@ -28,14 +30,49 @@ struct process_record *process_add(struct run_record *r, enum process_role role,
 	return &r->procs[r->nprocs++];
 }
 
+/* The newest first: a pid the kernel gave again names the latest process. */
 struct process_record *process_by_pid(struct run_record *r, pid_t pid)
 {
 	size_t i;
 
-	for (i = 0; i < r->nprocs; i++)
+	for (i = r->nprocs; i-- > 0;)
 		if (r->procs[i].pid == pid)
 			return &r->procs[i];
 	return NULL;
+}
+
+/* T's process: the one BPF saw with T's leader's start time, else the newest
+ * with its pid that BPF has not seen yet (which T then names). */
+static struct process_record *thread_process(struct run_record *r, const struct thread_stats *t)
+{
+	size_t i;
+
+	for (i = r->nprocs; i-- > 0;)
+		if ((uint32_t)r->procs[i].pid == t->tgid && r->procs[i].start_ns == t->process_start_ns)
+			return &r->procs[i];
+	for (i = r->nprocs; i-- > 0;)
+		if ((uint32_t)r->procs[i].pid == t->tgid && !r->procs[i].start_ns) {
+			r->procs[i].start_ns = t->process_start_ns;
+			return &r->procs[i];
+		}
+	return NULL;
+}
+
+/* ... and for readers: without claiming, the newest with the pid. */
+static const struct process_record *thread_process_of(const struct run_record *r, const struct thread_stats *t)
+{
+	const struct process_record *fallback = NULL;
+	size_t i;
+
+	for (i = r->nprocs; i-- > 0;) {
+		if ((uint32_t)r->procs[i].pid != t->tgid)
+			continue;
+		if (r->procs[i].start_ns == t->process_start_ns)
+			return &r->procs[i];
+		if (!fallback)
+			fallback = &r->procs[i];
+	}
+	return fallback;
 }
 
 int histogram_set_record(struct histogram_set *s, uint32_t id, uint64_t value)
@@ -87,22 +124,33 @@ static void add_counters(struct thread_counters *sum, const struct thread_counte
 		out[k] += in[k];
 }
 
-/* Folds the per-thread counters into their processes. */
+/* T's process; tracing someone else's server, a process not yet known
+ * becomes one: the root is the master and the others its workers. */
+static struct process_record *thread_process_or_new(struct run_record *r, const struct thread_stats *t)
+{
+	struct process_record *p = thread_process(r, t);
+
+	if (!p && r->discover_processes) {
+		p = process_add(r, ROLE_WORKER, r->nprocs ? (unsigned)r->nprocs - 1 : 0, (pid_t)t->tgid);
+		if (p)
+			p->start_ns = t->process_start_ns;
+	}
+	return p;
+}
+
+/* Folds the live threads' counters into their processes, on top of what
+ * their exited threads left (retired_totals). */
 static void aggregate_threads(struct run_record *r, const struct thread_stats *threads, size_t n)
 {
 	size_t i;
 
 	for (i = 0; i < r->nprocs; i++) {
-		memset(&r->procs[i].totals, 0, sizeof(r->procs[i].totals));
-		r->procs[i].threads = 0;
+		r->procs[i].totals = r->procs[i].retired_totals;
+		r->procs[i].threads = r->procs[i].retired_threads;
 	}
 	for (i = 0; i < n; i++) {
-		struct process_record *p = process_by_pid(r, (pid_t)threads[i].tgid);
+		struct process_record *p = thread_process_or_new(r, &threads[i]);
 
-		/* tracing someone else's server: every process of the tree counts,
-		 * the root is the master and the others its workers */
-		if (!p && r->discover_processes)
-			p = process_add(r, ROLE_WORKER, r->nprocs ? (unsigned)r->nprocs - 1 : 0, (pid_t)threads[i].tgid);
 		if (!p)
 			continue;
 		p->threads++;
@@ -110,17 +158,68 @@ static void aggregate_threads(struct run_record *r, const struct thread_stats *t
 	}
 }
 
+/* An exited thread's final record, folded into its process once. */
+static void fold_retired_thread(struct run_record *r, const struct thread_stats *t)
+{
+	struct process_record *p = thread_process_or_new(r, t);
+
+	if (!p)
+		return;
+	p->retired_threads++;
+	add_counters(&p->retired_totals, &t->counters);
+	p->gone |= t->process_exited;
+}
+
+/* In the order their processes, then they, started: a reused pid's
+ * processes get their rows in the order they lived. */
+static int by_start(const void *a, const void *b)
+{
+	const struct thread_stats *x = a, *y = b;
+
+	if (x->process_start_ns != y->process_start_ns)
+		return x->process_start_ns < y->process_start_ns ? -1 : 1;
+	return x->start_ns < y->start_ns ? -1 : x->start_ns > y->start_ns;
+}
+
+/* Whether LIVE is a stale copy of a thread in RETIRED (the tracer inserts the
+ * retired record before it deletes the live one). */
+static bool is_retired(const struct thread_stats *live, const struct thread_stats *retired, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (retired[i].tid == live->tid && retired[i].start_ns == live->start_ns)
+			return true;
+	return false;
+}
+
 int read_counters(struct run_record *r, struct collector *c)
 {
-	struct thread_stats *threads;
-	size_t n;
+	struct thread_stats *live, *retired;
+	size_t nlive, nretired, i;
 
-	if (collector_read_threads(c, &threads, &n))
+	if (collector_read_threads(c, &live, &nlive))
 		return -1;
-	aggregate_threads(r, threads, n);
-	free(r->threads);
-	r->threads = threads;
-	r->nthreads = n;
+	if (collector_drain_retired(c, &retired, &nretired)) {
+		free(live);
+		return -1;
+	}
+	r->thread_accounting = collector_thread_accounting(c);
+	if (grow_array(&r->threads, &r->threads_capacity, r->nretired + nretired + nlive, sizeof(*r->threads))) {
+		free(live);
+		free(retired);
+		return -1;
+	}
+	qsort(retired, nretired, sizeof(*retired), by_start);
+	for (i = 0; i < nretired; i++) {
+		fold_retired_thread(r, &retired[i]);
+		r->threads[r->nretired++] = retired[i];
+	}
+	r->nthreads = r->nretired;
+	for (i = 0; i < nlive; i++)
+		if (!is_retired(&live[i], retired, nretired))
+			r->threads[r->nthreads++] = live[i];
+	aggregate_threads(r, r->threads + r->nretired, r->nthreads - r->nretired);
+	free(live);
+	free(retired);
 	return 0;
 }
 
@@ -133,13 +232,14 @@ static int timeline_add(struct run_record *r, const struct timeline_sample *samp
 }
 
 /* Someone else's server ends and starts processes during the load (nginx -s
- * reload, a restarted Node worker): the gone keep their rows, marked exited
- * with no status (only their parent can wait for them). Not after the load:
+ * reload, a restarted Node worker): the gone (BPF retired their last thread,
+ * or the pid is free) keep their rows, marked exited with no status (only
+ * their parent can wait for them; a reused pid's new process gets its own). Not after the load:
  * then the processes we stop ourselves would count. */
 static void mark_gone_processes(struct run_record *r)
 {
 	for (size_t i = 0; r->discover_processes && i < r->nprocs; i++)
-		if (!r->procs[i].exited && kill(r->procs[i].pid, 0) && errno == ESRCH) {
+		if (!r->procs[i].exited && (r->procs[i].gone || (kill(r->procs[i].pid, 0) && errno == ESRCH))) {
 			r->procs[i].exited = true;
 			r->procs[i].wait_status = -1;
 		}
@@ -219,18 +319,14 @@ const char *thread_comm(const struct thread_stats *t, char out[TASK_COMM_LEN + 1
 
 const char *thread_role(const struct run_record *r, const struct thread_stats *t)
 {
-	size_t i;
+	const struct process_record *p = thread_process_of(r, t);
 
-	for (i = 0; i < r->nprocs; i++) {
-		if ((uint32_t)r->procs[i].pid != t->tgid)
-			continue;
-		/* ours: a worker's thread named tb-pool-N; Node's: any thread that ran libuv jobs */
-		if (t->tid != t->tgid &&
-		    ((r->procs[i].role == ROLE_WORKER && pool_index(t) >= 0) || t->counters.libuv_jobs_whole_run))
-			return "pool";
-		return role_name(r->procs[i].role);
-	}
-	return "other";
+	if (!p)
+		return "other";
+	/* ours: a worker's thread named tb-pool-N; Node's: any thread that ran libuv jobs */
+	if (t->tid != t->tgid && ((p->role == ROLE_WORKER && pool_index(t) >= 0) || t->counters.libuv_jobs_whole_run))
+		return "pool";
+	return role_name(p->role);
 }
 
 bool is_pool_thread(const struct run_record *r, const struct thread_stats *t)

@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <linux/types.h> /* __u32/__u64 for tracer.h */
+#include "collector.h"
 #include "csv_write.h"
 #include "histogram.h"
 #include "kernel_counters.h"
@@ -43,9 +44,14 @@ struct process_record {
 	uint64_t pool_jobs_reported;
 	bool exited;
 	int wait_status;
-	/* from BPF, summed over the process's threads */
+	/* from BPF, summed over the process's threads, live and retired */
 	struct thread_counters totals;
 	unsigned threads;
+	struct thread_counters retired_totals; /* ... of its threads that exited (folded once) */
+	unsigned retired_threads;
+	uint64_t start_ns;                 /* its leader's start_time: tells a reused pid's
+	                                      processes apart; 0 until BPF saw a thread of it */
+	bool gone;                         /* BPF retired its last thread */
 	/* totals at the previous timeline sample */
 	uint64_t sampled_connections, sampled_wakeups, sampled_poll_wakeups, sampled_wasted;
 };
@@ -90,8 +96,9 @@ struct run_record {
 	bool subject_gone;                 /* the server ended before the measurement did */
 	struct process_record *procs;      /* [0] the master (the traced root), then workers */
 	size_t nprocs, procs_capacity;
-	struct thread_stats *threads;
-	size_t nthreads;
+	struct thread_stats *threads;      /* [0, nretired) exited, folded once; then the live */
+	size_t nthreads, nretired, threads_capacity;
+	struct thread_accounting thread_accounting; /* the tracer's threads map (collector.h) */
 	struct loadgen_result *load;
 	uint64_t load_start_ns;
 	double duration_s;                 /* the load window */
@@ -128,8 +135,10 @@ struct process_record *process_add(struct run_record *r, enum process_role role,
 struct process_record *process_by_pid(struct run_record *r, pid_t pid);
 
 struct collector;
-/* Reads every thread's counters and folds them into their processes
- * (trace: a tgid not yet known becomes a worker). 0 or -1. */
+/* Reads every live thread's counters and drains the exited threads' final
+ * records (kept, in order of their process's start, before the live ones in
+ * r->threads), and folds both into their processes alike (trace: a process
+ * not yet known becomes a worker). 0 or -1. */
 int read_counters(struct run_record *r, struct collector *c);
 /* Reads the counters and appends one timeline sample per worker for
  * (START_MS, END_MS]: what each took since the previous sample. 0 or -1. */

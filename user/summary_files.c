@@ -211,6 +211,7 @@ struct meta_line {
 	uint64_t dispatch_unmatched, accept_queue_unmatched, pool_queue_unmatched;
 	const char *libuv_probes;
 	uint64_t libuv_submits_lost;
+	uint64_t threads_retired, threads_untracked, threads_map_peak, threads_retire_failed;
 	uint64_t events_capped;
 	/* storage for the texts above */
 	char cpu_model_text[256], work_text[64];
@@ -291,6 +292,10 @@ static void meta_line_of(const struct run_record *r, struct meta_line *m)
 		.pool_queue_unmatched = record_pool_queue_unmatched(r),
 		.libuv_probes = r->libuv_probes[0] ? r->libuv_probes : NULL,
 		.libuv_submits_lost = r->libuv_submits_lost,
+		.threads_retired = r->nretired,
+		.threads_untracked = r->thread_accounting.untracked,
+		.threads_map_peak = r->thread_accounting.map_peak,
+		.threads_retire_failed = r->thread_accounting.retire_failed,
 		.events_capped = r->events_capped,
 	};
 	read_cpu_model(m->cpu_model_text, sizeof(m->cpu_model_text));
@@ -367,6 +372,10 @@ static const struct csv_column meta_keys[] = {
 	META_U64(pool_queue_unmatched),
 	META_TEXT(libuv_probes),
 	CSV_COLUMN("libuv_submits_lost", meta_libuv_submits_lost),
+	META_U64(threads_retired),
+	META_U64(threads_untracked),
+	META_U64(threads_map_peak),
+	META_U64(threads_retire_failed),
 	META_U64(events_capped),
 };
 
