@@ -234,7 +234,7 @@ boot_guest() {
 	mode=$accel
 	[ "$mode" = auto ] && [ "$kvm_ok" = no ] && mode=tcg
 	[ "$mode" = auto ] && mode=kvm probe=1 || probe=
-	tcg_threads=multi retried=
+	tcg_threads=multi retried= fallback=
 	while :; do
 		rm -rf "$g"; mkdir -p "$g"
 		case $mode in
@@ -278,7 +278,7 @@ boot_guest() {
 			else why="qemu exit $(cat "$g/qemu.rc" 2>/dev/null)$(tail -n 1 "$g/qemu.log" 2>/dev/null | tr -d '\r' | sed 's/^/: /')"
 			fi
 			note "KVM did not reach the guest's init ($why): TCG (emulation) for this and every later guest"
-			cp "$g/qemu.log" "$work/kvm-qemu.log" 2>/dev/null
+			fallback="KVM failed before init ($why): TCG"
 			kvm_ok=no mode=tcg probe= status=; continue
 		fi
 		[ -n "$probe" ] && kvm_ok=yes
@@ -323,6 +323,7 @@ boot_guest() {
 	cp "$g/console.log" "$dir/console.log" 2>/dev/null
 	[ -f "$work/panic-$n.log" ] && cp "$work/panic-$n.log" "$dir/console-panic.log"
 	[ -n "$retried" ] && message="${message:+$message; }$retried"
+	[ -n "$fallback" ] && message="${message:+$message; }$fallback"
 	[ -s "$g/qemu.log" ] && cp "$g/qemu.log" "$dir/qemu.log"
 	boot=$(cat "$dir/boot_s" 2>/dev/null)
 	if [ "$status" = "done" ]; then note "$spec ($release): done, booted in $boot s, $wall s in all"
