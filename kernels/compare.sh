@@ -82,7 +82,7 @@ awk -F, -v runs="$runs" -v reference="$reference" -v kernels="$out/kernels.csv" 
 			if (spec[2] != "" && runlist[r] !~ spec[2]) continue
 			if (!has[runlist[r], name]) continue
 			line = sprintf("%-24s %-22s", runlist[r], name)
-			for (j = 1; j <= nk; j++) line = line " " pad(substr(cell[runlist[r], name, order[j]], 1, w), w)
+			for (j = 1; j <= nk; j++) line = line " " pad(cell[runlist[r], name, order[j]], w)
 			print line
 		}
 	}
@@ -102,7 +102,7 @@ awk -F, -v runs="$runs" -v reference="$reference" -v kernels="$out/kernels.csv" 
 # what did not work, and why (runs.csv reasons; the -v logs hold the rest)
 for label in $labels; do
 	[ -f "$out/$label/runs.csv" ] || continue
-	awk -F, -v l="$label" 'NR > 1 && ($4 == "failed" || $4 == "timeout") {
+	awk -F, -v l="$label" 'NR > 1 && ($4 == "failed" || $4 == "timeout" || $4 == "mismatch") {
 		reason = $0; for (i = 0; i < 6; i++) reason = substr(reason, index(reason, ",") + 1)
 		gsub(/^"|"$/, "", reason); gsub(/""/, "\"", reason)
 		printf "%s %s: %s: %s\n", l, $1, $4, reason }' "$out/$label/runs.csv"

@@ -24,7 +24,8 @@ function median(list, n,   v, i, j, t) {
 	return (n % 2) ? v[(n + 1) / 2] + 0 : (v[n / 2] + v[n / 2 + 1]) / 2
 }
 function num(v) { return v ~ /^-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$/ }
-function g(v) { return sprintf("%.6g", v) }
+# six significant digits, never an exponent (a p99 of 1862270 us stays a number)
+function g(v) { return (v >= 1e6 || v <= -1e6) ? sprintf("%.0f", v) : sprintf("%.6g", v) }
 
 BEGIN { OFS = ","; nmet = split(behaviour, bm, " "); for (i = 1; i <= nmet; i++) { met[i] = bm[i]; kind[bm[i]] = "behaviour" }
 	nt = split(timing, tm, " "); for (i = 1; i <= nt; i++) { met[nmet + i] = tm[i]; kind[tm[i]] = "timing" }; nmet += nt }
