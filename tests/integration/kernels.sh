@@ -137,8 +137,12 @@ kernels_fallback_with() {
 	done
 	[ "$took" -le 30 ] || fail "took $took s"
 }
-test_kernels_kvm_abort_falls_back() { kernels_fallback_with abort; }
-test_kernels_kvm_hang_falls_back() { kernels_fallback_with hang; }
+test_kernels_kvm_abort_falls_back() {
+	kernels_fallback_with abort
+}
+test_kernels_kvm_hang_falls_back() {
+	kernels_fallback_with hang
+}
 
 # the verdict logic on hand-made figures: ranges overlap -> same, apart ->
 # differs with the ratio of medians, timings across execution kinds -> n/a
