@@ -22,9 +22,14 @@ qemu (2 vCPUs, busybox initramfs, loopback only), then compares them.
   --scenarios LIST     comma-separated (default shared-epoll,shared-epoll-excl,reuseport,fd-dispatch)
   --no-variants        only the listed scenarios, not the variants below
   --duration S         seconds of load per run (default 2)
+  --repeat N           run each scenario N times per kernel (default 3); verdicts.csv
+                       compares the [min, max] ranges with the reference's
+  --reference KERNEL   the kernel the others are compared with: a --kernel SPEC
+                       (default: the host, else the first kernel)
   --workers N          worker processes per run (default 4)
   --out DIR            results folder (default results/kernels-UTC_TIME)
-  --accel HOW          auto (KVM if it comes up within 10 s, else TCG), kvm or tcg (default auto)
+  --accel HOW          auto (KVM if the first guest's init speaks under it, else TCG
+                       for every guest), kvm or tcg (default auto)
   --timeout S          kill a guest after S seconds (default: from the suite's length)
   --memory MIB         guest memory (default 1024)
   -h, --help           this text
@@ -33,8 +38,10 @@ Besides each scenario at default load, the suite adds (unless --no-variants)
 shared-epoll-c1 (shared-epoll, one client: the herd factor), reuseport-kill and
 reuseport-kill-migrate (a worker killed mid-run, without and with
 net.ipv4.tcp_migrate_req: connections lost).
-Timings from emulated guests (TCG) are marked `emulated` and not comparable
-with the host's; the behavioural figures are.
+Timings from emulated guests (TCG) are marked `emulated` and compared only
+with other emulated guests; the behavioural figures are compared everywhere.
+A run whose tracer, servers and clients disagree is marked `mismatch` and
+makes the command fail.
 USAGE
 }
 die_usage() { echo "testbed kernels: $*" >&2; exit 2; }
@@ -43,7 +50,7 @@ note() { echo "testbed kernels: $*" >&2; }
 
 # --- options -------------------------------------------------------------------
 kernels="" no_host="" variants=1 scenarios=shared-epoll,shared-epoll-excl,reuseport,fd-dispatch
-duration=2 workers=4 out="" accel=auto timeout="" memory=1024
+duration=2 workers=4 out="" accel=auto timeout="" memory=1024 repeat=3 reference=""
 need() { [ $# -ge 2 ] || die_usage "$1 needs a value"; }
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -54,6 +61,8 @@ while [ $# -gt 0 ]; do
 	--scenarios) need "$@"; scenarios=$2; shift 2 ;;
 	--duration) need "$@"; duration=$2; shift 2 ;;
 	--workers) need "$@"; workers=$2; shift 2 ;;
+	--repeat) need "$@"; repeat=$2; shift 2 ;;
+	--reference) need "$@"; reference=$2; shift 2 ;;
 	--out) need "$@"; out=$2; shift 2 ;;
 	--accel) need "$@"; accel=$2; shift 2 ;;
 	--timeout) need "$@"; timeout=$2; shift 2 ;;
@@ -66,6 +75,7 @@ is_uint() { case $1 in ''|*[!0-9]*) return 1 ;; esac; [ ${#1} -le 6 ]; }
 echo "$duration" | grep -Eq '^[0-9]{1,3}(\.[0-9]+)?$' && awk -v d="$duration" 'BEGIN { exit !(d >= 0.5 && d <= 60) }' ||
 	die_usage "--duration '$duration': seconds from 0.5 to 60"
 is_uint "$workers" && [ "$workers" -ge 1 ] && [ "$workers" -le 64 ] || die_usage "--workers '$workers': 1 to 64"
+is_uint "$repeat" && [ "$repeat" -ge 1 ] && [ "$repeat" -le 100 ] || die_usage "--repeat '$repeat': 1 to 100"
 is_uint "$memory" && [ "$memory" -ge 256 ] || die_usage "--memory '$memory': MiB, at least 256"
 [ -z "$timeout" ] || { is_uint "$timeout" && [ "$timeout" -ge 1 ]; } || die_usage "--timeout '$timeout': whole seconds"
 case $accel in auto|kvm|tcg) ;; *) die_usage "--accel '$accel': auto, kvm or tcg" ;; esac
@@ -93,7 +103,7 @@ done
 limit=$(awk -v d="$duration" 'BEGIN { printf "%d", d * 3 + 60 }')
 kill_after=$(awk -v d="$duration" 'BEGIN { printf "%g", d / 2 }')
 base="--workers $workers --duration $duration"
-suite_lines() {
+suite_runs() {
 	for s in $scenarios; do
 		echo "$s $limit $s $base"
 		[ -n "$variants" ] || continue
@@ -104,6 +114,12 @@ suite_lines() {
 			echo "reuseport-kill-migrate $limit reuseport $base --connections 64 --kill-worker-after $kill_after --migrate" ;;
 		esac
 	done
+}
+# every run --repeat times, the repeats interleaved (drift hits all runs
+# alike); its folders are <run>.<repeat>
+suite_lines() {
+	r=1
+	while [ "$r" -le "$repeat" ]; do suite_runs | sed "s/^\([^ ]*\) /\1.$r /"; r=$((r + 1)); done
 }
 runs=$(suite_lines | awk '{ print $1 }')
 nruns=$(echo "$runs" | wc -l)
@@ -120,6 +136,11 @@ fi
 case " $kernels " in *" host "*) ;; *) kernels="host $kernels" ;; esac
 [ -n "$no_host" ] && kernels=$(echo $kernels | tr ' ' '\n' | grep -vx host | tr '\n' ' ')
 [ -n "$(echo $kernels)" ] || die_usage "no kernel to run (--no-host and no --kernel)"
+if [ -n "$reference" ]; then
+	case " $kernels " in *" $reference "*) ;; *) die_usage "--reference '$reference' is not one of the kernels run (${kernels# })" ;; esac
+else
+	reference=$(echo $kernels | cut -d' ' -f1)
+fi
 
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 out=${out:-results/kernels-$stamp}
@@ -177,9 +198,12 @@ csv_field() { case $1 in *[,\"]*) printf '"%s"' "$(printf '%s' "$1" | sed 's/"/"
 count_runs() { awk -F, -v s="$2" 'NR > 1 && $4 == s { n++ } END { print n + 0 }' "$1/runs.csv" 2>/dev/null || echo 0; }
 kernel_row() { # label spec release package execution status boot wall message
 	dir=$out/$1
+	# a kernel without some of the tracer's tracepoints: said, not hidden
+	tp=$(awk -F, '$1 ~ /^tracepoint:/ && $2 == "no" { sub(/^tracepoint:/, "", $1); printf " %s", $1 }' "$dir/features.csv" 2>/dev/null)
+	[ -z "$tp" ] || set -- "$1" "$2" "$3" "$4" "$5" "$6" "$7" "$8" "${9:+$9; }tracepoints missing:$tp"
 	timings=real; case $5 in tcg) timings=emulated ;; kvm) timings=virtualised ;; esac
 	set -- "$@" "$(count_runs "$dir" ok)" "$(count_runs "$dir" unsupported)" \
-		"$(( $(count_runs "$dir" failed) + $(count_runs "$dir" timeout) ))"
+		"$(( $(count_runs "$dir" failed) + $(count_runs "$dir" timeout) + $(count_runs "$dir" mismatch) ))"
 	printf '%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n' "$1" "$(csv_field "$2")" "$3" "$4" "$5" "$timings" "$6" "$7" "$8" \
 		"${10}" "${11}" "${12}" "$(csv_field "$9")" >>"$work/kernels.csv"
 	# the same facts beside the runs, key,value
@@ -197,15 +221,20 @@ run_host() {
 	kernel_row "$label" host "$release" "" host "done" "" $(($(date +%s) - t0)) ""
 }
 
-kvm_ok=unknown   # auto: the first guest decides for all
+# --accel auto: the first guest tries KVM; any failure before its init speaks
+# (qemu's exit, an abort such as "failed to set MSR 0x10a", a panic, nothing
+# within TESTBED_KVM_PROBE_S, default 10 s) boots it again under TCG, with
+# one note, and every later guest goes straight to TCG.
+kvm_ok=unknown
+probe_s=${TESTBED_KVM_PROBE_S:-10}
 # boot_guest SPEC RELEASE VMLINUZ PACKAGE
 boot_guest() {
 	spec=$1 release=$2 vmlinuz=$3 package=$4
 	n=$((n + 1)); g=$work/guest-$n
 	mode=$accel
-	[ "$mode" = auto ] && { [ "$kvm_ok" = no ] || [ ! -w /dev/kvm ]; } && mode=tcg
+	[ "$mode" = auto ] && [ "$kvm_ok" = no ] && mode=tcg
 	[ "$mode" = auto ] && mode=kvm probe=1 || probe=
-	tcg_threads=multi retried=
+	tcg_threads=multi retried= fallback=
 	while :; do
 		rm -rf "$g"; mkdir -p "$g"
 		case $mode in
@@ -232,7 +261,7 @@ boot_guest() {
 			[ "$total" -gt "$shown" ] && printf '%s\n' "$lines" | sed -n "$((shown + 1)),\$p" | sed 's/^.*testbed-guest: /    /'
 			shown=$total
 			elapsed=$(($(date +%s) - t0))
-			if [ -n "$probe" ] && [ "$elapsed" -ge 10 ] && [ "$total" -eq 0 ]; then
+			if [ -n "$probe" ] && [ "$elapsed" -ge "$probe_s" ] && [ "$total" -eq 0 ]; then
 				status=kvm-hang; break
 			fi
 			[ "$elapsed" -ge "$timeout" ] && { status=timeout; break; }
@@ -244,9 +273,13 @@ boot_guest() {
 			wait
 		fi
 		wall=$(($(date +%s) - t0))
-		if [ "$status" = kvm-hang ]; then
-			note "KVM did not reach the guest's init within 10 s: TCG (emulation) from here on"
-			kvm_ok=no mode=tcg probe=; continue
+		if [ -n "$probe" ] && ! grep -aq 'testbed-guest: init' "$g/console.log" 2>/dev/null; then
+			if [ "$status" = kvm-hang ]; then why="nothing within $probe_s s"
+			else why="qemu exit $(cat "$g/qemu.rc" 2>/dev/null)$(tail -n 1 "$g/qemu.log" 2>/dev/null | tr -d '\r' | sed 's/^/: /')"
+			fi
+			note "KVM did not reach the guest's init ($why): TCG (emulation) for this and every later guest"
+			fallback="KVM failed before init ($why): TCG"
+			kvm_ok=no mode=tcg probe= status=; continue
 		fi
 		[ -n "$probe" ] && kvm_ok=yes
 		# Multi-threaded TCG can lose a race with the kernel patching its own
@@ -290,6 +323,7 @@ boot_guest() {
 	cp "$g/console.log" "$dir/console.log" 2>/dev/null
 	[ -f "$work/panic-$n.log" ] && cp "$work/panic-$n.log" "$dir/console-panic.log"
 	[ -n "$retried" ] && message="${message:+$message; }$retried"
+	[ -n "$fallback" ] && message="${message:+$message; }$fallback"
 	[ -s "$g/qemu.log" ] && cp "$g/qemu.log" "$dir/qemu.log"
 	boot=$(cat "$dir/boot_s" 2>/dev/null)
 	if [ "$status" = "done" ]; then note "$spec ($release): done, booted in $boot s, $wall s in all"
@@ -316,7 +350,8 @@ done
 mv "$work/kernels.csv" "$out/kernels.csv"
 
 # --- comparison --------------------------------------------------------------------
-sh "$here/compare.sh" "$testbed" "$out" | tee "$out/comparison.txt"
+ref_label=$(awk -F, -v r="$reference" 'NR > 1 && $2 == r { print $1; exit }' "$out/kernels.csv")
+sh "$here/compare.sh" "$testbed" "$out" "$ref_label" | tee "$out/comparison.txt"
 failed=$(awk -F, 'NR > 1 && ($7 != "done" || $12 > 0) { n++ } END { print n + 0 }' "$out/kernels.csv")
 echo "results: $out"
 [ "$failed" -eq 0 ]

@@ -11,7 +11,11 @@
 # run is killed after that many seconds). Writes OUT/list.txt (`testbed
 # list`), OUT/features.csv, OUT/runs.csv, OUT/<run>/ and OUT/<run>.log
 # (stdout and stderr; a failed run is repeated with -v into <run>.verbose.log
-# so libbpf's and the verifier's own words are kept).
+# so libbpf's and the verifier's own words are kept). An ok run is
+# cross-checked as the host's tests do -- the tracer's count of each worker's
+# connections == the worker's own, and the tracer's total == the load
+# generator's completed connections (a killed worker's lost ones aside) -- and
+# marked `mismatch` when it is not: never a silent zero.
 set -u
 testbed=$1 out=$2 suite=$3
 mkdir -p "$out"
@@ -26,6 +30,16 @@ tracefs=/sys/kernel/tracing
 "$testbed" list >"$out/list.txt" 2>&1 </dev/null
 uname -r >"$out/uname"
 supported() { grep -q "^$1 *yes" "$out/list.txt"; }
+# the tracepoints bpf/tracer.bpf.c attaches to (tp_btf/...)
+tracepoints="raw_syscalls/sys_enter raw_syscalls/sys_exit sched/sched_wakeup sched/sched_waking sched/sched_switch
+	sched/sched_process_fork sock/inet_sock_set_state net/netif_receive_skb irq/softirq_exit"
+missing_tp=
+if [ -d $tracefs/events ]; then
+	for tp in $tracepoints; do [ -d $tracefs/events/$tp ] || missing_tp="$missing_tp $tp"; done
+else
+	missing_tp=" (no tracefs)"
+fi
+[ -z "$missing_tp" ] || say "note: this kernel lacks tracepoints the tracer uses:$missing_tp; runs that need them fail with the tracer's message, their figures are left empty"
 {
 	echo "key,value"
 	echo "kernel_release,$(csv_field "$(uname -r)")"
@@ -35,10 +49,7 @@ supported() { grep -q "^$1 *yes" "$out/list.txt"; }
 	echo "sk_reuseport_program,$(yes_no supported reuseport-bpf)"
 	echo "tcp_migrate_req,$(yes_no test -e /proc/sys/net/ipv4/tcp_migrate_req)"
 	echo "bpf_jit_enable,$(cat /proc/sys/net/core/bpf_jit_enable 2>/dev/null)"
-	for tp in raw_syscalls/sys_enter raw_syscalls/sys_exit sched/sched_wakeup sched/sched_switch \
-		sched/sched_process_fork sock/inet_sock_set_state sock/sk_data_ready; do
-		echo "tracepoint:$tp,$(yes_no test -d $tracefs/events/$tp)"
-	done
+	for tp in $tracepoints; do echo "tracepoint:$tp,$(yes_no test -d $tracefs/events/$tp)"; done
 	echo "nproc,$(grep -c ^processor /proc/cpuinfo)"
 } >"$out/features.csv"
 
@@ -46,6 +57,23 @@ supported() { grep -q "^$1 *yes" "$out/list.txt"; }
 echo "run,scenario,arguments,status,exit_code,seconds,reason" >"$out/runs.csv"
 row() { # run scenario arguments status exit_code seconds reason
 	printf '%s,%s,%s,%s,%s,%s,%s\n' "$1" "$2" "$(csv_field "$3")" "$4" "$5" "$6" "$(csv_field "$7")" >>"$out/runs.csv"
+}
+# cross_check RUN_DIR: prints what disagrees, nothing when all agrees
+cross_check() {
+	[ -f "$1/workers.csv" ] && [ -f "$1/summary.csv" ] || { echo "no workers.csv or summary.csv"; return; }
+	awk -F, 'FNR == 1 { for (i = 1; i <= NF; i++) h[FILENAME, $i] = i; next }
+		FILENAME ~ /workers.csv$/ && $h[FILENAME, "role"] == "worker" {
+			bpf = $h[FILENAME, "accepted"] + $h[FILENAME, "fds_received"]; tracer += bpf
+			self = $h[FILENAME, "self_reported_accepted"]
+			if (self != "" && self + 0 != bpf) bad = bad sprintf("; worker %s: tracer %d != its own count %d", $h[FILENAME, "worker_index"], bpf, self)
+		}
+		FILENAME ~ /summary.csv$/ { done_ = $h[FILENAME, "connections_completed"] + 0; lost = $h[FILENAME, "connections_lost"] + 0 }
+		END {
+			if (tracer == 0) bad = bad "; the tracer counted no connection"
+			if (tracer < done_ || tracer > done_ + lost)
+				bad = bad sprintf("; tracer %d != clients completed %d (+ %d lost)", tracer, done_, lost)
+			if (bad != "") print substr(bad, 3)
+		}' "$1/workers.csv" "$1/summary.csv"
 }
 while read -r name limit scenario args; do
 	case $name in ''|'#'*) continue ;; esac
@@ -69,11 +97,12 @@ while read -r name limit scenario args; do
 	rc=$?
 	seconds=$(($(date +%s) - start))
 	case $rc in
-	0) status=ok reason= ;;
+	0) status=ok reason=$(cross_check "$out/$name")
+		[ -z "$reason" ] || status=mismatch reason="cross-check failed: $reason" ;;
 	124|143) status=timeout reason="killed after $limit s" ;;
 	*) status=failed reason=$(grep -v '^$' "$out/$name.log" | tail -n 1) ;;
 	esac
-	if [ "$status" != ok ]; then
+	if [ "$status" = failed ] || [ "$status" = timeout ]; then
 		# shellcheck disable=SC2086
 		timeout "$limit" "$testbed" run "$scenario" $args --port 0 -v --out "$out/$name.verbose" \
 			>"$out/$name.verbose.log" 2>&1 </dev/null

@@ -2,13 +2,17 @@
 # SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 # Integration tests of `testbed kernels` (root, network to the Debian archive
 # on first use): boot Debian's 6.1 cloud kernel under TCG with a 1 s scenario
-# and check the guest's accounting as on the host; a broken image and a hung
-# guest are reported without stopping the matrix.
+# (--accel auto: this machine's qemu fails with KVM, so the guest comes up
+# under TCG after one note) and check the guest's accounting as on the host;
+# a broken image and a hung guest are reported without stopping the matrix;
+# stand-in qemus that abort or hang with KVM fall back to the real one under
+# TCG; the verdict logic on hand-made figures.
 #
 # Sourced by tests/integration/run.sh (uses $TESTBED, $WORK and fail() when
 # they are defined), or on its own:
 #   sudo TESTBED=build/testbed sh tests/integration/kernels.sh
-# Runtime here: ~25 s with the kernel cached (one boot ~10 s, one 3 s timeout);
+# Runtime here: ~35 s with the kernel cached (one boot ~10 s, one 3 s timeout,
+# a 2 s KVM hang, broken images that fail at once);
 # first use adds the package lists (~10 s), the kernel package (~26 MB) and,
 # on a fresh machine, installing qemu-system-x86.
 
@@ -35,8 +39,10 @@ kernels_check_accounting() {
 test_kernels_debian_guest() {
 	# a broken image first: it must be reported, and the matrix go on to 6.1
 	head -c 4096 /dev/urandom >"$WORK/not-a-kernel"
-	"$TESTBED" kernels --no-host --kernel "$WORK/not-a-kernel" --kernel debian:6.1 --accel tcg \
-		--scenarios shared-epoll --no-variants --duration 1 --workers 2 --timeout 120 \
+	# --accel auto with the real qemu: the KVM attempt on the first guest fails
+	# (here qemu aborts, or /dev/kvm is missing), one note, TCG for both
+	"$TESTBED" kernels --no-host --kernel "$WORK/not-a-kernel" --kernel debian:6.1 --accel auto \
+		--scenarios shared-epoll --no-variants --duration 1 --workers 2 --repeat 1 --timeout 120 \
 		--out "$WORK/kernels" >"$WORK/kernels.out" 2>&1
 	rc=$?
 	[ $rc -eq 1 ] || { tail -n 20 "$WORK/kernels.out"; fail "testbed kernels exited $rc, expected 1 (one image did not boot)"; } || return 1
@@ -50,12 +56,17 @@ test_kernels_debian_guest() {
 	echo "    $label: $status, booted in $boot s, $wall s in all, timings $timings"
 	[ "$status" = "done" ] || { tail -n 20 "$WORK/kernels.out"; fail "debian:6.1 status '$status'"; } || return 1
 	[ "$timings" = emulated ] || fail "a TCG guest's timings are marked '$timings', not emulated" || return 1
-	run=$WORK/kernels/$label/shared-epoll
+	kernels_one_fallback_note "$WORK/kernels.out" || return 1
+	run=$WORK/kernels/$label/shared-epoll.1
 	[ -f "$run/summary.csv" ] || { cat "$WORK/kernels/$label/shared-epoll.log"; fail "no run folder came back from the guest"; } || return 1
 	guest=$(awk -F, '$1 == "kernel_release" { print $2 }' "$run/meta.csv")
 	case $guest in 6.1.*) ;; *) fail "the guest's meta.csv names kernel '$guest', not 6.1" || return 1 ;; esac
 	[ "$guest" != "$(uname -r)" ] || fail "the guest ran the host's kernel" || return 1
 	kernels_check_accounting "$run" || return 1
+	status=$(awk -F, '$1 == "shared-epoll.1" { print $4 }' "$WORK/kernels/$label/runs.csv")
+	[ "$status" = ok ] || fail "the guest's own cross-check says '$status'" || return 1
+	rows=$(awk -F, -v k="$label" '$1 == "shared-epoll" && $2 == "jain_index" && $3 == k && $4 == 1' "$WORK/kernels/verdicts.csv" | wc -l)
+	[ "$rows" -eq 1 ] || fail "verdicts.csv has $rows jain_index rows for $label, expected 1" || return 1
 	grep -q "$(echo "$label" | sed 's/^emulated-//; s/-cloud-amd64$//')" "$WORK/kernels/comparison.txt" ||
 		fail "comparison.txt has no column for $label"
 }
@@ -73,6 +84,100 @@ test_kernels_hung_guest_killed() {
 	[ "$took" -le 30 ] || fail "took $took s to give up on a 3 s guest"
 }
 
+# exactly one fallback note in a `testbed kernels` output
+kernels_one_fallback_note() {
+	notes=$(grep -c 'KVM did not reach the guest.s init' "$1")
+	grep -m1 'KVM did not reach' "$1" | sed 's/^/    /'
+	[ "$notes" -eq 1 ] || fail "$notes KVM fallback notes, expected one" || return 1
+}
+
+# kernels_fake_qemu HOW DIR: a qemu-system-x86_64 in DIR that, given KVM
+# arguments, aborts (HOW=abort, exit 134 as this machine's qemu does) or hangs
+# (HOW=hang, its pid in qemu's -pidfile); otherwise it runs the real qemu.
+# Each call is logged to DIR/calls.
+kernels_fake_qemu() {
+	real=$(command -v qemu-system-x86_64) || { fail "no qemu-system-x86_64"; return 1; }
+	mkdir -p "$2"
+	cat >"$2/qemu-system-x86_64" <<EOF
+#!/bin/sh
+echo "\$*" >>"$2/calls"
+case " \$* " in
+*" -accel kvm "*)
+	if [ $1 = abort ]; then
+		echo "qemu-system-x86_64: error: failed to set MSR 0x10a to 0x0" >&2
+		echo "qemu-system-x86_64: ../target/i386/kvm/kvm.c: kvm_buf_set_msrs: Assertion failed." >&2
+		exit 134
+	fi
+	while [ \$# -gt 0 ]; do [ "\$1" = -pidfile ] && echo \$\$ >"\$2"; shift; done
+	exec sleep 600 ;;
+esac
+exec "$real" "\$@"
+EOF
+	chmod 755 "$2/qemu-system-x86_64"
+}
+
+# kernels_fallback_with HOW: two broken images under a stand-in qemu; KVM is
+# tried once, on the first, then the real qemu runs both under TCG (no boot
+# needed: the one guest boot of the suite is test_kernels_debian_guest's)
+kernels_fallback_with() {
+	kernels_fake_qemu "$1" "$WORK/qemu-$1" || return 1
+	head -c 4096 /dev/urandom >"$WORK/not-a-kernel-1"; head -c 4096 /dev/urandom >"$WORK/not-a-kernel-2"
+	start=$(date +%s)
+	PATH="$WORK/qemu-$1:$PATH" TESTBED_KVM_PROBE_S=2 "$TESTBED" kernels --no-host --kernel "$WORK/not-a-kernel-1" \
+		--kernel "$WORK/not-a-kernel-2" --scenarios shared-epoll --no-variants --duration 1 --repeat 1 \
+		--out "$WORK/kernels-$1" >"$WORK/kernels-$1.out" 2>&1
+	took=$(($(date +%s) - start))
+	kvm=$(grep -c -- '-accel kvm' "$WORK/qemu-$1/calls"); tcg=$(grep -c -- '-accel tcg' "$WORK/qemu-$1/calls")
+	echo "    $took s; qemu called with KVM $kvm time(s), with TCG $tcg"
+	kernels_one_fallback_note "$WORK/kernels-$1.out" || return 1
+	[ "$kvm" -eq 1 ] && [ "$tcg" -eq 2 ] || fail "expected KVM once then TCG for both guests" || return 1
+	for k in 1 2; do
+		row=$(awk -F, -v s="$WORK/not-a-kernel-$k" '$2 == s { print $5 "," $7 }' "$WORK/kernels-$1/kernels.csv")
+		[ "$row" = tcg,no-boot ] || fail "image $k: execution,status '$row', expected tcg,no-boot" || return 1
+	done
+	[ "$took" -le 30 ] || fail "took $took s"
+}
+test_kernels_kvm_abort_falls_back() {
+	kernels_fallback_with abort
+}
+test_kernels_kvm_hang_falls_back() {
+	kernels_fallback_with hang
+}
+
+# the verdict logic on hand-made figures: ranges overlap -> same, apart ->
+# differs with the ratio of medians, timings across execution kinds -> n/a
+test_kernels_verdicts() {
+	cat >"$WORK/verdict-in.csv" <<'EOF'
+kernel_folder,timings,run,repeat,status,jain_index,throughput_cps
+host-a,real,se,1,ok,0.90,1000
+host-a,real,se,2,ok,0.95,1100
+host-a,real,se,3,ok,0.92,1050
+emulated-b,emulated,se,1,ok,0.50,100
+emulated-b,emulated,se,2,ok,0.60,120
+emulated-b,emulated,se,3,failed,,
+emulated-c,emulated,se,1,ok,0.94,90
+emulated-c,emulated,se,2,ok,0.99,95
+vm-d,virtualised,se,1,unsupported,,
+real-e,real,se,1,ok,0.96,2000
+EOF
+	awk -F, -v reference=host-a -v behaviour=jain_index -v timing=throughput_cps \
+		-f "$(dirname "$TESTBED")/../kernels/verdicts.awk" "$WORK/verdict-in.csv" >"$WORK/verdict-out.csv" || return 1
+	cat >"$WORK/verdict-want.csv" <<'EOF'
+run,metric,kernel,runs,median,min,max,verdict,ratio,reference,statuses
+se,jain_index,host-a,3,0.92,0.9,0.95,n/a,,host-a,
+se,jain_index,emulated-b,2,0.55,0.5,0.6,differs,0.598,host-a,failed
+se,jain_index,emulated-c,2,0.965,0.94,0.99,same,,host-a,
+se,jain_index,vm-d,0,,,,n/a,,host-a,unsupported
+se,jain_index,real-e,1,0.96,0.96,0.96,differs,1.04,host-a,
+se,throughput_cps,host-a,3,1050,1000,1100,n/a,,host-a,
+se,throughput_cps,emulated-b,2,110,100,120,n/a,,host-a,failed
+se,throughput_cps,emulated-c,2,92.5,90,95,n/a,,host-a,
+se,throughput_cps,vm-d,0,,,,n/a,,host-a,unsupported
+se,throughput_cps,real-e,1,2000,2000,2000,differs,1.9,host-a,
+EOF
+	diff "$WORK/verdict-want.csv" "$WORK/verdict-out.csv" || fail "verdicts.csv differs from the expected (above)"
+}
+
 # --- on its own ----------------------------------------------------------------
 if [ "$(basename "$0")" = kernels.sh ]; then
 	TESTBED=${TESTBED:-build/testbed}
@@ -81,7 +186,8 @@ if [ "$(basename "$0")" = kernels.sh ]; then
 	trap 'rm -rf "$WORK"' EXIT
 	fail() { echo "    $*"; return 1; }
 	passed=0; failed=0
-	for t in ${*:-test_kernels_debian_guest test_kernels_hung_guest_killed}; do
+	for t in ${*:-test_kernels_debian_guest test_kernels_hung_guest_killed test_kernels_kvm_abort_falls_back \
+		test_kernels_kvm_hang_falls_back test_kernels_verdicts}; do
 		echo "--- $t"
 		if $t; then echo "ok   $t"; passed=$((passed + 1)); else echo "FAIL $t"; failed=$((failed + 1)); fi
 	done
