@@ -179,7 +179,7 @@ fi
 if [ -n "$guests" ]; then
 	busybox=$("$here/fetch.sh" --busybox) || die "cannot get busybox-static"
 	rootfs=$work/rootfs
-	mkdir -p "$rootfs/bin" "$rootfs/dev"
+	mkdir -p "$rootfs/bin" "$rootfs/dev" "$rootfs/run" # /run: --migrate's lock
 	cp "$busybox" "$rootfs/bin/busybox"
 	cp "$static" "$rootfs/bin/testbed"
 	cp "$here/init" "$rootfs/init"

@@ -453,6 +453,21 @@ uint64_t collector_event_drops(const struct collector *c)
 	return __atomic_load_n(&c->skel->bss->event_drops, __ATOMIC_RELAXED);
 }
 
+uint64_t collector_recursion_misses(const struct collector *c)
+{
+	struct bpf_program *prog;
+	uint64_t misses = 0;
+
+	bpf_object__for_each_program(prog, c->skel->obj) {
+		struct bpf_prog_info info = { 0 };
+		__u32 len = sizeof(info);
+
+		if (bpf_program__fd(prog) >= 0 && !bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len))
+			misses += info.recursion_misses;
+	}
+	return misses;
+}
+
 uint64_t collector_events_produced(const struct collector *c)
 {
 	int ncpus = libbpf_num_possible_cpus();

@@ -69,6 +69,10 @@ uint64_t collector_event_drops(const struct collector *c);
 /* Every record the tracer tried to write (delivered + in the buffer + dropped),
  * counted in the kernel apart from the ring buffer. */
 uint64_t collector_events_produced(const struct collector *c);
+/* Runs of the tracer's programs the kernel skipped because one was already
+ * active on that CPU (bpf_prog_info.recursion_misses, Linux >= 5.12; 0
+ * before): events the counters never saw. */
+uint64_t collector_recursion_misses(const struct collector *c);
 void collector_close(struct collector *c); /* NULL is fine */
 
 /* Pre-flight checks shared by every tracing command: 0, or -1 with a reason. */

@@ -209,7 +209,12 @@ int finish_run(struct run_record *r, struct collector *c, int ret)
 		r->dispatch_unread = collector_unread_handoffs(c);
 		collector_poll_events(c);
 		r->events_produced = collector_events_produced(c);
+		r->recursion_misses = collector_recursion_misses(c);
 		read_counters(r, c);
+		if (r->recursion_misses)
+			error_msg("the kernel skipped %llu runs of the tracer's programs (one was already running on "
+				  "that CPU): counts may be short by as many events (recursion_misses in meta.csv)",
+				  (unsigned long long)r->recursion_misses);
 		if (r->thread_accounting.untracked)
 			error_msg("%llu threads of the traced processes found the tracer's threads map full and "
 				  "were not counted (threads_untracked in meta.csv)",

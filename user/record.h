@@ -123,6 +123,7 @@ struct run_record {
 	bool interrupted;
 	uint64_t event_drops;
 	uint64_t events_produced;          /* ring-buffer records the tracer tried to write */
+	uint64_t recursion_misses;         /* tracer runs the kernel skipped (collector_recursion_misses) */
 	struct kernel_counters kernel;     /* the kernel's TCP counters over the load window */
 	char *tracepoints;                 /* malloc'ed copy of the collector's list */
 	char libuv_probes[PATH_MAX + 16];  /* trace: "attached BINARY", "none BINARY"; "" = not tried */

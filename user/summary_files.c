@@ -204,7 +204,7 @@ struct meta_line {
 	double load_duration_s;
 	uint64_t master_pid, worker_restarts;
 	const char *tracepoints;
-	uint64_t event_drops, events_produced;
+	uint64_t event_drops, events_produced, recursion_misses;
 	const char *tracer;
 	uint64_t events_written;
 	const char *interrupted;
@@ -284,6 +284,7 @@ static void meta_line_of(const struct run_record *r, struct meta_line *m)
 		.tracepoints = r->tracepoints ? r->tracepoints : "",
 		.event_drops = r->event_drops,
 		.events_produced = r->events_produced,
+		.recursion_misses = r->recursion_misses,
 		.tracer = o->no_trace ? "off" : "on",
 		.events_written = r->events_written,
 		.interrupted = r->interrupted ? "yes" : "no",
@@ -364,6 +365,7 @@ static const struct csv_column meta_keys[] = {
 	META_TEXT(tracepoints),
 	META_U64(event_drops),
 	META_U64(events_produced),
+	META_U64(recursion_misses),
 	META_TEXT(tracer),
 	META_U64(events_written),
 	META_TEXT(interrupted),

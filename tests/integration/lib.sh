@@ -118,6 +118,8 @@ check_accounting() {
 	[ "$bpf" -gt 0 ] || fail "no connections accepted" || return 1
 	[ "$bpf" -eq "$completed" ] || fail "BPF counted $bpf connections in the workers != load generator completed $completed" || return 1
 	echo "    $completed connections: BPF == self-reported == load generator"
+	misses=$(meta "$1" recursion_misses)
+	[ "$misses" = 0 ] || fail "meta.csv recursion_misses is '$misses': the kernel skipped tracer runs" || return 1
 	check_kernel_counters "$1"
 }
 
