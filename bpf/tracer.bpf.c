@@ -534,9 +534,12 @@ SEC("tp_btf/sched_waking")
 int BPF_PROG(handle_sched_waking, struct task_struct *p)
 {
 	__u32 tgid = p->tgid, tid = p->pid;
+	__u32 *armed = handshake_flag();
 	struct thread_stats *t;
 
-	if (!is_traced(tgid))
+	/* every wakeup of the machine comes here: almost none inside a
+	 * handshake, so that (a per-CPU flag) is asked before the tgid filter */
+	if (!counting || !armed || !*armed || !is_traced(tgid))
 		return 0;
 	t = bpf_map_lookup_elem(&threads, &tid);
 	if (t)

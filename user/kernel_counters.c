@@ -114,6 +114,11 @@ int kernel_counters_read(struct kernel_counters *c, struct error_message *err)
 		}
 		length = fread(text, 1, sizeof(text) - 1, f);
 		fclose(f);
+		if (length == sizeof(text) - 1) {
+			/* a cut header line would pair names with the wrong values */
+			error_message_set(err, "%s is longer than %zu bytes: not read", files[i], sizeof(text) - 1);
+			return -1;
+		}
 		text[length] = '\0';
 		kernel_counters_parse(text, c);
 	}

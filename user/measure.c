@@ -92,7 +92,7 @@ int measure(struct run_record *r, struct collector *c, const struct subject_ops 
 	}
 	hist_init(&r->load->latency_ns);
 	if (kernel_counters_read(&kernel_start, &err))
-		debug_msg("no kernel TCP counters: %s", err.text);
+		error_msg("no kernel TCP counters for this run (summary.csv leaves them empty): %s", err.text);
 	collector_set_counting(c, true);
 	start_ns = r->load_start_ns = monotonic_ns();
 	if (r->target_len) {
@@ -153,6 +153,8 @@ int measure(struct run_record *r, struct collector *c, const struct subject_ops 
 	collector_set_counting(c, false);
 	if (kernel_counters_read(&kernel_end, &err) == 0)
 		kernel_counters_delta(&kernel_start, &kernel_end, &r->kernel);
+	else
+		error_msg("no kernel TCP counters for this run (summary.csv leaves them empty): %s", err.text);
 	collector_poll_events(c);
 	r->events_produced = collector_events_produced(c);
 	end_progress();
