@@ -26,6 +26,7 @@
 #define NR_prctl 157
 #define NR_futex 202
 #define NR_epoll_wait 232
+#define NR_epoll_ctl 233
 #define NR_pselect6 270
 #define NR_ppoll 271
 #define NR_epoll_pwait 281

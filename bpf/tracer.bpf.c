@@ -7,6 +7,7 @@
  * lookups the rules use: tracer_state.bpf.h; what the counters mean:
  * tracer.h; architecture specifics: arch.bpf.h; kernel shims: compat.bpf.h. */
 #include "tracer_state.bpf.h"
+#include "wake_order.bpf.h" /* wake order (issue 20): its hooks are marked "wake order" */
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
@@ -93,6 +94,7 @@ static __always_inline void count_accept_result(struct thread_stats *t, long ret
 
 	if (ret >= 0) {
 		note_accepted_connection(t, (int)ret, tgid, tid, in_window);
+		wake_order_note_accept(t, tid, in_window); /* wake order */
 		t->state.accepted_since_poll = 1;
 	}
 	if (!in_window)
@@ -276,8 +278,10 @@ static __always_inline void note_listener_wakeup(struct thread_stats *t)
 	if (!counting || (t->state.blocked_class != CLASS_ACCEPT && t->state.blocked_class != CLASS_POLL))
 		return;
 	armed = handshake_flag();
-	if (armed && *armed)
+	if (armed && *armed) {
 		__sync_fetch_and_add(&t->counters.listener_wakeups, 1);
+		wake_order_rank(t->tid); /* wake order */
+	}
 }
 
 /* Asleep again in the syscall it was woken in: the wakeup found nothing. */
@@ -310,6 +314,7 @@ static __always_inline void account_switch_out(struct thread_stats *t, bool asle
 	if (asleep) {
 		t->state.wakeup_pending = 0;
 		t->state.asleep_since_ns = now;
+		wake_order_note_sleep(t, tid, now); /* wake order */
 	}
 	t->state.oncpu_since_ns = 0;
 	t->state.runnable_since_ns = asleep ? 0 : now;
@@ -483,6 +488,7 @@ int BPF_PROG(handle_sys_enter, struct pt_regs *regs, long id)
 		account_dispatch_delay(t, file, tgid, tid);
 	}
 	track_syscall_entry(t, id, PT_REGS_PARM2_SYSCALL(regs), file);
+	wake_order_note_syscall(tid, id, regs); /* wake order */
 	return 0;
 }
 
@@ -522,6 +528,7 @@ int BPF_PROG(handle_sched_wakeup, struct task_struct *p)
 		return 0;
 	start_runq_wait(t);
 	account_blocked_time(t);
+	wake_order_note_woken(t, tid); /* wake order */
 	count_wakeup(t, tgid, tid);
 	return 0;
 }
@@ -715,6 +722,7 @@ int BPF_PROG(handle_sched_process_exit, struct task_struct *p)
 	if (!is_traced(tgid))
 		return 0;
 	group_dead = BPF_CORE_READ(p, signal, live.counter) == 0;
+	wake_order_forget(tid); /* wake order */
 	retire_thread(tid, group_dead);
 	if (group_dead)
 		set_traced(tgid, 0);

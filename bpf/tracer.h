@@ -12,6 +12,10 @@
 /* Exited threads' final records waiting for the collector (drained at every
  * counter read, each --interval) */
 #define MAX_RETIRED_THREADS 8192
+/* Wake order (bpf/wake_order.bpf.h): listener waiters tracked per run, and
+ * the winner's rank buckets in the idle set (the last: this rank or more). */
+#define WAKE_MAX_WORKERS 64
+#define WAKE_RANKS 8
 
 /* What a thread is blocked in, from the syscall it entered (README.md,
  * "What is measured"; the rule: syscall_class() in tracer.bpf.c). */
@@ -77,6 +81,18 @@ struct thread_counters {
 	                                      socket becoming readable: woken (sched_waking) by the
 	                                      softirq that completed a handshake, before it went on
 	                                      to another packet (note_listener_wakeup()) */
+	/* Wake order (bpf/wake_order.bpf.h), by the accepting thread, in the window:
+	 * each accepted connection is sole + sum(wake_rank) + queued + unranked */
+	__u64 wake_sole;                   /* woken from idle by its handshake, the only idle waiter */
+	__u64 wake_rank[WAKE_RANKS];       /* ... one of several: by how many were idle longer */
+	__u64 wake_fifo;                   /* ... of several: it was the longest idle */
+	__u64 wake_lifo;                   /* ... the most recently idle */
+	__u64 wake_fixed;                  /* ... the first registered (epoll_ctl/accept order) */
+	__u64 wake_queued;                 /* taken with no wakeup from idle for it: it was busy */
+	__u64 wake_unranked;               /* taken by a thread beyond WAKE_MAX_WORKERS waiters */
+	__u64 wake_rotation;               /* the taker had accepted less recently than every other waiter */
+	__u64 listener_idle_ns;            /* a listener waiter asleep in the accept/poll class */
+	__u64 listener_busy_ns;            /* ... and between such sleeps (woken -> idle again) */
 };
 
 /* Where a thread is now, for the rules that turn events into counts.

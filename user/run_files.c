@@ -196,6 +196,8 @@ static const struct csv_column worker_columns[] = {
 	COUNTER("dispatch_unmatched", worker_counter, dispatch_unmatched),
 	COUNTER("accept_queue_unmatched", worker_counter, accept_queue_unmatched),
 	COUNTER("pool_queue_unmatched", worker_counter, pool_queue_unmatched),
+	COUNTER("listener_idle_ns", worker_counter, listener_idle_ns),
+	COUNTER("listener_busy_ns", worker_counter, listener_busy_ns),
 };
 
 static void write_workers(struct csv_file *f, const struct run_record *r)

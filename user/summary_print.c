@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include "metrics.h"
 #include "summary_print.h"
+#include "wake_order_record.h"
 
 /* "12.3" or "-" when undefined. */
 static const char *fmt(char *buf, size_t size, double value, int decimals)
@@ -181,6 +182,7 @@ void print_run_summary(FILE *out, const struct run_record *r)
 			(long long)r->killed_worker_index, r->killed_pid, fmt(a, sizeof(a), r->restart_ms, 1),
 			(unsigned long long)record_connections_lost(r), r->opts->migrate ? " (tcp_migrate_req=1)" : "");
 	print_pool_threads(out, r);
+	print_wake_order(out, r);
 	print_kernel_drops(out, &r->kernel);
 	fprintf(out, "event drops          %llu\n", (unsigned long long)r->event_drops);
 	if (r->port)
