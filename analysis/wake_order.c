@@ -42,12 +42,12 @@ static struct wake_verdict verdict(enum wake_order order, uint64_t part, uint64_
 /* Among the orders a choice between idle workers can follow, in the order
  * named at a tie (the stricter rule first: a fixed order also looks LIFO
  * when one worker takes everything and is always the last to go idle). */
-static struct wake_verdict best_order(const struct wake_counts *c, uint64_t choices, uint64_t ranked)
+static struct wake_verdict best_order(const struct wake_counts *c, uint64_t choices)
 {
 	const struct wake_verdict candidates[] = {
 		verdict(WAKE_ORDER_FIXED, c->fixed, choices),
 		verdict(WAKE_ORDER_FIFO, c->fifo, choices),
-		verdict(WAKE_ORDER_ROTATION, c->rotation, ranked),
+		verdict(WAKE_ORDER_ROTATION, c->rotation, c->sole + choices),
 		verdict(WAKE_ORDER_LIFO, c->lifo, choices),
 	};
 	double best = 0;
@@ -73,14 +73,14 @@ struct wake_verdict wake_order_infer(const struct wake_counts *c)
 	if (!ranked)
 		return verdict(WAKE_ORDER_UNKNOWN, 0, 0);
 	if (choices >= WAKE_ORDER_MIN_CONTESTED) {
-		best = best_order(c, choices, ranked);
+		best = best_order(c, choices);
 		if (best.share >= WAKE_ORDER_MIN_SHARE)
 			return best;
 		best.order = WAKE_ORDER_NONE; /* the most any order explains */
 		return best;
 	}
-	if (ranked >= WAKE_ORDER_MIN_CONTESTED && (double)c->rotation >= WAKE_ORDER_MIN_SHARE * (double)ranked)
-		return verdict(WAKE_ORDER_ROTATION, c->rotation, ranked);
+	if (c->sole >= WAKE_ORDER_MIN_CONTESTED && (double)c->rotation >= WAKE_ORDER_MIN_SHARE * (double)c->sole)
+		return verdict(WAKE_ORDER_ROTATION, c->rotation, c->sole);
 	if (c->queued >= c->sole)
 		return verdict(WAKE_ORDER_QUEUEING, c->queued, ranked);
 	return verdict(WAKE_ORDER_NO_CHOICE, c->sole, ranked);
@@ -98,8 +98,8 @@ static const struct {
 		"EPOLLEXCLUSIVE's wait-queue order)" },
 	[WAKE_ORDER_FIFO] = { "fifo", CHOICE, "went to the longest-idle worker (FIFO: blocking accept's wait queue)" },
 	[WAKE_ORDER_LIFO] = { "lifo", CHOICE, "went to the most recently idle worker (LIFO)" },
-	[WAKE_ORDER_ROTATION] = { "rotation", "ranked connections", "went to the worker that had accepted least "
-		"recently (round robin)" },
+	[WAKE_ORDER_ROTATION] = { "rotation", "connections that woke an idle worker", "woke the one whose "
+		"turn it was: woken by a connection least recently (round robin)" },
 	[WAKE_ORDER_NONE] = { "none", CHOICE, "follow any one order (fixed, FIFO, LIFO, rotation): the winner is "
 		"independent of idleness (a hash)" },
 	[WAKE_ORDER_QUEUEING] = { "queueing", "ranked connections", "were taken by a worker busy when they came "

@@ -90,7 +90,8 @@ struct thread_counters {
 	__u64 wake_fixed;                  /* ... the first registered (epoll_ctl/accept order) */
 	__u64 wake_queued;                 /* taken with no wakeup from idle for it: it was busy */
 	__u64 wake_unranked;               /* taken by a thread beyond WAKE_MAX_WORKERS waiters */
-	__u64 wake_rotation;               /* the taker had accepted less recently than every other waiter */
+	__u64 wake_rotation;               /* sole or a choice, and no other waiter had been woken by a
+	                                      handshake for longer: its turn (round robin) */
 	__u64 listener_idle_ns;            /* a listener waiter asleep in the accept/poll class */
 	__u64 listener_busy_ns;            /* ... and between such sleeps (woken -> idle again) */
 };

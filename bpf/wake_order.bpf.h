@@ -30,11 +30,13 @@ struct wake_slot {
 	__u32 pending;            /* woken from idle by a handshake, not yet accepted */
 	__u64 idle_since_ns;      /* asleep in the accept/poll class since; 0 = busy */
 	__u64 busy_since_ns;      /* woken from idle (or registered) at; 0 = idle */
-	__u64 last_accept_ns;     /* its last accepted connection: the rotation rule */
+	__u64 last_woken_ns;      /* its last wakeup by a handshake: the rotation rule */
 	__u32 older;              /* at the wakeup: idle workers idle longer than it */
 	__u32 newer;              /* ... idle more recently */
 	__u32 lower;              /* ... registered before it */
 	__u32 idle;               /* ... all idle workers, it included */
+	__u32 least_recent;       /* ... no other waiter had been woken by one for longer */
+	__u32 pad;
 };
 
 /* Listener waiters, in registration order (EPOLLEXCLUSIVE's wait-queue order:
@@ -168,14 +170,15 @@ static __always_inline void wake_order_note_woken(struct thread_stats *t, __u32 
  * set, as it is at this moment, waits in its slot for its accept. */
 static __always_inline void wake_order_rank(__u32 tid)
 {
-	__u32 mine = wake_slot_index(tid), i, older = 0, newer = 0, lower = 0, idle = 1;
+	__u32 mine = wake_slot_index(tid), i, older = 0, newer = 0, lower = 0, idle = 1, least_recent = 1;
 	struct wake_slot *me = wake_slot_at(mine), *other;
 	__u32 registered = wake_registered;
-	__u64 since;
+	__u64 now = bpf_ktime_get_ns(), since, last;
 
 	if (!me)
 		return;
-	since = me->idle_since_ns ? me->idle_since_ns : bpf_ktime_get_ns();
+	since = me->idle_since_ns ? me->idle_since_ns : now;
+	last = me->last_woken_ns;
 	/* unrolled: a loop whose counters differ on every path makes the
 	 * verifier walk each path (1M instructions); straight code prunes */
 #pragma unroll
@@ -183,7 +186,11 @@ static __always_inline void wake_order_rank(__u32 tid)
 		other = &wake_slots[i];
 		if (i >= registered)
 			break;
-		if (i == mine || !other->tid || !other->idle_since_ns)
+		if (i == mine || !other->tid)
+			continue;
+		if (other->last_woken_ns < last)
+			least_recent = 0;
+		if (!other->idle_since_ns)
 			continue;
 		idle++;
 		if (other->idle_since_ns < since)
@@ -197,26 +204,15 @@ static __always_inline void wake_order_rank(__u32 tid)
 	me->newer = newer;
 	me->lower = lower;
 	me->idle = idle;
+	me->least_recent = least_recent;
+	me->last_woken_ns = now;
 	me->pending = 1;
-}
-
-/* Whether the slot at MINE accepted less recently than every other waiter:
- * the turn a rotation (round robin) would give it. */
-static __always_inline bool wake_least_recent(__u32 mine, __u64 last)
-{
-	__u32 registered = wake_registered, i;
-	bool least = true;
-
-#pragma unroll
-	for (i = 0; i < WAKE_MAX_WORKERS; i++)
-		if (i < registered && i != mine && wake_slots[i].tid && wake_slots[i].last_accept_ns < last)
-			least = false;
-	return least;
 }
 
 /* Hook, accept returned a connection (IN_WINDOW: counted): the winner's rank
  * at its wakeup, or queued (taken without a wakeup from idle for it: it was
- * busy or already awake), or unranked (no slot). */
+ * busy or already awake), or unranked (no slot); and whether its turn had
+ * come, as a rotation (round robin) would give it. */
 static __always_inline void wake_order_note_accept(struct thread_stats *t, __u32 tid, bool in_window)
 {
 	__u32 mine = wake_slot_index(tid);
@@ -230,15 +226,14 @@ static __always_inline void wake_order_note_accept(struct thread_stats *t, __u32
 	}
 	pending = slot->pending;
 	slot->pending = 0;
-	if (in_window && wake_registered > 1 && wake_least_recent(mine, slot->last_accept_ns))
-		t->counters.wake_rotation++;
-	slot->last_accept_ns = bpf_ktime_get_ns();
 	if (!in_window)
 		return;
 	if (!pending) {
 		t->counters.wake_queued++;
 		return;
 	}
+	if (slot->least_recent && wake_registered > 1)
+		t->counters.wake_rotation++;
 	if (slot->idle <= 1) {
 		t->counters.wake_sole++;
 		return;

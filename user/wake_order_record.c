@@ -33,9 +33,11 @@ void print_wake_order(FILE *out, const struct run_record *r)
 	bool any = false;
 
 	fprintf(out, "wake order           %s\n", wake_order_explain(&v, sentence, sizeof(sentence)));
-	fprintf(out, "                     (sole idle %llu, choice %llu, queued %llu, unranked %llu)\n",
-		(unsigned long long)c.sole, (unsigned long long)wake_counts_choices(&c),
-		(unsigned long long)c.queued, (unsigned long long)c.unranked);
+	fprintf(out, "                     (of %llu accepted: sole idle worker %llu, a choice %llu (fixed %llu, FIFO %llu, "
+		"LIFO %llu), queued %llu, unranked %llu; its turn (rotation) %llu)\n", (unsigned long long)c.accepted,
+		(unsigned long long)c.sole, (unsigned long long)wake_counts_choices(&c), (unsigned long long)c.fixed,
+		(unsigned long long)c.fifo, (unsigned long long)c.lifo, (unsigned long long)c.queued,
+		(unsigned long long)c.unranked, (unsigned long long)c.rotation);
 	for (size_t i = 0; i < r->nprocs; i++) {
 		const struct process_record *p = &r->procs[i];
 		uint64_t idle = p->totals.listener_idle_ns, busy = p->totals.listener_busy_ns;
