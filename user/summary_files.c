@@ -11,6 +11,7 @@
 #include "common.h"
 #include "metrics.h"
 #include "run_files.h"
+#include "wake_order_record.h"
 
 /* --- summary.csv: one row per run ---------------------------------------- */
 
@@ -34,7 +35,30 @@ struct summary_line {
 	const char *migrate, *interrupted;
 	uint64_t fds_received_other, dispatch_unmatched, accept_queue_unmatched, pool_queue_unmatched;
 	double kernel_counters[KC_COUNT];  /* NAN: this kernel lacks the counter */
+	const char *wake_order;            /* wake order (user/wake_order_record.c) */
+	double wake_order_share;
+	uint64_t wake_sole, wake_fifo, wake_lifo, wake_fixed, wake_rotation, wake_queued, wake_unranked;
+	uint64_t wake_rank[WAKE_RANKS];
 };
+
+/* The wake-order columns: the inferred policy and the counts behind it. */
+static void wake_line_of(const struct run_record *r, struct summary_line *line)
+{
+	struct wake_counts c = record_wake_counts(r);
+	struct wake_verdict v = wake_order_infer(&c);
+
+	line->wake_order = wake_order_name(v.order);
+	line->wake_order_share = v.share;
+	line->wake_sole = c.sole;
+	line->wake_fifo = c.fifo;
+	line->wake_lifo = c.lifo;
+	line->wake_fixed = c.fixed;
+	line->wake_rotation = c.rotation;
+	line->wake_queued = c.queued;
+	line->wake_unranked = c.unranked;
+	for (size_t k = 0; k < WAKE_RANKS; k++)
+		line->wake_rank[k] = c.rank[k];
+}
 
 static struct summary_line summary_line_of(const struct run_record *r)
 {
@@ -102,6 +126,7 @@ static struct summary_line summary_line_of(const struct run_record *r)
 	};
 	for (size_t k = 0; k < KC_COUNT; k++)
 		line.kernel_counters[k] = r->kernel.present[k] ? (double)r->kernel.value[k] : NAN;
+	wake_line_of(r, &line);
 	return line;
 }
 
@@ -171,7 +196,26 @@ static const struct csv_column summary_columns[] = {
 	{ "kernel_migrate_req_success", field_number, offsetof(struct summary_line, kernel_counters) + KC_MIGRATE_REQ_SUCCESS * sizeof(double), 0 },
 	{ "kernel_migrate_req_failure", field_number, offsetof(struct summary_line, kernel_counters) + KC_MIGRATE_REQ_FAILURE * sizeof(double), 0 },
 	{ "kernel_passive_opens", field_number, offsetof(struct summary_line, kernel_counters) + KC_PASSIVE_OPENS * sizeof(double), 0 },
+	SUMMARY_TEXT(wake_order),
+	SUMMARY_NUMBER(wake_order_share, 6),
+	SUMMARY_U64(wake_sole),
+	SUMMARY_U64(wake_fifo),
+	SUMMARY_U64(wake_lifo),
+	SUMMARY_U64(wake_fixed),
+	SUMMARY_U64(wake_rotation),
+	SUMMARY_U64(wake_queued),
+	SUMMARY_U64(wake_unranked),
+	/* the winner's rank among several idle workers, 0 = the longest idle (WAKE_RANKS) */
+	{ "wake_rank_0", field_u64, offsetof(struct summary_line, wake_rank) + 0 * sizeof(uint64_t), 0 },
+	{ "wake_rank_1", field_u64, offsetof(struct summary_line, wake_rank) + 1 * sizeof(uint64_t), 0 },
+	{ "wake_rank_2", field_u64, offsetof(struct summary_line, wake_rank) + 2 * sizeof(uint64_t), 0 },
+	{ "wake_rank_3", field_u64, offsetof(struct summary_line, wake_rank) + 3 * sizeof(uint64_t), 0 },
+	{ "wake_rank_4", field_u64, offsetof(struct summary_line, wake_rank) + 4 * sizeof(uint64_t), 0 },
+	{ "wake_rank_5", field_u64, offsetof(struct summary_line, wake_rank) + 5 * sizeof(uint64_t), 0 },
+	{ "wake_rank_6", field_u64, offsetof(struct summary_line, wake_rank) + 6 * sizeof(uint64_t), 0 },
+	{ "wake_rank_7", field_u64, offsetof(struct summary_line, wake_rank) + 7 * sizeof(uint64_t), 0 },
 };
+_Static_assert(WAKE_RANKS == 8, "summary.csv: one wake_rank_N column per rank bucket");
 
 static void write_summary(struct csv_file *f, const struct run_record *r)
 {
