@@ -17,6 +17,7 @@
 #include "plot.h"
 #include "report.h"
 #include "report_figures.h"
+#include "wake_order_figure.h"
 #include "run_folder.h"
 #include "util.h"
 
@@ -206,7 +207,8 @@ int report_write(const char *run_dir, unsigned *figures, struct error_message *e
 	add_run_description(&r);
 	add_headline(&r);
 	if (report_figure_connections(&r) || report_figure_timeline(&r) ||
-	    report_figure_wakeups(&r) || report_figures_latency(&r) || report_figure_pool(&r))
+	    report_figure_wakeups(&r) || report_figures_latency(&r) || report_figure_pool(&r) ||
+	    report_figure_wake_order(&r))
 		goto out;
 	add_workers_table(&r);
 	if (write_document(&r, "report.md", document_write_markdown) ||
