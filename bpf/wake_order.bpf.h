@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
 /* Wake order (issue 20): who was idle on the listener when a connection came,
  * and where in that idle set the worker that took it stood. Included by
- * tracer.bpf.c, whose programs call the wake_order_*() hooks below at five
+ * tracer.bpf.c, whose programs call the wake_order_*() hooks below at six
  * points (marked "wake order" there): a thread registers as a listener waiter
  * (epoll_ctl ADD of a listening socket, or accept), goes idle (asleep in the
  * accept or poll class), is woken, is woken by a handshake (the herd rule's
- * moment: the idle set is ranked then), and accepts (the rank is counted).
+ * moment: the idle set is ranked then), accepts (the rank is counted), and
+ * exits (its slot stops counting).
  *
  * Aggregated here, per thread, into thread_counters' wake_* fields; nothing
  * is streamed. Bounded: at most WAKE_MAX_WORKERS waiters are tracked, in
@@ -135,12 +136,18 @@ static __always_inline void wake_order_note_syscall(__u32 tid, long nr, struct p
 static __always_inline void wake_order_note_sleep(struct thread_stats *t, __u32 tid, __u64 now)
 {
 	struct wake_slot *slot;
+	__u32 index;
 
 	if (!wake_listener_class(t))
 		return;
-	slot = wake_slot_at(wake_slot_index(tid));
+	index = wake_slot_index(tid);
+	slot = wake_slot_at(index);
 	if (!slot)
 		return;
+	/* two registrations at once can leave the bound one short (its update
+	 * is no atomic max): each idle sleep puts its own slot back in range */
+	if (index >= wake_registered)
+		wake_registered = index + 1;
 	if (counting && slot->busy_since_ns)
 		t->counters.listener_busy_ns += now - slot->busy_since_ns;
 	slot->busy_since_ns = 0;

@@ -61,7 +61,8 @@ test_wake_order_reuseport() {
 }
 
 test_wake_order_reuseport_bpf() {
-	# the steering program's rotation: each worker in its turn
+	# the steering program's rotation: each worker in its turn (93-97 % here: a
+	# worker busy at its turn queues the connection, and the next looks early)
 	run_testbed wo-rb reuseport-bpf --workers 4 --connections 2 --duration 2 || return 1
-	check_wake_order "$WORK/wo-rb" rotation 0.85
+	check_wake_order "$WORK/wo-rb" rotation 0.8
 }
