@@ -5,10 +5,12 @@
 # each line of SUITE_FILE into OUT/<run>, marking runs that need a missing
 # feature `unsupported` instead of failing them.
 #
-#   kernels/suite.sh TESTBED OUT SUITE_FILE
+#   kernels/suite.sh TESTBED OUT SUITE_FILE [PROBES_DIR]
 #
 # SUITE_FILE: one run a line, "NAME LIMIT_S SCENARIO ARGS..." (LIMIT_S: the
-# run is killed after that many seconds). Writes OUT/list.txt (`testbed
+# run is killed after that many seconds); SCENARIO probe:P runs the program
+# PROBES_DIR/P instead (a control's probe, kernels/incoming_cpu.c), its CSV
+# output into OUT/<run>/probe.csv. Writes OUT/list.txt (`testbed
 # list`), OUT/features.csv, OUT/runs.csv, OUT/<run>/ and OUT/<run>.log
 # (stdout and stderr; a failed run is repeated with -v into <run>.verbose.log
 # so libbpf's and the verifier's own words are kept). An ok run is
@@ -17,7 +19,7 @@
 # generator's completed connections (a killed worker's lost ones aside) -- and
 # marked `mismatch` when it is not: never a silent zero.
 set -u
-testbed=$1 out=$2 suite=$3
+testbed=$1 out=$2 suite=$3 probes=${4:-}
 mkdir -p "$out"
 
 say() { echo "testbed-guest: $*"; }
@@ -78,6 +80,18 @@ cross_check() {
 while read -r name limit scenario args; do
 	case $name in ''|'#'*) continue ;; esac
 	reason=
+	case $scenario in probe:*)
+		say "run $name: ${scenario#probe:}"
+		mkdir -p "$out/$name"
+		start=$(date +%s)
+		timeout "$limit" "$probes/${scenario#probe:}" >"$out/$name/probe.csv" 2>"$out/$name.log" </dev/null
+		rc=$?
+		status=ok reason=
+		[ $rc -eq 0 ] || status=failed reason=$(tail -n 1 "$out/$name.log")
+		say "run $name: $status ($(($(date +%s) - start)) s)${reason:+: $reason}"
+		row "$name" "$scenario" "" "$status" "$rc" "$(($(date +%s) - start))" "$reason"
+		continue ;;
+	esac
 	if ! supported "$scenario"; then
 		reason=$(sed -n "/^$scenario /,/^[a-z]/s/^ *unsupported: //p" "$out/list.txt" | head -n 1)
 		reason=${reason:-"testbed list: $scenario not supported here"}
