@@ -18,12 +18,22 @@ csv_column() {
 	awk -F, -v c="$2" 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == c) k = i; next }
 		NR == 2 { if (k) print $k; exit }' "$1" 2>/dev/null
 }
+# kernel_version DIR PACKAGE RELEASE
+kernel_version() {
+	v=$(awk -F, '$1 == "kernel_version" { print $2 }' "$1/features.csv" 2>/dev/null)
+	[ -n "$v" ] || v=$(echo "$2" | sed -n 's/^.*=\([0-9]*\.[0-9]*\.[0-9]*\).*$/\1/p')
+	[ -n "$v" ] || v=$(echo "$3" | sed -n 's/^\([0-9]*\.[0-9]*\(\.[0-9]*\)\{0,1\}\).*$/\1/p')
+	echo "$v"
+}
 pairs=$(awk -F, 'NR > 1 && !seen[$5 FS $6]++ { print $5 "," $6 }' "$spec")
 folders=$(awk '{ print $1 }' "$out/suite.txt")
 {
-	echo "kernel,release,run,repeat,status,metric,value"
-	awk -F, 'NR > 1 { print $1, $3, $7 }' "$out/kernels.csv" | while read -r label release kstatus; do
+	echo "kernel,version,run,repeat,status,metric,value"
+	awk -F, 'NR > 1 { print $1, $3, $7, ($4 == "" ? "-" : $4) }' "$out/kernels.csv" | while read -r label release kstatus package; do
 		dir=$out/$label
+		# the upstream X.Y.Z the expectations go by: what the kernel said
+		# (features.csv), else the Debian package's version, else the release
+		release=$(kernel_version "$dir" "$package" "$release")
 		for pair in $pairs; do
 			run=${pair%,*} metric=${pair#*,}
 			if [ "$run" = feature ]; then
@@ -55,10 +65,10 @@ awk -F, -f "$here/controls.awk" "$spec" "$out/controls-input.csv" >"$out/control
 # the table: one line per control row and kernel
 awk -F, 'NR == 1 { next }
 	function short(label) { sub(/-cloud-amd64$/, "", label); return label }
-	{ if ($1 != last) printf "\n%s (%s, commit %s)\n", $1, "landed in " $6, $11; last = $1
-	  gsub(/~/, "–", $8)
-	  printf "  %-22s %-26s %-30s %-12s %-22s %s\n", $2, $3, short($4), $7, $8, ($10 == "unexpected" ? "UNEXPECTED" : $10)
+	{ if ($1 != last) printf "\n%s (landed in %s)\n", $1, $6; last = $1
+	  line = sprintf("  %-22s %-26s %-34s %-18s %-24s %s", $2, $3, short($4) " (" $5 ")", $7, $8, ($10 == "unexpected" ? "UNEXPECTED" : $10))
+	  gsub(/~/, "–", line); print line
 	  if ($10 == "unexpected") bad++; if ($10 == "ok") good++ }
 	BEGIN { printf "\ncontrols (kernels/controls.csv: expected before/after the change, measured per kernel)\n"
-		printf "  %-22s %-26s %-30s %-12s %-22s %s\n", "run", "metric", "kernel", "expected", "measured", "verdict" }
+		printf "  %-22s %-26s %-34s %-18s %-24s %s\n", "run", "metric", "kernel (version)", "expected", "measured", "verdict" }
 	END { printf "\ncontrols: %d ok, %d unexpected (controls.csv)\n", good, bad; exit bad > 0 }' "$out/controls.csv"

@@ -45,6 +45,9 @@ fi
 {
 	echo "key,value"
 	echo "kernel_release,$(csv_field "$(uname -r)")"
+	# the upstream X.Y.Z (Debian's release names only X.Y: its /proc/version has it)
+	echo "kernel_version,$(sed -n 's/^.*Debian \([0-9]*\.[0-9]*\.[0-9]*\).*$/\1/p' /proc/version | grep . ||
+		uname -r | sed -n 's/^\([0-9]*\.[0-9]*\(\.[0-9]*\)\{0,1\}\).*$/\1/p')"
 	echo "btf,$(yes_no test -r /sys/kernel/btf/vmlinux)"
 	echo "epoll_exclusive,$(yes_no supported shared-epoll-excl)"
 	echo "so_reuseport,$(yes_no supported reuseport)"
