@@ -71,7 +71,7 @@ FNR == NR { ns++; for (i = 1; i <= 8; i++) spec[ns, i] = $i; next }
 {
 	k = $1
 	if (!(k in seenk)) { seenk[k] = 1; korder[++nk] = k }
-	if ($2 != "") release[k] = $2
+	if ($2 != "") kver[k] = $2
 	key = k SUBSEP $3 SUBSEP $6
 	rows[key]++
 	if ($5 != "ok") { add_status(key, $5); next }
@@ -90,8 +90,8 @@ function all_hold(list, want,   v, i, nv) {
 	return nv > 0
 }
 function expectation(s, k) {
-	if (version(release[k]) < 0) return ""
-	return has_change(release[k], spec[s, 4]) ? spec[s, 8] : spec[s, 7]
+	if (version(kver[k]) < 0) return ""
+	return has_change(kver[k], spec[s, 4]) ? spec[s, 8] : spec[s, 7]
 }
 # the repeats of KEY meet one of the |-separated expectations in WANT
 function meets(key, want,   w, nw, i) {
@@ -115,7 +115,7 @@ END {
 		if (want == "n/a") verdict = "n/a"
 		else if (want == "" || rows[key] == 0 || st[key] ~ /^(not-run|no-boot|timeout|no-results|fetch-failed)$/) verdict = "not-run"
 		else verdict = meets(key, want) ? "ok" : "unexpected"
-		print spec[s, 1], spec[s, 5], spec[s, 6], k, release[k], spec[s, 4], want, (measured == "" ? "-" : measured),
+		print spec[s, 1], spec[s, 5], spec[s, 6], k, kver[k], spec[s, 4], want, (measured == "" ? "-" : measured),
 			n[key] + 0, verdict, spec[s, 3]
 	}
 }

@@ -62,13 +62,19 @@ folders=$(awk '{ print $1 }' "$out/suite.txt")
 } >"$out/controls-input.csv"
 awk -F, -f "$here/controls.awk" "$spec" "$out/controls-input.csv" >"$out/controls.csv"
 
-# the table: one line per control row and kernel
-awk -F, 'NR == 1 { next }
+# the table: one line per control row and kernel, under a heading per control
+# with its upstream version and any stable backport its rows name (a first
+# pass over the file collects those)
+awk -F, 'FNR == 1 { next }
+	FNR == NR { nf = split($6, f, " "); if (!($1 in up)) up[$1] = f[1]
+		for (i = 2; i <= nf; i++) if (index(" " bp[$1] " ", " " f[i] " ") == 0) bp[$1] = bp[$1] (bp[$1] == "" ? "" : " ") f[i]
+		next }
 	function short(label) { sub(/-cloud-amd64$/, "", label); return label }
-	{ if ($1 != last) printf "\n%s (landed in %s)\n", $1, $6; last = $1
+	{ if ($1 != last) printf "\n%s (upstream %s%s)\n", $1, up[$1], (bp[$1] == "" ? "" : "; stable backport: " bp[$1])
+	  last = $1
 	  line = sprintf("  %-22s %-26s %-34s %-18s %-24s %s", $2, $3, short($4) " (" $5 ")", $7, $8, ($10 == "unexpected" ? "UNEXPECTED" : $10))
 	  gsub(/~/, "–", line); print line
 	  if ($10 == "unexpected") bad++; if ($10 == "ok") good++ }
 	BEGIN { printf "\ncontrols (kernels/controls.csv: expected before/after the change, measured per kernel)\n"
 		printf "  %-22s %-26s %-34s %-18s %-24s %s\n", "run", "metric", "kernel (version)", "expected", "measured", "verdict" }
-	END { printf "\ncontrols: %d ok, %d unexpected (controls.csv)\n", good, bad; exit bad > 0 }' "$out/controls.csv"
+	END { printf "\ncontrols: %d ok, %d unexpected (controls.csv)\n", good, bad; exit bad > 0 }' "$out/controls.csv" "$out/controls.csv"
