@@ -25,7 +25,8 @@
 # repeat gave one and the statuses are the expected unsupported / empty),
 # `unexpected` (anything else: a figure outside it, a failed or mismatched
 # repeat, no figure where one was expected), `not-run` (the run was not in the
-# suite, or the kernel gave no results) or `n/a` (nothing expected).
+# suite, a probe skipped it (one CPU), or the kernel gave no results) or
+# `n/a` (nothing expected).
 # measured: the median [min~max] over the repeats (one figure when all
 # agree), yes/no, and any statuses other than ok.
 # Pure: no files but its input; tests/integration/kernels.sh tests it on
@@ -113,7 +114,7 @@ END {
 		else if (n[key] > 0) measured = (lo[key] == hi[key]) ? g(lo[key]) : g(median(vals[key], n[key])) " [" g(lo[key]) "~" g(hi[key]) "]"
 		if (st[key] != "") measured = measured (measured == "" ? "" : " + ") st[key]
 		if (want == "n/a") verdict = "n/a"
-		else if (want == "" || rows[key] == 0 || st[key] ~ /^(not-run|no-boot|timeout|no-results|fetch-failed)$/) verdict = "not-run"
+		else if (want == "" || rows[key] == 0 || st[key] ~ /^(not-run|skipped|no-boot|timeout|no-results|fetch-failed)$/) verdict = "not-run"
 		else verdict = meets(key, want) ? "ok" : "unexpected"
 		print spec[s, 1], spec[s, 5], spec[s, 6], k, kver[k], spec[s, 4], want, (measured == "" ? "-" : measured),
 			n[key] + 0, verdict, spec[s, 3]

@@ -10,7 +10,8 @@
  * Prints one CSV header and row: cpus,connections,on_own_cpu,fraction.
  * It uses no BPF and none of the testbed's code: it tests the kernel
  * mechanism, not our scenarios (which set no SO_INCOMING_CPU). Built static
- * by kernels/kernels.sh for the guests; exit 0, or 1 with a message. */
+ * by kernels/kernels.sh for the guests; exit 0, 1 with a message, or 2 when
+ * the machine has one CPU (nothing to steer between). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <netinet/in.h>
@@ -48,7 +49,7 @@ int main(void)
 
 	if (cpus < 2) {
 		fprintf(stderr, "incoming_cpu: needs at least 2 CPUs, this machine has %d\n", cpus);
-		return 1;
+		return 2;
 	}
 	if (cpus > MAX_CPUS)
 		cpus = MAX_CPUS;

@@ -215,6 +215,7 @@ d,6.12.1,feature,1,ok,tcp_migrate_req,yes
 d,6.12.1,kill-migrate,1,ok,connections_lost,1
 d,6.12.1,kill-migrate,2,failed,connections_lost,
 d,6.12.1,kill-migrate,1,unsupported,kernel_migrate_req_success,
+d,6.12.1,excl-c1,1,skipped,herd_factor,
 e,7.2.13,feature,1,no-boot,tcp_migrate_req,
 e,7.2.13,kill-migrate,1,no-boot,connections_lost,
 a,5.10.223,kill,1,ok,connections_lost,0
@@ -246,12 +247,12 @@ mig,kill-migrate,kernel_migrate_req_success,e,7.2.13,5.14,>0,-,0,not-run,ccc
 neg,excl-c1,herd_factor,a,5.10.223,4.5,0.9..1.2,1.01,1,ok,ddd
 neg,excl-c1,herd_factor,b,5.10.100,4.5,0.9..1.2,1.3,1,unexpected,ddd
 neg,excl-c1,herd_factor,c,6.1.176,4.5,0.9..1.2,not-run,0,not-run,ddd
-neg,excl-c1,herd_factor,d,6.12.1,4.5,0.9..1.2,-,0,not-run,ddd
+neg,excl-c1,herd_factor,d,6.12.1,4.5,0.9..1.2,skipped,0,not-run,ddd
 neg,excl-c1,herd_factor,e,7.2.13,4.5,0.9..1.2,-,0,not-run,ddd
 new,excl-c1,herd_factor,a,5.10.223,99.1,>=2,1.01,1,unexpected,eee
 new,excl-c1,herd_factor,b,5.10.100,99.1,>=2,1.3,1,unexpected,eee
 new,excl-c1,herd_factor,c,6.1.176,99.1,>=2,not-run,0,not-run,eee
-new,excl-c1,herd_factor,d,6.12.1,99.1,>=2,-,0,not-run,eee
+new,excl-c1,herd_factor,d,6.12.1,99.1,>=2,skipped,0,not-run,eee
 new,excl-c1,herd_factor,e,7.2.13,99.1,>=2,-,0,not-run,eee
 base,kill,connections_lost,a,5.10.223,5.14,median>1,8 [0~9],3,ok,fff
 base,kill,connections_lost,b,5.10.100,5.14,median>1,-,0,not-run,fff
