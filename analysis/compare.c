@@ -412,6 +412,13 @@ static size_t first_of_group(const struct comparison *cmp, size_t group)
 	return i;
 }
 
+size_t compare_group_differences(const struct comparison *cmp, size_t first, size_t second, char *out,
+				 size_t size)
+{
+	return compare_settings_differences(cmp->runs[first_of_group(cmp, first)],
+					    cmp->runs[first_of_group(cmp, second)], out, size);
+}
+
 int compare_print(const struct comparison *cmp, FILE *out)
 {
 	struct text_table *table = compare_table(cmp);
@@ -426,9 +433,7 @@ int compare_print(const struct comparison *cmp, FILE *out)
 		     "ratio, latency, lost connections and event drops.\n");
 	for (size_t g = 2; g <= cmp->ngroups; g++) {
 		for (size_t h = 1; h < g; h++) {
-			compare_settings_differences(cmp->runs[first_of_group(cmp, h)],
-						     cmp->runs[first_of_group(cmp, g)], differences,
-						     sizeof(differences));
+			compare_group_differences(cmp, h, g, differences, sizeof(differences));
 			fprintf(out, "not comparable: group %zu vs group %zu: %s (no best across them)\n", h, g,
 				differences);
 		}

@@ -47,6 +47,11 @@ size_t compare_settings_differences(const struct run_folder *a, const struct run
  * the number of groups. */
 size_t compare_groups(struct run_folder *const *runs, size_t nruns, size_t *group);
 
+/* compare_settings_differences() of groups FIRST and SECOND (from 1): of
+ * the first run of each, which every run of its group agrees with. */
+size_t compare_group_differences(const struct comparison *cmp, size_t first, size_t second, char *out,
+				 size_t size);
+
 /* One cell of compare.csv (every rendering of a comparison reads its cells
  * here): run, run_dir, group, scenario, policy, kernel, workers, then the
  * figures under their summary.csv names. TEXT, or else NUMBER (NAN:

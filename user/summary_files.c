@@ -245,13 +245,19 @@ static const struct csv_column summary_columns[] = {
 	SUMMARY_TEXT(run_id),
 };
 
-static void write_summary(struct csv_file *f, const struct run_record *r)
+/* The one row. */
+static void for_each_summary(const struct run_record *r, void (*each)(const void *row, void *ctx), void *ctx)
 {
 	struct summary_line line;
 
 	summary_line_of(r, &line);
+	each(&line, ctx);
+}
+
+static void write_summary(struct csv_file *f, const struct run_record *r)
+{
 	csv_columns_header(f, summary_columns, ARRAY_SIZE(summary_columns));
-	csv_columns_row(f, summary_columns, ARRAY_SIZE(summary_columns), &line);
+	for_each_summary(r, csv_columns_row_each, &(struct csv_rows){ f, summary_columns, ARRAY_SIZE(summary_columns) });
 }
 
 /* --- meta.csv: key,value -------------------------------------------------- */
@@ -446,13 +452,24 @@ static const struct csv_column meta_keys[] = {
 	META_TEXT(run_id),
 };
 
-static void write_meta(struct csv_file *f, const struct run_record *r)
+/* The one row of values, a key per column. */
+static void for_each_meta(const struct run_record *r, void (*each)(const void *row, void *ctx), void *ctx)
 {
 	struct meta_line line;
 
 	meta_line_of(r, &line);
-	csv_columns_key_value(f, meta_keys, ARRAY_SIZE(meta_keys), &line);
+	each(&line, ctx);
 }
 
-const struct run_file summary_csv = { "summary.csv", RUN_FILE_TABLE(summary_columns), write_summary };
-const struct run_file meta_csv = { "meta.csv", RUN_FILE_TABLE(meta_keys), write_meta };
+static void write_meta_line(const void *line, void *f)
+{
+	csv_columns_key_value(f, meta_keys, ARRAY_SIZE(meta_keys), line);
+}
+
+static void write_meta(struct csv_file *f, const struct run_record *r)
+{
+	for_each_meta(r, write_meta_line, f);
+}
+
+const struct run_file summary_csv = { "summary.csv", RUN_FILE_TABLE(summary_columns), write_summary, for_each_summary };
+const struct run_file meta_csv = { "meta.csv", RUN_FILE_TABLE(meta_keys), write_meta, for_each_meta };
