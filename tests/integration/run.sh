@@ -369,14 +369,17 @@ test_node_cluster_counts() {
 }
 test_trace_command() {
 	port=$(free_port 2)
-	"$TESTBED" trace --load "127.0.0.1:$port" --duration 1 --out "$WORK/tcmd" -- \
-		node "$(pwd)/scenarios/external/node-cluster.js" "$port" 2 >"$WORK/tcmd.out" 2>&1 ||
+	"$TESTBED" trace --load "127.0.0.1:$port" --duration 1 --out "$WORK/tcmd" --json -- \
+		node "$(pwd)/scenarios/external/node-cluster.js" "$port" 2 >"$WORK/tcmd.json" 2>"$WORK/tcmd.out" ||
 		{ cat "$WORK/tcmd.out"; fail "trace -- node node-cluster.js failed"; return 1; }
 	[ "$(meta "$WORK/tcmd" scenario)" = trace ] || fail "meta.csv scenario is not trace" || return 1
 	bpf=$(( $(worker_sum "$WORK/tcmd" accepted) + $(worker_sum "$WORK/tcmd" fds_received) ))
 	completed=$(summary "$WORK/tcmd" connections_completed)
 	echo "    traced command: $completed completed, workers took $bpf"
 	[ "$bpf" -gt 0 ] && [ "$bpf" -eq "$completed" ] || fail "workers took $bpf, load completed $completed" || return 1
+	# --json: the same run as one document on stdout
+	jq -e ".summary.connections_completed == $completed and .meta.scenario == \"trace\"" "$WORK/tcmd.json" >/dev/null ||
+		fail "trace --json: no document, or not the run's" || return 1
 	check_samples "$WORK/tcmd"
 }
 test_trace_pid() {
