@@ -146,7 +146,7 @@ static void csv_json_usage(FILE *out)
 		"\n"
 		"Prints CSV files as one JSON document, {\"NAME\": [rows]} with NAME each file's name\n"
 		"less .csv and a row an object keyed by the header; an empty field is null, a\n"
-		"number a number. testbed kernels --json prints its kernels.csv and verdicts.csv so.\n"
+		"number a number (for testbed kernels' kernels.csv and verdicts.csv, for instance).\n"
 		"Exit: 0 ok, 1 bad input, 2 usage.\n");
 }
 
