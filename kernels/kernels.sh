@@ -33,6 +33,8 @@ qemu (2 vCPUs, busybox initramfs, loopback only), then compares them.
                        for every guest), kvm or tcg (default auto)
   --timeout S          kill a guest after S seconds (default: from the suite's length)
   --memory MIB         guest memory (default 1024)
+  --json               print kernels.csv, verdicts.csv and controls.csv as one JSON
+                       document on stdout (every other line goes to stderr)
   -h, --help           this text
 
 Besides each scenario at default load, the suite adds (unless --no-variants)
@@ -55,7 +57,7 @@ note() { echo "testbed kernels: $*" >&2; }
 
 # --- options -------------------------------------------------------------------
 kernels="" no_host="" variants=1 controls_only="" scenarios=shared-epoll,shared-epoll-excl,reuseport,fd-dispatch
-duration=2 workers=4 out="" accel=auto timeout="" memory=1024 repeat=3 reference=""
+duration=2 workers=4 out="" accel=auto timeout="" memory=1024 repeat=3 reference="" json=""
 need() { [ $# -ge 2 ] || die_usage "$1 needs a value"; }
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -73,6 +75,7 @@ while [ $# -gt 0 ]; do
 	--accel) need "$@"; accel=$2; shift 2 ;;
 	--timeout) need "$@"; timeout=$2; shift 2 ;;
 	--memory) need "$@"; memory=$2; shift 2 ;;
+	--json) json=1; exec 3>&1 1>&2; shift ;;
 	-h|--help) usage; exit 0 ;;
 	*) die_usage "unknown option '$1' (see ./testbed kernels --help)" ;;
 	esac
@@ -380,4 +383,5 @@ controls_rc=$?
 tee "$out/comparison.txt" <"$work/comparison.txt"
 failed=$(awk -F, 'NR > 1 && ($7 != "done" || $12 > 0) { n++ } END { print n + 0 }' "$out/kernels.csv")
 echo "results: $out"
+[ -z "$json" ] || "$testbed" csv-json "$out/kernels.csv" "$out/verdicts.csv" $(ls "$out/controls.csv" 2>/dev/null) >&3
 [ "$failed" -eq 0 ] && [ "$controls_rc" -eq 0 ]

@@ -268,8 +268,8 @@ EOF
 # kernels/README.md): every control ok, controls.csv and the table agree
 test_kernels_controls_host() {
 	start=$(date +%s)
-	"$TESTBED" kernels --kernel host --controls-only --repeat 1 --duration 1 --workers 4 \
-		--out "$WORK/kernels-controls" >"$WORK/kernels-controls.out" 2>&1
+	"$TESTBED" kernels --kernel host --controls-only --repeat 1 --duration 1 --workers 4 --json \
+		--out "$WORK/kernels-controls" >"$WORK/kernels-controls.json" 2>"$WORK/kernels-controls.out"
 	rc=$?; took=$(($(date +%s) - start))
 	c=$WORK/kernels-controls/controls.csv
 	sed -n '/^controls (/,$p' "$WORK/kernels-controls.out" | sed 's/^/    /'
@@ -283,7 +283,12 @@ test_kernels_controls_host() {
 	# measured, not copied: the migration counter and the probe's fraction are real figures
 	awk -F, '$2 == "reuseport-kill-migrate" && $3 == "kernel_migrate_req_success" && $8 + 0 > 0 { ok = 1 }
 		END { exit !ok }' "$c" || fail "no migrations counted by the kernel" || return 1
-	grep -q 'controls: [0-9]* ok, 0 unexpected' "$WORK/kernels-controls.out" || fail "the printed table says otherwise"
+	grep -q 'controls: [0-9]* ok, 0 unexpected' "$WORK/kernels-controls.out" || fail "the printed table says otherwise" || return 1
+	# --json: stdout is one document holding the same rows, the table went to stderr
+	n=$(jq '.controls | length' "$WORK/kernels-controls.json") || fail "--json printed no JSON document" || return 1
+	[ "$n" -eq "$rows" ] || fail "--json holds $n controls, controls.csv $rows" || return 1
+	[ "$(jq -r '[.controls[] | select(.verdict == "ok")] | length' "$WORK/kernels-controls.json")" -eq "$rows" ] ||
+		fail "--json's verdicts differ from controls.csv"
 }
 
 # --- on its own ----------------------------------------------------------------
