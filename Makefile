@@ -21,7 +21,7 @@ CFLAGS     := -std=gnu11 -O2 -g -Wall -Wextra -Wno-unused-parameter -Wno-format-
 # the include path. Adding a folder is one word here.
 SRC_DIRS   := lib user scenarios scenarios/external load analysis
 CPPFLAGS    = -D_GNU_SOURCE $(addprefix -I,$(SRC_DIRS)) -Ibpf -I$(BUILD)
-LDLIBS     := -lbpf -lelf -lz -lpthread -lm
+LDLIBS     := -lbpf -lelf -lz -ljson-c -lpthread -lm
 # usdt.bpf.h includes <asm/errno.h>, which Debian keeps under the multiarch
 # path (named here, not asked of gcc: a first build installs gcc after this)
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(BPF_ARCH) -Wall -Werror -Ivmlinux -Ibpf \
@@ -35,9 +35,9 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(BPF_ARCH) -Wall -Werror -Ivml
 # servers unless a node is on PATH) by make test; FUZZ_PACKAGES (libFuzzer)
 # by make fuzz. make deps installs them all.
 BUILD_PACKAGES := gcc make clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libcunit1-dev \
-                  systemtap-sdt-dev
-RUN_PACKAGES   := gnuplot-nox nginx-light
-TEST_PACKAGES  := iproute2 procps strace valgrind $(if $(shell command -v node),,nodejs)
+                  systemtap-sdt-dev libjson-c-dev
+RUN_PACKAGES   := gnuplot-nox nginx-light libjson-c5
+TEST_PACKAGES  := iproute2 procps strace valgrind jq $(if $(shell command -v node),,nodejs)
 FUZZ_PACKAGES  := libclang-rt-14-dev
 
 # SANITIZE=1: the same build with ASan + UBSan, into build-asan/ (the normal

@@ -302,6 +302,70 @@ static int load_meta(struct run_folder *r, struct error_message *err)
 	return -1;
 }
 
+const char *const run_setting_names[SETTING_COUNT] = {
+	[SETTING_WORKERS] = "workers",
+	[SETTING_CONNECTIONS] = "connections",
+	[SETTING_KEEPALIVE] = "keepalive",
+	[SETTING_RATE_CPS] = "rate_cps",
+	[SETTING_ARRIVALS] = "arrivals",
+	[SETTING_REQUESTS] = "requests",
+	[SETTING_REQUESTED_DURATION_S] = "requested_duration_s",
+	[SETTING_THREADS] = "threads",
+	[SETTING_WORK] = "work",
+	[SETTING_POOL_WAKE] = "pool_wake",
+	[SETTING_POOL_NOTIFY] = "pool_notify",
+	[SETTING_BACKLOG] = "backlog",
+	[SETTING_TIMEOUT_MS] = "timeout_ms",
+	[SETTING_LOADGEN_THREADS] = "loadgen_threads",
+	[SETTING_KILL_WORKER_AFTER_S] = "kill_worker_after_s",
+	[SETTING_MIGRATE] = "migrate",
+	[SETTING_TRACER] = "tracer",
+	[SETTING_NPROC] = "nproc",
+	[SETTING_TIMINGS] = "timings",
+};
+
+/* testbed kernels writes kernel.csv (key,value) beside a kernel's run
+ * folders: its timings say how the guest ran. No file: a real run. */
+static const char *read_timings(struct run_folder *r)
+{
+	struct error_message ignored;
+	char *path;
+
+	if (asprintf(&path, "%s/../kernel.csv", r->dir) < 0)
+		return "real";
+	if (csv_table_read(path, &r->kernel, &ignored))
+		r->kernel = NULL;
+	free(path);
+	if (r->kernel && r->kernel->ncolumns == 2) {
+		for (size_t row = 0; row < r->kernel->nrows; row++)
+			if (!strcmp(csv_table_field(r->kernel, row, 0), "timings") &&
+			    *csv_table_field(r->kernel, row, 1))
+				return csv_table_field(r->kernel, row, 1);
+	}
+	return "real";
+}
+
+/* summary.csv's setting columns, or in a folder from before them meta.csv's
+ * keys (requested_duration_s was only meta.csv's duration_s). */
+static void read_settings(struct run_folder *r)
+{
+	for (size_t i = 0; i < SETTING_COUNT; i++) {
+		const char *name = run_setting_names[i];
+		int column = csv_table_column(r->summary, name);
+		const char *value;
+
+		if (i == SETTING_TIMINGS) {
+			r->settings[i] = read_timings(r);
+			continue;
+		}
+		value = column >= 0 ? csv_table_field(r->summary, 0, column) : NULL;
+		if (!value)
+			value = run_folder_meta(r, i == SETTING_REQUESTED_DURATION_S ? "duration_s" : name);
+		r->settings[i] = value ? value : "";
+	}
+	r->run_id = csv_table_field(r->summary, 0, csv_table_column(r->summary, "run_id"));
+}
+
 static int load_summary(struct run_folder *r, struct error_message *err)
 {
 	struct summary_row *row;
@@ -321,6 +385,7 @@ static int load_summary(struct run_folder *r, struct error_message *err)
 		return -1;
 	r->summary_row = *row;
 	free(row);
+	read_settings(r);
 	return 0;
 }
 
@@ -418,6 +483,7 @@ void run_folder_free(struct run_folder *r)
 	csv_table_free(r->threads);
 	csv_table_free(r->timeline);
 	csv_table_free(r->latency);
+	csv_table_free(r->kernel);
 	free(r->worker_rows);
 	free(r->thread_rows);
 	free(r->timeline_rows);

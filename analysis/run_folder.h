@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
 /* A run folder read back (docs/CSV.md): meta.csv checked for a schema version
- * this testbed knows (1 or 2), the other files parsed into typed rows. Columns
+ * this testbed knows (1 to 3), the other files parsed into typed rows. Columns
  * are found by name, so added columns are harmless; the columns report and
  * compare need are required, later additions (accept_queue_delay_*, pool_*)
  * are optional and read as NAN or 0 when a run predates them. A column
@@ -79,11 +79,29 @@ struct latency_row {
 	uint64_t lower_ns, upper_ns, count;
 };
 
+/* The settings that change a run's numbers: runs are ranked against each
+ * other only when these agree (compare.c). Read from summary.csv, or from a
+ * folder that predates those columns, meta.csv's key of the same meaning;
+ * timings from kernel.csv beside the folder (testbed kernels: real,
+ * virtualised or emulated), else real. */
+enum run_setting {
+	SETTING_WORKERS, SETTING_CONNECTIONS, SETTING_KEEPALIVE, SETTING_RATE_CPS, SETTING_ARRIVALS,
+	SETTING_REQUESTS, SETTING_REQUESTED_DURATION_S, SETTING_THREADS, SETTING_WORK, SETTING_POOL_WAKE,
+	SETTING_POOL_NOTIFY, SETTING_BACKLOG, SETTING_TIMEOUT_MS, SETTING_LOADGEN_THREADS,
+	SETTING_KILL_WORKER_AFTER_S, SETTING_MIGRATE, SETTING_TRACER, SETTING_NPROC, SETTING_TIMINGS,
+	SETTING_COUNT,
+};
+/* Each setting's name: its summary.csv column (timings: kernel.csv's key). */
+extern const char *const run_setting_names[SETTING_COUNT];
+
 struct run_folder {
 	char *dir;
 	unsigned schema_version;   /* meta.csv's: 1 or 2 */
 	struct csv_table *meta, *summary, *workers, *threads, *timeline, *latency;
 	struct summary_row summary_row;
+	const char *settings[SETTING_COUNT]; /* as written; "" where unknown */
+	const char *run_id;                  /* summary.csv's; "" before it had one */
+	struct csv_table *kernel;            /* kernel.csv beside the folder, or NULL */
 	struct worker_row *worker_rows;
 	size_t nworker_rows;
 	struct thread_row *thread_rows;

@@ -21,6 +21,7 @@ qemu (2 vCPUs, busybox initramfs, loopback only), then compares them.
                        whatever --kernel says)
   --scenarios LIST     comma-separated (default shared-epoll,shared-epoll-excl,reuseport,fd-dispatch)
   --no-variants        only the listed scenarios, not the variants below
+  --controls-only      only the runs the kernel-history controls need (below)
   --duration S         seconds of load per run (default 2)
   --repeat N           run each scenario N times per kernel (default 3); verdicts.csv
                        compares the [min, max] ranges with the reference's
@@ -32,12 +33,18 @@ qemu (2 vCPUs, busybox initramfs, loopback only), then compares them.
                        for every guest), kvm or tcg (default auto)
   --timeout S          kill a guest after S seconds (default: from the suite's length)
   --memory MIB         guest memory (default 1024)
+  --json               print kernels.csv, verdicts.csv and controls.csv as one JSON
+                       document on stdout (every other line goes to stderr)
   -h, --help           this text
 
 Besides each scenario at default load, the suite adds (unless --no-variants)
 shared-epoll-c1 (shared-epoll, one client: the herd factor), reuseport-kill and
 reuseport-kill-migrate (a worker killed mid-run, without and with
-net.ipv4.tcp_migrate_req: connections lost).
+net.ipv4.tcp_migrate_req: connections lost), shared-epoll-excl-c1 and the
+incoming-cpu probe (kernels/incoming_cpu.c). From these the controls
+(kernels/controls.csv: a kernel change, the version it landed in, the figure
+expected before and after) are judged per kernel into controls.csv: ok or
+unexpected; an unexpected one makes the command fail.
 Timings from emulated guests (TCG) are marked `emulated` and compared only
 with other emulated guests; the behavioural figures are compared everywhere.
 A run whose tracer, servers and clients disagree is marked `mismatch` and
@@ -49,8 +56,8 @@ die() { echo "testbed kernels: $*" >&2; exit 1; }
 note() { echo "testbed kernels: $*" >&2; }
 
 # --- options -------------------------------------------------------------------
-kernels="" no_host="" variants=1 scenarios=shared-epoll,shared-epoll-excl,reuseport,fd-dispatch
-duration=2 workers=4 out="" accel=auto timeout="" memory=1024 repeat=3 reference=""
+kernels="" no_host="" variants=1 controls_only="" scenarios=shared-epoll,shared-epoll-excl,reuseport,fd-dispatch
+duration=2 workers=4 out="" accel=auto timeout="" memory=1024 repeat=3 reference="" json=""
 need() { [ $# -ge 2 ] || die_usage "$1 needs a value"; }
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -58,6 +65,7 @@ while [ $# -gt 0 ]; do
 	--kernel=*) kernels="$kernels ${1#*=}"; shift ;;
 	--no-host) no_host=1; shift ;;
 	--no-variants) variants=; shift ;;
+	--controls-only) controls_only=1; shift ;;
 	--scenarios) need "$@"; scenarios=$2; shift 2 ;;
 	--duration) need "$@"; duration=$2; shift 2 ;;
 	--workers) need "$@"; workers=$2; shift 2 ;;
@@ -67,6 +75,7 @@ while [ $# -gt 0 ]; do
 	--accel) need "$@"; accel=$2; shift 2 ;;
 	--timeout) need "$@"; timeout=$2; shift 2 ;;
 	--memory) need "$@"; memory=$2; shift 2 ;;
+	--json) json=1; exec 3>&1 1>&2; shift ;;
 	-h|--help) usage; exit 0 ;;
 	*) die_usage "unknown option '$1' (see ./testbed kernels --help)" ;;
 	esac
@@ -90,6 +99,11 @@ make -s --no-print-directory -C "$root" build/testbed build/static/testbed >"$ro
 	{ cat "$root/build/kernels-build.log" >&2; die "build failed (log above)"; }
 testbed=$root/build/testbed
 static=$root/build/static/testbed
+# the controls' probes, static so that the guests can run them
+probes=$root/build/kernels
+mkdir -p "$probes"
+${CC:-cc} -O2 -Wall -Wextra -static -o "$probes/incoming_cpu" "$here/incoming_cpu.c" >>"$root/build/kernels-build.log" 2>&1 ||
+	note "cannot build kernels/incoming_cpu.c (log: build/kernels-build.log): the incoming-cpu runs will fail"
 
 known=$("$testbed" list | awk '/^[a-z]/ && $1 != "scenario" { print $1 }')
 scenarios=$(echo "$scenarios" | tr ',' ' ')
@@ -103,17 +117,28 @@ done
 limit=$(awk -v d="$duration" 'BEGIN { printf "%d", d * 3 + 60 }')
 kill_after=$(awk -v d="$duration" 'BEGIN { printf "%g", d / 2 }')
 base="--workers $workers --duration $duration"
+# a variant run of scenario $1 (the controls' runs among them)
+variant_runs() {
+	case $1 in
+	shared-epoll) echo "shared-epoll-c1 $limit shared-epoll $base --connections 1" ;;
+	shared-epoll-excl) echo "shared-epoll-excl-c1 $limit shared-epoll-excl $base --connections 1" ;;
+	reuseport)
+		echo "reuseport-kill $limit reuseport $base --connections 64 --kill-worker-after $kill_after"
+		echo "reuseport-kill-migrate $limit reuseport $base --connections 64 --kill-worker-after $kill_after --migrate" ;;
+	esac
+}
 suite_runs() {
+	if [ -n "$controls_only" ]; then
+		for s in shared-epoll shared-epoll-excl reuseport; do variant_runs "$s"; done
+		echo "incoming-cpu 30 probe:incoming_cpu"
+		return
+	fi
 	for s in $scenarios; do
 		echo "$s $limit $s $base"
-		[ -n "$variants" ] || continue
-		case $s in
-		shared-epoll) echo "shared-epoll-c1 $limit shared-epoll $base --connections 1" ;;
-		reuseport)
-			echo "reuseport-kill $limit reuseport $base --connections 64 --kill-worker-after $kill_after"
-			echo "reuseport-kill-migrate $limit reuseport $base --connections 64 --kill-worker-after $kill_after --migrate" ;;
-		esac
+		[ -z "$variants" ] || variant_runs "$s"
 	done
+	# the SO_INCOMING_CPU control: a probe, not a scenario (kernels/incoming_cpu.c)
+	[ -z "$variants" ] || echo "incoming-cpu 30 probe:incoming_cpu"
 }
 # every run --repeat times, the repeats interleaved (drift hits all runs
 # alike); its folders are <run>.<repeat>
@@ -182,6 +207,7 @@ if [ -n "$guests" ]; then
 	mkdir -p "$rootfs/bin" "$rootfs/dev" "$rootfs/run" # /run: --migrate's lock
 	cp "$busybox" "$rootfs/bin/busybox"
 	cp "$static" "$rootfs/bin/testbed"
+	[ ! -x "$probes/incoming_cpu" ] || cp "$probes/incoming_cpu" "$rootfs/bin/incoming_cpu"
 	cp "$here/init" "$rootfs/init"
 	cp "$here/suite.sh" "$rootfs/suite.sh"
 	cp "$out/suite.txt" "$rootfs/suite"
@@ -217,7 +243,7 @@ run_host() {
 	label=host-$release
 	note "host $release: running the suite ($nruns runs)"
 	t0=$(date +%s)
-	sh "$here/suite.sh" "$testbed" "$out/$label" "$out/suite.txt" | sed 's/^testbed-guest: /    /'
+	sh "$here/suite.sh" "$testbed" "$out/$label" "$out/suite.txt" "$probes" | sed 's/^testbed-guest: /    /'
 	kernel_row "$label" host "$release" "" host "done" "" $(($(date +%s) - t0)) ""
 }
 
@@ -351,7 +377,11 @@ mv "$work/kernels.csv" "$out/kernels.csv"
 
 # --- comparison --------------------------------------------------------------------
 ref_label=$(awk -F, -v r="$reference" 'NR > 1 && $2 == r { print $1; exit }' "$out/kernels.csv")
-sh "$here/compare.sh" "$testbed" "$out" "$ref_label" | tee "$out/comparison.txt"
+sh "$here/compare.sh" "$testbed" "$out" "$ref_label" >"$work/comparison.txt"
+sh "$here/controls.sh" "$out" >>"$work/comparison.txt"
+controls_rc=$?
+tee "$out/comparison.txt" <"$work/comparison.txt"
 failed=$(awk -F, 'NR > 1 && ($7 != "done" || $12 > 0) { n++ } END { print n + 0 }' "$out/kernels.csv")
 echo "results: $out"
-[ "$failed" -eq 0 ]
+[ -z "$json" ] || "$testbed" csv-json "$out/kernels.csv" "$out/verdicts.csv" $(ls "$out/controls.csv" 2>/dev/null) >&3
+[ "$failed" -eq 0 ] && [ "$controls_rc" -eq 0 ]

@@ -5,10 +5,12 @@
 # each line of SUITE_FILE into OUT/<run>, marking runs that need a missing
 # feature `unsupported` instead of failing them.
 #
-#   kernels/suite.sh TESTBED OUT SUITE_FILE
+#   kernels/suite.sh TESTBED OUT SUITE_FILE [PROBES_DIR]
 #
 # SUITE_FILE: one run a line, "NAME LIMIT_S SCENARIO ARGS..." (LIMIT_S: the
-# run is killed after that many seconds). Writes OUT/list.txt (`testbed
+# run is killed after that many seconds); SCENARIO probe:P runs the program
+# PROBES_DIR/P instead (a control's probe, kernels/incoming_cpu.c), its CSV
+# output into OUT/<run>/probe.csv. Writes OUT/list.txt (`testbed
 # list`), OUT/features.csv, OUT/runs.csv, OUT/<run>/ and OUT/<run>.log
 # (stdout and stderr; a failed run is repeated with -v into <run>.verbose.log
 # so libbpf's and the verifier's own words are kept). An ok run is
@@ -17,7 +19,7 @@
 # generator's completed connections (a killed worker's lost ones aside) -- and
 # marked `mismatch` when it is not: never a silent zero.
 set -u
-testbed=$1 out=$2 suite=$3
+testbed=$1 out=$2 suite=$3 probes=${4:-}
 mkdir -p "$out"
 
 say() { echo "testbed-guest: $*"; }
@@ -43,6 +45,9 @@ fi
 {
 	echo "key,value"
 	echo "kernel_release,$(csv_field "$(uname -r)")"
+	# the upstream X.Y.Z (Debian's release names only X.Y: its /proc/version has it)
+	echo "kernel_version,$(sed -n 's/^.*Debian \([0-9]*\.[0-9]*\.[0-9]*\).*$/\1/p' /proc/version | grep . ||
+		uname -r | sed -n 's/^\([0-9]*\.[0-9]*\(\.[0-9]*\)\{0,1\}\).*$/\1/p')"
 	echo "btf,$(yes_no test -r /sys/kernel/btf/vmlinux)"
 	echo "epoll_exclusive,$(yes_no supported shared-epoll-excl)"
 	echo "so_reuseport,$(yes_no supported reuseport)"
@@ -78,6 +83,19 @@ cross_check() {
 while read -r name limit scenario args; do
 	case $name in ''|'#'*) continue ;; esac
 	reason=
+	case $scenario in probe:*)
+		say "run $name: ${scenario#probe:}"
+		mkdir -p "$out/$name"
+		start=$(date +%s)
+		timeout "$limit" "$probes/${scenario#probe:}" >"$out/$name/probe.csv" 2>"$out/$name.log" </dev/null
+		rc=$?
+		status=ok reason=
+		# exit 2: the probe cannot apply here (one CPU): skipped, not failed
+		[ $rc -eq 0 ] || { [ $rc -eq 2 ] && status=skipped || status=failed; reason=$(tail -n 1 "$out/$name.log"); }
+		say "run $name: $status ($(($(date +%s) - start)) s)${reason:+: $reason}"
+		row "$name" "$scenario" "" "$status" "$rc" "$(($(date +%s) - start))" "$reason"
+		continue ;;
+	esac
 	if ! supported "$scenario"; then
 		reason=$(sed -n "/^$scenario /,/^[a-z]/s/^ *unsupported: //p" "$out/list.txt" | head -n 1)
 		reason=${reason:-"testbed list: $scenario not supported here"}

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
-/* The command lines of `testbed report RUN_DIR` and `testbed compare
- * [--out DIR] RUN_DIR...`: their arguments, usage text, the one-line
+/* The command lines of `testbed report RUN_DIR`, `testbed compare
+ * [--out DIR] [--json] RUN_DIR...` and `testbed csv-json FILE.csv...`: their arguments, usage text, the one-line
  * message on failure and the exit code. The work itself is the analysis
  * library's (report_write() in analysis/report.c, compare_runs() in
  * analysis/compare.c), which fills a struct error_message and prints
@@ -13,6 +13,8 @@
 #include "analysis_commands.h"
 #include "common.h"
 #include "compare.h"
+#include "json_output.h"
+#include "plot.h"
 #include "report.h"
 
 static bool is_help(const char *arg)
@@ -55,13 +57,20 @@ int cmd_report(int argc, char **argv)
 static void compare_usage(FILE *out)
 {
 	fprintf(out,
-		"usage: ./testbed compare [--out DIR] RUN_DIR...\n"
+		"usage: ./testbed compare [--out DIR] [--json] RUN_DIR...\n"
 		"\n"
-		"Prints the runs' summary.csv rows as one Markdown table, grouped by scenario then\n"
-		"kernel, the best value of each column in bold. Runs may come from different\n"
-		"kernels and machines.\n"
+		"Prints the runs' summary.csv rows as one Markdown table. Runs are ranked only\n"
+		"against comparable runs -- the same settings (workers, connections, keepalive,\n"
+		"rate, pool, duration, tracer, CPUs) and timings of the same kind (real, or a\n"
+		"testbed kernels guest's virtualised or emulated ones): each such group is\n"
+		"numbered, the best value of each column in bold within its group, and what\n"
+		"sets two groups apart is printed (\"not comparable: group 1 vs group 2: workers\n"
+		"2 vs 4\"). Within a group, sorted by scenario then kernel. Runs may come from\n"
+		"different kernels and machines.\n"
 		"  --out DIR   also write DIR/compare.csv and DIR/compare.svg (Jain index and herd\n"
 		"              factor per run; needs gnuplot, Debian package gnuplot-nox)\n"
+		"  --json      print the rows, groups and verdicts as one JSON document on stdout;\n"
+		"              the table then goes to stderr\n"
 		"Exit: 0 ok, 1 bad input, 2 usage.\n");
 }
 
@@ -70,8 +79,9 @@ int cmd_compare(int argc, char **argv)
 	const char **dirs = calloc((size_t)argc, sizeof(*dirs));
 	const char *out_dir = NULL;
 	struct error_message err = { "" };
+	struct comparison *cmp = NULL;
 	size_t ndirs = 0;
-	bool options_done = false;
+	bool options_done = false, json = false;
 	int exit_code = EXIT_USAGE;
 
 	if (!dirs) {
@@ -89,6 +99,8 @@ int cmd_compare(int argc, char **argv)
 			compare_usage(stdout);
 			exit_code = EXIT_OK;
 			goto out;
+		} else if (!strcmp(arg, "--json")) {
+			json = true;
 		} else if (!strcmp(arg, "--out") && i + 1 < argc) {
 			out_dir = argv[++i];
 		} else if (!strncmp(arg, "--out=", 6) && arg[6]) {
@@ -105,12 +117,54 @@ int cmd_compare(int argc, char **argv)
 		error_msg("compare needs at least one run folder (see ./testbed compare --help)");
 		goto out;
 	}
-	exit_code = EXIT_OK;
-	if (compare_runs(dirs, ndirs, out_dir, stdout, &err)) {
+	exit_code = EXIT_FAIL;
+	/* gnuplot first: without it --out cannot finish */
+	if ((out_dir && plot_find_gnuplot(&err)) || compare_load(dirs, ndirs, &cmp, &err)) {
 		error_msg("%s", err.text);
-		exit_code = EXIT_FAIL;
+		goto out;
 	}
+	if (compare_print(cmp, json ? stderr : stdout)) {
+		error_msg("cannot print the table: out of memory or I/O error");
+		goto out;
+	}
+	if ((out_dir && compare_write_files(cmp, out_dir, &err)) ||
+	    (json && json_print_comparison(stdout, cmp, &err))) {
+		error_msg("%s", err.text);
+		goto out;
+	}
+	exit_code = EXIT_OK;
 out:
+	compare_free(cmp);
 	free(dirs);
 	return exit_code;
+}
+
+static void csv_json_usage(FILE *out)
+{
+	fprintf(out,
+		"usage: ./testbed csv-json FILE.csv...\n"
+		"\n"
+		"Prints CSV files as one JSON document, {\"NAME\": [rows]} with NAME each file's name\n"
+		"less .csv and a row an object keyed by the header; an empty field is null, a\n"
+		"number a number (for testbed kernels' kernels.csv and verdicts.csv, for instance).\n"
+		"Exit: 0 ok, 1 bad input, 2 usage.\n");
+}
+
+int cmd_csv_json(int argc, char **argv)
+{
+	struct error_message err = { "" };
+
+	if (argc == 2 && is_help(argv[1])) {
+		csv_json_usage(stdout);
+		return EXIT_OK;
+	}
+	if (argc < 2 || argv[1][0] == '-') {
+		error_msg("csv-json takes CSV files (see ./testbed csv-json --help)");
+		return EXIT_USAGE;
+	}
+	if (json_print_csv_files(stdout, (const char *const *)argv + 1, (size_t)argc - 1, &err)) {
+		error_msg("%s", err.text);
+		return EXIT_FAIL;
+	}
+	return EXIT_OK;
 }

@@ -40,6 +40,13 @@ void csv_columns_row(struct csv_file *f, const struct csv_column *columns, size_
 	csv_end_row(f);
 }
 
+void csv_columns_row_each(const void *row, void *csv_rows)
+{
+	const struct csv_rows *rows = csv_rows;
+
+	csv_columns_row(rows->f, rows->columns, rows->n, row);
+}
+
 void csv_columns_key_value(struct csv_file *f, const struct csv_column *columns, size_t n, const void *row)
 {
 	csv_str(f, "key");

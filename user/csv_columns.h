@@ -80,6 +80,15 @@ void csv_columns_row(struct csv_file *f, const struct csv_column *columns, size_
  * column, its name and its cell of ROW; CELL_ABSENT leaves the row out. */
 void csv_columns_key_value(struct csv_file *f, const struct csv_column *columns, size_t n, const void *row);
 
+/* A table's rows into a CSV file one by one: csv_columns_row_each(ROW, &rows)
+ * is csv_columns_row(rows.f, rows.columns, rows.n, ROW), as a callback. */
+struct csv_rows {
+	struct csv_file *f;
+	const struct csv_column *columns;
+	size_t n;
+};
+void csv_columns_row_each(const void *row, void *csv_rows);
+
 /* Getters for a field of the row object at offset ARG. */
 struct cell field_u64(const void *row, size_t offset);     /* uint64_t */
 struct cell field_number(const void *row, size_t offset);  /* double */

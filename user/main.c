@@ -26,7 +26,9 @@ static void print_usage(FILE *out)
 		"  trace [options] --pid PID | --cgroup PATH | -- COMMAND...\n"
 		"                          the same for someone else's server (root; see trace --help)\n"
 		"  report RUN_DIR          report.md + report.html with plots, into the run folder\n"
-		"  compare RUN_DIR...      the runs side by side, a Markdown table (--out DIR: CSV, SVG)\n"
+		"  compare RUN_DIR...      the runs side by side, a Markdown table (--out DIR: CSV, SVG;\n"
+		"                          --json)\n"
+		"  csv-json FILE.csv...    CSV files as one JSON document\n"
 		"  kernels [options]       the suite on other kernels under qemu, then compared (root;\n"
 		"                          see kernels --help)\n"
 		"  version                 the testbed and CSV schema versions\n"
@@ -123,6 +125,8 @@ int main(int argc, char **argv)
 		return cmd_report(argc - 1, argv + 1);
 	if (!strcmp(command, "compare"))
 		return cmd_compare(argc - 1, argv + 1);
-	error_msg("unknown command '%s' (commands: list, run, trace, report, compare, kernels, version, help)", command);
+	if (!strcmp(command, "csv-json"))
+		return cmd_csv_json(argc - 1, argv + 1);
+	error_msg("unknown command '%s' (commands: list, run, trace, report, compare, csv-json, kernels, version, help)", command);
 	return EXIT_USAGE;
 }

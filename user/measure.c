@@ -65,6 +65,19 @@ void join_command_line(char *out, size_t size, int argc, char **argv)
 		used += snprintf(out + used, size - used, " %s", argv[i]);
 }
 
+/* A random UUID (the kernel's), so that rows stacked from many runs and
+ * machines (compare, kernels) still say which run each came from. */
+static void make_run_id(char *out, size_t size)
+{
+	FILE *f = fopen("/proc/sys/kernel/random/uuid", "r");
+
+	if (!f || !fgets(out, (int)size, f))
+		snprintf(out, size, "%d-%llu", (int)getpid(), (unsigned long long)monotonic_ns());
+	out[strcspn(out, "\n")] = '\0';
+	if (f)
+		fclose(f);
+}
+
 int measure(struct run_record *r, struct collector *c, const struct subject_ops *subject)
 {
 	struct loadgen_config cfg = {
@@ -185,6 +198,7 @@ int begin_run(struct run_record *r, int argc, char **argv, struct collector **c)
 		return r->opts->out_dir ? EXIT_USAGE : EXIT_FAIL;
 	}
 	utc_timestamp(r->start_time, sizeof(r->start_time), "%Y-%m-%dT%H:%M:%SZ");
+	make_run_id(r->run_id, sizeof(r->run_id));
 	if (r->opts->events && open_events_csv(r, &err)) {
 		error_msg("%s", err.text);
 		return -1;

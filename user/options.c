@@ -32,6 +32,7 @@ enum {
 	OPT_POLICY, OPT_EVENTS, OPT_KILL_WORKER_AFTER, OPT_MIGRATE, OPT_THREADS, OPT_WORK, OPT_POOL_WAKE,
 	OPT_POOL_NOTIFY, OPT_RATE, OPT_ARRIVALS, OPT_REPORT, OPT_CGROUP, OPT_LOAD,
 	OPT_RING_BUFFER, OPT_NO_TRACE, OPT_EVENTS_MAX,
+	OPT_JSON,
 	OPT_COUNT, /* past the last: sizes given[] */
 };
 
@@ -100,6 +101,8 @@ const struct option_spec option_table[] = {
 	{ "report", OPT_REPORT, NULL, FOR_ALL, "also write report.md and report.html (plots) into the folder",
 	  NULL },
 	{ "interval", OPT_INTERVAL, "MS", FOR_ALL, "timeline.csv interval", TEXT(DEFAULT_INTERVAL_MS) },
+	{ "json", OPT_JSON, NULL, FOR_ALL, "print the run (meta, summary, workers) as one JSON document\n"
+	  "on stdout; the summary goes to stderr", NULL },
 	{ "verbose", 'v', NULL, FOR_ALL, "libbpf and setup details on stderr", NULL },
 	{ "help", 'h', NULL, FOR_ALL, "this help", NULL },
 };
@@ -653,6 +656,9 @@ static enum parse_result parse_options(bool trace, int argc, char **argv, unsign
 		}
 		case OPT_NO_TRACE:
 			o->no_trace = true;
+			break;
+		case OPT_JSON:
+			o->json = true;
 			break;
 		case OPT_KILL_WORKER_AFTER:
 			if (parse_double(optarg, 0.1, MAX_DURATION_S, &o->kill_worker_after_s)) {

@@ -56,6 +56,7 @@ struct run_options {
 	const char *out_dir;       /* --out, NULL = results/<scenario>-<kernel>-<time> */
 	bool force;                /* --force: write into an existing --out folder */
 	bool verbose;              /* -v */
+	bool json;                 /* --json: one JSON document on stdout, the summary on stderr */
 };
 
 #define DEFAULT_CONNECTIONS 8

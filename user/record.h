@@ -86,6 +86,7 @@ struct run_record {
 	char dir[PATH_MAX];
 	char kernel_release[128];
 	char start_time[32], end_time[32];
+	char run_id[40];                   /* a UUID naming this run wherever its rows go */
 	char command_line[1024];
 	char traced_command[512];          /* trace: what was watched (command, pid, cgroup) */
 	char server_version[128];          /* bundled servers: e.g. "nginx version: nginx/1.22.1" */

@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include "common.h"
 #include "report.h"
+#include "json_output.h"
 #include "run_dir.h"
 #include "run_files.h"
 #include "summary_print.h"
@@ -148,6 +149,7 @@ int publish_run(struct run_record *r)
 {
 	struct error_message err = { "" };
 	unsigned figures = 0;
+	FILE *human;
 	int ret = 0;
 
 	if (!r->load) {
@@ -169,14 +171,20 @@ int publish_run(struct run_record *r)
 			  "nothing kept: this run's files are removed from the folder");
 		return -1;
 	}
-	print_run_summary(stdout, r);
+	/* --json: stdout is the document's alone */
+	human = r->opts->json ? stderr : stdout;
+	print_run_summary(human, r);
 	if (!r->opts->report) {
-		printf("report               ./testbed report %s\n", r->dir);
+		fprintf(human, "report               ./testbed report %s\n", r->dir);
 	} else if (report_write(r->dir, &figures, &err)) {
 		error_msg("report: %s", err.text);
 		ret = -1;
 	} else {
-		printf("report               %s/report.html (%u figures)\n", r->dir, figures);
+		fprintf(human, "report               %s/report.html (%u figures)\n", r->dir, figures);
+	}
+	if (r->opts->json && json_print_run(stdout, r, &err)) {
+		error_msg("--json: %s", err.text);
+		ret = -1;
 	}
 	give_to_sudo_user(r->dir);
 	return ret;

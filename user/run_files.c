@@ -200,15 +200,20 @@ static const struct csv_column worker_columns[] = {
 	COUNTER("listener_busy_ns", worker_counter, listener_busy_ns),
 };
 
-static void write_workers(struct csv_file *f, const struct run_record *r)
+static void for_each_worker(const struct run_record *r, void (*each)(const void *row, void *ctx), void *ctx)
 {
 	struct worker_line line = { .r = r, .worker_total = worker_connections_total(r) };
 
-	csv_columns_header(f, worker_columns, ARRAY_SIZE(worker_columns));
 	for (size_t i = 0; i < r->nprocs; i++) {
 		line.p = &r->procs[i];
-		csv_columns_row(f, worker_columns, ARRAY_SIZE(worker_columns), &line);
+		each(&line, ctx);
 	}
+}
+
+static void write_workers(struct csv_file *f, const struct run_record *r)
+{
+	csv_columns_header(f, worker_columns, ARRAY_SIZE(worker_columns));
+	for_each_worker(r, csv_columns_row_each, &(struct csv_rows){ f, worker_columns, ARRAY_SIZE(worker_columns) });
 }
 
 /* --- threads.csv: one row per traced thread ------------------------------ */
@@ -524,11 +529,11 @@ void write_event(struct run_record *r, const struct event *e)
 
 /* --- the folder ----------------------------------------------------------- */
 
-const struct run_file workers_csv = { "workers.csv", RUN_FILE_TABLE(worker_columns), write_workers };
-const struct run_file threads_csv = { "threads.csv", RUN_FILE_TABLE(thread_columns), write_threads };
-const struct run_file timeline_csv = { "timeline.csv", RUN_FILE_TABLE(timeline_columns), write_timeline };
-const struct run_file latency_csv = { "latency.csv", RUN_FILE_TABLE(latency_columns), write_latency };
-const struct run_file events_csv = { "events.csv", RUN_FILE_TABLE(event_columns), NULL };
+const struct run_file workers_csv = { "workers.csv", RUN_FILE_TABLE(worker_columns), write_workers, for_each_worker };
+const struct run_file threads_csv = { "threads.csv", RUN_FILE_TABLE(thread_columns), write_threads, NULL };
+const struct run_file timeline_csv = { "timeline.csv", RUN_FILE_TABLE(timeline_columns), write_timeline, NULL };
+const struct run_file latency_csv = { "latency.csv", RUN_FILE_TABLE(latency_columns), write_latency, NULL };
+const struct run_file events_csv = { "events.csv", RUN_FILE_TABLE(event_columns), NULL, NULL };
 
 /* In the order they are written: meta.csv last, so a folder with a
  * meta.csv is complete; events.csv is written while the run lasts. */

@@ -19,6 +19,9 @@ struct run_file {
 	size_t ncolumns;
 	/* the header and every row; NULL: written while the run lasts */
 	void (*write)(struct csv_file *f, const struct run_record *r);
+	/* summary, meta and workers: EACH on every row object in turn, the same
+	 * rows that write() writes, for other renderings (--json); else NULL */
+	void (*for_each_row)(const struct run_record *r, void (*each)(const void *row, void *ctx), void *ctx);
 };
 #define RUN_FILE_TABLE(columns) columns, ARRAY_SIZE(columns)
 

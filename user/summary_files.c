@@ -35,11 +35,65 @@ struct summary_line {
 	const char *migrate, *interrupted;
 	uint64_t fds_received_other, dispatch_unmatched, accept_queue_unmatched, pool_queue_unmatched;
 	double kernel_counters[KC_COUNT];  /* NAN: this kernel lacks the counter */
+	/* the settings that change the numbers: compare ranks only runs that agree */
+	uint64_t connections;
+	const char *keepalive;
+	double rate_cps;
+	const char *arrivals;
+	uint64_t requests, threads;
+	const char *work, *pool_wake, *pool_notify;
+	double requested_duration_s;
+	uint64_t backlog, timeout_ms, loadgen_threads;
+	double kill_worker_after_s;
+	const char *tracer;
+	uint64_t nproc;
+	const char *run_id;
+	char work_text[64];                /* storage for work */
 	const char *wake_order;            /* wake order (user/wake_order_record.c) */
 	double wake_order_share;
 	uint64_t wake_sole, wake_fifo, wake_lifo, wake_fixed, wake_rotation, wake_queued, wake_unranked;
 	uint64_t wake_rank[WAKE_RANKS];
 };
+
+/* "cpu:200": the pool's job; NULL without a pool. */
+static const char *work_text(const struct run_options *o, char *out, size_t size)
+{
+	if (!o->threads)
+		return NULL;
+	snprintf(out, size, "%s:%llu", work_kind_name(o->work_kind), (unsigned long long)o->work_amount);
+	return out;
+}
+
+static const char *arrivals_name(const struct run_options *o)
+{
+	if (!o->rate_cps)
+		return "closed-loop";
+	return o->arrivals == ARRIVALS_UNIFORM ? "uniform" : "poisson";
+}
+
+static void run_settings_of(const struct run_record *r, struct summary_line *line)
+{
+	const struct run_options *o = r->opts;
+
+	line->connections = o->connections;
+	line->keepalive = o->keepalive ? "yes" : "no";
+	line->rate_cps = o->rate_cps;
+	line->arrivals = arrivals_name(o);
+	line->requests = o->requests;
+	line->threads = o->threads;
+	line->work = work_text(o, line->work_text, sizeof(line->work_text));
+	line->pool_wake = o->threads ? pool_wake_name(o->pool_wake) : NULL;
+	line->pool_notify = o->threads ? pool_notify_name(o->pool_notify) : NULL;
+	line->requested_duration_s = o->duration_s;
+	line->backlog = o->backlog;
+	line->timeout_ms = o->timeout_ms;
+	line->loadgen_threads = o->loadgen_threads;
+	line->kill_worker_after_s = o->kill_worker_after_s;
+	line->tracer = o->no_trace ? "off" : "on";
+	line->nproc = (uint64_t)sysconf(_SC_NPROCESSORS_ONLN);
+	line->run_id = r->run_id;
+}
+
 
 /* The wake-order columns: the inferred policy and the counts behind it. */
 static void wake_line_of(const struct run_record *r, struct summary_line *line)
@@ -60,7 +114,7 @@ static void wake_line_of(const struct run_record *r, struct summary_line *line)
 		line->wake_rank[k] = c.rank[k];
 }
 
-static struct summary_line summary_line_of(const struct run_record *r)
+static void summary_line_of(const struct run_record *r, struct summary_line *out)
 {
 	const struct run_summary *s = &r->summary;
 	const struct loadgen_result *l = r->load;
@@ -126,8 +180,9 @@ static struct summary_line summary_line_of(const struct run_record *r)
 	};
 	for (size_t k = 0; k < KC_COUNT; k++)
 		line.kernel_counters[k] = r->kernel.present[k] ? (double)r->kernel.value[k] : NAN;
-	wake_line_of(r, &line);
-	return line;
+	*out = line;
+	run_settings_of(r, out);
+	wake_line_of(r, out);
 }
 
 #define SUMMARY_TEXT(name) { #name, field_text, offsetof(struct summary_line, name), 0 }
@@ -196,6 +251,24 @@ static const struct csv_column summary_columns[] = {
 	{ "kernel_migrate_req_success", field_number, offsetof(struct summary_line, kernel_counters) + KC_MIGRATE_REQ_SUCCESS * sizeof(double), 0 },
 	{ "kernel_migrate_req_failure", field_number, offsetof(struct summary_line, kernel_counters) + KC_MIGRATE_REQ_FAILURE * sizeof(double), 0 },
 	{ "kernel_passive_opens", field_number, offsetof(struct summary_line, kernel_counters) + KC_PASSIVE_OPENS * sizeof(double), 0 },
+	/* the run's settings (docs/CSV.md): what compare checks before ranking */
+	SUMMARY_U64(connections),
+	SUMMARY_TEXT(keepalive),
+	SUMMARY_NUMBER(rate_cps, 3),
+	SUMMARY_TEXT(arrivals),
+	SUMMARY_U64(requests),
+	SUMMARY_U64(threads),
+	SUMMARY_TEXT(work),
+	SUMMARY_TEXT(pool_wake),
+	SUMMARY_TEXT(pool_notify),
+	SUMMARY_NUMBER(requested_duration_s, 3),
+	SUMMARY_U64(backlog),
+	SUMMARY_U64(timeout_ms),
+	SUMMARY_U64(loadgen_threads),
+	SUMMARY_NUMBER(kill_worker_after_s, 3),
+	SUMMARY_TEXT(tracer),
+	SUMMARY_U64(nproc),
+	SUMMARY_TEXT(run_id),
 	SUMMARY_TEXT(wake_order),
 	SUMMARY_NUMBER(wake_order_share, 6),
 	SUMMARY_U64(wake_sole),
@@ -217,12 +290,19 @@ static const struct csv_column summary_columns[] = {
 };
 _Static_assert(WAKE_RANKS == 8, "summary.csv: one wake_rank_N column per rank bucket");
 
+/* The one row. */
+static void for_each_summary(const struct run_record *r, void (*each)(const void *row, void *ctx), void *ctx)
+{
+	struct summary_line line;
+
+	summary_line_of(r, &line);
+	each(&line, ctx);
+}
+
 static void write_summary(struct csv_file *f, const struct run_record *r)
 {
-	struct summary_line line = summary_line_of(r);
-
 	csv_columns_header(f, summary_columns, ARRAY_SIZE(summary_columns));
-	csv_columns_row(f, summary_columns, ARRAY_SIZE(summary_columns), &line);
+	for_each_summary(r, csv_columns_row_each, &(struct csv_rows){ f, summary_columns, ARRAY_SIZE(summary_columns) });
 }
 
 /* --- meta.csv: key,value -------------------------------------------------- */
@@ -257,6 +337,7 @@ struct meta_line {
 	uint64_t libuv_submits_lost;
 	uint64_t threads_retired, threads_untracked, threads_map_peak, threads_retire_failed;
 	uint64_t events_capped;
+	const char *run_id;
 	/* storage for the texts above */
 	char cpu_model_text[256], work_text[64];
 };
@@ -279,13 +360,6 @@ static void read_cpu_model(char *out, size_t size)
 		}
 	}
 	fclose(f);
-}
-
-static const char *arrivals_name(const struct run_options *o)
-{
-	if (!o->rate_cps)
-		return "closed-loop";
-	return o->arrivals == ARRIVALS_UNIFORM ? "uniform" : "poisson";
 }
 
 static void meta_line_of(const struct run_record *r, struct meta_line *m)
@@ -342,14 +416,11 @@ static void meta_line_of(const struct run_record *r, struct meta_line *m)
 		.threads_map_peak = r->thread_accounting.map_peak,
 		.threads_retire_failed = r->thread_accounting.retire_failed,
 		.events_capped = r->events_capped,
+		.run_id = r->run_id,
 	};
 	read_cpu_model(m->cpu_model_text, sizeof(m->cpu_model_text));
 	m->cpu_model = m->cpu_model_text;
-	if (o->threads) {
-		snprintf(m->work_text, sizeof(m->work_text), "%s:%llu", work_kind_name(o->work_kind),
-			 (unsigned long long)o->work_amount);
-		m->work = m->work_text;
-	}
+	m->work = work_text(o, m->work_text, sizeof(m->work_text));
 }
 
 static struct cell meta_text(const void *row, size_t offset)
@@ -423,15 +494,27 @@ static const struct csv_column meta_keys[] = {
 	META_U64(threads_map_peak),
 	META_U64(threads_retire_failed),
 	META_U64(events_capped),
+	META_TEXT(run_id),
 };
 
-static void write_meta(struct csv_file *f, const struct run_record *r)
+/* The one row of values, a key per column. */
+static void for_each_meta(const struct run_record *r, void (*each)(const void *row, void *ctx), void *ctx)
 {
 	struct meta_line line;
 
 	meta_line_of(r, &line);
-	csv_columns_key_value(f, meta_keys, ARRAY_SIZE(meta_keys), &line);
+	each(&line, ctx);
 }
 
-const struct run_file summary_csv = { "summary.csv", RUN_FILE_TABLE(summary_columns), write_summary };
-const struct run_file meta_csv = { "meta.csv", RUN_FILE_TABLE(meta_keys), write_meta };
+static void write_meta_line(const void *line, void *f)
+{
+	csv_columns_key_value(f, meta_keys, ARRAY_SIZE(meta_keys), line);
+}
+
+static void write_meta(struct csv_file *f, const struct run_record *r)
+{
+	for_each_meta(r, write_meta_line, f);
+}
+
+const struct run_file summary_csv = { "summary.csv", RUN_FILE_TABLE(summary_columns), write_summary, for_each_summary };
+const struct run_file meta_csv = { "meta.csv", RUN_FILE_TABLE(meta_keys), write_meta, for_each_meta };

@@ -178,6 +178,119 @@ EOF
 	diff "$WORK/verdict-want.csv" "$WORK/verdict-out.csv" || fail "verdicts.csv differs from the expected (above)"
 }
 
+# the controls' verdict logic (kernels/controls.awk) on hand-made figures:
+# the expectation chosen by version (upstream, or a stable backport in its
+# series), alternatives, ranges, a repeat outside, a failed repeat, a run
+# refused where a figure was expected, a kernel that gave nothing
+test_kernels_controls_verdicts() {
+	cat >"$WORK/controls-spec.csv" <<'EOF'
+control,change,commit,landed,run,metric,before,after
+mig,the sysctl,aaa,5.14 5.10.188,feature,tcp_migrate_req,no,yes
+mig,lost,bbb,5.14,kill-migrate,connections_lost,unsupported|>1,<=1
+mig,counter,ccc,5.14,kill-migrate,kernel_migrate_req_success,unsupported|empty,>0
+neg,herd,ddd,4.5,excl-c1,herd_factor,n/a,0.9..1.2
+new,not yet,eee,99.1,excl-c1,herd_factor,>=2,n/a
+base,tendency,fff,5.14,kill,connections_lost,median>1,median>1
+EOF
+	cat >"$WORK/controls-in.csv" <<'EOF'
+kernel,version,run,repeat,status,metric,value
+a,5.10.223,feature,1,ok,tcp_migrate_req,yes
+a,5.10.223,kill-migrate,1,ok,connections_lost,12
+a,5.10.223,kill-migrate,2,ok,connections_lost,9
+a,5.10.223,kill-migrate,3,ok,connections_lost,10
+a,5.10.223,kill-migrate,1,ok,kernel_migrate_req_success,
+a,5.10.223,kill-migrate,2,ok,kernel_migrate_req_success,
+a,5.10.223,excl-c1,1,ok,herd_factor,1.01
+b,5.10.100,feature,1,ok,tcp_migrate_req,no
+b,5.10.100,kill-migrate,1,unsupported,connections_lost,
+b,5.10.100,kill-migrate,1,unsupported,kernel_migrate_req_success,
+b,5.10.100,excl-c1,1,ok,herd_factor,1.3
+c,6.1.176,feature,1,ok,tcp_migrate_req,yes
+c,6.1.176,kill-migrate,1,ok,connections_lost,1
+c,6.1.176,kill-migrate,2,ok,connections_lost,2
+c,6.1.176,kill-migrate,1,ok,kernel_migrate_req_success,3
+c,6.1.176,kill-migrate,2,ok,kernel_migrate_req_success,0
+c,6.1.176,excl-c1,,not-run,herd_factor,
+d,6.12.1,feature,1,ok,tcp_migrate_req,yes
+d,6.12.1,kill-migrate,1,ok,connections_lost,1
+d,6.12.1,kill-migrate,2,failed,connections_lost,
+d,6.12.1,kill-migrate,1,unsupported,kernel_migrate_req_success,
+d,6.12.1,excl-c1,1,skipped,herd_factor,
+e,7.2.13,feature,1,no-boot,tcp_migrate_req,
+e,7.2.13,kill-migrate,1,no-boot,connections_lost,
+a,5.10.223,kill,1,ok,connections_lost,0
+a,5.10.223,kill,2,ok,connections_lost,8
+a,5.10.223,kill,3,ok,connections_lost,9
+c,6.1.176,kill,1,ok,connections_lost,0
+c,6.1.176,kill,2,ok,connections_lost,0
+c,6.1.176,kill,3,ok,connections_lost,5
+EOF
+	awk -F, -f "$(dirname "$TESTBED")/../kernels/controls.awk" "$WORK/controls-spec.csv" "$WORK/controls-in.csv" \
+		>"$WORK/controls-out.csv" || return 1
+	cat >"$WORK/controls-want.csv" <<'EOF'
+control,run,metric,kernel,version,landed,expected,measured,repeats,verdict,commit
+mig,feature,tcp_migrate_req,a,5.10.223,5.14 5.10.188,yes,yes,1,ok,aaa
+mig,feature,tcp_migrate_req,b,5.10.100,5.14 5.10.188,no,no,1,ok,aaa
+mig,feature,tcp_migrate_req,c,6.1.176,5.14 5.10.188,yes,yes,1,ok,aaa
+mig,feature,tcp_migrate_req,d,6.12.1,5.14 5.10.188,yes,yes,1,ok,aaa
+mig,feature,tcp_migrate_req,e,7.2.13,5.14 5.10.188,yes,no-boot,0,not-run,aaa
+mig,kill-migrate,connections_lost,a,5.10.223,5.14,unsupported|>1,10 [9~12],3,ok,bbb
+mig,kill-migrate,connections_lost,b,5.10.100,5.14,unsupported|>1,unsupported,0,ok,bbb
+mig,kill-migrate,connections_lost,c,6.1.176,5.14,<=1,1.5 [1~2],2,unexpected,bbb
+mig,kill-migrate,connections_lost,d,6.12.1,5.14,<=1,1 + failed,1,unexpected,bbb
+mig,kill-migrate,connections_lost,e,7.2.13,5.14,<=1,no-boot,0,not-run,bbb
+mig,kill-migrate,kernel_migrate_req_success,a,5.10.223,5.14,unsupported|empty,empty,0,ok,ccc
+mig,kill-migrate,kernel_migrate_req_success,b,5.10.100,5.14,unsupported|empty,unsupported,0,ok,ccc
+mig,kill-migrate,kernel_migrate_req_success,c,6.1.176,5.14,>0,1.5 [0~3],2,unexpected,ccc
+mig,kill-migrate,kernel_migrate_req_success,d,6.12.1,5.14,>0,unsupported,0,unexpected,ccc
+mig,kill-migrate,kernel_migrate_req_success,e,7.2.13,5.14,>0,-,0,not-run,ccc
+neg,excl-c1,herd_factor,a,5.10.223,4.5,0.9..1.2,1.01,1,ok,ddd
+neg,excl-c1,herd_factor,b,5.10.100,4.5,0.9..1.2,1.3,1,unexpected,ddd
+neg,excl-c1,herd_factor,c,6.1.176,4.5,0.9..1.2,not-run,0,not-run,ddd
+neg,excl-c1,herd_factor,d,6.12.1,4.5,0.9..1.2,skipped,0,not-run,ddd
+neg,excl-c1,herd_factor,e,7.2.13,4.5,0.9..1.2,-,0,not-run,ddd
+new,excl-c1,herd_factor,a,5.10.223,99.1,>=2,1.01,1,unexpected,eee
+new,excl-c1,herd_factor,b,5.10.100,99.1,>=2,1.3,1,unexpected,eee
+new,excl-c1,herd_factor,c,6.1.176,99.1,>=2,not-run,0,not-run,eee
+new,excl-c1,herd_factor,d,6.12.1,99.1,>=2,skipped,0,not-run,eee
+new,excl-c1,herd_factor,e,7.2.13,99.1,>=2,-,0,not-run,eee
+base,kill,connections_lost,a,5.10.223,5.14,median>1,8 [0~9],3,ok,fff
+base,kill,connections_lost,b,5.10.100,5.14,median>1,-,0,not-run,fff
+base,kill,connections_lost,c,6.1.176,5.14,median>1,0 [0~5],3,unexpected,fff
+base,kill,connections_lost,d,6.12.1,5.14,median>1,-,0,not-run,fff
+base,kill,connections_lost,e,7.2.13,5.14,median>1,-,0,not-run,fff
+EOF
+	diff "$WORK/controls-want.csv" "$WORK/controls-out.csv" || fail "controls.csv differs from the expected (above)"
+}
+
+# the controls measured for real on the host kernel alone (the one real
+# measurement the test suite makes; the guests' figures are in
+# kernels/README.md): every control ok, controls.csv and the table agree
+test_kernels_controls_host() {
+	start=$(date +%s)
+	"$TESTBED" kernels --kernel host --controls-only --repeat 1 --duration 1 --workers 4 --json \
+		--out "$WORK/kernels-controls" >"$WORK/kernels-controls.json" 2>"$WORK/kernels-controls.out"
+	rc=$?; took=$(($(date +%s) - start))
+	c=$WORK/kernels-controls/controls.csv
+	sed -n '/^controls (/,$p' "$WORK/kernels-controls.out" | sed 's/^/    /'
+	echo "    $took s, exit $rc"
+	[ -f "$c" ] || fail "no controls.csv" || return 1
+	rows=$(awk 'END { print NR - 1 }' "$c"); want=$(awk 'END { print NR - 1 }' "$(dirname "$TESTBED")/../kernels/controls.csv")
+	[ "$rows" -eq "$want" ] || fail "controls.csv has $rows rows, expected $want (one per control row, one kernel)" || return 1
+	bad=$(awk -F, 'NR > 1 && $10 != "ok" { printf " %s/%s/%s=%s (%s)", $1, $2, $3, $10, $8 }' "$c")
+	[ -z "$bad" ] || fail "controls not ok on the host:$bad" || return 1
+	[ $rc -eq 0 ] || { tail -n 20 "$WORK/kernels-controls.out"; fail "testbed kernels exited $rc"; } || return 1
+	# measured, not copied: the migration counter and the probe's fraction are real figures
+	awk -F, '$2 == "reuseport-kill-migrate" && $3 == "kernel_migrate_req_success" && $8 + 0 > 0 { ok = 1 }
+		END { exit !ok }' "$c" || fail "no migrations counted by the kernel" || return 1
+	grep -q 'controls: [0-9]* ok, 0 unexpected' "$WORK/kernels-controls.out" || fail "the printed table says otherwise" || return 1
+	# --json: stdout is one document holding the same rows, the table went to stderr
+	n=$(jq '.controls | length' "$WORK/kernels-controls.json") || fail "--json printed no JSON document" || return 1
+	[ "$n" -eq "$rows" ] || fail "--json holds $n controls, controls.csv $rows" || return 1
+	[ "$(jq -r '[.controls[] | select(.verdict == "ok")] | length' "$WORK/kernels-controls.json")" -eq "$rows" ] ||
+		fail "--json's verdicts differ from controls.csv"
+}
+
 # --- on its own ----------------------------------------------------------------
 if [ "$(basename "$0")" = kernels.sh ]; then
 	TESTBED=${TESTBED:-build/testbed}
@@ -187,7 +300,7 @@ if [ "$(basename "$0")" = kernels.sh ]; then
 	fail() { echo "    $*"; return 1; }
 	passed=0; failed=0
 	for t in ${*:-test_kernels_debian_guest test_kernels_hung_guest_killed test_kernels_kvm_abort_falls_back \
-		test_kernels_kvm_hang_falls_back test_kernels_verdicts}; do
+		test_kernels_kvm_hang_falls_back test_kernels_verdicts test_kernels_controls_verdicts test_kernels_controls_host}; do
 		echo "--- $t"
 		if $t; then echo "ok   $t"; passed=$((passed + 1)); else echo "FAIL $t"; failed=$((failed + 1)); fi
 	done

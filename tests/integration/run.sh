@@ -370,14 +370,17 @@ test_node_cluster_counts() {
 }
 test_trace_command() {
 	port=$(free_port 2)
-	"$TESTBED" trace --load "127.0.0.1:$port" --duration 1 --out "$WORK/tcmd" -- \
-		node "$(pwd)/scenarios/external/node-cluster.js" "$port" 2 >"$WORK/tcmd.out" 2>&1 ||
+	"$TESTBED" trace --load "127.0.0.1:$port" --duration 1 --out "$WORK/tcmd" --json -- \
+		node "$(pwd)/scenarios/external/node-cluster.js" "$port" 2 >"$WORK/tcmd.json" 2>"$WORK/tcmd.out" ||
 		{ cat "$WORK/tcmd.out"; fail "trace -- node node-cluster.js failed"; return 1; }
 	[ "$(meta "$WORK/tcmd" scenario)" = trace ] || fail "meta.csv scenario is not trace" || return 1
 	bpf=$(( $(worker_sum "$WORK/tcmd" accepted) + $(worker_sum "$WORK/tcmd" fds_received) ))
 	completed=$(summary "$WORK/tcmd" connections_completed)
 	echo "    traced command: $completed completed, workers took $bpf"
 	[ "$bpf" -gt 0 ] && [ "$bpf" -eq "$completed" ] || fail "workers took $bpf, load completed $completed" || return 1
+	# --json: the same run as one document on stdout
+	jq -e ".summary.connections_completed == $completed and .meta.scenario == \"trace\"" "$WORK/tcmd.json" >/dev/null ||
+		fail "trace --json: no document, or not the run's" || return 1
 	check_samples "$WORK/tcmd"
 }
 test_trace_pid() {
@@ -550,6 +553,62 @@ test_events_max_caps_the_stream() {
 	[ "$(grep -c "events.csv stops at --events-max 100 rows" "$WORK/evmax.err")" -eq 1 ] ||
 		{ cat "$WORK/evmax.err"; fail "the cap is not said exactly once"; return 1; }
 	check_accounting "$WORK/evmax" 2
+}
+
+# --json: one document on stdout that parses, whose summary and workers are
+# summary.csv's and workers.csv's values (numbers equal as numbers); the
+# human summary on stderr; the run's settings in summary.csv
+test_run_json_matches_csv() {
+	dir=$WORK/json
+	"$TESTBED" run shared-epoll --workers 2 --connections 2 --duration 1 --port 0 --out "$dir" --json \
+		>"$dir.json" 2>"$dir.err"
+	rc=$?
+	[ $rc -eq 0 ] || { cat "$dir.err"; fail "testbed run --json exited $rc"; return 1; }
+	jq -e . "$dir.json" >/dev/null || fail "stdout is not one JSON document" || return 1
+	grep -q '^Jain index' "$dir.err" && ! grep -q '^Jain index' "$dir.json" ||
+		fail "the human summary is not on stderr alone" || return 1
+	# every summary.csv column: "key,value" from the CSV and from the JSON (null: empty)
+	awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) k[i] = $i; next } { for (i = 1; i <= NF; i++) print k[i] "," $i }' \
+		"$dir/summary.csv" >"$dir.csv-pairs"
+	jq -r '.summary | to_entries[] | "\(.key),\(.value // "")"' "$dir.json" >"$dir.json-pairs"
+	awk -F, 'NR == FNR { csv[$1] = $2; n++; next }
+		{ seen++; if (!($1 in csv)) { print "    JSON has " $1 ", summary.csv does not"; bad = 1; next }
+		  a = csv[$1]; b = $2
+		  if (a == b || (a ~ /^-?[0-9.]+$/ && b ~ /^-?[0-9.e+-]+$/ && a + 0 == b + 0)) next
+		  print "    " $1 ": summary.csv " a ", JSON " b; bad = 1 }
+		END { if (seen != n) { print "    JSON has " seen " summary keys, summary.csv " n " columns"; bad = 1 }; exit bad }' \
+		"$dir.csv-pairs" "$dir.json-pairs" || return 1
+	[ "$(jq '.workers | length' "$dir.json")" -eq $(($(wc -l <"$dir/workers.csv") - 1)) ] ||
+		fail "JSON workers differ in number from workers.csv" || return 1
+	[ "$(jq '[.workers[].accepted] | add' "$dir.json")" -eq "$(csv_sum "$dir/workers.csv" accepted)" ] ||
+		fail "JSON workers' accepted differ from workers.csv's" || return 1
+	[ "$(jq -r .meta.run_id "$dir.json")" = "$(summary "$dir" run_id)" ] && [ -n "$(summary "$dir" run_id)" ] ||
+		fail "run_id missing or differs between meta and summary" || return 1
+	for pair in connections:2 keepalive:no threads:0 requested_duration_s:1.000 tracer:on rate_cps:0.000; do
+		[ "$(summary "$dir" "${pair%%:*}")" = "${pair#*:}" ] ||
+			fail "summary.csv ${pair%%:*} is '$(summary "$dir" "${pair%%:*}")', expected ${pair#*:}" || return 1
+	done
+	echo "    $(wc -l <"$dir.json-pairs") summary values and $(jq '.workers | length' "$dir.json") worker rows: JSON == CSV"
+}
+
+# compare refuses to rank runs whose settings differ: it names the
+# difference and bolds nothing across them (each run alone in its group)
+test_compare_not_comparable() {
+	[ -f "$WORK/json/summary.csv" ] || test_run_json_matches_csv >/dev/null || return 1
+	run_testbed cmp3 shared-epoll --workers 3 --connections 2 --duration 1 || return 1
+	"$TESTBED" compare "$WORK/json" "$WORK/cmp3" >"$WORK/cmp.out" 2>&1 ||
+		{ cat "$WORK/cmp.out"; fail "compare exited $?"; return 1; }
+	grep -q '^not comparable: group 1 vs group 2: workers 2 vs 3' "$WORK/cmp.out" ||
+		{ cat "$WORK/cmp.out"; fail "compare does not say the runs are not comparable"; return 1; }
+	! grep -q '\*\*' "$WORK/cmp.out" || { cat "$WORK/cmp.out"; fail "compare marked a best across groups"; return 1; }
+	"$TESTBED" compare --json "$WORK/json" "$WORK/cmp3" >"$WORK/cmp.json" 2>/dev/null &&
+		jq -e '(.groups | length) == 2 and ([.runs[].best[]] | length) == 0 and
+			(.not_comparable[0].differences | startswith("workers 2 vs 3"))' "$WORK/cmp.json" >/dev/null ||
+		fail "compare --json: not two groups, or a best across them" || return 1
+	# the same run twice: one group (named by their paths, alike)
+	"$TESTBED" compare "$WORK/json" "$WORK/cmp3" "$WORK/json" >"$WORK/cmp2.out" 2>&1 &&
+		[ "$(grep -c '/json *|     1 |' "$WORK/cmp2.out")" -eq 2 ] ||
+		{ cat "$WORK/cmp2.out"; fail "a run not grouped with itself"; return 1; }
 }
 
 # --- runner ---------------------------------------------------------------

@@ -80,7 +80,12 @@ static void test_exit_codes_and_messages(void)
 		  "testbed: --out needs a folder\n" },
 		{ cmd_compare, { "--best", FIXTURES_DIR "/reuseport" }, EXIT_USAGE,
 		  "testbed: compare: unknown option '--best' (see ./testbed compare --help)\n" },
-		{ cmd_compare, { "-h" }, EXIT_OK, "usage: ./testbed compare [--out DIR] RUN_DIR...\n" },
+		{ cmd_compare, { "-h" }, EXIT_OK, "usage: ./testbed compare [--out DIR] [--json] RUN_DIR...\n" },
+		/* the table on stderr (unbuffered: first), then the document on stdout */
+		{ cmd_compare, { "--json", FIXTURES_DIR "/reuseport" }, EXIT_OK, "| run " },
+		{ cmd_csv_json, { NULL }, EXIT_USAGE, "testbed: csv-json takes CSV files (see ./testbed csv-json --help)\n" },
+		{ cmd_csv_json, { MISSING }, EXIT_FAIL, "testbed: " },
+		{ cmd_csv_json, { FIXTURES_DIR "/reuseport/summary.csv" }, EXIT_OK, "{\n  \"summary\":[\n" },
 		{ cmd_compare, { FIXTURES_DIR "/reuseport", MISSING }, EXIT_FAIL, "testbed: " },
 		{ cmd_compare, { "--", FIXTURES_DIR "/reuseport" }, EXIT_OK, "| run " },
 	};

@@ -13,7 +13,7 @@
 #include "unit.h"
 
 /* Columns of the table, as compare.c lays them out. */
-enum { RUN, SCENARIO, POLICY, KERNEL, WORKERS, THROUGHPUT, JAIN, COV, MAX_SHARE, HERD, WASTED,
+enum { RUN, GROUP, SCENARIO, POLICY, KERNEL, WORKERS, THROUGHPUT, JAIN, COV, MAX_SHARE, HERD, WASTED,
        P50, P99, LOST, DROPS, NCOLUMNS };
 
 static char scratch[PATH_MAX];
@@ -61,12 +61,18 @@ static void test_table_marks_the_best(void)
 {
 	struct run_folder *runs[4];
 	const char *labels[4] = { "se", "rp", "fd", "pool" };
+	size_t group[4];
+	struct comparison cmp = { runs, labels, group, 4, 0 };
 	struct error_message err = { "" };
 	struct text_table *t;
 
 	for (size_t i = 0; i < 4; i++)
 		CU_ASSERT_EQUAL_FATAL(run_folder_load(fixture_dirs[i], RUN_FOLDER_SUMMARY, &runs[i], &err), 0);
-	t = compare_table(runs, labels, 4);
+	/* the pool run has other settings (2 workers, 2 connections, a pool): a group of its own */
+	cmp.ngroups = compare_groups(runs, 4, group);
+	CU_ASSERT_EQUAL(cmp.ngroups, 2);
+	CU_ASSERT(group[0] == 1 && group[1] == 1 && group[2] == 1 && group[3] == 2);
+	t = compare_table(&cmp);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
 	CU_ASSERT_EQUAL(text_table_rows(t), 4);
 	CU_ASSERT_STRING_EQUAL(text_table_cell(t, 0, RUN), "se");
@@ -76,24 +82,28 @@ static void test_table_marks_the_best(void)
 	CU_ASSERT_STRING_EQUAL(text_table_cell(t, 3, WORKERS), "2");
 	CU_ASSERT_STRING_EQUAL(text_table_cell(t, 3, HERD), "0.567");
 
-	/* Jain: highest; fd-dispatch's 1.000000 and the pool run's 0.999993 both show as 1.0000 */
+	/* Jain: highest, within the group: fd-dispatch's 1.0000; the pool run's
+	 * 0.999993 (also 1.0000) is of another group and not ranked */
 	CU_ASSERT(!text_table_marked(t, 0, JAIN));
 	CU_ASSERT(!text_table_marked(t, 1, JAIN));
 	CU_ASSERT(text_table_marked(t, 2, JAIN));
-	CU_ASSERT(text_table_marked(t, 3, JAIN));
 	/* throughput: highest (shared-epoll 19912.1 over fd-dispatch 19902.0) */
 	CU_ASSERT(text_table_marked(t, 0, THROUGHPUT));
 	CU_ASSERT(!text_table_marked(t, 2, THROUGHPUT));
-	/* herd factor, CoV, p50, p99: lowest */
-	CU_ASSERT(text_table_marked(t, 3, HERD));
-	CU_ASSERT(!text_table_marked(t, 1, HERD));
+	/* herd factor, CoV, p50, p99: lowest; the pool run's herd 0.567 is lower
+	 * but not comparable, so reuseport's 0.976 is the best */
+	CU_ASSERT(text_table_marked(t, 1, HERD));
+	CU_ASSERT(!text_table_marked(t, 0, HERD));
 	CU_ASSERT(text_table_marked(t, 2, COV));
 	CU_ASSERT(text_table_marked(t, 0, P50));
 	CU_ASSERT(text_table_marked(t, 0, P99));
-	/* wasted ratio: 0.000 in three runs, all of them best */
+	/* wasted ratio: 0.000 in two runs of the group, both best */
 	CU_ASSERT(!text_table_marked(t, 0, WASTED));
-	CU_ASSERT(text_table_marked(t, 1, WASTED) && text_table_marked(t, 2, WASTED) &&
-		  text_table_marked(t, 3, WASTED));
+	CU_ASSERT(text_table_marked(t, 1, WASTED) && text_table_marked(t, 2, WASTED));
+	/* alone in its group: nothing of the pool run is ranked */
+	for (size_t c = 0; c < NCOLUMNS; c++)
+		CU_ASSERT(!text_table_marked(t, 3, c));
+	CU_ASSERT_STRING_EQUAL(text_table_cell(t, 3, GROUP), "2");
 	/* nothing to choose: every run lost 0, dropped 0; workers is no contest */
 	for (size_t r = 0; r < 4; r++) {
 		CU_ASSERT(!text_table_marked(t, r, LOST));
@@ -104,7 +114,8 @@ static void test_table_marks_the_best(void)
 	text_table_free(t);
 
 	/* one run: nothing is marked */
-	t = compare_table(runs, labels, 1);
+	cmp.nruns = 1;
+	t = compare_table(&cmp);
 	for (size_t c = 0; c < NCOLUMNS; c++)
 		CU_ASSERT(!text_table_marked(t, 0, c));
 	text_table_free(t);
@@ -124,15 +135,18 @@ static void test_markdown_grouped_and_files(void)
 	CU_ASSERT_EQUAL_FATAL(result, 0);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(text);
 	CU_ASSERT(!strncmp(text, "| run ", 6));
-	/* by scenario, then kernel; the given order within: reuseport before reuseport-pool */
-	CU_ASSERT(!strncmp(table_row(text, 0), "| fd-dispatch-idle | fd-dispatch ", 33));
-	CU_ASSERT(!strncmp(table_row(text, 1), "| reuseport        | reuseport ", 30));
-	CU_ASSERT(!strncmp(table_row(text, 2), "| reuseport-pool   | reuseport ", 30));
-	CU_ASSERT(!strncmp(table_row(text, 3), "| shared-epoll     | shared-epoll ", 33));
+	/* comparable groups first, then scenario and kernel; the given order within */
+	CU_ASSERT(!strncmp(table_row(text, 0), "| fd-dispatch-idle |     1 | fd-dispatch ", 41));
+	CU_ASSERT(!strncmp(table_row(text, 1), "| reuseport        |     1 | reuseport ", 39));
+	CU_ASSERT(!strncmp(table_row(text, 2), "| shared-epoll     |     1 | shared-epoll ", 42));
+	CU_ASSERT(!strncmp(table_row(text, 3), "| reuseport-pool   |     2 | reuseport ", 39));
 	CU_ASSERT_PTR_NOT_NULL(strstr(table_row(text, 0), "| **1.0000** |"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(table_row(text, 2), "|   **0.567** |"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(table_row(text, 3), "|         **19912.1** |"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(table_row(text, 3), "|     0.7004 |"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(table_row(text, 1), "|   **0.976** |"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(table_row(text, 2), "|         **19912.1** |"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(table_row(text, 2), "|     0.7004 |"));
+	CU_ASSERT_PTR_NULL(strstr(table_row(text, 3), "**"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "\nnot comparable: group 1 vs group 2: workers 4 vs 2, connections 1 vs 2, "
+					  "requests 4000 vs 1500, threads 0 vs 2 (no best across them)\n"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "\nBold: the best in its column"));
 	free(text);
 
@@ -141,12 +155,13 @@ static void test_markdown_grouped_and_files(void)
 	CU_ASSERT_EQUAL(csv->nrows, 4);
 	CU_ASSERT_EQUAL(csv->ncolumns, NCOLUMNS + 1);   /* and run_dir */
 	CU_ASSERT_STRING_EQUAL(csv_table_field(csv, 0, csv_table_column(csv, "run")), "fd-dispatch-idle");
+	CU_ASSERT_STRING_EQUAL(csv_table_field(csv, 3, csv_table_column(csv, "group")), "2");
 	CU_ASSERT_STRING_EQUAL(csv_table_field(csv, 0, csv_table_column(csv, "run_dir")),
 			       FIXTURES_DIR "/fd-dispatch-idle");
-	CU_ASSERT_STRING_EQUAL(csv_table_field(csv, 3, csv_table_column(csv, "jain_index")), "0.700397");
-	CU_ASSERT_STRING_EQUAL(csv_table_field(csv, 3, csv_table_column(csv, "herd_factor")), "3.883750");
-	CU_ASSERT_STRING_EQUAL(csv_table_field(csv, 3, csv_table_column(csv, "kernel")), "6.18.44-fc-v657");
-	CU_ASSERT_STRING_EQUAL(csv_table_field(csv, 3, csv_table_column(csv, "latency_p99_us")), "62.463");
+	CU_ASSERT_STRING_EQUAL(csv_table_field(csv, 2, csv_table_column(csv, "jain_index")), "0.700397");
+	CU_ASSERT_STRING_EQUAL(csv_table_field(csv, 2, csv_table_column(csv, "herd_factor")), "3.883750");
+	CU_ASSERT_STRING_EQUAL(csv_table_field(csv, 2, csv_table_column(csv, "kernel")), "6.18.44-fc-v657");
+	CU_ASSERT_STRING_EQUAL(csv_table_field(csv, 2, csv_table_column(csv, "latency_p99_us")), "62.463");
 	csv_table_free(csv);
 
 	svg = read_text(out_dir, "compare.svg");
@@ -241,8 +256,76 @@ static void test_bad_runs(void)
 	CU_ASSERT_STRING_EQUAL(err.text, "/nonexistent/run/meta.csv: cannot open: No such file or directory");
 }
 
+/* The settings that make runs comparable, on hand-made folders. */
+static void test_settings_differences(void)
+{
+	struct run_folder a = { 0 }, b = { 0 }, c = { 0 };
+	struct run_folder *runs[3] = { &a, &b, &c };
+	size_t group[3];
+	char text[256];
+
+	for (size_t i = 0; i < SETTING_COUNT; i++)
+		a.settings[i] = b.settings[i] = c.settings[i] = "";
+	a.settings[SETTING_WORKERS] = "2", b.settings[SETTING_WORKERS] = "4";
+	a.settings[SETTING_CONNECTIONS] = "8", b.settings[SETTING_CONNECTIONS] = "1";
+	/* the same number written two ways, and a setting one side cannot tell */
+	a.settings[SETTING_RATE_CPS] = "0", b.settings[SETTING_RATE_CPS] = "0.000";
+	a.settings[SETTING_WORK] = "cpu:100";
+	CU_ASSERT_EQUAL(compare_settings_differences(&a, &b, text, sizeof(text)), 2);
+	CU_ASSERT_STRING_EQUAL(text, "workers 2 vs 4, connections 8 vs 1");
+	/* a short buffer cuts the text, not the count */
+	CU_ASSERT_EQUAL(compare_settings_differences(&a, &b, text, 10), 2);
+	CU_ASSERT_STRING_EQUAL(text, "workers 2");
+	CU_ASSERT_EQUAL(compare_settings_differences(&a, &b, NULL, 0), 2);
+
+	/* c agrees with a but for how it was timed: never ranked together */
+	memcpy(c.settings, a.settings, sizeof(c.settings));
+	a.settings[SETTING_TIMINGS] = "real", c.settings[SETTING_TIMINGS] = "emulated";
+	CU_ASSERT_EQUAL(compare_settings_differences(&a, &c, text, sizeof(text)), 1);
+	CU_ASSERT_STRING_EQUAL(text, "timings real vs emulated");
+	CU_ASSERT_EQUAL(compare_groups(runs, 3, group), 3);
+	CU_ASSERT(group[0] == 1 && group[1] == 2 && group[2] == 3);
+	c.settings[SETTING_TIMINGS] = "real";
+	CU_ASSERT_EQUAL(compare_settings_differences(&a, &c, text, sizeof(text)), 0);
+	CU_ASSERT_STRING_EQUAL(text, "");
+	CU_ASSERT_EQUAL(compare_groups(runs, 3, group), 2);
+	CU_ASSERT(group[0] == 1 && group[1] == 2 && group[2] == 1);
+}
+
+/* A run of testbed kernels: kernel.csv beside the folder says how the
+ * guest was timed; settings from an old folder's meta.csv. */
+static void test_settings_read(void)
+{
+	struct error_message err = { "" };
+	char parent[PATH_MAX], guest[PATH_MAX], *text;
+	const char *dirs[2] = { FIXTURES_DIR "/reuseport" };
+	struct run_folder *run;
+	int result;
+
+	snprintf(parent, sizeof(parent), "%s/emulated-6.1", scratch);
+	CU_ASSERT_EQUAL_FATAL(mkdir(parent, 0755), 0);
+	CU_ASSERT_EQUAL_FATAL(copy_fixture("reuseport", parent, guest), 0);
+	CU_ASSERT_EQUAL(write_text(parent, "kernel.csv", "key,value\nexecution,tcg\ntimings,emulated\n"), 0);
+	CU_ASSERT_EQUAL_FATAL(run_folder_load(guest, RUN_FOLDER_SUMMARY, &run, &err), 0);
+	CU_ASSERT_STRING_EQUAL(run->settings[SETTING_TIMINGS], "emulated");
+	CU_ASSERT_STRING_EQUAL(run->settings[SETTING_WORKERS], "4");
+	CU_ASSERT_STRING_EQUAL(run->settings[SETTING_REQUESTED_DURATION_S], "60.000"); /* meta's duration_s */
+	CU_ASSERT_STRING_EQUAL(run->settings[SETTING_KEEPALIVE], "no");
+	CU_ASSERT_STRING_EQUAL(run->settings[SETTING_WORK], "");
+	run_folder_free(run);
+
+	dirs[1] = guest;
+	text = compare_to_text(dirs, 2, NULL, &err, &result);
+	CU_ASSERT_EQUAL_FATAL(result, 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "not comparable: group 1 vs group 2: timings real vs emulated"));
+	CU_ASSERT_PTR_NULL(strstr(text, "**"));
+	free(text);
+}
+
 static void add_tests(CU_pSuite suite)
 {
+	CU_ADD_TEST(suite, test_settings_differences);
+	CU_ADD_TEST(suite, test_settings_read);
 	CU_ADD_TEST(suite, test_table_marks_the_best);
 	CU_ADD_TEST(suite, test_markdown_grouped_and_files);
 	CU_ADD_TEST(suite, test_across_kernels);
