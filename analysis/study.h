@@ -114,12 +114,15 @@ double top_share(const double *x, size_t n, size_t k);
 #define TOP_TWO_CLAIM 0.70       /* Node docs: "over 70 %" in two of eight */
 #define TOP_TWO_SKEW_MIN 1.5     /* top-two share >= this x the even 2/N: skewed, not 70 % */
 #define TOP_TWO_EVEN_MAX 1.3     /* rr top-two share <= this x 2/N: spread evenly */
+#define MUTEX_TURN_MAX 1.5       /* accept_mutex on: max share <= this x 1/N is "by turn" */
 
 /* The verdict rules themselves, exported for the unit tests. */
 void judge_thundering_herd(const struct study_result *results, size_t n,
 			   const struct study_setup *setup, struct study_outcome *out);
 void judge_node_cluster_balance(const struct study_result *results, size_t n,
 				const struct study_setup *setup, struct study_outcome *out);
+void judge_nginx_accept_mutex(const struct study_result *results, size_t n,
+			      const struct study_setup *setup, struct study_outcome *out);
 
 /* study.md and study.html (and study.svg) into DIR: the claim, the
  * measured numbers with RUN_DIRS (per result, REPEAT each), the verdict.

@@ -131,6 +131,41 @@ static void test_node_rules(void)
 	CU_ASSERT_EQUAL(node_verdict(NAN, 0.25, &two_cpus, &out), VERDICT_NO_DATA);
 }
 
+/* --- nginx-accept-mutex ------------------------------------------------------ */
+
+static const struct study_run nginx_runs[] = {
+	{ "on", "nginx-mutex-on", 4, 1, NULL }, { "off", "nginx-mutex-off", 4, 1, NULL },
+	{ "rp", "nginx-reuseport", 4, 1, NULL },
+};
+
+static enum study_verdict nginx_verdict(double on_share, double off_herd, double reuseport_herd,
+					struct study_outcome *out)
+{
+	const double share[] = { on_share, 0.25, 0.25 }, herd[] = { 1.0, off_herd, reuseport_herd };
+	struct study_result r[3];
+
+	for (size_t i = 0; i < 3; i++) {
+		r[i] = (struct study_result){ .run = &nginx_runs[i] };
+		r[i].metric[METRIC_MAX_SHARE] = spread_of(&share[i], 1);
+		r[i].metric[METRIC_HERD_FACTOR] = spread_of(&herd[i], 1);
+	}
+	judge_nginx_accept_mutex(r, 3, &two_cpus, out);
+	return out->verdict;
+}
+
+static void test_nginx_rules(void)
+{
+	struct study_outcome out;
+
+	/* "by turn": max share <= 1.5 x 1/4 = 0.375; no waste: herd <= 1.25 */
+	CU_ASSERT_EQUAL(nginx_verdict(0.375, 1.25, 1.0, &out), VERDICT_REPRODUCED);
+	CU_ASSERT_EQUAL(nginx_verdict(0.80, 1.0, 1.0, &out), VERDICT_PARTLY);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out.why, "mutex holder keeps accepting"));
+	CU_ASSERT_EQUAL(nginx_verdict(0.30, 1.0, 1.3, &out), VERDICT_PARTLY);
+	CU_ASSERT_EQUAL(nginx_verdict(0.80, 2.0, 1.0, &out), VERDICT_NOT_REPRODUCED);
+	CU_ASSERT_EQUAL(nginx_verdict(NAN, 1.0, 1.0, &out), VERDICT_NO_DATA);
+}
+
 /* Every study is complete, its labels fit folder names and are unique. */
 static void test_study_table(void)
 {
@@ -237,6 +272,7 @@ static void add_tests(CU_pSuite suite)
 	CU_ADD_TEST(suite, test_top_share);
 	CU_ADD_TEST(suite, test_herd_rules);
 	CU_ADD_TEST(suite, test_node_rules);
+	CU_ADD_TEST(suite, test_nginx_rules);
 	CU_ADD_TEST(suite, test_study_table);
 	CU_ADD_TEST(suite, test_document);
 	CU_ADD_TEST(suite, test_options);
