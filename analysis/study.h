@@ -109,7 +109,7 @@ double top_share(const double *x, size_t n, size_t k);
 
 /* The verdict rules' thresholds (docs/STUDY.md). */
 #define HERD_OF_N_MIN 0.5        /* shared epoll herd >= this x N: "herd ~ N" */
-#define HERD_PRESENT_MIN 1.5     /* shared epoll herd above this: a herd at all */
+#define HERD_OVER_WAKE_ONE 1.1   /* shared epoll herd >= this x the wake-one models': a herd at all */
 #define WAKE_ONE_MAX 1.25        /* accept / EPOLLEXCLUSIVE herd <= this: "wakes one" */
 #define TOP_TWO_CLAIM 0.70       /* Node docs: "over 70 %" in two of eight */
 #define TOP_TWO_SKEW_MIN 1.5     /* top-two share >= this x the even 2/N: skewed, not 70 % */
