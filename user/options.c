@@ -104,8 +104,8 @@ const struct option_spec option_table[] = {
 	{ "verbose", 'v', NULL, FOR_ALL | FOR_STUDY, "libbpf and setup details on stderr", NULL },
 	{ "help", 'h', NULL, FOR_ALL | FOR_STUDY, "this help", NULL },
 	/* study's own (its --help is user/study.c's: run's texts of the shared ones do not fit it) */
-	{ "repeat", OPT_REPEAT, "N", FOR_STUDY, "runs of each configuration", "the study's" },
-	{ "max-workers", OPT_MAX_WORKERS, "N", FOR_STUDY, "skip configurations with more workers", "none" },
+	{ "repeat", OPT_REPEAT, "N", FOR_STUDY, "runs of each configuration", NULL },
+	{ "max-workers", OPT_MAX_WORKERS, "N", FOR_STUDY, "skip configurations with more workers", NULL },
 };
 const size_t option_table_size = ARRAY_SIZE(option_table);
 
@@ -499,6 +499,36 @@ static int find_scenario(const char *name, struct run_options *o, struct error_m
 	return -1;
 }
 
+/* getopt's ':' (a value missing) or '?' (unknown) in one line; PARSE_ERROR. */
+static enum parse_result getopt_error(int opt, char **argv, const char *command_name, struct error_message *err)
+{
+	if (opt == ':')
+		error_message_set(err, "%s needs a value", argv[optind - 1]);
+	else
+		error_message_set(err, "unknown option '%s' (see: testbed %s --help)", argv[optind - 1],
+				  command_name);
+	return PARSE_ERROR;
+}
+
+/* --duration and --out, as run, trace and study take them. */
+static int duration_option(const char *text, double *out, struct error_message *err)
+{
+	if (parse_double(text, 0.1, MAX_DURATION_S, out) == 0)
+		return 0;
+	error_message_set(err, "--duration needs seconds from 0.1 to %.0f, not '%s'", MAX_DURATION_S, text);
+	return -1;
+}
+
+static int out_option(const char *text, const char **out, struct error_message *err)
+{
+	if (text[0]) {
+		*out = text;
+		return 0;
+	}
+	error_message_set(err, "--out needs a folder name");
+	return -1;
+}
+
 /* The options `run` and `trace` share; TRACE picks which. */
 static enum parse_result parse_options(bool trace, int argc, char **argv, unsigned ncpus, struct run_options *o,
 				       struct error_message *err)
@@ -580,11 +610,7 @@ static enum parse_result parse_options(bool trace, int argc, char **argv, unsign
 			o->connections_given = true;
 			break;
 		case 'd':
-			if (parse_double(optarg, 0.1, MAX_DURATION_S, &o->duration_s)) {
-				error_message_set(err, "--duration needs seconds from 0.1 to %.0f, not '%s'",
-					 MAX_DURATION_S, optarg);
-				return PARSE_ERROR;
-			}
+			failed = duration_option(optarg, &o->duration_s, err);
 			o->duration_given = true;
 			break;
 		case 'n':
@@ -624,11 +650,7 @@ static enum parse_result parse_options(bool trace, int argc, char **argv, unsign
 			o->loadgen_threads = value;
 			break;
 		case 'o':
-			if (!optarg[0]) {
-				error_message_set(err, "--out needs a folder name");
-				return PARSE_ERROR;
-			}
-			o->out_dir = optarg;
+			failed = out_option(optarg, &o->out_dir, err);
 			break;
 		case OPT_FORCE:
 			o->force = true;
@@ -688,13 +710,8 @@ static enum parse_result parse_options(bool trace, int argc, char **argv, unsign
 			break;
 		case 'h':
 			return PARSE_HELP;
-		case ':':
-			error_message_set(err, "%s needs a value", argv[optind - 1]);
-			return PARSE_ERROR;
 		default:
-			error_message_set(err, "unknown option '%s' (see: testbed %s --help)", argv[optind - 1],
-				 command_name);
-			return PARSE_ERROR;
+			return getopt_error(opt, argv, command_name, err);
 		}
 		if (failed)
 			return PARSE_ERROR;
@@ -801,11 +818,7 @@ enum parse_result parse_study_options(int argc, char **argv, struct study_option
 			o->name = optarg;
 			break;
 		case 'd':
-			if (parse_double(optarg, 0.1, MAX_DURATION_S, &o->duration_s)) {
-				error_message_set(err, "--duration needs seconds from 0.1 to %.0f, not '%s'",
-						  MAX_DURATION_S, optarg);
-				return PARSE_ERROR;
-			}
+			failed = duration_option(optarg, &o->duration_s, err);
 			break;
 		case OPT_REPEAT:
 			failed = number_option("repeat", optarg, 1, MAX_STUDY_REPEAT, &value, err);
@@ -816,23 +829,15 @@ enum parse_result parse_study_options(int argc, char **argv, struct study_option
 			o->max_workers = value;
 			break;
 		case 'o':
-			if (!optarg[0]) {
-				error_message_set(err, "--out needs a folder name");
-				return PARSE_ERROR;
-			}
-			o->out_dir = optarg;
+			failed = out_option(optarg, &o->out_dir, err);
 			break;
 		case 'v':
 			o->verbose = true;
 			break;
 		case 'h':
 			return PARSE_HELP;
-		case ':':
-			error_message_set(err, "%s needs a value", argv[optind - 1]);
-			return PARSE_ERROR;
 		default:
-			error_message_set(err, "unknown option '%s' (see: testbed study --help)", argv[optind - 1]);
-			return PARSE_ERROR;
+			return getopt_error(opt, argv, "study", err);
 		}
 		if (failed)
 			return PARSE_ERROR;
