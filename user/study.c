@@ -24,6 +24,7 @@
 #include "document.h"
 #include "options.h"
 #include "plot.h"
+#include "run_dir.h"
 #include "run_folder.h"
 #include "study.h"
 #include "study_command.h"
@@ -201,7 +202,7 @@ int cmd_study(int argc, char **argv)
 	struct study_result *results = NULL;
 	struct study_outcome outcome;
 	double (*values)[METRIC_COUNT] = NULL;
-	char **run_dirs = NULL, dir[PATH_MAX];
+	char **run_dirs = NULL, dir[PATH_MAX], runs_dir[PATH_MAX + 8];
 	struct utsname uts;
 	size_t nvalues;
 	int failures, ret = EXIT_FAIL;
@@ -275,6 +276,9 @@ int cmd_study(int argc, char **argv)
 		error_msg("study: %s", err.text);
 		goto out;
 	}
+	snprintf(runs_dir, sizeof(runs_dir), "%s/runs", dir);
+	give_to_sudo_user(runs_dir);
+	give_to_sudo_user(dir);
 	printf("\nverdict: %s\n  %s\nstudy: %s/study.md, %s/study.html\n", study_verdict_name(outcome.verdict),
 	       outcome.why, dir, dir);
 	if (failures)
