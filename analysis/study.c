@@ -335,7 +335,8 @@ const struct study_definition study_table[] = {
 		.name = "thundering-herd",
 		.summary = "shared level-triggered epoll wakes every idle worker per connection; accept "
 			   "and EPOLLEXCLUSIVE wake one (N = 1, 2, 4, 8)",
-		.claim = "Level-triggered epoll on a shared listening socket wakes every worker waiting on "
+		.claim = "(In our words; the sources below state it in theirs.) "
+			 "Level-triggered epoll on a shared listening socket wakes every worker waiting on "
 			 "it for each new connection (a herd of about N), while blocking accept() and "
 			 "EPOLLEXCLUSIVE wake one waiter (about 1).",
 		.source = "Jason Baron, \"epoll: add EPOLLEXCLUSIVE flag\" (Linux 4.5, 2016); "
