@@ -10,6 +10,7 @@
 #include "external.h"
 #include "run.h"
 #include "server.h"
+#include "study_command.h"
 
 static void print_usage(FILE *out)
 {
@@ -29,6 +30,8 @@ static void print_usage(FILE *out)
 		"  compare RUN_DIR...      the runs side by side, a Markdown table (--out DIR: CSV, SVG;\n"
 		"                          --json)\n"
 		"  csv-json FILE.csv...    CSV files as one JSON document\n"
+		"  study list | NAME       a published claim run, measured and judged: study.md/.html\n"
+		"                          (root; see study --help)\n"
 		"  kernels [options]       the suite on other kernels under qemu, then compared (root;\n"
 		"                          see kernels --help)\n"
 		"  version                 the testbed and CSV schema versions\n"
@@ -119,6 +122,8 @@ int main(int argc, char **argv)
 		return cmd_run(argc - 1, argv + 1);
 	if (!strcmp(command, "trace"))
 		return cmd_trace(argc - 1, argv + 1);
+	if (!strcmp(command, "study"))
+		return cmd_study(argc - 1, argv + 1);
 	if (!strcmp(command, "kernels"))
 		return cmd_kernels(argc - 1, argv + 1);
 	if (!strcmp(command, "report"))
@@ -127,6 +132,6 @@ int main(int argc, char **argv)
 		return cmd_compare(argc - 1, argv + 1);
 	if (!strcmp(command, "csv-json"))
 		return cmd_csv_json(argc - 1, argv + 1);
-	error_msg("unknown command '%s' (commands: list, run, trace, report, compare, csv-json, kernels, version, help)", command);
+	error_msg("unknown command '%s' (commands: list, run, trace, report, compare, csv-json, study, kernels, version, help)", command);
 	return EXIT_USAGE;
 }

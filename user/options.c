@@ -32,7 +32,7 @@ enum {
 	OPT_POLICY, OPT_EVENTS, OPT_KILL_WORKER_AFTER, OPT_MIGRATE, OPT_THREADS, OPT_WORK, OPT_POOL_WAKE,
 	OPT_POOL_NOTIFY, OPT_RATE, OPT_ARRIVALS, OPT_REPORT, OPT_CGROUP, OPT_LOAD,
 	OPT_RING_BUFFER, OPT_NO_TRACE, OPT_EVENTS_MAX,
-	OPT_JSON,
+	OPT_JSON, OPT_REPEAT, OPT_MAX_WORKERS,
 	OPT_COUNT, /* past the last: sizes given[] */
 };
 
@@ -78,7 +78,7 @@ const struct option_spec option_table[] = {
 	  "intended start (no coordinated omission)", "closed loop" },
 	{ "arrivals", OPT_ARRIVALS, "HOW", FOR_ALL, "with --rate: poisson (independent clients) or uniform",
 	  "poisson" },
-	{ "duration", 'd', "S", FOR_ALL, "seconds of load, fractions allowed; trace without --load:\n"
+	{ "duration", 'd', "S", FOR_ALL | FOR_STUDY, "seconds of load, fractions allowed; trace without --load:\n"
 	  "seconds to watch, and without --duration until Ctrl-C", TEXT(DEFAULT_DURATION_S) },
 	{ "requests", 'n', "N", FOR_ALL, "stop after N requests (with no --duration: at most "
 	  TEXT(REQUESTS_TIME_CAP_S) " s)", "no count, only --duration" },
@@ -89,7 +89,7 @@ const struct option_spec option_table[] = {
 	{ "loadgen-threads", OPT_LOADGEN_THREADS, "N", FOR_ALL, "client threads", "min(connections, CPUs)" },
 
 	HEADING("output:", FOR_ALL),
-	{ "out", 'o', "DIR", FOR_ALL, "run folder; NAME: the scenario, or trace", "results/NAME-KERNEL-TIME" },
+	{ "out", 'o', "DIR", FOR_ALL | FOR_STUDY, "run folder; NAME: the scenario, or trace", "results/NAME-KERNEL-TIME" },
 	{ "force", OPT_FORCE, NULL, FOR_ALL, "write into an existing non-empty --out folder", NULL },
 	{ "events", OPT_EVENTS, NULL, FOR_ALL, "also stream every wakeup and accept into events.csv", NULL },
 	{ "events-max", OPT_EVENTS_MAX, "ROWS", FOR_ALL, "with --events: stop events.csv after ROWS rows (and sooner\n"
@@ -103,8 +103,11 @@ const struct option_spec option_table[] = {
 	{ "interval", OPT_INTERVAL, "MS", FOR_ALL, "timeline.csv interval", TEXT(DEFAULT_INTERVAL_MS) },
 	{ "json", OPT_JSON, NULL, FOR_ALL, "print the run (meta, summary, workers) as one JSON document\n"
 	  "on stdout; the summary goes to stderr", NULL },
-	{ "verbose", 'v', NULL, FOR_ALL, "libbpf and setup details on stderr", NULL },
-	{ "help", 'h', NULL, FOR_ALL, "this help", NULL },
+	{ "verbose", 'v', NULL, FOR_ALL | FOR_STUDY, "libbpf and setup details on stderr", NULL },
+	{ "help", 'h', NULL, FOR_ALL | FOR_STUDY, "this help", NULL },
+	/* study's own (its --help is user/study.c's: run's texts of the shared ones do not fit it) */
+	{ "repeat", OPT_REPEAT, "N", FOR_STUDY, "runs of each configuration", NULL },
+	{ "max-workers", OPT_MAX_WORKERS, "N", FOR_STUDY, "skip configurations with more workers", NULL },
 };
 const size_t option_table_size = ARRAY_SIZE(option_table);
 
@@ -498,6 +501,36 @@ static int find_scenario(const char *name, struct run_options *o, struct error_m
 	return -1;
 }
 
+/* getopt's ':' (a value missing) or '?' (unknown) in one line; PARSE_ERROR. */
+static enum parse_result getopt_error(int opt, char **argv, const char *command_name, struct error_message *err)
+{
+	if (opt == ':')
+		error_message_set(err, "%s needs a value", argv[optind - 1]);
+	else
+		error_message_set(err, "unknown option '%s' (see: testbed %s --help)", argv[optind - 1],
+				  command_name);
+	return PARSE_ERROR;
+}
+
+/* --duration and --out, as run, trace and study take them. */
+static int duration_option(const char *text, double *out, struct error_message *err)
+{
+	if (parse_double(text, 0.1, MAX_DURATION_S, out) == 0)
+		return 0;
+	error_message_set(err, "--duration needs seconds from 0.1 to %.0f, not '%s'", MAX_DURATION_S, text);
+	return -1;
+}
+
+static int out_option(const char *text, const char **out, struct error_message *err)
+{
+	if (text[0]) {
+		*out = text;
+		return 0;
+	}
+	error_message_set(err, "--out needs a folder name");
+	return -1;
+}
+
 /* The options `run` and `trace` share; TRACE picks which. */
 static enum parse_result parse_options(bool trace, int argc, char **argv, unsigned ncpus, struct run_options *o,
 				       struct error_message *err)
@@ -532,12 +565,14 @@ static enum parse_result parse_options(bool trace, int argc, char **argv, unsign
 		if (opt > 1 && opt < OPT_COUNT)
 			given[opt] = 1;
 		if (spec && trace && !(spec->commands & FOR_TRACE)) {
-			error_message_set(err, "%s is for testbed run: trace watches a server it did not start",
-					  option_title(spec).text);
+			error_message_set(err, "%s is for testbed %s", option_title(spec).text,
+					  spec->commands & FOR_RUN ? "run: trace watches a server it did not start"
+								   : "study");
 			return PARSE_ERROR;
 		}
 		if (spec && !trace && !(spec->commands & (FOR_RUN | FOR_EXTERNAL))) {
-			error_message_set(err, "%s is for testbed trace", option_title(spec).text);
+			error_message_set(err, "%s is for testbed %s", option_title(spec).text,
+					  spec->commands & FOR_TRACE ? "trace" : "study");
 			return PARSE_ERROR;
 		}
 		switch (opt) {
@@ -577,11 +612,7 @@ static enum parse_result parse_options(bool trace, int argc, char **argv, unsign
 			o->connections_given = true;
 			break;
 		case 'd':
-			if (parse_double(optarg, 0.1, MAX_DURATION_S, &o->duration_s)) {
-				error_message_set(err, "--duration needs seconds from 0.1 to %.0f, not '%s'",
-					 MAX_DURATION_S, optarg);
-				return PARSE_ERROR;
-			}
+			failed = duration_option(optarg, &o->duration_s, err);
 			o->duration_given = true;
 			break;
 		case 'n':
@@ -621,11 +652,7 @@ static enum parse_result parse_options(bool trace, int argc, char **argv, unsign
 			o->loadgen_threads = value;
 			break;
 		case 'o':
-			if (!optarg[0]) {
-				error_message_set(err, "--out needs a folder name");
-				return PARSE_ERROR;
-			}
-			o->out_dir = optarg;
+			failed = out_option(optarg, &o->out_dir, err);
 			break;
 		case OPT_FORCE:
 			o->force = true;
@@ -688,13 +715,8 @@ static enum parse_result parse_options(bool trace, int argc, char **argv, unsign
 			break;
 		case 'h':
 			return PARSE_HELP;
-		case ':':
-			error_message_set(err, "%s needs a value", argv[optind - 1]);
-			return PARSE_ERROR;
 		default:
-			error_message_set(err, "unknown option '%s' (see: testbed %s --help)", argv[optind - 1],
-				 command_name);
-			return PARSE_ERROR;
+			return getopt_error(opt, argv, command_name, err);
 		}
 		if (failed)
 			return PARSE_ERROR;
@@ -770,4 +792,64 @@ int parse_command_line(options_parser parser, void (*help)(FILE *out), int argc,
 	}
 	verbose = opts->verbose;
 	return -1;
+}
+
+enum parse_result parse_study_options(int argc, char **argv, struct study_options *o, struct error_message *err)
+{
+	struct option longs[ARRAY_SIZE(option_table) + 1];
+	char shorts[3 + 2 * ARRAY_SIZE(option_table)];
+	uint64_t value;
+	int opt;
+
+	*o = (struct study_options){ 0 };
+	err->text[0] = '\0';
+	getopt_tables(longs, shorts);
+	optind = 0;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
+		const struct option_spec *spec = option_spec_of(opt);
+		int failed = 0;
+
+		if (spec && !(spec->commands & FOR_STUDY)) {
+			error_message_set(err, "%s is for testbed run or trace, not study", option_title(spec).text);
+			return PARSE_ERROR;
+		}
+		switch (opt) {
+		case 1:
+			if (o->name) {
+				error_message_set(err, "study takes one study name; '%s' is one too many", optarg);
+				return PARSE_ERROR;
+			}
+			o->name = optarg;
+			break;
+		case 'd':
+			failed = duration_option(optarg, &o->duration_s, err);
+			break;
+		case OPT_REPEAT:
+			failed = number_option("repeat", optarg, 1, MAX_STUDY_REPEAT, &value, err);
+			o->repeat = value;
+			break;
+		case OPT_MAX_WORKERS:
+			failed = number_option("max-workers", optarg, 1, MAX_WORKERS, &value, err);
+			o->max_workers = value;
+			break;
+		case 'o':
+			failed = out_option(optarg, &o->out_dir, err);
+			break;
+		case 'v':
+			o->verbose = true;
+			break;
+		case 'h':
+			return PARSE_HELP;
+		default:
+			return getopt_error(opt, argv, "study", err);
+		}
+		if (failed)
+			return PARSE_ERROR;
+	}
+	if (!o->name) {
+		error_message_set(err, "study needs a study name or 'list' (see: testbed study list)");
+		return PARSE_ERROR;
+	}
+	return PARSE_OK;
 }

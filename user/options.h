@@ -77,6 +77,7 @@ enum option_commands {
 	FOR_EXTERNAL = 1 << 1, /* run, with a bundled real server (nginx, node) */
 	FOR_TRACE = 1 << 2,    /* trace */
 	FOR_ALL = FOR_RUN | FOR_EXTERNAL | FOR_TRACE,
+	FOR_STUDY = 1 << 3,    /* study (not part of FOR_ALL) */
 };
 
 /* One option of run and trace, or (name NULL) a heading of their --help. */
@@ -106,6 +107,20 @@ enum parse_result parse_trace_options(int argc, char **argv, unsigned ncpus, str
  * host must be loopback. 0, or -1 with a one-line reason in ERR. */
 int parse_load_target(const char *text, struct sockaddr_storage *addr, socklen_t *len, struct error_message *err);
 void print_run_help(FILE *out);
+
+/* `testbed study list | NAME [options]` (user/study.c). */
+struct study_options {
+	const char *name;          /* "list" or a study's name */
+	double duration_s;         /* --duration per run; 0: the study's default */
+	unsigned repeat;           /* --repeat; 0: the study's default */
+	unsigned max_workers;      /* --max-workers: skip bigger configurations; 0: none */
+	const char *out_dir;       /* --out, NULL = results/study-NAME-TIME */
+	bool verbose;
+};
+#define MAX_STUDY_REPEAT 100
+/* argv[0] is "study". On PARSE_ERROR a one-line reason is in ERR. */
+enum parse_result parse_study_options(int argc, char **argv, struct study_options *opts,
+				      struct error_message *err);
 void print_trace_help(FILE *out);
 
 typedef enum parse_result (*options_parser)(int argc, char **argv, unsigned ncpus, struct run_options *opts,

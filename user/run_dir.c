@@ -120,7 +120,7 @@ static bool remove_failed_run(const char *dir)
 /* Under sudo, hands the run folder and its files (and a results/ folder
  * made for it) to the user who typed the command, who can then read, move
  * and delete them without root. */
-static void give_to_sudo_user(const char *dir)
+void give_to_sudo_user(const char *dir)
 {
 	const char *uid_text = getenv("SUDO_UID"), *gid_text = getenv("SUDO_GID");
 	uint64_t uid, gid;

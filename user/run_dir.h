@@ -18,5 +18,8 @@ int make_run_dir(struct run_record *r, struct error_message *err);
  * full disk), removes what this run wrote (and the folder, if that empties
  * it). 0, or -1 after saying what failed. */
 int publish_run(struct run_record *r);
+/* Under sudo, hands DIR and the files in it (and results/ when DIR is in
+ * it) to the user who typed the command; does nothing otherwise. */
+void give_to_sudo_user(const char *dir);
 
 #endif

@@ -14,6 +14,7 @@ HERE=$(dirname "$0")
 . "$HERE/kernels.sh"
 . "$HERE/real_servers.sh"
 . "$HERE/wake_order.sh"
+. "$HERE/study.sh"
 
 # --- tests ----------------------------------------------------------------
 test_accounting_shared_accept() {
@@ -612,4 +613,4 @@ test_compare_not_comparable() {
 }
 
 # --- runner ---------------------------------------------------------------
-run_tests "$0" "$HERE/real_servers.sh" "$HERE/reliability.sh" "$HERE/kernels.sh" "$HERE/wake_order.sh" -- "$@"
+run_tests "$0" "$HERE/real_servers.sh" "$HERE/reliability.sh" "$HERE/kernels.sh" "$HERE/wake_order.sh" "$HERE/study.sh" -- "$@"

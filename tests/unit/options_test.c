@@ -360,14 +360,16 @@ static void test_option_commands(void)
 			trace_argv[2] = "--force"; /* a switch takes no "1" */
 		if (!(spec->commands & FOR_RUN)) {
 			CU_ASSERT_EQUAL(parse(&o, &err, "shared-epoll", name, "4242", NULL), PARSE_ERROR);
-			CU_ASSERT_PTR_NOT_NULL(strstr(err.text, "is for testbed trace"));
+			CU_ASSERT_PTR_NOT_NULL(strstr(err.text, spec->commands & FOR_TRACE ? "is for testbed trace"
+											 : "is for testbed study"));
 			/* the message names the option, not its value */
 			CU_ASSERT_PTR_NOT_NULL(strstr(err.text, name));
 			CU_ASSERT_PTR_NULL(strstr(err.text, "4242"));
 		}
 		if (!(spec->commands & FOR_TRACE)) {
 			CU_ASSERT_EQUAL(parse_trace_options(5, trace_argv, NCPUS, &o, &err), PARSE_ERROR);
-			CU_ASSERT_PTR_NOT_NULL(strstr(err.text, "is for testbed run"));
+			CU_ASSERT_PTR_NOT_NULL(strstr(err.text, spec->commands & FOR_RUN ? "is for testbed run"
+											 : "is for testbed study"));
 			CU_ASSERT_PTR_NOT_NULL(strstr(err.text, name));
 		}
 		if ((spec->commands & FOR_RUN) && !(spec->commands & FOR_EXTERNAL)) {
