@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 /* Process plumbing for the forked server processes: closing the caller's
  * descriptors after a fork (the processes never exec), dying with the
- * parent, closing a pipe pair, and whole writes. Knows nothing of masters,
+ * parent, a worker's own CPU (--worker-cpus one-each), closing a pipe pair,
+ * and whole writes. Knows nothing of masters,
  * workers or sockets (master.c, worker.c, net.c). */
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -71,6 +73,26 @@ void die_with_parent(pid_t parent)
 {
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
 		_exit(1);
+}
+
+int pin_to_nth_allowed_cpu(unsigned index)
+{
+	cpu_set_t allowed, one;
+	int count, cpu, seen = 0;
+
+	if (sched_getaffinity(0, sizeof(allowed), &allowed))
+		return -1;
+	count = CPU_COUNT(&allowed);
+	if (count <= 0)
+		return -1;
+	for (cpu = 0; cpu < CPU_SETSIZE; cpu++) {
+		if (!CPU_ISSET(cpu, &allowed) || seen++ != (int)(index % (unsigned)count))
+			continue;
+		CPU_ZERO(&one);
+		CPU_SET(cpu, &one);
+		return sched_setaffinity(0, sizeof(one), &one);
+	}
+	return -1;
 }
 
 /* Closes both ends of a pipe or socketpair, keeping errno for the caller. */

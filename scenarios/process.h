@@ -15,6 +15,9 @@ void die_with_parent(pid_t parent);
 void close_pair(const int fds[2]);
 /* Writes all of BUF, retrying after EINTR; 0, or -1 with errno. */
 int write_full(int fd, const void *buf, size_t len);
+/* Pins the calling thread to the (INDEX mod n)-th of the n CPUs it may run
+ * on now (its children and threads inherit it). 0, or -1 with errno. */
+int pin_to_nth_allowed_cpu(unsigned index);
 /* The parent of PID from /proc/PID/stat, or -1. */
 pid_t parent_of(pid_t pid);
 /* How many processes PARENT has now (a /proc scan). */

@@ -32,6 +32,7 @@ enum {
 	OPT_POLICY, OPT_EVENTS, OPT_KILL_WORKER_AFTER, OPT_MIGRATE, OPT_THREADS, OPT_WORK, OPT_POOL_WAKE,
 	OPT_POOL_NOTIFY, OPT_RATE, OPT_ARRIVALS, OPT_REPORT, OPT_CGROUP, OPT_LOAD,
 	OPT_RING_BUFFER, OPT_NO_TRACE, OPT_EVENTS_MAX,
+	OPT_NETNS, OPT_NETNS_GRO, OPT_RPS, OPT_SERVER_CPUS, OPT_LOAD_CPUS, OPT_WORKER_CPUS,
 	OPT_COUNT, /* past the last: sizes given[] */
 };
 
@@ -86,6 +87,19 @@ const struct option_spec option_table[] = {
 	{ "timeout", OPT_TIMEOUT, "MS", FOR_ALL, "a request unanswered after MS is timed out",
 	  TEXT(DEFAULT_TIMEOUT_MS) },
 	{ "loadgen-threads", OPT_LOADGEN_THREADS, "N", FOR_ALL, "client threads", "min(connections, CPUs)" },
+
+	HEADING("network path and CPU placement:", FOR_RUN),
+	{ "netns", OPT_NETNS, NULL, FOR_RUN, "the server in a network namespace of its own, reached over a\n"
+	  "veth pair (10.251.0.0/16) instead of loopback", NULL },
+	{ "netns-gro", OPT_NETNS_GRO, "on|off", FOR_RUN, "with --netns: GRO on both ends of the veth pair",
+	  "the kernel's" },
+	{ "rps", OPT_RPS, "CPUS", FOR_RUN, "with --netns: receive packet steering of the server's end\n"
+	  "to CPUS (a list like 0-3,5)", "none" },
+	{ "server-cpus", OPT_SERVER_CPUS, "CPUS", FOR_RUN, "pin the master, workers and pool threads to CPUS", "any" },
+	{ "load-cpus", OPT_LOAD_CPUS, "CPUS", FOR_RUN, "pin the load generator's threads to CPUS (disjoint\n"
+	  "from --server-cpus)", "any" },
+	{ "worker-cpus", OPT_WORKER_CPUS, "one-each", FOR_RUN, "worker i on the (i mod n)-th of the server's n CPUs",
+	  "none" },
 
 	HEADING("output:", FOR_ALL),
 	{ "out", 'o', "DIR", FOR_ALL, "run folder; NAME: the scenario, or trace", "results/NAME-KERNEL-TIME" },
@@ -362,6 +376,31 @@ static int check_pool(struct run_options *o, const struct pool_args *a, struct e
 	return 0;
 }
 
+/* --netns-gro and --worker-cpus as typed, checked once the whole command line is read. */
+struct placement_args {
+	const char *gro, *worker_cpus; /* NULL = not given */
+};
+
+static int check_placement(struct run_options *o, const struct placement_args *a, struct error_message *err)
+{
+	if ((a->gro || o->rps_given) && !o->netns) {
+		error_message_set(err, "%s needs --netns: it sets up the server's end of the veth pair",
+				  o->rps_given ? "--rps" : "--netns-gro");
+		return -1;
+	}
+	if (a->gro && strcmp(a->gro, "on") && strcmp(a->gro, "off")) {
+		error_message_set(err, "--netns-gro is on or off, not '%s'", a->gro);
+		return -1;
+	}
+	o->netns_gro = a->gro ? !strcmp(a->gro, "on") : -1;
+	if (a->worker_cpus && strcmp(a->worker_cpus, "one-each")) {
+		error_message_set(err, "--worker-cpus takes one-each, not '%s'", a->worker_cpus);
+		return -1;
+	}
+	o->cpus.worker_one_each = a->worker_cpus != NULL;
+	return cpu_placement_check(&o->cpus, err);
+}
+
 /* --rate and --arrivals; 0 or -1 with a reason. */
 static int check_open_loop(struct run_options *o, const char *arrivals, struct error_message *err)
 {
@@ -505,6 +544,7 @@ static enum parse_result parse_options(bool trace, int argc, char **argv, unsign
 	struct option longs[ARRAY_SIZE(option_table) + 1];
 	char shorts[3 + 2 * ARRAY_SIZE(option_table)];
 	struct pool_args pool = { 0 };
+	struct placement_args placement = { 0 };
 	uint64_t value;
 	int opt;
 
@@ -677,6 +717,27 @@ static enum parse_result parse_options(bool trace, int argc, char **argv, unsign
 		case OPT_POOL_NOTIFY:
 			pool.notify = optarg;
 			break;
+		case OPT_NETNS:
+			o->netns = true;
+			break;
+		case OPT_NETNS_GRO:
+			placement.gro = optarg;
+			break;
+		case OPT_RPS:
+			failed = cpu_list_parse("--rps", optarg, &o->rps_cpus, err);
+			o->rps_given = true;
+			break;
+		case OPT_SERVER_CPUS:
+			failed = cpu_list_parse("--server-cpus", optarg, &o->cpus.server, err);
+			o->cpus.server_given = true;
+			break;
+		case OPT_LOAD_CPUS:
+			failed = cpu_list_parse("--load-cpus", optarg, &o->cpus.load, err);
+			o->cpus.load_given = true;
+			break;
+		case OPT_WORKER_CPUS:
+			placement.worker_cpus = optarg;
+			break;
 		case 'v':
 			o->verbose = true;
 			break;
@@ -727,7 +788,7 @@ static enum parse_result parse_options(bool trace, int argc, char **argv, unsign
 	if (o->requests && !o->duration_given)
 		o->duration_s = REQUESTS_TIME_CAP_S;
 	if (check_combination(o, policy, err) || check_pool(o, &pool, err) ||
-	    check_open_loop(o, arrivals, err))
+	    check_open_loop(o, arrivals, err) || check_placement(o, &placement, err))
 		return PARSE_ERROR;
 	return PARSE_OK;
 }
