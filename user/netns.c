@@ -21,11 +21,11 @@
 #include <net/if.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include "common.h"
 #include "netns.h"
+#include "process.h"
 
 #define NETNS_DIR "/run/netns"
 #define SUBNETS (1u << 14) /* /30s in the /16 */
@@ -145,58 +145,12 @@ void netns_sweep(void)
 		if_freenameindex(links);
 }
 
-/* The guard: a process that waits on a pipe only we can write; EOF means
- * we died without cleaning up (SIGKILL), and it removes the link and the
- * namespace. Keeps none of our other fds. */
-static pid_t start_guard(const struct netns *ns, int *guard_fd)
+/* In the guard (process.h), when we died without cleaning up (SIGKILL). */
+static void on_testbed_killed(void *arg)
 {
-	int fds[2], devnull;
-	pid_t pid;
+	const struct netns *ns = arg;
 
-	if (pipe2(fds, O_CLOEXEC))
-		return -1;
-	pid = fork();
-	if (pid < 0) {
-		close(fds[0]);
-		close(fds[1]);
-		return -1;
-	}
-	if (pid == 0) {
-		char byte;
-		ssize_t n;
-
-		prctl(PR_SET_NAME, "tb-netns-guard");
-		/* a terminal's Ctrl-C reaches our process group too: it is the testbed's to handle */
-		signal(SIGINT, SIG_IGN);
-		signal(SIGTERM, SIG_IGN);
-		if (dup2(fds[0], 3) != 3)
-			_exit(1);
-		devnull = open("/dev/null", O_RDWR);
-		for (int fd = 0; fd < 3 && devnull >= 0; fd++)
-			dup2(devnull, fd);
-		close_range(4, ~0u, 0);
-		do
-			n = read(3, &byte, 1);
-		while (n < 0 && errno == EINTR);
-		if (n == 0)
-			remove_link_and_namespace(ns->host_if, ns->name);
-		_exit(0);
-	}
-	close(fds[0]);
-	*guard_fd = fds[1];
-	return pid;
-}
-
-static void stand_down_guard(struct netns *ns)
-{
-	if (!ns->guard)
-		return;
-	if (write(ns->guard_fd, "x", 1) != 1)
-		debug_msg("cannot stand the netns guard down: %s", strerror(errno));
-	close(ns->guard_fd);
-	while (waitpid(ns->guard, NULL, 0) < 0 && errno == EINTR)
-		;
-	ns->guard = 0;
+	remove_link_and_namespace(ns->host_if, ns->name);
 }
 
 int netns_enter(const struct netns *ns, int *saved, struct error_message *err)
@@ -327,7 +281,7 @@ int netns_create(struct netns *ns, const struct netns_options *o, struct error_m
 	char client[32], server[32];
 	pid_t self = getpid();
 
-	*ns = (struct netns){ .guard_fd = -1 };
+	*ns = (struct netns){ 0 };
 	snprintf(ns->name, sizeof(ns->name), NETNS_PREFIX "%d", self);
 	snprintf(ns->host_if, sizeof(ns->host_if), NETNS_HOST_IF_PREFIX "%d", self);
 	snprintf(ns->peer_if, sizeof(ns->peer_if), NETNS_PEER_IF_PREFIX "%d", self);
@@ -335,9 +289,7 @@ int netns_create(struct netns *ns, const struct netns_options *o, struct error_m
 	snprintf(client, sizeof(client), "%s/30", inet_ntoa(ns->client_addr));
 	snprintf(server, sizeof(server), "%s/30", inet_ntoa(ns->server_addr));
 	/* the guard first: from the namespace's first moment, a SIGKILL cannot leave it */
-	ns->guard = start_guard(ns, &ns->guard_fd);
-	if (ns->guard < 0) {
-		ns->guard = 0;
+	if (guard_start(&ns->guard, "tb-netns-guard", on_testbed_killed, ns)) {
 		error_message_set(err, "--netns: cannot start the guard process: %s", strerror(errno));
 		return -1;
 	}
@@ -365,5 +317,5 @@ void netns_destroy(struct netns *ns)
 		remove_link_and_namespace(ns->host_if, ns->name);
 		ns->created = false;
 	}
-	stand_down_guard(ns);
+	guard_stand_down(&ns->guard);
 }

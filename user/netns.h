@@ -12,6 +12,7 @@
 #include <sys/types.h>
 #include "cpus.h"
 #include "error.h"
+#include "process.h"
 
 #define NETNS_PREFIX "testbed-"      /* + owner pid: the namespace (ip netns) */
 #define NETNS_HOST_IF_PREFIX "tbh"   /* + owner pid: our end of the veth pair */
@@ -30,8 +31,7 @@ struct netns {
 	struct in_addr client_addr, server_addr; /* ours (.1) and the server's (.2) */
 	bool gro;                /* the server end's GRO as the kernel reports it after set-up */
 	bool created;
-	pid_t guard;             /* removes it all if we die; 0 = none */
-	int guard_fd;            /* a byte stands the guard down, EOF sets it off */
+	struct guard guard;      /* removes it all if we die (process.h) */
 };
 
 /* Removes namespaces and links of testbeds that are gone (an earlier

@@ -324,7 +324,7 @@ int cmd_run(int argc, char **argv)
 	struct server_config server;
 	struct collector *c = NULL;
 	struct error_message err = { "" };
-	struct netns ns = { .guard_fd = -1 };
+	struct netns ns = { 0 };
 	int status_fd = -1, gate_fd = -1, ret = EXIT_FAIL, migrate_was = -1, migrate_lock = -1;
 	pid_t master = -1;
 

@@ -36,8 +36,7 @@
 struct traced_server {
 	pid_t root;
 	bool started;                     /* we started it: we stop it */
-	pid_t guard;                      /* kills its process group if we die; 0 = none */
-	int guard_fd;                     /* the guard's pipe: a byte stands it down, EOF fires it */
+	struct guard guard;               /* kills its process group if we die */
 	bool exited;
 	int wait_status;
 	const struct external_setup *external;
@@ -173,62 +172,16 @@ static pid_t spawn_command(char **argv, char **env, const char *log, int *gate_f
 
 /* A command we start dies with us even when we are SIGKILLed: its root has
  * PR_SET_PDEATHSIG, but not its children (nginx's workers would live on,
- * listening). A guard process waits on a pipe whose write end only we hold;
- * EOF means we are gone, and it SIGKILLs the command's process group. A
- * normal stop writes a byte first: stand down. The guard keeps none of our
- * other fds (BPF links, sockets), so it holds nothing of the run alive; a
- * bundled server's scratch folder goes with it. */
-static pid_t start_guard(struct traced_server *s, int *guard_fd)
+ * listening). Our guard process (process.h) SIGKILLs the command's process
+ * group if we go without standing it down; a bundled server's scratch
+ * folder goes with it. */
+static void on_testbed_killed(void *arg)
 {
-	int fds[2], devnull;
-	pid_t pid;
+	struct traced_server *s = arg;
 
-	if (pipe2(fds, O_CLOEXEC))
-		return -1;
-	pid = fork();
-	if (pid < 0) {
-		close(fds[0]);
-		close(fds[1]);
-		return -1;
-	}
-	if (pid == 0) {
-		char byte;
-		ssize_t n;
-
-		prctl(PR_SET_NAME, "tb-guard");
-		/* a terminal's Ctrl-C reaches our process group too: it is the testbed's to handle */
-		signal(SIGINT, SIG_IGN);
-		signal(SIGTERM, SIG_IGN);
-		if (dup2(fds[0], 3) != 3)
-			_exit(1);
-		devnull = open("/dev/null", O_RDWR); /* not 3: taken */
-		for (int fd = 0; fd < 3 && devnull >= 0; fd++)
-			dup2(devnull, fd); /* nobody waits on our stdout for EOF */
-		close_range(4, ~0u, 0);
-		do
-			n = read(3, &byte, 1);
-		while (n < 0 && errno == EINTR);
-		if (n == 0) {
-			kill(-s->root, SIGKILL);
-			if (s->external)
-				external_cleanup(&s->ext);
-		}
-		_exit(0);
-	}
-	close(fds[0]);
-	*guard_fd = fds[1];
-	return pid;
-}
-
-static void stand_down_guard(struct traced_server *s)
-{
-	if (!s->guard)
-		return;
-	if (write(s->guard_fd, "x", 1) != 1)
-		debug_msg("cannot stand the guard down: %s", strerror(errno));
-	close(s->guard_fd);
-	waitpid(s->guard, NULL, 0);
-	s->guard = 0;
+	kill(-s->root, SIGKILL);
+	if (s->external)
+		external_cleanup(&s->ext);
 }
 
 static bool server_alive(struct traced_server *s)
@@ -299,7 +252,7 @@ static void stop_started_server(struct traced_server *s)
 	}
 	/* workers the root left behind, also when the root ended by itself */
 	kill(-s->root, SIGKILL);
-	stand_down_guard(s);
+	guard_stand_down(&s->guard);
 }
 
 /* The first libuv shared object PID maps (a Node built with a shared libuv),
@@ -433,9 +386,7 @@ static int trace_server(struct run_options *opts, struct traced_server *server, 
 			goto cleanup;
 		}
 		server->started = true;
-		server->guard = start_guard(server, &server->guard_fd);
-		if (server->guard < 0) {
-			server->guard = 0;
+		if (guard_start(&server->guard, "tb-guard", on_testbed_killed, server)) {
 			error_msg("cannot start %s: no guard process: %s", opts->command[0], strerror(errno));
 			goto cleanup;
 		}
