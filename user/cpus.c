@@ -10,6 +10,7 @@
 #include <string.h>
 #include "common.h"
 #include "cpus.h"
+#include "options.h"
 
 #define CPUS_ONLINE "/sys/devices/system/cpu/online"
 
@@ -146,6 +147,22 @@ int cpus_check_online(const char *option, const cpu_set_t *set, struct error_mes
 	cpu_list_format(&missing, missing_list, sizeof(missing_list));
 	error_message_set(err, "%s: CPU %s is not online (online: %s)", option, missing_list, text);
 	return -1;
+}
+
+int cpus_check_run_online(const struct run_options *o, struct error_message *err)
+{
+	if (o->cpus.server_given && cpus_check_online("--server-cpus", &o->cpus.server, err))
+		return -1;
+	if (o->cpus.load_given && cpus_check_online("--load-cpus", &o->cpus.load, err))
+		return -1;
+	return o->rps_given ? cpus_check_online("--rps", &o->rps_cpus, err) : 0;
+}
+
+int cpus_pin_run(const struct run_options *o, pid_t server, const char *who, struct error_message *err)
+{
+	if (o->cpus.server_given && cpus_pin(server, &o->cpus.server, who, err))
+		return -1;
+	return o->cpus.load_given ? cpus_pin(0, &o->cpus.load, "the load generator", err) : 0;
 }
 
 int cpus_pin(pid_t pid, const cpu_set_t *set, const char *who, struct error_message *err)

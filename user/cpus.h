@@ -41,4 +41,12 @@ int cpus_check_online(const char *option, const cpu_set_t *set, struct error_mes
  * inherit it). 0, or -1 with a reason naming WHO ("the master"). */
 int cpus_pin(pid_t pid, const cpu_set_t *set, const char *who, struct error_message *err);
 
+struct run_options;
+/* Every CPU the options name is online. 0, or -1 with ERR. */
+int cpus_check_run_online(const struct run_options *o, struct error_message *err);
+/* A run's placement: SERVER (WHO: "the master") to --server-cpus, this
+ * thread (the load generator's threads start from it) to --load-cpus; what
+ * the options leave out stays. 0, or -1 with ERR. */
+int cpus_pin_run(const struct run_options *o, pid_t server, const char *who, struct error_message *err);
+
 #endif

@@ -26,6 +26,7 @@
 #include "common.h"
 #include "netns.h"
 #include "process.h"
+#include "record.h"
 
 #define NETNS_DIR "/run/netns"
 #define SUBNETS (1u << 14) /* /30s in the /16 */
@@ -308,6 +309,19 @@ int netns_create(struct netns *ns, const struct netns_options *o, struct error_m
 	}
 	debug_msg("network namespace %s: server %s on %s, client %s on %s, GRO %s", ns->name, server, ns->peer_if,
 		  client, ns->host_if, ns->gro ? "on" : "off");
+	return 0;
+}
+
+int netns_begin_run(struct run_record *r, struct netns *ns, struct error_message *err)
+{
+	const struct run_options *o = r->opts;
+
+	if (netns_create(ns, &(struct netns_options){ o->netns_gro, o->rps_given ? &o->rps_cpus : NULL }, err))
+		return -1;
+	snprintf(r->netns, sizeof(r->netns), "%s", ns->name);
+	r->netns_gro = ns->gro;
+	r->netns_client_addr = ns->client_addr;
+	r->netns_server_addr = ns->server_addr;
 	return 0;
 }
 

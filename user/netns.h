@@ -43,6 +43,10 @@ int netns_create(struct netns *ns, const struct netns_options *o, struct error_m
 /* The calling thread into NS (*SAVED: how to come back) and back. 0 or -1. */
 int netns_enter(const struct netns *ns, int *saved, struct error_message *err);
 void netns_leave(int saved);
+struct run_record;
+/* netns_create() for R's options, and R's record of it (name, addresses,
+ * GRO). 0, or -1 with ERR. */
+int netns_begin_run(struct run_record *r, struct netns *ns, struct error_message *err);
 /* Removes the link and the namespace and stands the guard down; NS may be
  * one that was never created. */
 void netns_destroy(struct netns *ns);

@@ -89,14 +89,15 @@ const struct option_spec option_table[] = {
 	{ "loadgen-threads", OPT_LOADGEN_THREADS, "N", FOR_ALL, "client threads", "min(connections, CPUs)" },
 
 	HEADING("network path and CPU placement:", FOR_RUN),
-	{ "netns", OPT_NETNS, NULL, FOR_RUN, "the server in a network namespace of its own, reached over a\n"
+	HEADING("network path and CPU placement (a command we start):", FOR_TRACE),
+	{ "netns", OPT_NETNS, NULL, FOR_RUN | FOR_TRACE, "the server in a network namespace of its own, reached over a\n"
 	  "veth pair (10.251.0.0/16) instead of loopback", NULL },
-	{ "netns-gro", OPT_NETNS_GRO, "on|off", FOR_RUN, "with --netns: GRO on both ends of the veth pair",
+	{ "netns-gro", OPT_NETNS_GRO, "on|off", FOR_RUN | FOR_TRACE, "with --netns: GRO on both ends of the veth pair",
 	  "the kernel's" },
-	{ "rps", OPT_RPS, "CPUS", FOR_RUN, "with --netns: receive packet steering of the server's end\n"
+	{ "rps", OPT_RPS, "CPUS", FOR_RUN | FOR_TRACE, "with --netns: receive packet steering of the server's end\n"
 	  "to CPUS (a list like 0-3,5)", "none" },
-	{ "server-cpus", OPT_SERVER_CPUS, "CPUS", FOR_RUN, "pin the master, workers and pool threads to CPUS", "any" },
-	{ "load-cpus", OPT_LOAD_CPUS, "CPUS", FOR_RUN, "pin the load generator's threads to CPUS (disjoint\n"
+	{ "server-cpus", OPT_SERVER_CPUS, "CPUS", FOR_RUN | FOR_TRACE, "pin the master, workers and pool threads to CPUS", "any" },
+	{ "load-cpus", OPT_LOAD_CPUS, "CPUS", FOR_RUN | FOR_TRACE, "pin the load generator's threads to CPUS (disjoint\n"
 	  "from --server-cpus)", "any" },
 	{ "worker-cpus", OPT_WORKER_CPUS, "one-each", FOR_RUN, "worker i on the (i mod n)-th of the server's n CPUs",
 	  "none" },
@@ -381,8 +382,17 @@ struct placement_args {
 	const char *gro, *worker_cpus; /* NULL = not given */
 };
 
-static int check_placement(struct run_options *o, const struct placement_args *a, struct error_message *err)
+static int check_placement(bool trace, struct run_options *o, const struct placement_args *a, struct error_message *err)
 {
+	if (trace && o->netns && !o->command) {
+		error_message_set(err, "--netns needs -- COMMAND: a running process cannot move into a namespace");
+		return -1;
+	}
+	if (trace && o->netns && o->load_target_len && o->load_target.ss_family != AF_INET) {
+		error_message_set(err, "--netns: --load needs an IPv4 address (the namespace's /30 is IPv4; "
+				  "its port is used)");
+		return -1;
+	}
 	if ((a->gro || o->rps_given) && !o->netns) {
 		error_message_set(err, "%s needs --netns: it sets up the server's end of the veth pair",
 				  o->rps_given ? "--rps" : "--netns-gro");
@@ -759,7 +769,8 @@ static enum parse_result parse_options(bool trace, int argc, char **argv, unsign
 		return PARSE_ERROR;
 	}
 	if (trace)
-		return check_trace(argc, argv, o, given, arrivals, err);
+		return check_trace(argc, argv, o, given, arrivals, err) != PARSE_OK ||
+		       check_placement(true, o, &placement, err) ? PARSE_ERROR : PARSE_OK;
 	if (!scenario_name) {
 		char names[512];
 
@@ -788,7 +799,7 @@ static enum parse_result parse_options(bool trace, int argc, char **argv, unsign
 	if (o->requests && !o->duration_given)
 		o->duration_s = REQUESTS_TIME_CAP_S;
 	if (check_combination(o, policy, err) || check_pool(o, &pool, err) ||
-	    check_open_loop(o, arrivals, err) || check_placement(o, &placement, err))
+	    check_open_loop(o, arrivals, err) || check_placement(false, o, &placement, err))
 		return PARSE_ERROR;
 	return PARSE_OK;
 }

@@ -254,27 +254,14 @@ static void kill_one_worker(struct run_record *r)
 	}
 }
 
-/* Every CPU the options name is online. 0, or -1 with ERR. */
-static int check_cpus_online(const struct run_options *o, struct error_message *err)
-{
-	if (o->cpus.server_given && cpus_check_online("--server-cpus", &o->cpus.server, err))
-		return -1;
-	if (o->cpus.load_given && cpus_check_online("--load-cpus", &o->cpus.load, err))
-		return -1;
-	return o->rps_given ? cpus_check_online("--rps", &o->rps_cpus, err) : 0;
-}
-
 /* --netns: the namespace and the veth pair, and where the server listens. */
 static int make_netns(struct run_record *r, struct netns *ns, struct server_config *server, struct error_message *err)
 {
 	const struct run_options *o = r->opts;
 
-	if (netns_create(ns, &(struct netns_options){ o->netns_gro, o->rps_given ? &o->rps_cpus : NULL }, err))
+	if (netns_begin_run(r, ns, err))
 		return -1;
-	snprintf(r->netns, sizeof(r->netns), "%s", ns->name);
-	r->netns_gro = ns->gro;
-	r->netns_client_addr = ns->client_addr;
-	r->netns_server_addr = server->listen_addr = ns->server_addr;
+	server->listen_addr = ns->server_addr;
 	/* tcp_migrate_req is the namespace's own: ours to set, nobody's to restore */
 	if (o->migrate) {
 		int saved;
@@ -312,9 +299,7 @@ static int start_master(struct run_record *r, struct netns *ns, const struct ser
 		return -1;
 	if (o->netns)
 		r->netns_pid = *master;
-	if (o->cpus.server_given && cpus_pin(*master, &o->cpus.server, "the master", err))
-		return -1;
-	return o->cpus.load_given ? cpus_pin(0, &o->cpus.load, "the load generator", err) : 0;
+	return cpus_pin_run(o, *master, "the master", err);
 }
 
 int cmd_run(int argc, char **argv)
@@ -340,7 +325,7 @@ int cmd_run(int argc, char **argv)
 		error_msg("%s is not supported on this kernel: %s", opts.scenario->name, err.text);
 		return EXIT_FAIL;
 	}
-	if (check_cpus_online(&opts, &err)) {
+	if (cpus_check_run_online(&opts, &err)) {
 		error_msg("%s", err.text);
 		return EXIT_USAGE;
 	}

@@ -4,7 +4,8 @@
 # over veth keeps the accounting exact and leaves no namespace or link
 # behind, whatever ends the run; --server-cpus/--load-cpus/--worker-cpus
 # pin what they say (each thread's Cpus_allowed_list, read during the run);
-# bad CPU lists are refused in one line. Sourced by run.sh.
+# bad CPU lists are refused in one line; `trace --netns -- COMMAND` starts
+# the command inside. Sourced by run.sh.
 [ -n "$TB_LIB_LOADED" ] || . "$(dirname "$0")/lib.sh"
 [ -n "${RW:-}" ] || . "$(dirname "$0")/reliability.sh"
 
@@ -23,7 +24,9 @@ netns_gone() {
 # addresses in meta.csv, the namespace's own TCP counters (nobody else's
 # connections: PassiveOpens == accepted), and nothing left
 check_netns_run() {
-	check_accounting "$1" "$2" || return 1
+	check_accounting "$1" "$2" && check_netns_run_names "$1"
+}
+check_netns_run_names() {
 	ns=$(meta "$1" netns); server=$(meta "$1" netns_server_addr); client=$(meta "$1" netns_client_addr)
 	case $ns in testbed-[0-9]*) ;; *) fail "meta.csv netns is '$ns'"; return 1 ;; esac
 	case $server/$client in 10.251.*/10.251.*) ;; *) fail "meta.csv addresses $server, $client"; return 1 ;; esac
@@ -119,6 +122,26 @@ test_bad_cpu_lists_refused() {
 	mention=--rps refused run shared-epoll --rps 0 || return 1
 	mention=--netns-gro refused run shared-epoll --netns --netns-gro maybe || return 1
 	mention=--worker-cpus refused run shared-epoll --worker-cpus all || return 1
+	mention="-- COMMAND" refused trace --netns --pid 1 || return 1
+	mention=IPv4 refused trace --netns --load "[::1]:8080" -- true || return 1
 	mention=
 	echo "    $refused_count bad placements refused in one line, nothing started"
+}
+
+# trace --netns -- COMMAND: a Node server (listen(port): every address of
+# the namespace) started inside; BPF == its own count == the load's, the
+# namespace's own TCP counters, nothing left. One bound to 127.0.0.1 there
+# is out of reach, and the message says where it must listen.
+test_trace_netns_node() {
+	command -v node >/dev/null || { echo "    (no node)"; return 0; }
+	port=$(free_port 41); servers=${SERVERS:-$(cd "$(dirname "$0")/servers" && pwd)}
+	COUNT_FILE="$WORK/tr-ns.count" "$TESTBED" trace --netns --load "127.0.0.1:$port" --duration 1 \
+		--out "$WORK/tr-ns" -- node "$servers/node-hello.js" "$port" >"$WORK/tr-ns.out" 2>&1 ||
+		{ cat "$WORK/tr-ns.out"; fail "trace --netns failed"; return 1; }
+	bpf=$(worker_sum "$WORK/tr-ns" accepted); completed=$(summary "$WORK/tr-ns" connections_completed)
+	own=$(cat "$WORK/tr-ns.count" 2>/dev/null)
+	echo "    trace --netns: BPF $bpf, server $own, load generator $completed"
+	[ "$completed" -gt 0 ] && [ "$bpf" -eq "$completed" ] && [ "$own" = "$completed" ] ||
+		fail "BPF accepted $bpf, the server served ${own:-?}, the load completed $completed" || return 1
+	check_netns_run_names "$WORK/tr-ns"
 }
