@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 /* CPU lists for --server-cpus, --load-cpus and --rps: parsing the kernel's
  * list syntax ("0-3,5") with every error said in one line, printing a set
- * back as a list or as sysfs's hex mask, the checks a placement must pass
- * (disjoint sets, online CPUs) and sched_setaffinity. Which process gets
+ * back as a list or as sysfs's hex mask, the checks the placement options
+ * must pass (their combinations, disjoint sets, online CPUs) and
+ * sched_setaffinity. Which process gets
  * which set is run.c's; a worker's own CPU (--worker-cpus one-each) is
  * picked inside the forked worker (scenarios/process.c). */
 #include <errno.h>
@@ -147,6 +148,36 @@ int cpus_check_online(const char *option, const cpu_set_t *set, struct error_mes
 	cpu_list_format(&missing, missing_list, sizeof(missing_list));
 	error_message_set(err, "%s: CPU %s is not online (online: %s)", option, missing_list, text);
 	return -1;
+}
+
+int placement_options_check(bool trace, struct run_options *o, const char *gro, const char *worker_cpus,
+			    struct error_message *err)
+{
+	if (trace && o->netns && !o->command) {
+		error_message_set(err, "--netns needs -- COMMAND: a running process cannot move into a namespace");
+		return -1;
+	}
+	if (trace && o->netns && o->load_target_len && o->load_target.ss_family != AF_INET) {
+		error_message_set(err, "--netns: --load needs an IPv4 address (the namespace's /30 is IPv4; "
+				  "its port is used)");
+		return -1;
+	}
+	if ((gro || o->rps_given) && !o->netns) {
+		error_message_set(err, "%s needs --netns: it sets up the server's end of the veth pair",
+				  o->rps_given ? "--rps" : "--netns-gro");
+		return -1;
+	}
+	if (gro && strcmp(gro, "on") && strcmp(gro, "off")) {
+		error_message_set(err, "--netns-gro is on or off, not '%s'", gro);
+		return -1;
+	}
+	o->netns_gro = gro ? !strcmp(gro, "on") : -1;
+	if (worker_cpus && strcmp(worker_cpus, "one-each")) {
+		error_message_set(err, "--worker-cpus takes one-each, not '%s'", worker_cpus);
+		return -1;
+	}
+	o->cpus.worker_one_each = worker_cpus != NULL;
+	return cpu_placement_check(&o->cpus, err);
 }
 
 int cpus_check_run_online(const struct run_options *o, struct error_message *err)

@@ -42,6 +42,12 @@ int cpus_check_online(const char *option, const cpu_set_t *set, struct error_mes
 int cpus_pin(pid_t pid, const cpu_set_t *set, const char *who, struct error_message *err);
 
 struct run_options;
+/* The placement options of a command line (options.c), once it is read:
+ * --netns-gro (GRO, NULL = not given), --rps, --worker-cpus (WORKER_CPUS)
+ * and TRACE's --netns combinations; fills O's netns_gro and
+ * cpus.worker_one_each. Pure: 0, or -1 with a one-line reason. */
+int placement_options_check(bool trace, struct run_options *o, const char *gro, const char *worker_cpus,
+			    struct error_message *err);
 /* Every CPU the options name is online. 0, or -1 with ERR. */
 int cpus_check_run_online(const struct run_options *o, struct error_message *err);
 /* A run's placement: SERVER (WHO: "the master") to --server-cpus, this

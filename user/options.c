@@ -377,40 +377,6 @@ static int check_pool(struct run_options *o, const struct pool_args *a, struct e
 	return 0;
 }
 
-/* --netns-gro and --worker-cpus as typed, checked once the whole command line is read. */
-struct placement_args {
-	const char *gro, *worker_cpus; /* NULL = not given */
-};
-
-static int check_placement(bool trace, struct run_options *o, const struct placement_args *a, struct error_message *err)
-{
-	if (trace && o->netns && !o->command) {
-		error_message_set(err, "--netns needs -- COMMAND: a running process cannot move into a namespace");
-		return -1;
-	}
-	if (trace && o->netns && o->load_target_len && o->load_target.ss_family != AF_INET) {
-		error_message_set(err, "--netns: --load needs an IPv4 address (the namespace's /30 is IPv4; "
-				  "its port is used)");
-		return -1;
-	}
-	if ((a->gro || o->rps_given) && !o->netns) {
-		error_message_set(err, "%s needs --netns: it sets up the server's end of the veth pair",
-				  o->rps_given ? "--rps" : "--netns-gro");
-		return -1;
-	}
-	if (a->gro && strcmp(a->gro, "on") && strcmp(a->gro, "off")) {
-		error_message_set(err, "--netns-gro is on or off, not '%s'", a->gro);
-		return -1;
-	}
-	o->netns_gro = a->gro ? !strcmp(a->gro, "on") : -1;
-	if (a->worker_cpus && strcmp(a->worker_cpus, "one-each")) {
-		error_message_set(err, "--worker-cpus takes one-each, not '%s'", a->worker_cpus);
-		return -1;
-	}
-	o->cpus.worker_one_each = a->worker_cpus != NULL;
-	return cpu_placement_check(&o->cpus, err);
-}
-
 /* --rate and --arrivals; 0 or -1 with a reason. */
 static int check_open_loop(struct run_options *o, const char *arrivals, struct error_message *err)
 {
@@ -554,7 +520,7 @@ static enum parse_result parse_options(bool trace, int argc, char **argv, unsign
 	struct option longs[ARRAY_SIZE(option_table) + 1];
 	char shorts[3 + 2 * ARRAY_SIZE(option_table)];
 	struct pool_args pool = { 0 };
-	struct placement_args placement = { 0 };
+	const char *netns_gro = NULL, *worker_cpus = NULL;
 	uint64_t value;
 	int opt;
 
@@ -731,7 +697,7 @@ static enum parse_result parse_options(bool trace, int argc, char **argv, unsign
 			o->netns = true;
 			break;
 		case OPT_NETNS_GRO:
-			placement.gro = optarg;
+			netns_gro = optarg;
 			break;
 		case OPT_RPS:
 			failed = cpu_list_parse("--rps", optarg, &o->rps_cpus, err);
@@ -746,7 +712,7 @@ static enum parse_result parse_options(bool trace, int argc, char **argv, unsign
 			o->cpus.load_given = true;
 			break;
 		case OPT_WORKER_CPUS:
-			placement.worker_cpus = optarg;
+			worker_cpus = optarg;
 			break;
 		case 'v':
 			o->verbose = true;
@@ -770,7 +736,7 @@ static enum parse_result parse_options(bool trace, int argc, char **argv, unsign
 	}
 	if (trace)
 		return check_trace(argc, argv, o, given, arrivals, err) != PARSE_OK ||
-		       check_placement(true, o, &placement, err) ? PARSE_ERROR : PARSE_OK;
+		       placement_options_check(true, o, netns_gro, worker_cpus, err) ? PARSE_ERROR : PARSE_OK;
 	if (!scenario_name) {
 		char names[512];
 
@@ -799,7 +765,7 @@ static enum parse_result parse_options(bool trace, int argc, char **argv, unsign
 	if (o->requests && !o->duration_given)
 		o->duration_s = REQUESTS_TIME_CAP_S;
 	if (check_combination(o, policy, err) || check_pool(o, &pool, err) ||
-	    check_open_loop(o, arrivals, err) || check_placement(false, o, &placement, err))
+	    check_open_loop(o, arrivals, err) || placement_options_check(false, o, netns_gro, worker_cpus, err))
 		return PARSE_ERROR;
 	return PARSE_OK;
 }

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 /* Unit tests for user/cpus.c: CPU lists parsed and printed back (list and
  * rps mask), bad lists refused with the option named, disjoint placements,
- * and the online check against this machine. */
+ * the online check against this machine, and the placement options'
+ * combinations. */
 #include <string.h>
 #include "cpus.h"
+#include "options.h"
 #include "unit.h"
 
 static void test_parse_and_format(void)
@@ -78,12 +80,35 @@ static void test_online(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(err.text, "CPU 1000 is not online"));
 }
 
+static void test_placement_options(void)
+{
+	struct run_options o = { 0 };
+	struct error_message err = { "" };
+
+	CU_ASSERT_EQUAL(placement_options_check(false, &o, NULL, NULL, &err), 0);
+	CU_ASSERT_EQUAL(o.netns_gro, -1);
+	CU_ASSERT_FALSE(o.cpus.worker_one_each);
+	CU_ASSERT_EQUAL(placement_options_check(false, &o, "on", NULL, &err), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err.text, "--netns-gro needs --netns"));
+	o.netns = true;
+	CU_ASSERT_EQUAL(placement_options_check(false, &o, "off", "one-each", &err), 0);
+	CU_ASSERT_EQUAL(o.netns_gro, 0);
+	CU_ASSERT_TRUE(o.cpus.worker_one_each);
+	CU_ASSERT_EQUAL(placement_options_check(false, &o, "yes", NULL, &err), -1);
+	CU_ASSERT_EQUAL(placement_options_check(false, &o, NULL, "two-each", &err), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err.text, "--worker-cpus"));
+	/* trace: only a command we start can be put into a namespace */
+	CU_ASSERT_EQUAL(placement_options_check(true, &o, NULL, NULL, &err), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err.text, "-- COMMAND"));
+}
+
 static void add_tests(CU_pSuite suite)
 {
 	CU_ADD_TEST(suite, test_parse_and_format);
 	CU_ADD_TEST(suite, test_bad_lists);
 	CU_ADD_TEST(suite, test_placement_disjoint);
 	CU_ADD_TEST(suite, test_online);
+	CU_ADD_TEST(suite, test_placement_options);
 }
 
 int main(void)
