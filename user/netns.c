@@ -37,20 +37,19 @@ static int run_ip(struct error_message *err, const char *const *args)
 {
 	char message[256] = "";
 	const char *argv[16] = { "ip" };
-	int out[2], status;
+	int out[2] = { -1, -1 }, status;
 	size_t n = 1, used = 0;
 	ssize_t got;
 	pid_t pid;
 
 	for (; *args && n < sizeof(argv) / sizeof(argv[0]) - 1; args++)
 		argv[n++] = *args;
-	if (pipe2(out, O_CLOEXEC))
-		return error_message_set(err, "cannot run ip: %s", strerror(errno)), -1;
-	pid = fork();
+	pid = pipe2(out, O_CLOEXEC) ? -1 : fork();
 	if (pid < 0) {
-		close(out[0]);
-		close(out[1]);
-		return error_message_set(err, "cannot run ip: %s", strerror(errno)), -1;
+		error_message_set(err, "cannot run ip: %s", strerror(errno));
+		if (out[0] >= 0)
+			close_pair(out);
+		return -1;
 	}
 	if (pid == 0) {
 		setpgid(0, 0);
@@ -59,6 +58,8 @@ static int run_ip(struct error_message *err, const char *const *args)
 		signal(SIGINT, SIG_DFL);
 		signal(SIGTERM, SIG_DFL);
 		execvp("ip", (char **)argv);
+		execv("/usr/sbin/ip", (char **)argv); /* a PATH without the sbin folders */
+		execv("/sbin/ip", (char **)argv);
 		fprintf(stderr, "cannot run ip (install iproute2): %s\n", strerror(errno));
 		_exit(127);
 	}
@@ -78,15 +79,20 @@ static int run_ip(struct error_message *err, const char *const *args)
 	return -1;
 }
 
-static void remove_link_and_namespace(const char *host_if, const char *name)
+/* Removes HOST_IF (and its peer) and the namespace NAME (NULL: none);
+ * with IF_EXISTS only those that exist, quietly. */
+static void remove_link_and_namespace(const char *host_if, const char *name, bool if_exists)
 {
 	struct error_message ignored;
+	char path[64];
 
 	/* the link first: deleting one end deletes both, at once; a namespace
 	 * only goes when its last process has, and takes its links along later */
 	if (if_nametoindex(host_if))
 		run_ip(&ignored, (const char *[]){ "link", "del", host_if, NULL });
-	if (name && run_ip(&ignored, (const char *[]){ "netns", "del", name, NULL }) == 0)
+	snprintf(path, sizeof(path), NETNS_DIR "/%s", name ? name : "");
+	if (name && (!if_exists || access(path, F_OK) == 0) &&
+	    run_ip(&ignored, (const char *[]){ "netns", "del", name, NULL }) == 0)
 		debug_msg("removed network namespace %s", name);
 }
 
@@ -132,7 +138,7 @@ void netns_sweep(void)
 			continue;
 		snprintf(host_if, sizeof(host_if), NETNS_HOST_IF_PREFIX "%s", owner);
 		debug_msg("removing %s, left by a testbed (pid %s) that is gone", e->d_name, owner);
-		remove_link_and_namespace(host_if, e->d_name);
+		remove_link_and_namespace(host_if, e->d_name, false);
 	}
 	if (dir)
 		closedir(dir);
@@ -141,7 +147,7 @@ void netns_sweep(void)
 	for (l = links; l && l->if_index; l++)
 		if (strncmp(l->if_name, NETNS_HOST_IF_PREFIX, strlen(NETNS_HOST_IF_PREFIX)) == 0 &&
 		    owner_gone(l->if_name + strlen(NETNS_HOST_IF_PREFIX)))
-			remove_link_and_namespace(l->if_name, NULL);
+			remove_link_and_namespace(l->if_name, NULL, false);
 	if (links)
 		if_freenameindex(links);
 }
@@ -151,7 +157,7 @@ static void on_testbed_killed(void *arg)
 {
 	const struct netns *ns = arg;
 
-	remove_link_and_namespace(ns->host_if, ns->name);
+	remove_link_and_namespace(ns->host_if, ns->name, false);
 }
 
 int netns_enter(const struct netns *ns, int *saved, struct error_message *err)
@@ -236,26 +242,27 @@ static int set_rps(const struct netns *ns, const cpu_set_t *rps, struct error_me
 	cpu_mask_format(rps, mask, sizeof(mask));
 	snprintf(path, sizeof(path), "/sys/class/net/%s/queues/rx-0/rps_cpus", ns->peer_if);
 	pid = fork();
-	if (pid < 0)
-		return error_message_set(err, "--rps: cannot fork: %s", strerror(errno)), -1;
+	if (pid < 0) {
+		error_message_set(err, "--rps: cannot fork: %s", strerror(errno));
+		return -1;
+	}
 	if (pid == 0) {
-		int fd;
+		int fd = -1;
 
+		/* the exit status is the errno of the step that failed */
 		if (netns_enter(ns, &saved, NULL) || unshare(CLONE_NEWNS) ||
 		    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) || umount2("/sys", MNT_DETACH) ||
-		    mount("sysfs", "/sys", "sysfs", 0, NULL))
-			_exit(10 + (errno & 0xff) % 100);
-		fd = open(path, O_WRONLY | O_CLOEXEC);
-		if (fd < 0 || write(fd, mask, strlen(mask)) != (ssize_t)strlen(mask))
-			_exit(110 + (errno & 0xff) % 100);
+		    mount("sysfs", "/sys", "sysfs", 0, NULL) || (fd = open(path, O_WRONLY | O_CLOEXEC)) < 0 ||
+		    write(fd, mask, strlen(mask)) != (ssize_t)strlen(mask))
+			_exit(errno ? errno & 0xff : EIO);
 		_exit(0);
 	}
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return 0;
-	error_message_set(err, "--rps: cannot write %s to %s inside %s (status %d)", mask, path, ns->name,
-			  WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+	error_message_set(err, "--rps: cannot write %s to %s inside %s: %s", mask, path, ns->name,
+			  WIFEXITED(status) ? strerror(WEXITSTATUS(status)) : "killed");
 	return -1;
 }
 
@@ -289,6 +296,8 @@ int netns_create(struct netns *ns, const struct netns_options *o, struct error_m
 	pick_subnet(ns);
 	snprintf(client, sizeof(client), "%s/30", inet_ntoa(ns->client_addr));
 	snprintf(server, sizeof(server), "%s/30", inet_ntoa(ns->server_addr));
+	/* not made yet, so one of our name is stale: a dead testbed had our pid */
+	remove_link_and_namespace(ns->host_if, ns->name, true);
 	/* the guard first: from the namespace's first moment, a SIGKILL cannot leave it */
 	if (guard_start(&ns->guard, "tb-netns-guard", on_testbed_killed, ns)) {
 		error_message_set(err, "--netns: cannot start the guard process: %s", strerror(errno));
@@ -328,7 +337,7 @@ int netns_begin_run(struct run_record *r, struct netns *ns, struct error_message
 void netns_destroy(struct netns *ns)
 {
 	if (ns->created) {
-		remove_link_and_namespace(ns->host_if, ns->name);
+		remove_link_and_namespace(ns->host_if, ns->name, false);
 		ns->created = false;
 	}
 	guard_stand_down(&ns->guard);
