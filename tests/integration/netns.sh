@@ -48,7 +48,7 @@ test_netns_accounting_reuseport_dispatch() {
 		check_netns_run "$WORK/ns-rp" 2 || return 1
 	[ "$(meta "$WORK/ns-rp" netns_gro)" = on ] || fail "--netns-gro on: meta.csv says $(meta "$WORK/ns-rp" netns_gro)" ||
 		return 1
-	run_testbed ns-rpb reuseport-bpf --netns --rps 0 --workers 2 --threads 1 --connections 4 --duration 1 &&
+	run_testbed ns-rpb reuseport-bpf --netns --workers 2 --threads 1 --connections 4 --duration 1 &&
 		check_netns_run "$WORK/ns-rpb" 2 || return 1
 	run_testbed ns-fd fd-dispatch --netns --netns-gro off --workers 2 --connections 4 --duration 1 &&
 		check_dispatch_accounting "$WORK/ns-fd" 2 && check_netns_run "$WORK/ns-fd" 2
@@ -90,10 +90,14 @@ server_threads() {
 
 test_cpu_pinning() {
 	[ "$(nproc)" -ge 2 ] || { echo "    (one CPU: nothing to split)"; return 0; }
+	# in a namespace, with receive packet steering to the server's CPU
 	spawn pin-split run shared-epoll --workers 2 --threads 2 --connections 4 --duration 20 --port 0 \
-		--server-cpus 1 --load-cpus 0 --out "$RW/pin-split" && wait_load || return 1
+		--server-cpus 1 --load-cpus 0 --netns --rps 1 --out "$RW/pin-split" && wait_load || return 1
 	server_threads >"$RW/pin-server"; allowed "$pid" >"$RW/pin-load"
+	rps=$(ip netns exec "testbed-$pid" cat "/sys/class/net/tbn$pid/queues/rx-0/rps_cpus" | tr -d ',\n' | sed 's/^0*//')
 	kill -INT "$pid"; wait "$pid"; no_orphans
+	netns_gone "$pid" || return 1
+	[ "$rps" = 2 ] || fail "--rps 1: the server's end has rps_cpus '$rps', not the mask 2" || return 1
 	sed 's/^/    server: /' "$RW/pin-server" | sort | uniq -c | sed 's/^ */    /'
 	[ "$(grep -c ' 1$' "$RW/pin-server")" -eq 7 ] && [ "$(wc -l <"$RW/pin-server")" -eq 7 ] ||
 		fail "not all 7 server threads (master, 2 workers, 4 pool threads) on CPU 1" || return 1
