@@ -596,7 +596,9 @@ static const char *config_problem(const struct loadgen_config *cfg, char *buf, s
 	} else {
 		return "load target is not an IPv4 or IPv6 address";
 	}
-	if (loadgen_target_allowed((const struct sockaddr *)&cfg->target) < 0) {
+	if (loadgen_target_allowed((const struct sockaddr *)&cfg->target) < 0 &&
+	    !(cfg->netns_target.s_addr && cfg->target.ss_family == AF_INET &&
+	      ((const struct sockaddr_in *)&cfg->target)->sin_addr.s_addr == cfg->netns_target.s_addr)) {
 		inet_ntop(cfg->target.ss_family, ip, addr, sizeof(addr));
 		snprintf(buf, buf_size, "load target %s is not loopback; the load generator "
 			 "only targets 127.0.0.0/8 and ::1", addr);

@@ -2,12 +2,13 @@
 /* Built-in HTTP/1.1 load generator: multi-threaded, epoll-based, closed
  * loop (each connection sends its next request when the last answer came)
  * or open loop (rate_cps > 0: Poisson or uniform arrivals at a fixed rate).
- * Targets loopback only; every run is bounded by time and/or request count. */
+ * Targets loopback only (or the testbed's own --netns namespace); every run is bounded by time and/or request count. */
 #ifndef TESTBED_LOADGEN_H
 #define TESTBED_LOADGEN_H
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include "error.h"
 #include "histogram.h"
@@ -33,6 +34,9 @@ struct loadgen_config {
 		ARRIVALS_POISSON,    /* exponential gaps: independent clients */
 		ARRIVALS_UNIFORM,    /* equal gaps */
 	} arrivals;
+	/* besides loopback, the one address allowed: the server's end of the
+	 * veth pair to a namespace the testbed made itself (--netns); 0.0.0.0 = none */
+	struct in_addr netns_target;
 };
 
 struct loadgen_result {

@@ -123,7 +123,7 @@ static void open_master_socket(struct master *m)
 		flags = SOCKET_LISTEN | SOCKET_NONBLOCK;
 		break;
 	}
-	m->listener = open_loopback_socket(m->cfg.port, m->cfg.backlog, flags, &m->port, &why);
+	m->listener = open_listen_socket(m->cfg.listen_addr, m->cfg.port, m->cfg.backlog, flags, &m->port, &why);
 	if (m->listener < 0)
 		master_fail(m, "%s", why.text);
 }
@@ -173,6 +173,9 @@ static int start_worker(struct master *m, unsigned index)
 	}
 	if (pid == 0) {
 		close(control[0]);
+		/* before the worker starts its pool: the threads inherit it */
+		if (m->cfg.worker_cpus_one_each)
+			pin_to_nth_allowed_cpu(index);
 		worker_main(m, index, control[1], dispatch[1]);
 	}
 	close(control[1]);

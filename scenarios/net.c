@@ -16,20 +16,23 @@
 
 #include "net.h"
 
-/* A TCP socket with SO_REUSEADDR bound to 127.0.0.1:PORT (0 = any free
+/* A TCP socket with SO_REUSEADDR bound to ADDR:PORT (0.0.0.0 = 127.0.0.1:
+ * --netns binds the namespace's veth address instead; PORT 0 = any free
  * port, then in *BOUND_PORT). The fd, or -1 with a one-line reason in WHY. */
-int open_loopback_socket(unsigned port, unsigned backlog, unsigned flags,
-			 unsigned *bound_port, struct error_message *why)
+int open_listen_socket(struct in_addr bind_addr, unsigned port, unsigned backlog, unsigned flags,
+		       unsigned *bound_port, struct error_message *why)
 {
 	int type = SOCK_STREAM | SOCK_CLOEXEC | (flags & SOCKET_NONBLOCK ? SOCK_NONBLOCK : 0);
 	struct sockaddr_in addr = {
 		.sin_family = AF_INET,
 		.sin_port = htons((uint16_t)port),
-		.sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+		.sin_addr.s_addr = bind_addr.s_addr ? bind_addr.s_addr : htonl(INADDR_LOOPBACK),
 	};
 	socklen_t addr_len = sizeof(addr);
+	char host[INET_ADDRSTRLEN];
 	int one = 1, fd;
 
+	inet_ntop(AF_INET, &addr.sin_addr, host, sizeof(host));
 	fd = socket(AF_INET, type, 0);
 	if (fd < 0) {
 		error_message_set(why, "cannot create the listening socket (socket: %s)", strerror(errno));
@@ -47,7 +50,7 @@ int open_loopback_socket(unsigned port, unsigned backlog, unsigned flags,
 		if (errno == EADDRINUSE)
 			error_message_set(why, "port %u is already in use (bind: %s)", port, strerror(errno));
 		else
-			error_message_set(why, "cannot bind 127.0.0.1:%u (bind: %s)", port, strerror(errno));
+			error_message_set(why, "cannot bind %s:%u (bind: %s)", host, port, strerror(errno));
 		goto fail;
 	}
 	if ((flags & SOCKET_LISTEN) && listen(fd, backlog > INT_MAX ? INT_MAX : (int)backlog) < 0) {
@@ -55,7 +58,7 @@ int open_loopback_socket(unsigned port, unsigned backlog, unsigned flags,
 		if (errno == EADDRINUSE)
 			error_message_set(why, "port %u is already in use (listen: %s)", port, strerror(errno));
 		else
-			error_message_set(why, "cannot listen on 127.0.0.1:%u (listen: %s)", port, strerror(errno));
+			error_message_set(why, "cannot listen on %s:%u (listen: %s)", host, port, strerror(errno));
 		goto fail;
 	}
 	if (bound_port) {

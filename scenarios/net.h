@@ -5,6 +5,7 @@
 #define TESTBED_NET_H
 
 #include <stdbool.h>
+#include <netinet/in.h>
 #include "error.h"
 
 enum socket_flags {
@@ -13,11 +14,11 @@ enum socket_flags {
 	SOCKET_LISTEN = 1 << 2,    /* else only bound: holds the port, takes no connections */
 };
 
-/* A TCP socket with SO_REUSEADDR bound to 127.0.0.1:PORT (0 = any free
- * port, then in *BOUND_PORT), FLAGS from enum socket_flags. The fd, or -1
- * with a one-line reason in WHY. */
-int open_loopback_socket(unsigned port, unsigned backlog, unsigned flags, unsigned *bound_port,
-			 struct error_message *why);
+/* A TCP socket with SO_REUSEADDR bound to ADDR:PORT (ADDR 0.0.0.0 means
+ * 127.0.0.1; PORT 0 = any free port, then in *BOUND_PORT), FLAGS from enum
+ * socket_flags. The fd, or -1 with a one-line reason in WHY. */
+int open_listen_socket(struct in_addr addr, unsigned port, unsigned backlog, unsigned flags,
+		       unsigned *bound_port, struct error_message *why);
 /* fd-dispatch: hands FD over SOCK without blocking. 0 or -1. */
 int send_fd(int sock, int fd);
 /* fd-dispatch: waits for the next fd on SOCK; the fd, or -1 with errno

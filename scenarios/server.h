@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <netinet/in.h>
 #include <sys/types.h>
 #include "error.h"
 #include "pool.h"
@@ -64,6 +65,8 @@ struct server_config {
 	uint64_t work_amount;    /* microseconds (cpu, sleep) or bytes (file) */
 	enum pool_wake pool_wake;
 	enum pool_notify pool_notify;
+	struct in_addr listen_addr; /* the listeners' address; 0.0.0.0 = 127.0.0.1 (--netns: the veth's) */
+	bool worker_cpus_one_each; /* worker i pinned to the (i mod n)-th of the master's n CPUs */
 };
 
 enum status_type {

@@ -131,8 +131,8 @@ static void __attribute__((noreturn, format(printf, 2, 3))) worker_fail(const st
 static int open_own_listener(const struct worker_context *w)
 {
 	struct error_message why = { "" };
-	int fd = open_loopback_socket(w->m->port, w->m->cfg.backlog,
-				      SOCKET_NONBLOCK | SOCKET_REUSEPORT | SOCKET_LISTEN, NULL, &why);
+	int fd = open_listen_socket(w->m->cfg.listen_addr, w->m->port, w->m->cfg.backlog,
+				    SOCKET_NONBLOCK | SOCKET_REUSEPORT | SOCKET_LISTEN, NULL, &why);
 
 	if (fd < 0)
 		worker_fail(w, "worker %u: %s", w->index, why.text);

@@ -96,27 +96,34 @@ void kernel_counters_parse(const char *text, struct kernel_counters *c)
 	}
 }
 
-int kernel_counters_read(struct kernel_counters *c, struct error_message *err)
+int kernel_counters_read(pid_t netns_of, struct kernel_counters *c, struct error_message *err)
 {
-	static const char *const files[] = { "/proc/net/netstat", "/proc/net/snmp" };
+	static const char *const names[] = { "netstat", "snmp" };
+	char file[64];
 
 	/* proc files say they are empty (st_size 0): read until EOF */
 	static char text[64 * 1024];
 
 	memset(c, 0, sizeof(*c));
-	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
-		FILE *f = fopen(files[i], "re");
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++) {
+		FILE *f;
 		size_t length;
 
+		/* /proc/PID/net is the network namespace PID is in */
+		if (netns_of > 0)
+			snprintf(file, sizeof(file), "/proc/%d/net/%s", netns_of, names[i]);
+		else
+			snprintf(file, sizeof(file), "/proc/net/%s", names[i]);
+		f = fopen(file, "re");
 		if (!f) {
-			error_message_set(err, "cannot read %s: %s", files[i], strerror(errno));
+			error_message_set(err, "cannot read %s: %s", file, strerror(errno));
 			return -1;
 		}
 		length = fread(text, 1, sizeof(text) - 1, f);
 		fclose(f);
 		if (length == sizeof(text) - 1) {
 			/* a cut header line would pair names with the wrong values */
-			error_message_set(err, "%s is longer than %zu bytes: not read", files[i], sizeof(text) - 1);
+			error_message_set(err, "%s is longer than %zu bytes: not read", file, sizeof(text) - 1);
 			return -1;
 		}
 		text[length] = '\0';

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include "error.h"
 
 enum kernel_counter {
@@ -35,8 +36,9 @@ const char *kernel_counter_column(enum kernel_counter k);
  * text does not hold are left as they are. */
 void kernel_counters_parse(const char *text, struct kernel_counters *c);
 
-/* Reads both files into *C. 0, or -1 with ERR set. */
-int kernel_counters_read(struct kernel_counters *c, struct error_message *err);
+/* Reads both files of NETNS_OF's network namespace (0: ours) into *C. 0,
+ * or -1 with ERR set. */
+int kernel_counters_read(pid_t netns_of, struct kernel_counters *c, struct error_message *err);
 
 /* END - START into *DELTA; a counter missing from either is missing. */
 void kernel_counters_delta(const struct kernel_counters *start, const struct kernel_counters *end,

@@ -91,6 +91,7 @@ int measure(struct run_record *r, struct collector *c, const struct subject_ops 
 		.timeout_ms = r->opts->timeout_ms,
 		.rate_cps = r->opts->rate_cps,
 		.arrivals = r->opts->arrivals,
+		.netns_target = r->netns_server_addr,
 	};
 	uint64_t start_ns, next_sample_ns, last_sample_ms = 0, interval_ns = r->opts->interval_ms * 1000000ull;
 	uint64_t kill_at_ns = 0, end_ns = UINT64_MAX;
@@ -104,7 +105,7 @@ int measure(struct run_record *r, struct collector *c, const struct subject_ops 
 		return -1;
 	}
 	hist_init(&r->load->latency_ns);
-	if (kernel_counters_read(&kernel_start, &err))
+	if (kernel_counters_read(r->netns_pid, &kernel_start, &err))
 		error_msg("no kernel TCP counters for this run (summary.csv leaves them empty): %s", err.text);
 	collector_set_counting(c, true);
 	start_ns = r->load_start_ns = monotonic_ns();
@@ -164,7 +165,7 @@ int measure(struct run_record *r, struct collector *c, const struct subject_ops 
 		r->interrupted = true;
 	loadgen_finish(lg, r->load);
 	collector_set_counting(c, false);
-	if (kernel_counters_read(&kernel_end, &err) == 0)
+	if (kernel_counters_read(r->netns_pid, &kernel_end, &err) == 0)
 		kernel_counters_delta(&kernel_start, &kernel_end, &r->kernel);
 	else
 		error_msg("no kernel TCP counters for this run (summary.csv leaves them empty): %s", err.text);

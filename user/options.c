@@ -33,6 +33,7 @@ enum {
 	OPT_POOL_NOTIFY, OPT_RATE, OPT_ARRIVALS, OPT_REPORT, OPT_CGROUP, OPT_LOAD,
 	OPT_RING_BUFFER, OPT_NO_TRACE, OPT_EVENTS_MAX,
 	OPT_JSON, OPT_REPEAT, OPT_MAX_WORKERS,
+	OPT_NETNS, OPT_NETNS_GRO, OPT_RPS, OPT_SERVER_CPUS, OPT_LOAD_CPUS, OPT_WORKER_CPUS,
 	OPT_COUNT, /* past the last: sizes given[] */
 };
 
@@ -87,6 +88,20 @@ const struct option_spec option_table[] = {
 	{ "timeout", OPT_TIMEOUT, "MS", FOR_ALL, "a request unanswered after MS is timed out",
 	  TEXT(DEFAULT_TIMEOUT_MS) },
 	{ "loadgen-threads", OPT_LOADGEN_THREADS, "N", FOR_ALL, "client threads", "min(connections, CPUs)" },
+
+	HEADING("network path and CPU placement:", FOR_RUN),
+	HEADING("network path and CPU placement (a command we start):", FOR_TRACE),
+	{ "netns", OPT_NETNS, NULL, FOR_RUN | FOR_TRACE, "the server in a network namespace of its own, reached over a\n"
+	  "veth pair (10.251.0.0/16) instead of loopback", NULL },
+	{ "netns-gro", OPT_NETNS_GRO, "on|off", FOR_RUN | FOR_TRACE, "with --netns: GRO on both ends of the veth pair",
+	  "the kernel's" },
+	{ "rps", OPT_RPS, "CPUS", FOR_RUN | FOR_TRACE, "with --netns: receive packet steering of the server's end\n"
+	  "to CPUS (a list like 0-3,5)", "none" },
+	{ "server-cpus", OPT_SERVER_CPUS, "CPUS", FOR_RUN | FOR_TRACE, "pin the master, workers and pool threads to CPUS", "any" },
+	{ "load-cpus", OPT_LOAD_CPUS, "CPUS", FOR_RUN | FOR_TRACE, "pin the load generator's threads to CPUS (disjoint\n"
+	  "from --server-cpus)", "any" },
+	{ "worker-cpus", OPT_WORKER_CPUS, "one-each", FOR_RUN, "worker i on the (i mod n)-th of the server's n CPUs",
+	  "none" },
 
 	HEADING("output:", FOR_ALL),
 	{ "out", 'o', "DIR", FOR_ALL | FOR_STUDY, "run folder; NAME: the scenario, or trace", "results/NAME-KERNEL-TIME" },
@@ -541,6 +556,7 @@ static enum parse_result parse_options(bool trace, int argc, char **argv, unsign
 	struct option longs[ARRAY_SIZE(option_table) + 1];
 	char shorts[3 + 2 * ARRAY_SIZE(option_table)];
 	struct pool_args pool = { 0 };
+	const char *netns_gro = NULL, *worker_cpus = NULL;
 	uint64_t value;
 	int opt;
 
@@ -710,6 +726,27 @@ static enum parse_result parse_options(bool trace, int argc, char **argv, unsign
 		case OPT_POOL_NOTIFY:
 			pool.notify = optarg;
 			break;
+		case OPT_NETNS:
+			o->netns = true;
+			break;
+		case OPT_NETNS_GRO:
+			netns_gro = optarg;
+			break;
+		case OPT_RPS:
+			failed = cpu_list_parse("--rps", optarg, &o->rps_cpus, err);
+			o->rps_given = true;
+			break;
+		case OPT_SERVER_CPUS:
+			failed = cpu_list_parse("--server-cpus", optarg, &o->cpus.server, err);
+			o->cpus.server_given = true;
+			break;
+		case OPT_LOAD_CPUS:
+			failed = cpu_list_parse("--load-cpus", optarg, &o->cpus.load, err);
+			o->cpus.load_given = true;
+			break;
+		case OPT_WORKER_CPUS:
+			worker_cpus = optarg;
+			break;
 		case 'v':
 			o->verbose = true;
 			break;
@@ -726,7 +763,8 @@ static enum parse_result parse_options(bool trace, int argc, char **argv, unsign
 		return PARSE_ERROR;
 	}
 	if (trace)
-		return check_trace(argc, argv, o, given, arrivals, err);
+		return check_trace(argc, argv, o, given, arrivals, err) != PARSE_OK ||
+		       placement_options_check(true, o, netns_gro, worker_cpus, err) ? PARSE_ERROR : PARSE_OK;
 	if (!scenario_name) {
 		char names[512];
 
@@ -755,7 +793,7 @@ static enum parse_result parse_options(bool trace, int argc, char **argv, unsign
 	if (o->requests && !o->duration_given)
 		o->duration_s = REQUESTS_TIME_CAP_S;
 	if (check_combination(o, policy, err) || check_pool(o, &pool, err) ||
-	    check_open_loop(o, arrivals, err))
+	    check_open_loop(o, arrivals, err) || placement_options_check(false, o, netns_gro, worker_cpus, err))
 		return PARSE_ERROR;
 	return PARSE_OK;
 }

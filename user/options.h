@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <sys/socket.h>
 #include <sys/types.h>
+#include "cpus.h"
 #include "error.h"
 #include "loadgen.h"
 #include "server.h"
@@ -57,6 +58,11 @@ struct run_options {
 	bool force;                /* --force: write into an existing --out folder */
 	bool verbose;              /* -v */
 	bool json;                 /* --json: one JSON document on stdout, the summary on stderr */
+	bool netns;                /* --netns: the server in its own network namespace, over veth */
+	int netns_gro;             /* --netns-gro: 1 on, 0 off, -1 the kernel's default */
+	cpu_set_t rps_cpus;        /* --rps: the server end's rps_cpus, when rps_given */
+	bool rps_given;
+	struct cpu_placement cpus; /* --server-cpus, --load-cpus, --worker-cpus */
 };
 
 #define DEFAULT_CONNECTIONS 8

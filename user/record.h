@@ -93,6 +93,10 @@ struct run_record {
 	unsigned port;
 	struct sockaddr_storage target;    /* the load's target; target_len 0 = no load */
 	socklen_t target_len;
+	char netns[32];                    /* --netns: the server's namespace ("" = ours) */
+	struct in_addr netns_client_addr, netns_server_addr; /* --netns: the veth pair's two ends */
+	bool netns_gro;                    /* --netns: GRO of the server's end after set-up */
+	pid_t netns_pid;                   /* --netns: a process in it (its TCP counters); 0 = none */
 	bool discover_processes;           /* trace: every traced tgid becomes a process */
 	bool subject_gone;                 /* the server ended before the measurement did */
 	struct process_record *procs;      /* [0] the master (the traced root), then workers */

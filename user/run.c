@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 /* `testbed run SCENARIO`: load the tracer, start the scenario's master under
- * it, drive it with the load generator, sample the counters, stop everything
- * and write the run folder. */
+ * it (with --netns inside a namespace of its own, with --server-cpus pinned),
+ * drive it with the load generator, sample the counters, stop everything
+ * and write the run folder. The namespace itself is netns.c's, CPU lists
+ * cpus.c's. */
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
@@ -21,6 +23,8 @@
 #include <sys/wait.h>
 #include "collector.h"
 #include "common.h"
+#include "cpus.h"
+#include "netns.h"
 #include "run.h"
 #include "test_hooks.h"
 #include "server.h"
@@ -250,6 +254,54 @@ static void kill_one_worker(struct run_record *r)
 	}
 }
 
+/* --netns: the namespace and the veth pair, and where the server listens. */
+static int make_netns(struct run_record *r, struct netns *ns, struct server_config *server, struct error_message *err)
+{
+	const struct run_options *o = r->opts;
+
+	if (netns_begin_run(r, ns, err))
+		return -1;
+	server->listen_addr = ns->server_addr;
+	/* tcp_migrate_req is the namespace's own: ours to set, nobody's to restore */
+	if (o->migrate) {
+		int saved;
+
+		if (netns_enter(ns, &saved, err))
+			return -1;
+		if (write_sysctl(MIGRATE_SYSCTL, 1)) {
+			error_message_set(err, "cannot set net.ipv4.tcp_migrate_req in %s: %s", ns->name, strerror(errno));
+			netns_leave(saved);
+			return -1;
+		}
+		netns_leave(saved);
+	}
+	return 0;
+}
+
+/* Forks the master (gated) inside NS when there is one (a child's
+ * namespace is the forking thread's) and pins it before it runs: its
+ * workers and their pool threads inherit the CPUs. Then pins this thread
+ * for the load generator, whose threads inherit it. 0, or -1 with ERR;
+ * *MASTER is set (> 0) whenever the master was forked, to be stopped. */
+static int start_master(struct run_record *r, struct netns *ns, const struct server_config *server, pid_t *master,
+			int *status_fd, int *gate_fd, struct error_message *err)
+{
+	const struct run_options *o = r->opts;
+	int saved = -1;
+
+	if (o->netns && netns_enter(ns, &saved, err))
+		return -1;
+	*master = server_spawn(server, status_fd, gate_fd);
+	if (*master < 0)
+		error_message_set(err, "cannot start the master: %s", strerror(errno));
+	netns_leave(saved);
+	if (*master < 0)
+		return -1;
+	if (o->netns)
+		r->netns_pid = *master;
+	return cpus_pin_run(o, *master, "the master", err);
+}
+
 int cmd_run(int argc, char **argv)
 {
 	struct run_options opts;
@@ -257,8 +309,9 @@ int cmd_run(int argc, char **argv)
 	struct server_config server;
 	struct collector *c = NULL;
 	struct error_message err = { "" };
+	struct netns ns = { 0 };
 	int status_fd = -1, gate_fd = -1, ret = EXIT_FAIL, migrate_was = -1, migrate_lock = -1;
-	pid_t master;
+	pid_t master = -1;
 
 	install_exit_signals(); /* from the start: a signal at any moment exits 130 */
 	ret = parse_command_line(parse_run_options, print_run_help, argc, argv, &opts);
@@ -272,15 +325,20 @@ int cmd_run(int argc, char **argv)
 		error_msg("%s is not supported on this kernel: %s", opts.scenario->name, err.text);
 		return EXIT_FAIL;
 	}
+	if (cpus_check_run_online(&opts, &err)) {
+		error_msg("%s", err.text);
+		return EXIT_USAGE;
+	}
 	if (check_tracing_environment(&err)) {
 		error_msg("%s", err.text);
 		return EXIT_FAIL;
 	}
+	netns_sweep(); /* what a testbed killed earlier left behind */
 	if (opts.migrate && read_sysctl(MIGRATE_SYSCTL) < 0) {
 		error_msg("--migrate needs net.ipv4.tcp_migrate_req (Linux >= 5.14), which this kernel lacks");
 		return EXIT_FAIL;
 	}
-	if (opts.migrate && (migrate_lock = lock_migrate_sysctl(&err)) < 0) {
+	if (opts.migrate && !opts.netns && (migrate_lock = lock_migrate_sysctl(&err)) < 0) {
 		error_msg("%s", err.text);
 		return EXIT_FAIL;
 	}
@@ -300,7 +358,7 @@ int cmd_run(int argc, char **argv)
 	test_pause("loaded");
 	if (exiting)
 		goto cleanup; /* interrupted during setup: start nothing more */
-	if (opts.migrate) {
+	if (opts.migrate && !opts.netns) {
 		migrate_was = read_sysctl(MIGRATE_SYSCTL);
 		if (write_sysctl(MIGRATE_SYSCTL, 1)) {
 			error_msg("cannot set net.ipv4.tcp_migrate_req: %s", strerror(errno));
@@ -321,10 +379,16 @@ int cmd_run(int argc, char **argv)
 		.work_amount = opts.work_amount,
 		.pool_wake = opts.pool_wake,
 		.pool_notify = opts.pool_notify,
+		.worker_cpus_one_each = opts.cpus.worker_one_each,
 	};
-	master = server_spawn(&server, &status_fd, &gate_fd);
-	if (master < 0) {
-		error_msg("cannot start the master: %s", strerror(errno));
+	if (opts.netns && make_netns(&r, &ns, &server, &err)) {
+		error_msg("%s", err.text);
+		goto cleanup;
+	}
+	if (start_master(&r, &ns, &server, &master, &status_fd, &gate_fd, &err)) {
+		error_msg("%s", err.text);
+		if (master > 0)
+			process_add(&r, ROLE_MASTER, 0, master); /* stopped below */
 		goto cleanup;
 	}
 	if (!process_add(&r, ROLE_MASTER, 0, master) || collector_trace_tgid(c, master) || server_release(gate_fd)) {
@@ -338,14 +402,14 @@ int cmd_run(int argc, char **argv)
 	test_pause("ready");
 	if (exiting)
 		goto cleanup; /* no measurement begun: no folder */
-	debug_msg("%s ready on 127.0.0.1:%u with %zu workers", opts.scenario->name, r.port, r.nprocs - 1);
-
 	r.target_len = sizeof(struct sockaddr_in);
 	*(struct sockaddr_in *)&r.target = (struct sockaddr_in){
 		.sin_family = AF_INET,
 		.sin_port = htons(r.port),
-		.sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+		.sin_addr.s_addr = opts.netns ? ns.server_addr.s_addr : htonl(INADDR_LOOPBACK),
 	};
+	debug_msg("%s ready on %s:%u with %zu workers", opts.scenario->name,
+		  inet_ntoa(((struct sockaddr_in *)&r.target)->sin_addr), r.port, r.nprocs - 1);
 	if (measure(&r, c, &(struct subject_ops){ scenario_wait, kill_one_worker, &status_fd }))
 		goto cleanup;
 	test_pause("stopping");
@@ -369,5 +433,6 @@ cleanup:
 		close(status_fd);
 	if (gate_fd >= 0)
 		close(gate_fd);
+	netns_destroy(&ns); /* after the server: nothing left inside */
 	return finish_run(&r, c, ret);
 }

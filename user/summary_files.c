@@ -8,7 +8,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <arpa/inet.h>
 #include "common.h"
+#include "cpus.h"
 #include "metrics.h"
 #include "run_files.h"
 #include "wake_order_record.h"
@@ -338,8 +340,12 @@ struct meta_line {
 	uint64_t threads_retired, threads_untracked, threads_map_peak, threads_retire_failed;
 	uint64_t events_capped;
 	const char *run_id;
+	const char *netns, *netns_client_addr, *netns_server_addr, *netns_gro, *rps_cpus;
+	const char *server_cpus, *load_cpus, *worker_cpus;
 	/* storage for the texts above */
 	char cpu_model_text[256], work_text[64];
+	char netns_client_text[INET_ADDRSTRLEN], netns_server_text[INET_ADDRSTRLEN];
+	char rps_cpus_text[CPU_LIST_TEXT_SIZE], server_cpus_text[CPU_LIST_TEXT_SIZE], load_cpus_text[CPU_LIST_TEXT_SIZE];
 };
 
 static void read_cpu_model(char *out, size_t size)
@@ -417,7 +423,30 @@ static void meta_line_of(const struct run_record *r, struct meta_line *m)
 		.threads_retire_failed = r->thread_accounting.retire_failed,
 		.events_capped = r->events_capped,
 		.run_id = r->run_id,
+		.netns = r->netns[0] ? r->netns : "no",
+		.netns_gro = r->netns[0] ? (r->netns_gro ? "on" : "off") : NULL,
+		.server_cpus = "any",
+		.load_cpus = "any",
+		.worker_cpus = o->cpus.worker_one_each ? "one-each" : "any",
 	};
+	if (r->netns[0]) {
+		m->netns_client_addr = inet_ntop(AF_INET, &r->netns_client_addr, m->netns_client_text,
+						 sizeof(m->netns_client_text));
+		m->netns_server_addr = inet_ntop(AF_INET, &r->netns_server_addr, m->netns_server_text,
+						 sizeof(m->netns_server_text));
+	}
+	if (o->rps_given) {
+		cpu_list_format(&o->rps_cpus, m->rps_cpus_text, sizeof(m->rps_cpus_text));
+		m->rps_cpus = m->rps_cpus_text;
+	}
+	if (o->cpus.server_given) {
+		cpu_list_format(&o->cpus.server, m->server_cpus_text, sizeof(m->server_cpus_text));
+		m->server_cpus = m->server_cpus_text;
+	}
+	if (o->cpus.load_given) {
+		cpu_list_format(&o->cpus.load, m->load_cpus_text, sizeof(m->load_cpus_text));
+		m->load_cpus = m->load_cpus_text;
+	}
 	read_cpu_model(m->cpu_model_text, sizeof(m->cpu_model_text));
 	m->cpu_model = m->cpu_model_text;
 	m->work = work_text(o, m->work_text, sizeof(m->work_text));
@@ -495,6 +524,14 @@ static const struct csv_column meta_keys[] = {
 	META_U64(threads_retire_failed),
 	META_U64(events_capped),
 	META_TEXT(run_id),
+	META_TEXT(netns),
+	META_TEXT(netns_client_addr),
+	META_TEXT(netns_server_addr),
+	META_TEXT(netns_gro),
+	META_TEXT(rps_cpus),
+	META_TEXT(server_cpus),
+	META_TEXT(load_cpus),
+	META_TEXT(worker_cpus),
 };
 
 /* The one row of values, a key per column. */

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 /* `testbed trace`: the same tracer, load and run folder as `run`, pointed at
- * someone else's server — a process tree, a cgroup, or a command we start —
- * and `testbed run nginx-...|node-...`, the bundled real servers. */
+ * someone else's server — a process tree, a cgroup, or a command we start
+ * (with --netns inside a namespace of its own, netns.c) — and `testbed run
+ * nginx-...|node-...`, the bundled real servers. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -22,8 +23,10 @@
 #include <sys/wait.h>
 #include "collector.h"
 #include "common.h"
+#include "cpus.h"
 #include "external.h"
 #include "listeners.h"
+#include "netns.h"
 #include "process.h"
 #include "run.h"
 #include "test_hooks.h"
@@ -36,8 +39,7 @@
 struct traced_server {
 	pid_t root;
 	bool started;                     /* we started it: we stop it */
-	pid_t guard;                      /* kills its process group if we die; 0 = none */
-	int guard_fd;                     /* the guard's pipe: a byte stands it down, EOF fires it */
+	struct guard guard;               /* kills its process group if we die */
 	bool exited;
 	int wait_status;
 	const struct external_setup *external;
@@ -173,62 +175,16 @@ static pid_t spawn_command(char **argv, char **env, const char *log, int *gate_f
 
 /* A command we start dies with us even when we are SIGKILLed: its root has
  * PR_SET_PDEATHSIG, but not its children (nginx's workers would live on,
- * listening). A guard process waits on a pipe whose write end only we hold;
- * EOF means we are gone, and it SIGKILLs the command's process group. A
- * normal stop writes a byte first: stand down. The guard keeps none of our
- * other fds (BPF links, sockets), so it holds nothing of the run alive; a
- * bundled server's scratch folder goes with it. */
-static pid_t start_guard(struct traced_server *s, int *guard_fd)
+ * listening). Our guard process (process.h) SIGKILLs the command's process
+ * group if we go without standing it down; a bundled server's scratch
+ * folder goes with it. */
+static void on_testbed_killed(void *arg)
 {
-	int fds[2], devnull;
-	pid_t pid;
+	struct traced_server *s = arg;
 
-	if (pipe2(fds, O_CLOEXEC))
-		return -1;
-	pid = fork();
-	if (pid < 0) {
-		close(fds[0]);
-		close(fds[1]);
-		return -1;
-	}
-	if (pid == 0) {
-		char byte;
-		ssize_t n;
-
-		prctl(PR_SET_NAME, "tb-guard");
-		/* a terminal's Ctrl-C reaches our process group too: it is the testbed's to handle */
-		signal(SIGINT, SIG_IGN);
-		signal(SIGTERM, SIG_IGN);
-		if (dup2(fds[0], 3) != 3)
-			_exit(1);
-		devnull = open("/dev/null", O_RDWR); /* not 3: taken */
-		for (int fd = 0; fd < 3 && devnull >= 0; fd++)
-			dup2(devnull, fd); /* nobody waits on our stdout for EOF */
-		close_range(4, ~0u, 0);
-		do
-			n = read(3, &byte, 1);
-		while (n < 0 && errno == EINTR);
-		if (n == 0) {
-			kill(-s->root, SIGKILL);
-			if (s->external)
-				external_cleanup(&s->ext);
-		}
-		_exit(0);
-	}
-	close(fds[0]);
-	*guard_fd = fds[1];
-	return pid;
-}
-
-static void stand_down_guard(struct traced_server *s)
-{
-	if (!s->guard)
-		return;
-	if (write(s->guard_fd, "x", 1) != 1)
-		debug_msg("cannot stand the guard down: %s", strerror(errno));
-	close(s->guard_fd);
-	waitpid(s->guard, NULL, 0);
-	s->guard = 0;
+	kill(-s->root, SIGKILL);
+	if (s->external)
+		external_cleanup(&s->ext);
 }
 
 static bool server_alive(struct traced_server *s)
@@ -275,8 +231,50 @@ static int wait_for_listener(const struct run_record *r, struct traced_server *s
 	if (exiting)
 		error_message_set(err, "interrupted while waiting for the traced server to listen");
 	else
-		error_message_set(err, "nothing listens on the --load target after %d s", PORT_WAIT_MS / 1000);
+		error_message_set(err, "nothing listens on the --load target after %d s%s", PORT_WAIT_MS / 1000,
+				  r->netns[0] ? " (in --netns the server must listen on 0.0.0.0 or the namespace's address)"
+					      : "");
 	return -1;
+}
+
+/* The same, asked inside NS when there is one: sock_diag answers for the
+ * namespace of the socket that asks. */
+static int wait_for_listener_in(const struct run_record *r, struct traced_server *s, const struct netns *ns,
+				struct error_message *err)
+{
+	int saved = -1, ret;
+
+	if (r->netns[0] && netns_enter(ns, &saved, err))
+		return -1;
+	ret = wait_for_listener(r, s, err);
+	netns_leave(saved);
+	return ret;
+}
+
+/* The command forked (gated) inside NS when there is one, pinned with
+ * --server-cpus before it runs (its children inherit), this thread with
+ * --load-cpus; the load goes to the namespace's address, same port. 0, or
+ * -1 with ERR (S->root > 0 when the command was forked). */
+static int start_command(struct run_record *r, struct traced_server *s, struct netns *ns, const char *log,
+			 int *gate_fd, int *exec_fd, struct error_message *err)
+{
+	const struct run_options *o = r->opts;
+	int saved = -1;
+
+	if (o->netns && (netns_begin_run(r, ns, err) || netns_enter(ns, &saved, err)))
+		return -1;
+	s->root = spawn_command(o->command, s->ext.env, log, gate_fd, exec_fd);
+	if (s->root < 0)
+		error_message_set(err, "cannot start %s: %s", o->command[0], strerror(errno));
+	netns_leave(saved);
+	if (s->root < 0)
+		return -1;
+	s->started = true;
+	if (o->netns) {
+		r->netns_pid = s->root;
+		((struct sockaddr_in *)&r->target)->sin_addr = ns->server_addr;
+	}
+	return cpus_pin_run(o, s->root, o->command[0], err);
 }
 
 /* SIGTERM to the server's process group, SIGKILL if it lingers. */
@@ -299,7 +297,7 @@ static void stop_started_server(struct traced_server *s)
 	}
 	/* workers the root left behind, also when the root ended by itself */
 	kill(-s->root, SIGKILL);
-	stand_down_guard(s);
+	guard_stand_down(&s->guard);
 }
 
 /* The first libuv shared object PID maps (a Node built with a shared libuv),
@@ -383,23 +381,29 @@ static int trace_server(struct run_options *opts, struct traced_server *server, 
 	struct run_record r = { .opts = opts, .killed_worker_index = -1, .restart_ms = NAN };
 	struct collector *c = NULL;
 	struct error_message err = { "" };
+	struct netns ns = { 0 };
 	char log[PATH_MAX + 16];
 	int gate_fd = -1, exec_fd = -1, ret = EXIT_FAIL, exec_errno = 0;
 	size_t workers = 0, i;
 
 	r.scenario_name = server->external ? server->external->name : "trace";
 	r.discover_processes = true;
+	if (cpus_check_run_online(opts, &err)) {
+		error_msg("%s", err.text);
+		return EXIT_USAGE;
+	}
 	if (check_tracing_environment(&err)) {
 		error_msg("%s", err.text);
 		return EXIT_FAIL;
 	}
+	netns_sweep(); /* what a testbed killed earlier left behind */
 	if (opts->trace_pid && kill(opts->trace_pid, 0) && errno == ESRCH) {
 		error_msg("no process with pid %d", opts->trace_pid);
 		return EXIT_FAIL;
 	}
 	memcpy(&r.target, &opts->load_target, sizeof(r.target));
 	r.target_len = opts->load_target_len;
-	if (opts->command && r.target_len) {
+	if (opts->command && r.target_len && !opts->netns) { /* a fresh namespace has every port free */
 		struct error_message err = { "" };
 		bool taken;
 
@@ -427,15 +431,11 @@ static int trace_server(struct run_options *opts, struct traced_server *server, 
 		goto cleanup; /* interrupted during setup: start nothing more */
 	if (opts->command) {
 		snprintf(log, sizeof(log), "%s/server.log", r.dir);
-		server->root = spawn_command(opts->command, server->ext.env, log, &gate_fd, &exec_fd);
-		if (server->root < 0) {
-			error_msg("cannot start %s: %s", opts->command[0], strerror(errno));
+		if (start_command(&r, server, &ns, log, &gate_fd, &exec_fd, &err)) {
+			error_msg("%s", err.text);
 			goto cleanup;
 		}
-		server->started = true;
-		server->guard = start_guard(server, &server->guard_fd);
-		if (server->guard < 0) {
-			server->guard = 0;
+		if (guard_start(&server->guard, "tb-guard", on_testbed_killed, server)) {
 			error_msg("cannot start %s: no guard process: %s", opts->command[0], strerror(errno));
 			goto cleanup;
 		}
@@ -476,7 +476,7 @@ static int trace_server(struct run_options *opts, struct traced_server *server, 
 		n = readlink(exe_link, r.server_version, sizeof(r.server_version) - 1);
 		r.server_version[n > 0 ? n : 0] = '\0';
 	}
-	if (r.target_len && wait_for_listener(&r, server, &err)) {
+	if (r.target_len && wait_for_listener_in(&r, server, &ns, &err)) {
 		error_msg("%s", err.text);
 		goto cleanup;
 	}
@@ -499,6 +499,7 @@ static int trace_server(struct run_options *opts, struct traced_server *server, 
 	ret = r.interrupted ? EXIT_INTERRUPTED : EXIT_OK;
 cleanup:
 	stop_started_server(server);
+	netns_destroy(&ns); /* after the server: nothing left inside */
 	if (r.load) {
 		read_counters(&r, c); /* the whole-run IPC counters also count the stop */
 		if (server->external) {

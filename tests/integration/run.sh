@@ -15,6 +15,7 @@ HERE=$(dirname "$0")
 . "$HERE/real_servers.sh"
 . "$HERE/wake_order.sh"
 . "$HERE/study.sh"
+. "$HERE/netns.sh"
 
 # --- tests ----------------------------------------------------------------
 test_accounting_shared_accept() {
@@ -613,4 +614,4 @@ test_compare_not_comparable() {
 }
 
 # --- runner ---------------------------------------------------------------
-run_tests "$0" "$HERE/real_servers.sh" "$HERE/reliability.sh" "$HERE/kernels.sh" "$HERE/wake_order.sh" "$HERE/study.sh" -- "$@"
+run_tests "$0" "$HERE/real_servers.sh" "$HERE/reliability.sh" "$HERE/netns.sh" "$HERE/kernels.sh" "$HERE/wake_order.sh" "$HERE/study.sh" -- "$@"
