@@ -37,7 +37,7 @@ until ss -Htln "sport = :$port" | grep -q .; do
 done
 
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
-perf_fds() { ls -l "/proc/$1/fd" 2>/dev/null | grep -c 'perf_event'; }
+links() { ls -l "/proc/$1/fd" 2>/dev/null | grep -cE 'perf_event|bpf_link'; }
 # wrk_round OUTFILE: the requests per second of one wrk run
 wrk_round() {
 	wrk -t "$NT" -c "$NC" -d "${DURATION}s" $header "http://127.0.0.1:$port/" >"$1" 2>&1 ||
@@ -54,9 +54,9 @@ for r in $(seq "$ROUNDS"); do
 		ours)
 			TESTBED_BPF_STATS=$d/bpf.csv "$TESTBED" trace --pid $ng --out "$d" --force >"$d/stdout" 2>"$d/stderr" &
 			observer=$!
-			# attached: its syscall tracepoints (one perf event each) are open
+			# attached: its links (a perf event per syscall tracepoint) are open
 			i=0
-			until [ "$(perf_fds $observer)" -ge 20 ]; do
+			until [ "$(links $observer)" -ge 10 ]; do
 				i=$((i + 1))
 				if [ $i -gt 300 ] || ! kill -0 $observer 2>/dev/null; then
 					echo "bench: testbed trace did not attach:" >&2; cat "$d/stderr" >&2; exit 1
