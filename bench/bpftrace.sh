@@ -54,8 +54,9 @@ done
 say "  bpftrace's accepts vs the load generator's connections, per round: $(awk -F, '$2 == "bpftrace" {
 	printf "%s%s/%s", sep, $7, $4; sep = " " }' "$csv")"
 
-# The tax on everyone else: both observers hook every syscall of the machine
-# (ours: raw_syscalls as BTF tracepoints, then the tgid filter; bpftrace:
+# The tax on everyone else: both observers hook syscalls of the whole machine
+# (ours: the per-syscall tracepoints of the syscalls its classes name -- dd's
+# reads run our program, its writes only the kernel's bit test; bpftrace:
 # the classic raw_syscalls tracepoints, then its comm filter). A process
 # neither traces -- dd copying byte by byte, two syscalls a byte -- timed
 # alone, under our tracer (`testbed trace` of an idle process) and under
@@ -76,6 +77,7 @@ for r in $(seq "$ROUNDS"); do
 	tr=$!
 	i=0
 	until [ "$(progs)" -gt "$before" ] || [ $i -gt 100 ]; do i=$((i + 1)); sleep 0.1; done
+	sleep 0.5 # loaded; the syscall tracepoints are attached one by one after
 	echo "$r,ours,$(dd_seconds)" >>"$tax"
 	kill -INT $tr; wait $tr
 	bpftrace bench/herd.bt >"$OUT/runs/tax-$r.bt" 2>&1 &
