@@ -19,21 +19,12 @@ for r in $(seq "$ROUNDS"); do
 			mkdir -p "$d"
 			bpftrace bench/herd.bt >"$d/bpftrace.out" 2>"$d/bpftrace.err" &
 			bt=$!
-			# compiling and attaching takes a few seconds; wait for "Attaching N probes"
-			i=0
-			until grep -q '^Attaching' "$d/bpftrace.out" 2>/dev/null; do
-				i=$((i + 1))
-				if [ $i -gt 300 ] || ! kill -0 $bt 2>/dev/null; then
-					echo "bench: bpftrace did not attach:" >&2; cat "$d/bpftrace.err" >&2
-					kill $bt 2>/dev/null; exit 1
-				fi
-				sleep 0.1
-			done
+			wait_bpftrace $bt "$d/bpftrace.out" "$d/bpftrace.err" || exit 1
 		fi
 		tb "$d" run "$S" --workers "$WORKERS" --connections 8 --duration "$DURATION" --port 0 $flag
 		ok=$?
 		if [ $v = bpftrace ]; then
-			kill -INT $bt; wait $bt
+			stop_observer $bt
 			# only this run's workers (other tb-workers on the machine count too)
 			accepted=$(csv_col "$d/workers.csv" pid | awk -v f="$d/bpftrace.out" '
 				BEGIN { while ((getline line < f) > 0) if (line ~ /^@accepted\[/) {

@@ -21,20 +21,9 @@ mkdir -p "$OUT/runs"
 echo "round,variant,requests_per_s,observer_cpu_s,traced_events" >"$csv"
 say "== 1b. observer overhead on nginx: $NW workers, wrk -t$NT -c$NC${header:+ (Connection: close)}, ${DURATION} s," \
 	"$ROUNDS rounds (median [min, max])"
-port=$(free_port)
-prefix=$OUT/nginx-1b
-mkdir -p "$prefix/tmp"
-sed -e "s|@WORKERS@|$NW|; s|@PREFIX@|$prefix|g; s|@PORT@|$port|" bench/nginx.conf.in >"$prefix/nginx.conf"
-nginx -p "$prefix" -c "$prefix/nginx.conf" -e "$prefix/error.log" &
-ng=$!
+start_nginx "$OUT/nginx-1b" "$NW" || exit 1
 observer=
 trap 'kill $observer $ng 2>/dev/null; wait $ng 2>/dev/null' EXIT
-i=0
-until ss -Htln "sport = :$port" | grep -q .; do
-	i=$((i + 1))
-	if [ $i -gt 100 ] || ! kill -0 $ng 2>/dev/null; then echo "bench: nginx did not start" >&2; cat "$prefix/error.log" >&2; exit 1; fi
-	sleep 0.1
-done
 
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 links() { ls -l "/proc/$1/fd" 2>/dev/null | grep -cE 'perf_event|bpf_link'; }
@@ -67,22 +56,14 @@ for r in $(seq "$ROUNDS"); do
 		bpftrace)
 			bpftrace bench/nginx.bt >"$d/bpftrace.out" 2>"$d/bpftrace.err" &
 			observer=$!
-			i=0
-			until grep -q '^Attaching' "$d/bpftrace.out" 2>/dev/null; do
-				i=$((i + 1))
-				if [ $i -gt 300 ] || ! kill -0 $observer 2>/dev/null; then
-					echo "bench: bpftrace did not attach:" >&2; cat "$d/bpftrace.err" >&2; exit 1
-				fi
-				sleep 0.1
-			done ;;
+			wait_bpftrace $observer "$d/bpftrace.out" "$d/bpftrace.err" || exit 1 ;;
 		esac
 		[ -n "$observer" ] && before=$(cpu_ticks $observer)
 		rate=$(wrk_round "$d/wrk.out") || exit 1
 		if [ -n "$observer" ]; then
 			cpu=$(awk -v a="$before" -v b="$(cpu_ticks $observer)" -v hz="$(getconf CLK_TCK)" \
 				'BEGIN { printf "%.2f", (b - a) / hz }')
-			kill -INT $observer
-			wait $observer
+			stop_observer $observer
 			# Ctrl-C ends a trace without --duration: 130 (a clean, complete run)
 			ok=$?; [ $v = ours ] && [ $ok = 130 ] && ok=0
 			[ $ok = 0 ] || { echo "bench: the $v observer failed:" >&2; tail -3 "$d/stderr" "$d/bpftrace.err" 2>/dev/null >&2; exit 1; }
