@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 /* The user-space half of bpf/tracer.bpf.c: checks the environment (root,
  * BTF, tracefs), opens the skeleton, sizes its maps, switches off the
- * optional tracepoints this kernel lacks, loads and attaches it (or only
+ * optional tracepoints this kernel lacks, loads and attaches it -- the
+ * syscall programs to each followed syscall's own tracepoints -- (or only
  * loads it, for --no-trace), sets the traced-tgid flags through mmap, opens
  * and closes the counting window, reads the per-thread counters (live, and
  * the retired threads' final records, which it drains) and hands
@@ -266,6 +267,11 @@ struct collector *collector_open(const struct collector_options *o, event_handle
 		goto fail;
 	}
 	probe_optional_tracepoints(c);
+	if (!c->followed[1]) { /* followed_syscalls[1], accept4: every server's */
+		error_message_set(err, "this kernel has no syscall tracepoints (%s/events/syscalls/sys_exit_accept4 "
+			 "missing): it needs CONFIG_FTRACE_SYSCALLS=y", TRACEFS);
+		goto fail;
+	}
 	/* attached per syscall below, not by the skeleton */
 	bpf_program__set_autoattach(c->skel->progs.handle_sys_enter, false);
 	bpf_program__set_autoattach(c->skel->progs.handle_sys_exit, false);
