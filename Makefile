@@ -187,7 +187,8 @@ $(BUILD)/static/testbed: $(MAIN_OBJ) $(BUILD)/libtestbed.a
 # ------------------------------------------------------------------------------
 
 # --- benchmarks: `sudo make bench` ------------------------------------------
-# The performance figures of docs/PERFORMANCE.md: observer overhead, against
+# The performance figures of docs/PERFORMANCE.md: observer overhead (own load,
+# and nginx under wrk beside bpftrace), against
 # bpftrace, load generator vs wrk, collector capacity, scaling (about 10
 # minutes on 2 CPUs; results/bench-<time>/). Not part of `make test`: nothing
 # there depends on timing. One benchmark: sudo sh bench/run.sh overhead

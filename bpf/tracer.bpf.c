@@ -465,16 +465,20 @@ static __always_inline void retire_thread(__u32 tid, bool group_dead)
 
 /* --- the programs ---------------------------------------------------------- */
 
-/* raw_syscalls:sys_enter/sys_exit as BTF tracepoints (Linux >= 5.5): the
- * program gets the raw arguments, so the kernel builds no trace record for
- * each of the machine's syscalls (a classic tracepoint's cost, paid before
- * any filter can run), and an untraced syscall costs one tgid lookup.
- * REGS are the user registers: the syscall's own arguments. */
-SEC("tp_btf/sys_enter")
-int BPF_PROG(handle_sys_enter, struct pt_regs *regs, long id)
+/* The syscalls the blocking classes need (syscall_class(), and prctl's
+ * PR_SET_NAME), each its own tracepoint, syscalls:sys_enter_<name> and
+ * sys_exit_<name>: the collector attaches these two programs to every one
+ * (collector.c, followed_syscalls[]). The kernel runs them for those
+ * syscalls only: any other syscall of the machine costs it a bit test
+ * (perf_syscall_enter()), where raw_syscalls ran a program for each. A
+ * thread in any other syscall is asleep outside a followed one: class
+ * other, as before, but a wakeup there cannot be called wasted. */
+SEC("tracepoint")
+int handle_sys_enter(struct syscall_enter_record *ctx)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 tgid = pid_tgid >> 32, tid = (__u32)pid_tgid;
+	long nr = ctx->nr;
 	struct file *file = NULL;
 	struct thread_stats *t;
 
@@ -483,29 +487,28 @@ int BPF_PROG(handle_sys_enter, struct pt_regs *regs, long id)
 	t = thread_get(tid, tgid, current_task());
 	if (!t)
 		return 0;
-	if (reads_from_fd(id)) {
-		file = fd_file((int)PT_REGS_PARM1_SYSCALL(regs));
+	if (reads_from_fd(nr)) {
+		file = fd_file((int)ctx->args[0]);
 		account_dispatch_delay(t, file, tgid, tid);
 	}
-	track_syscall_entry(t, id, PT_REGS_PARM2_SYSCALL(regs), file);
-	wake_order_note_syscall(tid, id, regs); /* wake order */
+	track_syscall_entry(t, nr, ctx->args[1], file);
+	wake_order_note_syscall(tid, nr, ctx->args[1], ctx->args[2]); /* wake order */
 	return 0;
 }
 
-SEC("tp_btf/sys_exit")
-int BPF_PROG(handle_sys_exit, struct pt_regs *regs, long ret)
+SEC("tracepoint")
+int handle_sys_exit(struct syscall_exit_record *ctx)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 tgid = pid_tgid >> 32, tid = (__u32)pid_tgid;
+	long nr = ctx->nr, ret = ctx->ret;
 	struct thread_stats *t;
-	long nr;
 
 	if (!is_traced(tgid))
 		return 0;
 	t = bpf_map_lookup_elem(&threads, &tid);
 	if (!t)
 		return 0;
-	nr = SYSCALL_NR(regs);
 	count_syscall(t);
 	if (nr == NR_accept || nr == NR_accept4)
 		count_accept_result(t, ret, tgid, tid);

@@ -60,7 +60,8 @@ struct thread_counters {
 	__u64 runq_waits;
 	__u64 jobs_run;                    /* our pool (USDT) or libuv's (uprobes): jobs started and ended */
 	__u64 job_busy_ns;                 /* job start -> job end */
-	__u64 syscalls;                    /* syscalls that returned (bench/: events per connection) */
+	__u64 syscalls;                    /* followed syscalls (the classes', prctl) that returned
+	                                      (bench/: events per connection) */
 	__u64 voluntary_switches;          /* switched out asleep */
 	__u64 involuntary_switches;        /* preempted */
 	__u64 fds_received_other;          /* fds passed to it with SCM_RIGHTS that are no TCP
