@@ -17,6 +17,7 @@
 #include "progress.h"
 #include "run_dir.h"
 #include "run_files.h"
+#include "test_hooks.h"
 #include "util.h"
 
 /* How often the loop wakes (progress line, --kill-worker-after, news from
@@ -63,6 +64,20 @@ void join_command_line(char *out, size_t size, int argc, char **argv)
 
 	for (i = 0; i < argc && used < size; i++)
 		used += snprintf(out + used, size - used, " %s", argv[i]);
+}
+
+/* TESTBED_SOAK_STATS: one line of the record's rows in memory per sample. */
+static void note_record_rows(const struct run_record *r, uint64_t elapsed_ms)
+{
+	const char *path = bench_soak_stats_path();
+	struct record_rows rows = record_rows(r);
+	FILE *f;
+
+	if (!path || !(f = fopen(path, "a")))
+		return;
+	fprintf(f, "%llu,%zu,%zu,%zu,%zu\n", (unsigned long long)elapsed_ms, rows.processes, rows.threads,
+		rows.timeline, rows.histograms);
+	fclose(f);
 }
 
 int measure(struct run_record *r, struct collector *c, const struct subject_ops *subject)
@@ -129,6 +144,7 @@ int measure(struct run_record *r, struct collector *c, const struct subject_ops 
 			uint64_t now_ms = (now - start_ns) / 1000000;
 
 			sample_timeline(r, c, last_sample_ms, now_ms);
+			note_record_rows(r, now_ms);
 			last_sample_ms = now_ms;
 			next_sample_ns += interval_ns;
 		}

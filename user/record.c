@@ -268,10 +268,26 @@ int sample_timeline(struct run_record *r, struct collector *c, uint64_t start_ms
 		p->sampled_wakeups = wakeups;
 		p->sampled_poll_wakeups = poll;
 		p->sampled_wasted = wasted;
+		/* an exited worker's rows of zeros are left out: a server that
+		 * recycles its workers would otherwise add a row per interval for
+		 * every process it ever had (rows growing with time x churn) */
+		if (p->exited && !sample.connections && !sample.listener_wakeups && !sample.poll_wakeups &&
+		    !sample.listener_wasted)
+			continue;
 		if (p->role == ROLE_WORKER && timeline_add(r, &sample))
 			return -1;
 	}
 	return 0;
+}
+
+struct record_rows record_rows(const struct run_record *r)
+{
+	return (struct record_rows){
+		.processes = r->nprocs,
+		.threads = r->nthreads,
+		.timeline = r->ntimeline,
+		.histograms = r->dispatch_delays.n + r->accept_queue_delays.n + r->queue_waits.n,
+	};
 }
 
 void free_record(struct run_record *r)

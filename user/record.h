@@ -145,6 +145,12 @@ int read_counters(struct run_record *r, struct collector *c);
  * (START_MS, END_MS]: what each took since the previous sample. 0 or -1. */
 int sample_timeline(struct run_record *r, struct collector *c, uint64_t start_ms, uint64_t end_ms);
 void free_record(struct run_record *r);
+/* What the record holds in memory, by table (bench/soak.sh watches these
+ * stay bounded on a long trace of a server that recycles its processes). */
+struct record_rows {
+	size_t processes, threads, timeline, histograms; /* histograms: the per-pid/tid ones */
+};
+struct record_rows record_rows(const struct run_record *r);
 
 /* Names. */
 const char *role_name(enum process_role role);

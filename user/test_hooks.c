@@ -34,3 +34,10 @@ const char *bench_bpf_stats_path(void)
 
 	return path && *path ? path : NULL;
 }
+
+const char *bench_soak_stats_path(void)
+{
+	const char *path = getenv("TESTBED_SOAK_STATS");
+
+	return path && *path ? path : NULL;
+}

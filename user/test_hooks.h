@@ -21,4 +21,10 @@ const char *test_btf_path(const char *default_path);
  * statistics appended; NULL when not asked. */
 const char *bench_bpf_stats_path(void);
 
+/* TESTBED_SOAK_STATS=FILE: where bench/soak.sh wants, at every timeline
+ * sample, a line of the rows the run record holds in memory appended
+ * (record_rows(), as "elapsed_ms,processes,threads,timeline,histograms");
+ * NULL when not asked. */
+const char *bench_soak_stats_path(void);
+
 #endif
