@@ -55,23 +55,24 @@ testbed_pid() {
 }
 
 # map_counts PID: "threads retired_threads untracked_threads accepted_conns
-# established_at queued_jobs traced_tgids" entries in the testbed PID's maps.
+# established_at queued_jobs traced_tgids" entries in the testbed PID's maps
+# (found through its fds; bpftool prints each entry's "key" once).
 map_counts() {
-	ids=$(cat /proc/"$1"/fdinfo/* 2>/dev/null | awk '/^map_id:/ { print $2 }' | sort -un)
+	ids=" $(cat /proc/"$1"/fdinfo/* 2>/dev/null | awk '/^map_id:/ { printf "%s ", $2 }')"
+	maps=$(bpftool map show 2>/dev/null | awk -v ids="$ids" '/^[0-9]+:/ { id = $1; sub(":", "", id)
+		for (i = 2; i < NF; i++) if ($i == "name" && index(ids, " " id " ")) print id, $(i + 1) }')
 	for name in threads retired_threads untracked_threa accepted_conns established_at queued_jobs traced_tgids; do
-		n=-
-		for id in $ids; do
-			bpftool map show id "$id" 2>/dev/null | grep -q " name $name " || continue
-			if [ $name = traced_tgids ]; then
-				# a flag byte per tgid: count the set ones
-				n=$(bpftool map dump id "$id" -j 2>/dev/null | tr -c '0-9\n' ' ' |
-					awk '{ for (i = 1; i <= NF; i++) if ($i == "1") s++ } END { print s + 0 }')
-			else
-				n=$(bpftool map dump id "$id" 2>&1 | awk '/^Found [0-9]+ element/ { print $2 }')
-			fi
-			break
-		done
-		printf ' %s' "${n:--}"
+		id=$(echo "$maps" | awk -v n=$name '$2 == n { print $1; exit }')
+		if [ -z "$id" ]; then
+			n=-
+		elif [ $name = traced_tgids ]; then
+			# a flag byte per tgid: count the set ones
+			n=$(bpftool map dump id "$id" -j 2>/dev/null | tr -c '0-9\n' ' ' |
+				awk '{ for (i = 1; i <= NF; i++) if ($i == "1") s++ } END { print s + 0 }')
+		else
+			n=$(bpftool map dump id "$id" 2>/dev/null | grep -cE '^ *"key": ')
+		fi
+		printf ' %s' "$n"
 	done
 }
 
@@ -87,7 +88,7 @@ sample() {
 
 port=$(free_port)
 counts=$OUT/server.counts
-rm -f "$counts"
+rm -f "$counts" "$OUT/trace.rows" "$OUT/run.rows"
 echo "what,elapsed_s,rss_kib,fds,record_processes,record_threads,record_timeline,record_histograms,map_threads,map_retired_threads,map_untracked_threads,map_accepted_conns,map_established_at,map_queued_jobs,map_traced_tgids" >"$csv"
 {
 	echo "soak: ${SECONDS_EACH} s each, trace --pid of prefork-recycle ($WORKERS workers, recycled every" \
@@ -136,7 +137,7 @@ verdict() {
 		{ t[++m] = $2; for (i = 3; i <= n; i++) { v[i, m] = $i; if (!(i in first) && $i != "-") first[i] = $i; if ($i != "-") last[i] = $i } }
 		END { for (i = 3; i <= n; i++) {
 				slope = fit(i, 0, total * 2)
-				if (slope == "nan") { printf "  %-22s -\n", name[i]; continue }
+				if (slope == "nan") { printf "  %-22s too few samples after warm-up\n", name[i]; grew++; continue }
 				max = name[i] == "rss_kib" ? rss_max : rows_max
 				verdict = (slope < max && slope > -max) ? "bounded" : "GROWING"
 				if (name[i] ~ /^map_(accepted_conns|established_at|queued_jobs)$/)
