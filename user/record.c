@@ -75,41 +75,119 @@ static const struct process_record *thread_process_of(const struct run_record *r
 	return fallback;
 }
 
-int histogram_set_record(struct histogram_set *s, uint32_t id, uint64_t value)
+/* ID's index in S, or S->n: the last one found first (events come in runs
+ * from one process), then the newest (the live processes' pids came last). */
+static size_t histogram_set_index(const struct histogram_set *s, uint32_t id)
 {
-	struct keyed_histogram *k = NULL;
+	if (s->last < s->n && s->items[s->last].id == id)
+		return s->last;
+	for (size_t i = s->n; i-- > 0;)
+		if (s->items[i].id == id)
+			return i;
+	return s->n;
+}
+
+/* K's sparse buckets into a full histogram H (allocated on first use). */
+static int make_full(struct keyed_histogram *k)
+{
+	k->h = malloc(sizeof(*k->h));
+	if (!k->h)
+		return -1;
+	hist_init(k->h);
+	for (size_t i = 0; i < k->nbuckets; i++)
+		k->h->counts[k->buckets[i].index] = k->buckets[i].count;
+	k->h->total = k->total;
+	k->h->min = k->min;
+	k->h->max = k->max;
+	k->h->sum = k->sum;
+	free(k->buckets);
+	k->buckets = NULL;
+	k->nbuckets = k->buckets_capacity = 0;
+	return 0;
+}
+
+static int sparse_record(struct keyed_histogram *k, uint64_t value)
+{
+	uint32_t index = (uint32_t)hist_bucket_index(value);
 	size_t i;
 
-	for (i = 0; i < s->n && !k; i++)
-		if (s->items[i].id == id)
-			k = &s->items[i];
+	for (i = 0; i < k->nbuckets && k->buckets[i].index != index; i++)
+		;
+	if (i == k->nbuckets) {
+		if (k->nbuckets == HIST_SPARSE_MAX) {
+			if (make_full(k))
+				return -1;
+			hist_record(k->h, value);
+			return 0;
+		}
+		if (grow_array(&k->buckets, &k->buckets_capacity, k->nbuckets + 1, sizeof(*k->buckets)))
+			return -1;
+		k->buckets[k->nbuckets++] = (struct sparse_bucket){ .index = index };
+	}
+	k->buckets[i].count++;
+	k->total++;
+	if (value < k->min)
+		k->min = value;
+	if (value > k->max)
+		k->max = value;
+	k->sum = k->sum + value < k->sum ? UINT64_MAX : k->sum + value;
+	return 0;
+}
+
+int histogram_set_record(struct histogram_set *s, uint32_t id, uint64_t value)
+{
+	size_t i = histogram_set_index(s, id);
+	struct keyed_histogram *k = i < s->n ? &s->items[i] : NULL;
+
+	s->last = i;
 	if (!k) {
+		if (!s->expanded && !(s->expanded = malloc(sizeof(*s->expanded))))
+			return -1;
 		if (grow_array(&s->items, &s->capacity, s->n + 1, sizeof(*s->items)))
 			return -1;
 		k = &s->items[s->n];
-		*k = (struct keyed_histogram){ .id = id, .h = malloc(sizeof(*k->h)) };
-		if (!k->h)
-			return -1;
-		hist_init(k->h);
+		*k = (struct keyed_histogram){ .id = id, .min = UINT64_MAX };
 		s->n++;
 	}
-	hist_record(k->h, value);
-	return 0;
+	if (k->h) {
+		hist_record(k->h, value);
+		return 0;
+	}
+	return sparse_record(k, value);
+}
+
+const struct histogram *histogram_set_at(const struct histogram_set *s, size_t i)
+{
+	const struct keyed_histogram *k = &s->items[i];
+	struct histogram *h = s->expanded;
+
+	if (k->h || !h)
+		return k->h;
+	hist_init(h);
+	for (size_t b = 0; b < k->nbuckets; b++)
+		h->counts[k->buckets[b].index] = k->buckets[b].count;
+	h->total = k->total;
+	h->min = k->min;
+	h->max = k->max;
+	h->sum = k->sum;
+	return h;
 }
 
 const struct histogram *histogram_set_find(const struct histogram_set *s, uint32_t id)
 {
-	for (size_t i = 0; i < s->n; i++)
-		if (s->items[i].id == id)
-			return s->items[i].h;
-	return NULL;
+	size_t i = histogram_set_index(s, id);
+
+	return i < s->n ? histogram_set_at(s, i) : NULL;
 }
 
 static void histogram_set_free(struct histogram_set *s)
 {
-	for (size_t i = 0; i < s->n; i++)
+	for (size_t i = 0; i < s->n; i++) {
 		free(s->items[i].h);
+		free(s->items[i].buckets);
+	}
 	free(s->items);
+	free(s->expanded);
 	*s = (struct histogram_set){ 0 };
 }
 

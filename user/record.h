@@ -58,19 +58,34 @@ struct process_record {
 
 /* Delay histograms by pid (or tid): every sample is kept under the id it
  * came with, whether or not the process table knows it yet, so that the
- * per-process rows of latency.csv add up to the run-wide ones. */
+ * per-process rows of latency.csv add up to the run-wide ones. A pid's
+ * histogram starts sparse (its non-empty buckets only) and becomes a full
+ * struct histogram (58 KiB) only past HIST_SPARSE_MAX buckets: a trace of a
+ * server that recycles its workers meets thousands of short-lived pids. */
+#define HIST_SPARSE_MAX 256
+struct sparse_bucket {
+	uint32_t index;
+	uint64_t count;
+};
 struct keyed_histogram {
 	uint32_t id;
-	struct histogram *h;
+	struct histogram *h;               /* full; NULL while sparse */
+	struct sparse_bucket *buckets;     /* while sparse: its non-empty buckets */
+	size_t nbuckets, buckets_capacity;
+	uint64_t total, min, max, sum;     /* while sparse, as struct histogram's */
 };
 struct histogram_set {
 	struct keyed_histogram *items;
 	size_t n, capacity;
+	size_t last;                       /* the item found last (events come in runs) */
+	struct histogram *expanded;        /* the full form of a sparse one, for readers */
 };
 /* Records VALUE under ID (its histogram made on first use). 0 or -1. */
 int histogram_set_record(struct histogram_set *s, uint32_t id, uint64_t value);
-/* ID's histogram, or NULL if it has none. */
+/* ID's histogram, or NULL if it has none; the I-th's. A sparse one is
+ * returned in its full form in a buffer that the next call reuses. */
 const struct histogram *histogram_set_find(const struct histogram_set *s, uint32_t id);
+const struct histogram *histogram_set_at(const struct histogram_set *s, size_t i);
 
 /* One worker in one timeline interval (a timeline.csv row). */
 struct timeline_sample {
