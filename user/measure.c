@@ -23,6 +23,10 @@
 /* How often the loop wakes (progress line, --kill-worker-after, news from
  * the server) when no timeline sample is due sooner. */
 #define PROGRESS_TICK_MS 250
+/* Finished processes of a traced server kept with rows of their own; the
+ * older are folded into one row (record.h), which bounds a long trace of a
+ * server that recycles its workers. */
+#define FINISHED_ROWS 1000
 
 /* Every delay sample lands twice: run-wide and under its pid (its pool
  * thread's tid), known to the process table yet or not -- a process learnt
@@ -193,6 +197,7 @@ int begin_run(struct run_record *r, int argc, char **argv, struct collector **c)
 	hist_init(&r->dispatch_delay_ns);
 	hist_init(&r->accept_queue_delay_ns);
 	hist_init(&r->queue_wait_ns);
+	r->finished_rows_max = test_finished_rows(FINISHED_ROWS);
 	uname(&uts);
 	snprintf(r->kernel_release, sizeof(r->kernel_release), "%s", uts.release);
 	join_command_line(r->command_line, sizeof(r->command_line), argc, argv);
@@ -233,6 +238,10 @@ int finish_run(struct run_record *r, struct collector *c, int ret)
 			error_msg("the kernel skipped %llu runs of the tracer's programs (one was already running on "
 				  "that CPU): counts may be short by as many events (recursion_misses in meta.csv)",
 				  (unsigned long long)r->recursion_misses);
+		if (r->processes_folded)
+			error_msg("%llu finished processes beyond the last %zu are folded into one row: pid 0 in "
+				  "workers.csv, tid 0 in threads.csv (totals unchanged)",
+				  (unsigned long long)r->processes_folded, r->finished_rows_max);
 		if (r->thread_accounting.untracked)
 			error_msg("%llu threads of the traced processes found the tracer's threads map full and "
 				  "were not counted (threads_untracked in meta.csv)",

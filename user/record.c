@@ -323,6 +323,115 @@ static void mark_gone_processes(struct run_record *r)
 		}
 }
 
+/* Whether P has ended for good with every count of it read and sampled:
+ * its last thread retired, so no record of it can come any more. */
+static bool is_finished(const struct process_record *p)
+{
+	return p->role == ROLE_WORKER && p->pid != 0 && p->exited && p->gone &&
+	       p->sampled_connections == process_connections(p) && p->sampled_wakeups == process_listener_wakeups(p) &&
+	       p->sampled_poll_wakeups == process_poll_wakeups(p) && p->sampled_wasted == process_listener_wasted(p);
+}
+
+/* P's figures into the folded row F: everything that is summed. */
+static void fold_process(struct process_record *f, const struct process_record *p)
+{
+	add_counters(&f->retired_totals, &p->retired_totals);
+	add_counters(&f->totals, &p->retired_totals);
+	f->retired_threads += p->retired_threads;
+	f->threads += p->retired_threads;
+	f->reported |= p->reported;
+	f->self_reported += p->self_reported;
+	f->pool_reported |= p->pool_reported;
+	f->pool_jobs_reported += p->pool_jobs_reported;
+	f->sampled_connections += p->sampled_connections;
+	f->sampled_wakeups += p->sampled_wakeups;
+	f->sampled_poll_wakeups += p->sampled_poll_wakeups;
+	f->sampled_wasted += p->sampled_wasted;
+	f->folded_processes++;
+}
+
+/* The folded row, made on first use (appended: the master stays first). */
+static struct process_record *folded_row(struct run_record *r)
+{
+	struct process_record *f;
+
+	for (size_t i = 0; i < r->nprocs; i++)
+		if (r->procs[i].pid == 0)
+			return &r->procs[i];
+	f = process_add(r, ROLE_WORKER, 0, 0);
+	if (f) {
+		f->exited = f->gone = true;
+		f->wait_status = -1;
+	}
+	return f;
+}
+
+/* Folds the finished processes beyond r->finished_rows_max, the oldest
+ * first, with their exited threads (see sample_timeline()). 0 or -1. */
+static int fold_finished_processes(struct run_record *r)
+{
+	size_t finished = 0, excess, i, kept, nprocs, nretired = 0;
+	struct thread_stats *threads;
+	struct process_record *f;
+	bool *fold, had_row;
+
+	for (i = 0; i < r->nprocs; i++)
+		finished += is_finished(&r->procs[i]);
+	if (!r->discover_processes || !r->finished_rows_max || finished <= r->finished_rows_max)
+		return 0;
+	excess = finished - r->finished_rows_max;
+	if (!folded_row(r)) /* first: it may move the table */
+		return -1;
+	nprocs = r->nprocs;
+	fold = calloc(nprocs, sizeof(*fold));
+	threads = malloc((r->nthreads + 1) * sizeof(*threads));
+	if (!fold || !threads) {
+		free(fold);
+		free(threads);
+		return -1;
+	}
+	f = folded_row(r);
+	for (i = 0; i < nprocs && excess; i++)
+		if (is_finished(&r->procs[i])) {
+			fold[i] = true;
+			fold_process(f, &r->procs[i]);
+			excess--;
+		}
+	/* the threads: the folded ones' row first, the other exited ones, the live */
+	had_row = r->nretired && r->threads[0].tid == 0;
+	threads[0] = had_row ? r->threads[0] : (struct thread_stats){ .comm = "(folded)" };
+	for (i = had_row ? 1 : 0, kept = 1; i < r->nthreads; i++) {
+		const struct thread_stats *t = &r->threads[i];
+		const struct process_record *p = i < r->nretired ? thread_process_of(r, t) : NULL;
+
+		if (i == r->nretired)
+			nretired = kept;
+		if (p && fold[p - r->procs])
+			add_counters(&threads[0].counters, &t->counters);
+		else
+			threads[kept++] = *t;
+	}
+	if (i == r->nretired)
+		nretired = kept;
+	if (grow_array(&r->threads, &r->threads_capacity, kept, sizeof(*r->threads))) {
+		free(fold);
+		free(threads);
+		return -1;
+	}
+	memcpy(r->threads, threads, kept * sizeof(*threads));
+	r->nthreads = kept;
+	r->nretired = nretired;
+	/* the processes */
+	for (i = kept = 0; i < nprocs; i++)
+		if (!fold[i])
+			r->procs[kept++] = r->procs[i];
+	r->processes_folded += nprocs - kept;
+	r->nprocs = kept;
+	free(fold);
+	free(threads);
+	return 0;
+}
+
 int sample_timeline(struct run_record *r, struct collector *c, uint64_t start_ms, uint64_t end_ms)
 {
 	size_t i;
@@ -355,7 +464,7 @@ int sample_timeline(struct run_record *r, struct collector *c, uint64_t start_ms
 		if (p->role == ROLE_WORKER && timeline_add(r, &sample))
 			return -1;
 	}
-	return 0;
+	return fold_finished_processes(r);
 }
 
 struct record_rows record_rows(const struct run_record *r)

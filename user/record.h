@@ -52,6 +52,8 @@ struct process_record {
 	uint64_t start_ns;                 /* its leader's start_time: tells a reused pid's
 	                                      processes apart; 0 until BPF saw a thread of it */
 	bool gone;                         /* BPF retired its last thread */
+	unsigned folded_processes;         /* pid 0: the row of the finished processes folded
+	                                      together (sample_timeline()), how many */
 	/* totals at the previous timeline sample */
 	uint64_t sampled_connections, sampled_wakeups, sampled_poll_wakeups, sampled_wasted;
 };
@@ -111,12 +113,16 @@ struct run_record {
 	bool subject_gone;                 /* the server ended before the measurement did */
 	struct process_record *procs;      /* [0] the master (the traced root), then workers */
 	size_t nprocs, procs_capacity;
-	struct thread_stats *threads;      /* [0, nretired) exited, folded once; then the live */
+	struct thread_stats *threads;      /* [0, nretired) exited, folded once (the first: the
+	                                      folded processes' threads, tid 0, if any); then the live */
 	size_t nthreads, nretired, threads_capacity;
 	struct thread_accounting thread_accounting; /* the tracer's threads map (collector.h) */
 	struct loadgen_result *load;
 	uint64_t load_start_ns;
 	double duration_s;                 /* the load window */
+	size_t finished_rows_max;          /* trace: finished processes kept with rows of their own
+	                                      (0: all); the older are folded together */
+	uint64_t processes_folded;
 	struct timeline_sample *timeline;
 	size_t ntimeline, timeline_capacity;
 	struct histogram dispatch_delay_ns; /* every hand-off */
@@ -157,7 +163,12 @@ struct collector;
  * not yet known becomes a worker). 0 or -1. */
 int read_counters(struct run_record *r, struct collector *c);
 /* Reads the counters and appends one timeline sample per worker for
- * (START_MS, END_MS]: what each took since the previous sample. 0 or -1. */
+ * (START_MS, END_MS]: what each took since the previous sample (an exited
+ * worker's rows of zeros left out); then, tracing someone else's server,
+ * folds finished processes beyond r->finished_rows_max (the oldest first)
+ * and their threads into one worker row (pid 0) and one thread row (tid 0),
+ * so that a server recycling its workers for hours keeps the record bounded
+ * while every total stays exact. 0 or -1. */
 int sample_timeline(struct run_record *r, struct collector *c, uint64_t start_ms, uint64_t end_ms);
 void free_record(struct run_record *r);
 /* What the record holds in memory, by table (bench/soak.sh watches these
