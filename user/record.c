@@ -3,7 +3,9 @@
  * folded into processes, timeline samples, and the per-process and per-run
  * figures that the CSV files and the printed summary share. Exited threads
  * (retired by the tracer) are folded once and kept as rows; a pid the kernel
- * gives again is a new process (told apart by its start time). The formulas
+ * gives again is a new process (told apart by its start time). It stays
+ * bounded under process churn: finished processes beyond a cap are folded
+ * into one row, per-pid histograms are sparse until they fill. The formulas
  * are analysis/metrics.c's; the measurement loop that fills the record is in
  * measure.c, the files in run_files.c, the printing in summary_print.c. */
 #include <errno.h>
