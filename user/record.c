@@ -289,6 +289,7 @@ int read_counters(struct run_record *r, struct collector *c)
 		return -1;
 	}
 	qsort(retired, nretired, sizeof(*retired), by_start);
+	r->threads_retired += nretired;
 	for (i = 0; i < nretired; i++) {
 		fold_retired_thread(r, &retired[i]);
 		r->threads[r->nretired++] = retired[i];

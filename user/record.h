@@ -116,6 +116,7 @@ struct run_record {
 	struct thread_stats *threads;      /* [0, nretired) exited, folded once (the first: the
 	                                      folded processes' threads, tid 0, if any); then the live */
 	size_t nthreads, nretired, threads_capacity;
+	uint64_t threads_retired;          /* exited threads drained, the folded ones included */
 	struct thread_accounting thread_accounting; /* the tracer's threads map (collector.h) */
 	struct loadgen_result *load;
 	uint64_t load_start_ns;

@@ -266,6 +266,8 @@ test_trace_churn_folded() {
 	[ "$processes" -ge 100 ] || fail "only $processes worker processes: too few to fold" || return 1
 	[ "$rows" -le 40 ] && [ "$threads" -le 40 ] || fail "$rows workers.csv rows, $threads threads.csv rows for 20 kept" || return 1
 	grep -q 'folded into one row' "$WORK/folded.out" || fail "the terminal does not say that processes were folded" || return 1
+	retired=$(meta "$WORK/folded" threads_retired)
+	[ "$retired" -ge "$processes" ] || fail "threads_retired $retired < $processes exited workers (folded ones uncounted)" || return 1
 	awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) h[$i] = i; next } $h["tid"] == 0 { found = 1 } END { exit !found }' \
 		"$WORK/folded/threads.csv" || fail "threads.csv has no folded row (tid 0)" || return 1
 	[ "$completed" -gt 0 ] && [ "$bpf" -eq "$completed" ] && [ "$own" -eq "$completed" ] && [ "$timeline" -eq "$bpf" ] ||
