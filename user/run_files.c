@@ -399,7 +399,7 @@ static void write_metric(struct csv_file *f, const char *metric, const struct hi
 {
 	write_histogram(f, metric, 0, all);
 	for (size_t i = 0; i < by_id->n; i++)
-		write_histogram(f, metric, (pid_t)by_id->items[i].id, by_id->items[i].h);
+		write_histogram(f, metric, (pid_t)by_id->items[i].id, histogram_set_at(by_id, i));
 }
 
 static void write_latency(struct csv_file *f, const struct run_record *r)
