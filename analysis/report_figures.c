@@ -93,7 +93,7 @@ static void bar_pairs_frame(FILE *script, size_t n, const char *xtics)
 	fprintf(script,
 		"set style fill solid 0.85 border -1\n"
 		"set grid ytics\n"
-		"set key top horizontal outside center\n"
+		"set key top horizontal outside center samplen 2 width -1\n"
 		"set xrange [-0.6:%zu.6]\n"
 		"set yrange [0:*]\n"
 		"set offsets 0, 0, graph 0.14, 0\n"
@@ -205,7 +205,7 @@ int report_figure_connections(struct report *r)
 		"set style fill solid 0.85 border -1\n"
 		"set boxwidth 0.6\n"
 		"set grid ytics\n"
-		"set key top horizontal outside center\n"
+		"set key top horizontal outside center samplen 2 width -1\n"
 		"set xrange [-0.6:%zu.4]\n"
 		"set yrange [0:*]\n"
 		"set offsets 0, 0, graph 0.14, 0\n"

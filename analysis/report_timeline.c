@@ -126,7 +126,7 @@ int report_figure_timeline(struct report *r)
 		"set yrange [0:*]\n"
 		"%s"
 		"plot ", (double)v.last_end_ms / 1000.0,
-		v.npids > LEGEND_MAX_SERIES ? "unset key\n" : "set key top horizontal outside center\n");
+		v.npids > LEGEND_MAX_SERIES ? "unset key\n" : "set key top horizontal outside center samplen 2 width -1\n");
 	for (size_t k = 0; k < v.npids; k++)
 		fprintf(script.stream, "%s'report-timeline.dat' index %zu using 1:2 with linespoints lt %zu lw 1.5 "
 			"title '%s'", k ? ", \\\n     " : "", k, k % 8 + 1,
@@ -194,7 +194,7 @@ static int heatmap(struct report *r, const struct timeline_view *v, const char *
 		"set tics out\n"
 		"set ytics nomirror\n"
 		"set xtics nomirror\n"
-		"set rmargin 16\n"
+		"set rmargin 11\n"
 		"set ytics (", what, (unsigned long long)v->interval_ms, (double)v->last_end_ms / 1000.0,
 		v->npids - 1);
 	for (size_t k = 0; k < v->npids; k++)

@@ -16,6 +16,7 @@
 #include "common.h"
 #include "external.h"
 #include "options.h"
+#include "presentation.h"
 #include "util.h"
 
 #define MAX_WORKERS 1024
@@ -32,6 +33,7 @@ enum {
 	OPT_POLICY, OPT_EVENTS, OPT_KILL_WORKER_AFTER, OPT_MIGRATE, OPT_THREADS, OPT_WORK, OPT_POOL_WAKE,
 	OPT_POOL_NOTIFY, OPT_RATE, OPT_ARRIVALS, OPT_REPORT, OPT_CGROUP, OPT_LOAD,
 	OPT_RING_BUFFER, OPT_NO_TRACE, OPT_EVENTS_MAX,
+	OPT_HIST,
 	OPT_COUNT, /* past the last: sizes given[] */
 };
 
@@ -99,7 +101,10 @@ const struct option_spec option_table[] = {
 	  "for measuring the tracer's cost (BPF counters stay 0)", NULL },
 	{ "report", OPT_REPORT, NULL, FOR_ALL, "also write report.md and report.html (plots) into the folder",
 	  NULL },
-	{ "interval", OPT_INTERVAL, "MS", FOR_ALL, "timeline.csv interval", TEXT(DEFAULT_INTERVAL_MS) },
+	{ "hist", OPT_HIST, NULL, FOR_ALL, "after the summary, log2 histograms of client latency and\n"
+	  "accept-queue delay (as bcc's tools print them)", NULL },
+	{ "interval", OPT_INTERVAL, "MS", FOR_ALL, "timeline.csv interval", "--duration / 20, rounded (10 to "
+	  TEXT(DEFAULT_INTERVAL_MS) ")" },
 	{ "verbose", 'v', NULL, FOR_ALL, "libbpf and setup details on stderr", NULL },
 	{ "help", 'h', NULL, FOR_ALL, "this help", NULL },
 };
@@ -680,6 +685,9 @@ static enum parse_result parse_options(bool trace, int argc, char **argv, unsign
 		case 'v':
 			o->verbose = true;
 			break;
+		case OPT_HIST:
+			o->hist = true;
+			break;
 		case 'h':
 			return PARSE_HELP;
 		case ':':
@@ -693,6 +701,9 @@ static enum parse_result parse_options(bool trace, int argc, char **argv, unsign
 		if (failed)
 			return PARSE_ERROR;
 	}
+	/* a run of known length gets a timeline of >= 20 points */
+	if (!given[OPT_INTERVAL] && (o->duration_given || (!trace && !o->requests)))
+		o->interval_ms = timeline_default_interval_ms(o->duration_s);
 	if (given[OPT_EVENTS_MAX] && !o->events) {
 		error_message_set(err, "--events-max needs --events: it caps events.csv");
 		return PARSE_ERROR;
