@@ -13,6 +13,7 @@ HERE=$(dirname "$0")
 . "$HERE/reliability.sh"
 . "$HERE/kernels.sh"
 . "$HERE/real_servers.sh"
+. "$HERE/figures.sh"
 
 # --- tests ----------------------------------------------------------------
 test_accounting_shared_accept() {
@@ -552,4 +553,4 @@ test_events_max_caps_the_stream() {
 }
 
 # --- runner ---------------------------------------------------------------
-run_tests "$0" "$HERE/real_servers.sh" "$HERE/reliability.sh" "$HERE/kernels.sh" -- "$@"
+run_tests "$0" "$HERE/real_servers.sh" "$HERE/reliability.sh" "$HERE/kernels.sh" "$HERE/figures.sh" -- "$@"
