@@ -312,6 +312,9 @@ static const struct metric_words known_metrics[] = {
 	  "TCP handshake complete to the accept() that returned the connection", "connections" },
 	{ "pool_queue_wait", "Pool queue wait",
 	  "a job queued for the thread pool to a pool thread starting it", "jobs" },
+	{ "runq_wait", "Run-queue wait",
+	  "a thread woken or preempted to its getting a CPU (runqlat's measure, in power-of-two "
+	  "buckets, so a percentile may read up to 2x high)", "run-queue waits" },
 };
 
 static struct metric_words words_for(const char *metric)

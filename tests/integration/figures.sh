@@ -2,8 +2,9 @@
 # Integration tests of the figures and the terminal's reading aids (issue
 # 16): a real run's report keeps every figure's gnuplot script and data next
 # to its SVG, PDF and PNG, and gnuplot alone draws it again there; --hist
-# prints log2 histograms whose counts are the run's counters; the summary
-# ends with a verdict. Sourced by run.sh (lib.sh loaded).
+# prints log2 histograms whose counts are the run's counters, and so does
+# the tracer's run-queue-wait distribution (latency.csv runq_wait); the
+# summary ends with a verdict. Sourced by run.sh (lib.sh loaded).
 
 # the slot counts of the histogram under the line starting with $2 in file $1
 hist_sum() {
@@ -21,12 +22,17 @@ test_hist_matches_counters() {
 	grep -q "^client latency: $c requests$" "$out" || fail "client latency header does not say $c requests" || return 1
 	q=$(latency_count "$dir" accept_queue_delay run); h=$(hist_sum "$out" "accept-queue delay: ")
 	[ "$q" -gt 0 ] && [ "$h" -eq "$q" ] || fail "accept-queue histogram counts $h, latency.csv $q" || return 1
+	# the run-queue-wait distribution (runq_wait_log2): one sample per runq wait, per process and run-wide
+	rq=$(csv_sum "$dir/workers.csv" runq_waits)
+	[ "$rq" -gt 0 ] && [ "$(latency_count "$dir" runq_wait run)" -eq "$rq" ] &&
+		[ "$(latency_count "$dir" runq_wait process)" -eq "$rq" ] ||
+		fail "runq_wait samples $(latency_count "$dir" runq_wait run) / $(latency_count "$dir" runq_wait process), workers.csv runq_waits $rq" || return 1
 	# the summary ends with one verdict line; a 1 s run gets a 50 ms timeline interval (>= 20 points)
 	[ "$(grep -c '^verdict  ' "$out")" -eq 1 ] || fail "no verdict line" || return 1
 	grep -Eq '^verdict              (fair|unfair|herd|one worker): ' "$out" || fail "verdict: $(grep '^verdict' "$out")" || return 1
 	[ "$(tail -2 "$out" | head -1 | cut -c1-7)" = verdict ] || fail "the verdict is not the summary's last line" || return 1
 	[ "$(meta "$dir" interval_ms)" = 50 ] || fail "interval_ms $(meta "$dir" interval_ms), not 50 for a 1 s run" || return 1
-	echo "    $c requests, $q accept-queue delays: histograms == counters"
+	echo "    $c requests, $q accept-queue delays, $rq runq waits: histograms == counters"
 }
 
 test_report_keeps_figure_sources() {
