@@ -251,7 +251,7 @@ static void write_preamble(FILE *file, const char *name, int width, int height)
 		"if (!exists(\"format\")) format = 'svg'\n"
 		"set encoding utf8\n"
 		"if (format eq 'pdf') {\n"
-		"    set terminal pdfcairo size %.2fin,%.2fin noenhanced font 'Sans,%d' linewidth 1.5\n"
+		"    set terminal pdfcairo size %.2fin,%.2fin noenhanced font 'Sans,%d' fontscale 1 linewidth 1.5\n"
 		"} else { if (format eq 'png') {\n"
 		"    set terminal pngcairo size %d,%d noenhanced font 'Sans,%d' linewidth 2 background rgb 'white'\n"
 		"} else {\n"

@@ -15,9 +15,10 @@
 #define PLOT_TIMEOUT_S 60       /* a plot of a few thousand points takes well under 1 s */
 #define PLOT_SVG_MAX_BYTES (64u << 20)
 /* The paper style: a WIDTH x HEIGHT px SVG is a (WIDTH/DPI) x (HEIGHT/DPI)
- * inch PDF, about one column of a two-column paper at 640 px, with 8 pt
- * text; the SVG's text is 14 px, the PNG twice the SVG's size. */
-#define PLOT_PDF_DPI 180.0
+ * inch PDF with 8 pt text: 4 x 2.25 in at 640 x 360 px, still 6.7 pt when
+ * scaled to one column (3.3 in) of a two-column paper; the SVG's text is
+ * 14 px, the PNG twice the SVG's size. */
+#define PLOT_PDF_DPI 160.0
 #define PLOT_PDF_FONT_PT 8
 #define PLOT_SVG_FONT_PX 14
 /* Output formats (plot_keep), bits of a mask: "svg,pdf,png". */

@@ -40,6 +40,22 @@ double timeline_rate(uint64_t count, uint64_t start_ms, uint64_t end_ms)
 	return (double)count * 1000.0 / (double)(end_ms - start_ms);
 }
 
+double axis_tic_step(double max, unsigned tics)
+{
+	static const double mantissas[] = { 1, 2, 2.5, 5 };
+	double power;
+
+	if (!(max > 0) || !tics)
+		return 1;
+	power = pow(10, floor(log10(max / tics)));
+	for (;;) {
+		for (size_t i = 0; i < ARRAY_SIZE(mantissas); i++)
+			if (max / (mantissas[i] * power) <= tics)
+				return mantissas[i] * power;
+		power *= 10;
+	}
+}
+
 const char *verdict_text(const struct verdict_input *in, char *out, size_t size)
 {
 	size_t used = 0;

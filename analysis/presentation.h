@@ -31,6 +31,12 @@ bool timeline_interval_partial(uint64_t start_ms, uint64_t end_ms, uint64_t inte
 /* COUNT per second over [START_MS, END_MS); NAN for an empty interval. */
 double timeline_rate(uint64_t count, uint64_t start_ms, uint64_t end_ms);
 
+/* A round tic step (1, 2, 2.5 or 5 times a power of ten) that puts at most
+ * TICS tics above 0 on an axis up to MAX; 1 for MAX <= 0 or NAN. Bars with
+ * a label over each need fewer tics than gnuplot's own choice gives a
+ * one-column PDF. */
+double axis_tic_step(double max, unsigned tics);
+
 /* What the verdict reads. */
 struct verdict_input {
 	double jain_index;        /* NAN: no connections */

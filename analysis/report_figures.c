@@ -23,6 +23,7 @@
 #include "document.h"
 #include "metrics.h"
 #include "plot.h"
+#include "presentation.h"
 #include "report_figures.h"
 #include "run_folder.h"
 #include "util.h"
@@ -84,6 +85,12 @@ static void add_xtic(FILE *xtics, size_t index, const char *label)
 	fprintf(xtics, "%s'%s' %zu", index ? ", " : "set xtics (", label, index);
 }
 
+/* Room above the highest bar for its label: more for an upright one. */
+static double bar_headroom(size_t n)
+{
+	return n > 8 ? 0.3 : 0.14;
+}
+
 /* The frame of a chart with a pair of bars for each of N processes (bars
  * at x-0.2 and x+0.2, 0.35 wide): filled bars, a horizontal grid, the key
  * above, x centred on the N pairs, y from 0 with room for the value labels;
@@ -96,17 +103,22 @@ static void bar_pairs_frame(FILE *script, size_t n, const char *xtics)
 		"set key top horizontal outside center samplen 2 width -1\n"
 		"set xrange [-0.6:%zu.6]\n"
 		"set yrange [0:*]\n"
-		"set offsets 0, 0, graph 0.14, 0\n"
-		"%s%s", n - 1, xtics, n > 6 ? "set xtics rotate by -35\n" : "");
+		"set offsets 0, 0, graph %.2f, 0\n"
+		"%s%s", n - 1, bar_headroom(2 * n), xtics, n > 6 ? "set xtics rotate by -35\n" : "");
 }
 
 const char *report_bar_labels(size_t n)
 {
 	/* a number over every bar, the smallest too; turned when bars are many */
-	return n > 8 ? "rotate by 90 left offset 0,0.3 font ',9' notitle" : "offset 0,0.6 notitle";
+	return n > 8 ? "rotate by 90 left offset 0,0.3 notitle" : "offset 0,0.6 notitle";
 }
 
-int report_add_figure(struct report *r, const char *name, const char *heading, int height,
+int report_bars_width(size_t n)
+{
+	return n <= 12 ? REPORT_FIGURE_WIDTH : REPORT_FIGURE_WIDTH + 40 * (int)(n - 12);
+}
+
+int report_add_figure(struct report *r, const char *name, const char *heading, int width, int height,
 		      const char *script, const char *explanation)
 {
 	char plot_name[128], file[160];
@@ -115,7 +127,7 @@ int report_add_figure(struct report *r, const char *name, const char *heading, i
 	int result;
 
 	snprintf(plot_name, sizeof(plot_name), "report-%s", name);
-	if (plot_render(r->plots, plot_name, REPORT_FIGURE_WIDTH, height, script, &svg, &length, r->err))
+	if (plot_render(r->plots, plot_name, width, height, script, &svg, &length, r->err))
 		return -1;
 	snprintf(file, sizeof(file), "%s.svg", plot_name);
 	result = plot_keep(r->plots, plot_name, r->formats | PLOT_SVG, r->run->dir, r->err);
@@ -137,7 +149,7 @@ FILE *report_figure_data(struct report *r, const char *name)
 	return plot_data_create(r->plots, file, r->err);
 }
 
-int report_finish_figure(struct report *r, const char *name, const char *heading, int height,
+int report_finish_figure(struct report *r, const char *name, const char *heading, int width, int height,
 			 struct text_buffer *script, struct text_buffer *explanation)
 {
 	char *script_text = text_buffer_close(script);
@@ -145,7 +157,7 @@ int report_finish_figure(struct report *r, const char *name, const char *heading
 	int result = -1;
 
 	if (script_text && explanation_text)
-		result = report_add_figure(r, name, heading, height, script_text, explanation_text);
+		result = report_add_figure(r, name, heading, width, height, script_text, explanation_text);
 	else
 		error_message_set(r->err, "out of memory");
 	free(script_text);
@@ -174,7 +186,7 @@ int report_figure_connections(struct report *r)
 	const struct summary_row *s = &run->summary_row;
 	struct text_buffer script, explanation;
 	char label[PLOT_LABEL_SIZE];
-	double total = 0;
+	double total = 0, most = 0;
 	size_t n = 0;
 	FILE *data = report_figure_data(r, "connections");
 
@@ -189,6 +201,7 @@ int report_figure_connections(struct report *r)
 		fprintf(data, "\"%s\"\t%llu\n", report_process_label(run, w, label, sizeof(label)),
 			(unsigned long long)connections);
 		total += (double)connections;
+		most = (double)connections > most ? (double)connections : most;
 		n++;
 	}
 	if (plot_data_close(r->plots, data, r->err))
@@ -202,26 +215,30 @@ int report_figure_connections(struct report *r)
 		return -1;
 	fprintf(script.stream,
 		"set ylabel 'connections taken'\n"
+		"set ytics %g\n"
 		"set style fill solid 0.85 border -1\n"
 		"set boxwidth 0.6\n"
 		"set grid ytics\n"
 		"set key top horizontal outside center samplen 2 width -1\n"
 		"set xrange [-0.6:%zu.4]\n"
 		"set yrange [0:*]\n"
-		"set offsets 0, 0, graph 0.14, 0\n"
+		"set offsets 0, 0, graph %.2f, 0\n"
 		"%s"
 		"fair = %.6f\n"
-		"plot 'report-connections.dat' using 0:2:xtic(1) with boxes lt 1 dt 1 title 'connections taken', \\\n"
+		"plot 'report-connections.dat' using 0:2:xtic(1) with boxes lt 1 dt 1 title 'connections', \\\n"
 		"     '' using 0:2:(sprintf('%%.0f', $2)) with labels %s, \\\n"
 		"     fair with lines lt 7 dt 2 lw 2 title sprintf('fair share: %%.0f', fair)\n",
-		n - 1, n > 6 ? "set xtics rotate by -35\n" : "", total / (double)n, report_bar_labels(n));
+		axis_tic_step(most, 5), n - 1, bar_headroom(n), n > 6 ? "set xtics rotate by -35\n" : "",
+		total / (double)n,
+		report_bar_labels(n));
 	fprintf(explanation.stream,
 		"Connections each worker took (accepted, or received from the master); the dashed "
 		"line is the fair share, %.0f connections over %zu worker processes = %.1f each. "
 		"Jain index %s (1 = equal shares, 1/%zu = %.3f = one worker takes all), largest "
 		"share %s.", total, n, total / (double)n, number_text(s->jain_index, 4).text, n,
 		1.0 / (double)n, number_text(s->max_share, 4).text);
-	return report_finish_figure(r, "connections", "Connections per worker", REPORT_FIGURE_HEIGHT, &script, &explanation);
+	return report_finish_figure(r, "connections", "Connections per worker", report_bars_width(n),
+				    REPORT_FIGURE_HEIGHT, &script, &explanation);
 }
 
 /* Figure 3: per acceptor, connections next to poll-class wakeups split into
@@ -233,6 +250,7 @@ int report_figure_wakeups(struct report *r)
 	struct text_buffer script, explanation, xtics;
 	char label[PLOT_LABEL_SIZE], *xtics_text;
 	size_t n = 0;
+	double most = 0;
 	FILE *data = report_figure_data(r, "wakeups");
 
 	if (!data)
@@ -254,6 +272,9 @@ int report_figure_wakeups(struct report *r)
 			(unsigned long long)connections_taken(w->accepted, w->fds_received),
 			(unsigned long long)(wakeups - wasted), (unsigned long long)wasted);
 		add_xtic(xtics.stream, n++, report_process_label(run, w, label, sizeof(label)));
+		most = (double)wakeups > most ? (double)wakeups : most;
+		most = (double)connections_taken(w->accepted, w->fds_received) > most ?
+		       (double)connections_taken(w->accepted, w->fds_received) : most;
 	}
 	fputs(n ? ")\n" : "", xtics.stream);
 	xtics_text = text_buffer_close(&xtics);
@@ -274,10 +295,11 @@ int report_figure_wakeups(struct report *r)
 		return -1;
 	}
 	fprintf(script.stream,
-		"set ylabel 'count over the load window'\n");
+		"set ylabel 'count'\n"
+		"set ytics %g\n", axis_tic_step(most, 5));
 	bar_pairs_frame(script.stream, n, xtics_text);
 	fprintf(script.stream,
-		"plot 'report-wakeups.dat' using ($0-0.2):1:(0.35) with boxes lt 1 dt 1 title 'connections taken', \\\n"
+		"plot 'report-wakeups.dat' using ($0-0.2):1:(0.35) with boxes lt 1 dt 1 title 'connections', \\\n"
 		"     '' using ($0+0.2):($2+$3):(0.35) with boxes lt 4 dt 1 fs pattern 4 border -1 title 'wasted wakeups', \\\n"
 		"     '' using ($0+0.2):2:(0.35) with boxes lt 2 dt 1 title 'useful wakeups', \\\n"
 		"     '' using ($0-0.2):1:(sprintf('%%.0f', $1)) with labels %s, \\\n"
@@ -291,7 +313,8 @@ int report_figure_wakeups(struct report *r)
 		"-EAGAIN). Herd factor %s (wakeups a listening socket caused, per accepted "
 		"connection; 1 = no herd), wasted-wakeup ratio %s.",
 		number_text(s->herd_factor, 3).text, number_text(s->wasted_wakeup_ratio, 3).text);
-	return report_finish_figure(r, "wakeups", "Wakeups and connections (the herd)", REPORT_FIGURE_HEIGHT, &script, &explanation);
+	return report_finish_figure(r, "wakeups", "Wakeups and connections (the herd)", report_bars_width(2 * n),
+				    REPORT_FIGURE_HEIGHT, &script, &explanation);
 }
 
 struct metric_words {
@@ -410,15 +433,14 @@ static int figure_latency(struct report *r, const char *metric)
 	}
 	fprintf(script.stream,
 		"set xlabel '%s (µs, log scale)'\n"
-		"set ylabel 'fraction of %s at or below'\n"
+		"set ylabel 'fraction ≤ x'\n"
 		"set logscale x\n"
 		"set yrange [0:1]\n"
-		"set ytics 0.1\n"
+		"set ytics 0.2\n"
 		"set grid xtics mxtics ytics\n"
 		"set key bottom right\n"
 		"plot '%s' index 0 using 1:2 with steps lw 3 lc rgb 'black' dt 1 title '%s'",
-		words.title, words.unit, data_name,
-		npids == 1 ? report_pid_label(run, (uint64_t)pids[0], label, sizeof(label)) : "all");
+		words.title, data_name, npids == 1 ? report_pid_label(run, (uint64_t)pids[0], label, sizeof(label)) : "all");
 	if (npids > 1 && npids <= CDF_MAX_PROCESSES)
 		for (size_t k = 0; k < npids; k++, series++)
 			fprintf(script.stream, ", \\\n     '' index %zu using 1:2 with steps lt %zu lw 1.5 title '%s'",
@@ -435,7 +457,7 @@ static int figure_latency(struct report *r, const char *metric)
 		series ? "; thick line: all processes, thin: each process" : "");
 	free(pids);
 	free(all.buckets);
-	return report_finish_figure(r, name, heading, REPORT_FIGURE_HEIGHT, &script, &explanation);
+	return report_finish_figure(r, name, heading, REPORT_FIGURE_WIDTH, REPORT_FIGURE_HEIGHT, &script, &explanation);
 }
 
 /* Figure 4: one CDF per metric in latency.csv, known ones first. */
@@ -556,7 +578,8 @@ int report_figure_pool(struct report *r)
 	}
 	fprintf(script.stream,
 		"set datafile missing 'NaN'\n"
-		"set ylabel '%% of the load window'\n");
+		"set ylabel '%% of load window'\n"
+		"set ytics %g\n", axis_tic_step(100, 5));
 	bar_pairs_frame(script.stream, n, xtics_text);
 	fprintf(script.stream,
 		"plot 'report-pool.dat' using ($0-0.2):1:(0.35) with boxes lt 1 dt 1 title 'busy in jobs', \\\n"
@@ -572,5 +595,6 @@ int report_figure_pool(struct report *r)
 		"threads.", window_s, number_text(measured ? busy_sum / (double)measured : NAN, 1).text,
 		number_text(measured ? busiest : NAN, 1).text, number_text(s->pool_jobs, 0).text,
 		number_text(s->pool_queue_wait_p50_us, 1).text, number_text(s->pool_queue_wait_p99_us, 1).text);
-	return report_finish_figure(r, "pool", "Thread-pool utilisation per thread", REPORT_FIGURE_HEIGHT, &script, &explanation);
+	return report_finish_figure(r, "pool", "Thread-pool utilisation per thread", report_bars_width(2 * n),
+				    REPORT_FIGURE_HEIGHT, &script, &explanation);
 }

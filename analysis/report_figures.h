@@ -44,12 +44,16 @@ int report_open_figure(struct report *r, struct text_buffer *script, struct text
 /* Renders report-NAME from SCRIPT, keeps report-NAME.gp/.dat/.svg (and the
  * other R->formats) in the run folder and adds it under HEADING with its
  * one-line EXPLANATION. */
-int report_add_figure(struct report *r, const char *name, const char *heading, int height,
+int report_add_figure(struct report *r, const char *name, const char *heading, int width, int height,
 		      const char *script, const char *explanation);
 /* report_add_figure once both texts (opened by report_open_figure) are built;
  * closes them. */
-int report_finish_figure(struct report *r, const char *name, const char *heading, int height,
+int report_finish_figure(struct report *r, const char *name, const char *heading, int width, int height,
 			 struct text_buffer *script, struct text_buffer *explanation);
+/* A bar chart's width for N bars: REPORT_FIGURE_WIDTH (one paper column)
+ * up to 12 bars, then 40 px more per bar (a two-column figure at 24), so
+ * the number over each bar stays readable. */
+int report_bars_width(size_t n);
 /* The `with labels` options that print a value over each of N bars, the
  * smallest too: "offset 0,0.6 notitle", turned upright when many. */
 const char *report_bar_labels(size_t n);

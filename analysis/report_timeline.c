@@ -17,8 +17,8 @@
 #include "report_figures.h"
 
 /* Heat-map rows: this many px each, plus the frame. */
-#define HEATMAP_ROW_PX 26
-#define HEATMAP_FRAME_PX 150
+#define HEATMAP_ROW_PX 30
+#define HEATMAP_FRAME_PX 200
 #define HEATMAP_MAX_PX 1200
 
 /* The processes of timeline.csv in the order they first appear; and the
@@ -96,11 +96,15 @@ int report_figure_timeline(struct report *r)
 		for (size_t i = 0; i < run->ntimeline_rows; i++) {
 			const struct timeline_row *t = &run->timeline_rows[i];
 			double rate = timeline_rate(t->connections, t->start_ms, t->end_ms);
-			bool cut = timeline_interval_partial(t->start_ms, t->end_ms, v.interval_ms);
+			/* only the last is cut short; a sample late or early mid-run
+			 * (a busy machine) makes an interval of another length, whose
+			 * rate is over its own length like any other */
+			bool last = t->end_ms == v.last_end_ms;
+			bool cut = last && timeline_interval_partial(t->start_ms, t->end_ms, v.interval_ms);
 
 			if (t->pid != v.pids[k])
 				continue;
-			if (!timeline_interval_plotted(t->start_ms, t->end_ms, v.interval_ms)) {
+			if (last && !timeline_interval_plotted(t->start_ms, t->end_ms, v.interval_ms)) {
 				left_out += k == 0;
 				continue;
 			}
@@ -120,12 +124,13 @@ int report_figure_timeline(struct report *r)
 	fprintf(script.stream,
 		"set datafile missing 'NaN'\n"
 		"set xlabel 'time since the load started (s)'\n"
+		"set xtics %g\n"
 		"set ylabel 'connections/s'\n"
 		"set grid\n"
 		"set xrange [0:%.3f]\n"
 		"set yrange [0:*]\n"
 		"%s"
-		"plot ", (double)v.last_end_ms / 1000.0,
+		"plot ", axis_tic_step((double)v.last_end_ms / 1000.0, 6), (double)v.last_end_ms / 1000.0,
 		v.npids > LEGEND_MAX_SERIES ? "unset key\n" : "set key top horizontal outside center samplen 2 width -1\n");
 	for (size_t k = 0; k < v.npids; k++)
 		fprintf(script.stream, "%s'report-timeline.dat' index %zu using 1:2 with linespoints lt %zu lw 1.5 "
@@ -146,21 +151,24 @@ int report_figure_timeline(struct report *r)
 		fprintf(explanation.stream, " The last interval, shorter than half an interval, is "
 			"left out (its rate would be noise).");
 	free(v.pids);
-	return report_finish_figure(r, "timeline", "Connections over time", REPORT_FIGURE_HEIGHT,
+	return report_finish_figure(r, "timeline", "Connections over time", REPORT_FIGURE_WIDTH,
+				    REPORT_FIGURE_HEIGHT,
 				    &script, &explanation);
 }
 
-/* One heat map of report-NAME.dat: per full interval and process, its
- * midpoint (s), row, width (s) and WASTED ? wasted listener wakeups :
- * connections. Nothing drawn (0) when every cell is 0 and SKIP_ZEROS. */
+/* One heat map of report-NAME.dat: per interval (but a cut-short last one)
+ * and process, its midpoint (s), row, width (s) and WASTED ? wasted
+ * listener wakeups : connections, per nominal interval. Nothing drawn (0)
+ * when every cell is 0 and SKIP_ZEROS. */
 static int heatmap(struct report *r, const struct timeline_view *v, const char *name, const char *heading,
-		   bool wasted, bool skip_zeros, const char *what, const char *meaning)
+		   bool wasted, bool skip_zeros, const char *what, const char *short_what, const char *meaning)
 {
 	const struct run_folder *run = r->run;
 	struct text_buffer script, explanation;
 	char label[PLOT_LABEL_SIZE];
 	int height = HEATMAP_FRAME_PX + HEATMAP_ROW_PX * (int)v->npids;
 	uint64_t sum = 0;
+	double most = 0, scaled;
 	size_t cells = 0;
 	FILE *data = report_figure_data(r, name);
 
@@ -170,11 +178,17 @@ static int heatmap(struct report *r, const struct timeline_view *v, const char *
 		const struct timeline_row *t = &run->timeline_rows[i];
 		uint64_t value = wasted ? t->wasted_wakeups : t->connections;
 
-		if (timeline_interval_partial(t->start_ms, t->end_ms, v->interval_ms))
+		if (t->end_ms == v->last_end_ms &&
+		    timeline_interval_partial(t->start_ms, t->end_ms, v->interval_ms))
 			continue;
-		fprintf(data, "%.3f\t%zu\t%.3f\t%llu\n", (double)(t->start_ms + t->end_ms) / 2000.0,
-			row_of(v, t->pid), (double)(t->end_ms - t->start_ms) / 1000.0, (unsigned long long)value);
+		/* per a nominal interval: one that a busy machine sampled late counts no more */
+		scaled = timeline_rate(value, t->start_ms, t->end_ms) * (double)v->interval_ms / 1000.0;
+		fprintf(data, "%.3f\t%zu\t%.3f\t", (double)(t->start_ms + t->end_ms) / 2000.0,
+			row_of(v, t->pid), (double)(t->end_ms - t->start_ms) / 1000.0);
+		plot_data_value(data, scaled, 1);
+		fputc('\n', data);
 		sum += value;
+		most = scaled > most ? scaled : most;
 		cells++;
 	}
 	if (plot_data_close(r->plots, data, r->err))
@@ -185,7 +199,9 @@ static int heatmap(struct report *r, const struct timeline_view *v, const char *
 		return -1;
 	fprintf(script.stream,
 		"set xlabel 'time since the load started (s)'\n"
-		"set cblabel '%s per %llu ms'\n"
+		"set xtics %g\n"
+		"set cblabel '%s/%llu ms'\n"
+		"set cbtics %g\n"
 		"set palette defined (0 '#440154', 1 '#3b528b', 2 '#21918c', 3 '#5ec962', 4 '#fde725')\n"
 		"set cbrange [0:*]\n"
 		"set xrange [0:%.3f]\n"
@@ -194,8 +210,9 @@ static int heatmap(struct report *r, const struct timeline_view *v, const char *
 		"set tics out\n"
 		"set ytics nomirror\n"
 		"set xtics nomirror\n"
-		"set rmargin 11\n"
-		"set ytics (", what, (unsigned long long)v->interval_ms, (double)v->last_end_ms / 1000.0,
+		"set rmargin 10\n"
+		"set ytics (", axis_tic_step((double)v->last_end_ms / 1000.0, 4), short_what, (unsigned long long)v->interval_ms, axis_tic_step(most, 4),
+		(double)v->last_end_ms / 1000.0,
 		v->npids - 1);
 	for (size_t k = 0; k < v->npids; k++)
 		fprintf(script.stream, "%s'%s' %zu", k ? ", " : "",
@@ -203,10 +220,13 @@ static int heatmap(struct report *r, const struct timeline_view *v, const char *
 	fprintf(script.stream, ")\n"
 		"plot 'report-%s.dat' using 1:2:($3/2):(0.5):4 with boxxyerror fs solid 1.0 noborder "
 		"lc palette\n", name);
-	fprintf(explanation.stream, "%s per worker (row) and %llu ms interval (column): %s The "
+	fprintf(explanation.stream, "%s per worker (row) and %llu ms interval (column; one of another "
+		"length, sampled late or early on a busy machine, scaled to %llu ms): %s The "
 		"colour scale runs from dark (none) to light (many), readable in grey; the cut-short last "
-		"interval is left out.", what, (unsigned long long)v->interval_ms, meaning);
-	return report_finish_figure(r, name, heading, height < HEATMAP_MAX_PX ? height : HEATMAP_MAX_PX,
+		"interval is left out.", what, (unsigned long long)v->interval_ms,
+		(unsigned long long)v->interval_ms, meaning);
+	return report_finish_figure(r, name, heading, REPORT_FIGURE_WIDTH,
+				    height < HEATMAP_MAX_PX ? height : HEATMAP_MAX_PX,
 				    &script, &explanation);
 }
 
@@ -220,10 +240,10 @@ int report_figures_heatmap(struct report *r)
 	if (timeline_view(r->run, &v, r->err))
 		return -1;
 	result = heatmap(r, &v, "heatmap-connections", "Connections per worker over time (heat map)", false,
-			 false, "connections", "a dark row is a worker left out, a dark column a stall of all.");
+			 false, "connections", "conn.", "a dark row is a worker left out, a dark column a stall of all.");
 	if (!result)
 		result = heatmap(r, &v, "heatmap-wasted", "Wasted listener wakeups over time (heat map)", true,
-				 true, "wasted wakeups", "listener rounds that found nothing to accept "
+				 true, "wasted wakeups", "wasted", "listener rounds that found nothing to accept "
 				 "(listener_wasted): the herd, per worker and moment.");
 	free(v.pids);
 	return result;

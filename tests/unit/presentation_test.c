@@ -45,6 +45,21 @@ static void test_partial_interval(void)
 	CU_ASSERT(isnan(timeline_rate(5, 10, 10)));
 }
 
+static void test_tic_step(void)
+{
+	CU_ASSERT_DOUBLE_EQUAL(axis_tic_step(4000, 5), 1000, 1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(axis_tic_step(3963, 5), 1000, 1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(axis_tic_step(21000, 5), 5000, 1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(axis_tic_step(1653, 5), 500, 1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(axis_tic_step(1.0, 5), 0.2, 1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(axis_tic_step(12, 5), 2.5, 1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(axis_tic_step(10, 5), 2, 1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(axis_tic_step(0, 5), 1, 1e-9);
+	CU_ASSERT_DOUBLE_EQUAL(axis_tic_step(NAN, 5), 1, 1e-9);
+	for (double max = 0.3; max < 1e7; max *= 1.37)
+		CU_ASSERT(max / axis_tic_step(max, 5) <= 5);
+}
+
 static void test_verdict_wording(void)
 {
 	static const struct { struct verdict_input in; const char *says; } cases[] = {
@@ -90,6 +105,7 @@ static void add_tests(CU_pSuite suite)
 {
 	CU_ADD_TEST(suite, test_default_interval);
 	CU_ADD_TEST(suite, test_partial_interval);
+	CU_ADD_TEST(suite, test_tic_step);
 	CU_ADD_TEST(suite, test_verdict_wording);
 	CU_ADD_TEST(suite, test_short_labels);
 }
