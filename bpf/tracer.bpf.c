@@ -330,6 +330,11 @@ static __always_inline void note_runq_wait(struct thread_stats *t, __u64 wait_ns
 	slot |= (__u32)(wait_ns >> 1);
 	if (slot >= RUNQ_WAIT_SLOTS)
 		slot = RUNQ_WAIT_SLOTS - 1;
+	/* a no-op after the clamp, but one that 6.1's verifier sees on the
+	 * register that indexes (clang would drop it, and 6.1 loses the
+	 * clamp's bound through a copy): the barrier keeps it */
+	barrier_var(slot);
+	slot &= RUNQ_WAIT_SLOTS - 1;
 	t->counters.runq_wait_log2[slot]++;
 }
 

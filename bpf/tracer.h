@@ -36,7 +36,8 @@ enum libuv_job_kind {
 };
 
 /* Power-of-two slots of a thread's run-queue-wait distribution: up to 2^31 ns
- * (2.1 s), longer waits in the last slot. */
+ * (2.1 s), longer waits in the last slot. A power of two itself (the BPF
+ * side masks the index with it). */
 #define RUNQ_WAIT_SLOTS 32
 
 /* What the tracer counts per thread. All __u64, so a process's totals are
