@@ -320,12 +320,36 @@ static __always_inline void account_switch_out(struct thread_stats *t, bool asle
 	t->state.runnable_since_ns = asleep ? 0 : now;
 }
 
+/* runqlat's distribution, per thread: WAIT_NS into its power-of-two slot
+ * (floor(log2), without a loop or a clz the BPF ISA lacks), the last slot
+ * also for longer waits; one slot per runq_waits, so they sum to it. */
+static __always_inline void note_runq_wait(struct thread_stats *t, __u64 wait_ns)
+{
+	__u32 slot = 0, shift;
+
+	shift = (wait_ns > 0xFFFFFFFFULL) << 5; wait_ns >>= shift; slot |= shift;
+	shift = (wait_ns > 0xFFFF) << 4; wait_ns >>= shift; slot |= shift;
+	shift = (wait_ns > 0xFF) << 3; wait_ns >>= shift; slot |= shift;
+	shift = (wait_ns > 0xF) << 2; wait_ns >>= shift; slot |= shift;
+	shift = (wait_ns > 0x3) << 1; wait_ns >>= shift; slot |= shift;
+	slot |= (__u32)(wait_ns >> 1);
+	if (slot >= RUNQ_WAIT_SLOTS)
+		slot = RUNQ_WAIT_SLOTS - 1;
+	/* a no-op after the clamp, but one that 6.1's verifier sees on the
+	 * register that indexes (clang would drop it, and 6.1 loses the
+	 * clamp's bound through a copy): the barrier keeps it */
+	barrier_var(slot);
+	slot &= RUNQ_WAIT_SLOTS - 1;
+	t->counters.runq_wait_log2[slot]++;
+}
+
 /* The thread gets the CPU at NOW: its run-queue wait ends. */
 static __always_inline void account_switch_in(struct thread_stats *t, __u64 now)
 {
 	if (counting && t->state.runnable_since_ns) {
 		t->counters.runq_wait_ns += now - t->state.runnable_since_ns;
 		t->counters.runq_waits++;
+		note_runq_wait(t, now - t->state.runnable_since_ns);
 	}
 	t->state.runnable_since_ns = 0;
 	t->state.oncpu_since_ns = now;
