@@ -66,16 +66,23 @@ static __always_inline bool account_accept_queue_delay(struct file *file, __u64 
 
 /* accept() returned FD: remember its file for the dispatch delay, and take
  * the connection's accept-queue delay; one counted in the window without
- * one is counted as unmatched, so accepted == samples + unmatched. */
+ * one is counted as unmatched, so accepted == samples + unmatched. A file
+ * still remembered as handed over was freed unread (its receiver exited
+ * first: a crashed worker) and its memory is this new file's: the sample it
+ * owed is unmatched, counted here before the entry is overwritten. */
 static __always_inline void note_accepted_connection(struct thread_stats *t, int fd, __u32 tgid, __u32 tid,
 						     bool in_window)
 {
 	struct accepted_conn conn = { .accepted_ns = bpf_ktime_get_ns(), .tgid = tgid };
 	struct file *file = fd_file(fd);
 	__u64 key = (__u64)file;
+	struct accepted_conn *stale;
 	bool sampled = false;
 
 	if (file) {
+		stale = bpf_map_lookup_elem(&accepted_conns, &key);
+		if (stale && stale->handed_over)
+			__sync_fetch_and_add(&t->counters.dispatch_unmatched, 1);
 		bpf_map_update_elem(&accepted_conns, &key, &conn, BPF_ANY);
 		sampled = account_accept_queue_delay(file, conn.accepted_ns, tgid, tid, in_window);
 	}
@@ -150,10 +157,16 @@ static __always_inline bool classify_received_fd(struct thread_stats *t, int fd,
 		return false;
 	}
 	conn = bpf_map_lookup_elem(&accepted_conns, &key);
-	if (conn && conn->tgid != tgid)
+	if (conn && conn->tgid != tgid) {
+		/* sent again before anyone read it (Node's primary hands a
+		 * connection its dead worker never took to another): the
+		 * earlier receipt's sample can no longer come */
+		if (conn->handed_over)
+			t->counters.dispatch_unmatched++;
 		conn->handed_over = 1;
-	else
+	} else {
 		t->counters.dispatch_unmatched++;
+	}
 	return true;
 }
 
