@@ -428,7 +428,9 @@ test_interrupt_writes_partial_run() {
 	base=$(max_prog_id)
 	"$TESTBED" run shared-epoll --workers 2 --connections 8 --duration 20 --port 0 --out "$WORK/int" >"$WORK/int.out" 2>&1 &
 	pid=$!
-	sleep 2
+	# Ctrl-C a second into the load (before it, no run folder is written, by design)
+	wait_serving "$pid" || { kill -INT "$pid"; wait "$pid"; cat "$WORK/int.out"; fail "the run never began its load"; return 1; }
+	sleep 1
 	kill -INT "$pid"
 	wait "$pid"; rc=$?
 	[ $rc -eq 130 ] || fail "interrupted run exited $rc, expected 130" || return 1
