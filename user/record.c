@@ -182,6 +182,34 @@ const struct histogram *histogram_set_find(const struct histogram_set *s, uint32
 	return i < s->n ? histogram_set_at(s, i) : NULL;
 }
 
+/* ID's histogram into the folded one (id 0, full: one per set), and ID's
+ * item gone: a folded process's samples stay in the totals without an item
+ * of their own. 0 (also when ID has none), or -1 out of memory. */
+static int histogram_set_fold(struct histogram_set *s, uint32_t id)
+{
+	size_t i = histogram_set_index(s, id), to;
+	struct keyed_histogram *k;
+
+	if (i == s->n || !id)
+		return 0;
+	to = histogram_set_index(s, 0);
+	if (to == s->n) {
+		if (grow_array(&s->items, &s->capacity, s->n + 1, sizeof(*s->items)))
+			return -1;
+		s->items[s->n++] = (struct keyed_histogram){ .id = 0, .min = UINT64_MAX };
+	}
+	k = &s->items[to];
+	if (!k->h && make_full(k))
+		return -1;
+	hist_merge(k->h, histogram_set_at(s, i));
+	free(s->items[i].h);
+	free(s->items[i].buckets);
+	memmove(&s->items[i], &s->items[i + 1], (s->n - i - 1) * sizeof(*s->items));
+	s->n--;
+	s->last = s->n;
+	return 0;
+}
+
 static void histogram_set_free(struct histogram_set *s)
 {
 	for (size_t i = 0; i < s->n; i++) {
@@ -376,7 +404,7 @@ static int fold_finished_processes(struct run_record *r)
 	size_t finished = 0, excess, i, kept, nprocs, nretired = 0;
 	struct thread_stats *threads;
 	struct process_record *f;
-	bool *fold, had_row;
+	bool *fold, had_row, failed = false;
 
 	for (i = 0; i < r->nprocs; i++)
 		finished += is_finished(&r->procs[i]);
@@ -398,6 +426,10 @@ static int fold_finished_processes(struct run_record *r)
 		if (is_finished(&r->procs[i])) {
 			fold[i] = true;
 			fold_process(f, &r->procs[i]);
+			/* its per-pid delay histograms join the folded row's (pid 0) */
+			if (histogram_set_fold(&r->dispatch_delays, (uint32_t)r->procs[i].pid) ||
+			    histogram_set_fold(&r->accept_queue_delays, (uint32_t)r->procs[i].pid))
+				failed = true;
 			excess--;
 		}
 	/* the threads: the folded ones' row first, the other exited ones, the live */
@@ -409,9 +441,11 @@ static int fold_finished_processes(struct run_record *r)
 
 		if (i == r->nretired)
 			nretired = kept;
-		if (p && fold[p - r->procs])
+		if (p && fold[p - r->procs]) {
 			add_counters(&threads[0].counters, &t->counters);
-		else
+			if (histogram_set_fold(&r->queue_waits, t->tid))
+				failed = true;
+		} else
 			threads[kept++] = *t;
 	}
 	if (i == r->nretired)
@@ -432,7 +466,7 @@ static int fold_finished_processes(struct run_record *r)
 	r->nprocs = kept;
 	free(fold);
 	free(threads);
-	return 0;
+	return failed ? -1 : 0;
 }
 
 int sample_timeline(struct run_record *r, struct collector *c, uint64_t start_ms, uint64_t end_ms)
@@ -442,6 +476,10 @@ int sample_timeline(struct run_record *r, struct collector *c, uint64_t start_ms
 	if (read_counters(r, c))
 		return -1;
 	mark_gone_processes(r);
+	/* a process marked gone wrote its last delay samples before it went:
+	 * take them from the ring buffer now, so that they are in its
+	 * histograms before fold_finished_processes() may fold them */
+	collector_poll_events(c);
 	for (i = 0; i < r->nprocs; i++) {
 		struct process_record *p = &r->procs[i];
 		uint64_t connections = process_connections(p), wakeups = process_listener_wakeups(p),

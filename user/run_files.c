@@ -358,9 +358,11 @@ static void write_timeline(struct csv_file *f, const struct run_record *r)
 
 /* --- latency.csv: histogram buckets -------------------------------------- */
 
+#define RUN_WIDE (-1)
+
 struct latency_line {
 	const char *metric;
-	int64_t pid;                       /* 0: none (a run-wide row) */
+	int64_t pid;                       /* RUN_WIDE: none; 0: the folded processes' row */
 	uint64_t lower_ns, upper_ns, count;
 };
 
@@ -368,7 +370,7 @@ static struct cell latency_pid(const void *row, size_t arg)
 {
 	const struct latency_line *b = row;
 
-	return b->pid ? cell_i64(b->pid) : cell_empty();
+	return b->pid != RUN_WIDE ? cell_i64(b->pid) : cell_empty();
 }
 
 #define LATENCY_U64(name) { #name, field_u64, offsetof(struct latency_line, name), 0 }
@@ -382,7 +384,7 @@ static const struct csv_column latency_columns[] = {
 };
 
 /* H's non-empty buckets, one row each. */
-static void write_histogram(struct csv_file *f, const char *metric, pid_t pid, const struct histogram *h)
+static void write_histogram(struct csv_file *f, const char *metric, int64_t pid, const struct histogram *h)
 {
 	for (size_t i = 0; h && i < HIST_BUCKETS; i++) {
 		struct latency_line line = { metric, pid, hist_bucket_lower(i), hist_bucket_upper(i), h->counts[i] };
@@ -397,13 +399,13 @@ static void write_histogram(struct csv_file *f, const char *metric, pid_t pid, c
 static void write_metric(struct csv_file *f, const char *metric, const struct histogram *all,
 			 const struct histogram_set *by_id)
 {
-	write_histogram(f, metric, 0, all);
+	write_histogram(f, metric, RUN_WIDE, all);
 	for (size_t i = 0; i < by_id->n; i++)
 		write_histogram(f, metric, (pid_t)by_id->items[i].id, histogram_set_at(by_id, i));
 }
 
-/* SLOTS (the tracer's runq_wait_log2) as runq_wait rows of PID (0: run-wide). */
-static void write_runq_slots(struct csv_file *f, pid_t pid, const __u64 *slots)
+/* SLOTS (the tracer's runq_wait_log2) as runq_wait rows of PID (or RUN_WIDE). */
+static void write_runq_slots(struct csv_file *f, int64_t pid, const __u64 *slots)
 {
 	for (size_t k = 0; k < RUNQ_WAIT_SLOTS; k++) {
 		struct latency_line line = {
@@ -425,7 +427,7 @@ static void write_runq_waits(struct csv_file *f, const struct run_record *r)
 	for (size_t i = 0; i < r->nprocs; i++)
 		for (size_t k = 0; k < RUNQ_WAIT_SLOTS; k++)
 			all[k] += r->procs[i].totals.runq_wait_log2[k];
-	write_runq_slots(f, 0, all);
+	write_runq_slots(f, RUN_WIDE, all);
 	for (size_t i = 0; i < r->nprocs; i++)
 		write_runq_slots(f, r->procs[i].pid, r->procs[i].totals.runq_wait_log2);
 }
@@ -433,7 +435,7 @@ static void write_runq_waits(struct csv_file *f, const struct run_record *r)
 static void write_latency(struct csv_file *f, const struct run_record *r)
 {
 	csv_columns_header(f, latency_columns, ARRAY_SIZE(latency_columns));
-	write_histogram(f, "client_latency", 0, &r->load->latency_ns);
+	write_histogram(f, "client_latency", RUN_WIDE, &r->load->latency_ns);
 	write_metric(f, "dispatch_delay", &r->dispatch_delay_ns, &r->dispatch_delays);
 	write_metric(f, "accept_queue_delay", &r->accept_queue_delay_ns, &r->accept_queue_delays);
 	write_metric(f, "pool_queue_wait", &r->queue_wait_ns, &r->queue_waits);

@@ -274,4 +274,13 @@ test_trace_churn_folded() {
 		fail "BPF $bpf, server $own, load generator $completed, timeline $timeline differ" || return 1
 	awk -f "$(dirname "$SERVERS")/per_pid_counts.awk" FS=' ' "$counts" FS=, "$WORK/folded/workers.csv" ||
 		{ fail "per process, BPF connections differ from the server's own"; return 1; }
+	# the per-pid accept-queue histograms fold with their processes: no more
+	# pids in latency.csv than rows in workers.csv, the folded row's (pid 0)
+	# among them, and their samples still add up to the run-wide count
+	set -- $(awk -F, '$1 == "accept_queue_delay" && $2 != "" { pids[$2] = 1; n += $5 }
+		$1 == "accept_queue_delay" && $2 == "" { all += $5 }
+		END { k = 0; for (p in pids) k++; print k, ("0" in pids), n + 0, all + 0 }' "$WORK/folded/latency.csv")
+	echo "    latency.csv: accept-queue delay for $1 pids (folded row: $2), $3 samples per pid, $4 run-wide"
+	[ "$1" -le "$rows" ] && [ "$2" -eq 1 ] && [ "$3" -eq "$4" ] && [ "$4" -gt 0 ] ||
+		fail "per-pid histograms not folded with their processes, or their samples differ from the run's" || return 1
 }
