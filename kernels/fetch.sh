@@ -108,6 +108,35 @@ download() {
 	ls "$2"/*.deb
 }
 
+# The modules a guest loads when it needs them (the cloud kernels build
+# them as modules; the initramfs has no /lib/modules): `testbed kernels
+# --netns` needs veth. keep_modules DEB DIR: those of DEB and what they
+# depend on, uncompressed, into DIR (made even when there are none, so that
+# the cache knows it looked), in load order in DIR/order.
+GUEST_MODULES="veth"
+keep_modules() {
+	deb_file=$1 mdir=$2 x=$(dirname "$2")/modules.tmp
+	rm -rf "$x" "$mdir"; mkdir -p "$x" "$mdir"
+	dpkg-deb --fsys-tarfile "$deb_file" | tar -x -C "$x" --wildcards '*/modules/*/kernel/*' 2>/dev/null || true
+	: >"$mdir/order"
+	want=$GUEST_MODULES
+	while [ -n "$(echo $want)" ]; do
+		m=$(echo $want | cut -d' ' -f1); want=$(echo $want | cut -s -d' ' -f2-)
+		[ -e "$mdir/$m.ko" ] && continue
+		f=$(find "$x" -name "$m.ko" -o -name "$m.ko.xz" -o -name "$m.ko.zst" -o -name "$m.ko.gz" | head -n 1)
+		[ -n "$f" ] || continue # built in, or absent: the guest says which
+		case $f in
+		*.xz) xz -dc "$f" ;; *.zst) zstd -qdc "$f" ;; *.gz) gzip -dc "$f" ;; *) cat "$f" ;;
+		esac >"$mdir/$m.ko" || { rm -f "$mdir/$m.ko"; continue; }
+		deps=$(tr '\0' '\n' <"$mdir/$m.ko" | sed -n 's/^depends=//p' | tr ',' ' ')
+		# what a module depends on loads before it
+		{ for d in $deps; do echo "$d"; done; cat "$mdir/order"; echo "$m"; } | awk '!seen[$0]++' >"$mdir/order.new"
+		mv "$mdir/order.new" "$mdir/order"
+		want="$want $deps"
+	done
+	rm -rf "$x"
+}
+
 fetch_kernel() {
 	spec=${1#debian:}
 	[ -n "$spec" ] || die "empty kernel spec '$1'"
@@ -131,22 +160,38 @@ fetch_kernel() {
 	package=$(depends "$image" "$version" | tr ',' '\n' | sed -n 's/^ *\(linux-binary-[^ ]*\).*/\1/p' | head -n 1)
 	package=${package:-$image}
 	dir=$CACHE/images/$release
-	if [ ! -s "$dir/vmlinuz" ] || [ "$(cat "$dir/package" 2>/dev/null)" != "$package=$version" ]; then
+	stale=
+	[ -s "$dir/vmlinuz" ] && [ "$(cat "$dir/package" 2>/dev/null)" = "$package=$version" ] || stale=1
+	# an image cached before modules/ was kept: fetched again once for them
+	if [ -n "$stale" ] || [ ! -d "$dir/modules" ]; then
 		echo "testbed kernels: downloading $package=$version ($suite)" >&2
 		tmp=$CACHE/tmp.$$
 		rm -rf "$tmp"
 		if ! deb=$(download "$package=$version" "$tmp"); then
 			# lists older than the archive: refresh once and retry
 			update_lists force
-			deb=$(download "$package=$version" "$tmp") || { cat "$tmp/download.log" >&2; rm -rf "$tmp"; die "cannot download $package=$version"; }
+			deb=$(download "$package=$version" "$tmp") || deb=
 		fi
-		# /boot/vmlinuz-<release> up to 6.x, /usr/lib/modules/<release>/vmlinuz from 7.x
-		dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$tmp" --wildcards './boot/vmlinuz-*' './usr/lib/modules/*/vmlinuz' 2>/dev/null || true
-		vmlinuz=$(ls "$tmp"/boot/vmlinuz-* "$tmp"/usr/lib/modules/*/vmlinuz 2>/dev/null | head -n 1)
-		[ -n "$vmlinuz" ] || { rm -rf "$tmp"; die "$package=$version holds no vmlinuz"; }
-		mkdir -p "$dir"
-		mv "$vmlinuz" "$dir/vmlinuz"
-		echo "$package=$version" >"$dir/package"
+		if [ -z "$deb" ] && [ -z "$stale" ]; then
+			echo "testbed kernels: warning: cannot download $package=$version for its modules; the cached image boots without them" >&2
+		elif [ -z "$deb" ]; then
+			cat "$tmp/download.log" >&2; rm -rf "$tmp"; die "cannot download $package=$version"
+		else
+			# /boot/vmlinuz-<release> up to 6.x, /usr/lib/modules/<release>/vmlinuz from 7.x
+			dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$tmp" --wildcards './boot/vmlinuz-*' './usr/lib/modules/*/vmlinuz' 2>/dev/null || true
+			vmlinuz=$(ls "$tmp"/boot/vmlinuz-* "$tmp"/usr/lib/modules/*/vmlinuz 2>/dev/null | head -n 1)
+			[ -n "$vmlinuz" ] || { rm -rf "$tmp"; die "$package=$version holds no vmlinuz"; }
+			mkdir -p "$dir"
+			mv "$vmlinuz" "$dir/vmlinuz"
+			echo "$package=$version" >"$dir/package"
+			# from 7.x the modules come in a package of their own
+			modules=$(depends "$image" "$version" | tr ',' '\n' | sed -n 's/^ *\(linux-modules-[^ ]*\).*/\1/p' | head -n 1)
+			if [ -n "$modules" ]; then
+				deb=$(download "$modules=$version" "$tmp/modules") ||
+					echo "testbed kernels: warning: cannot download $modules=$version: the guest boots without its modules" >&2
+			fi
+			[ -z "$deb" ] || keep_modules "$deb" "$dir/modules"
+		fi
 		rm -rf "$tmp"
 	fi
 	mkdir -p "$CACHE/specs"

@@ -28,6 +28,8 @@ qemu (2 vCPUs, busybox initramfs, loopback only), then compares them.
   --reference KERNEL   the kernel the others are compared with: a --kernel SPEC
                        (default: the host, else the first kernel)
   --workers N          worker processes per run (default 4)
+  --netns              every run with --netns: the server in a network namespace of its
+                       own, reached over veth (guests load the kernel's veth module)
   --out DIR            results folder (default results/kernels-UTC_TIME)
   --accel HOW          auto (KVM if the first guest's init speaks under it, else TCG
                        for every guest), kvm or tcg (default auto)
@@ -57,7 +59,7 @@ note() { echo "testbed kernels: $*" >&2; }
 
 # --- options -------------------------------------------------------------------
 kernels="" no_host="" variants=1 controls_only="" scenarios=shared-epoll,shared-epoll-excl,reuseport,fd-dispatch
-duration=2 workers=4 out="" accel=auto timeout="" memory=1024 repeat=3 reference="" json=""
+duration=2 workers=4 out="" accel=auto timeout="" memory=1024 repeat=3 reference="" json="" netns=""
 need() { [ $# -ge 2 ] || die_usage "$1 needs a value"; }
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -65,6 +67,7 @@ while [ $# -gt 0 ]; do
 	--kernel=*) kernels="$kernels ${1#*=}"; shift ;;
 	--no-host) no_host=1; shift ;;
 	--no-variants) variants=; shift ;;
+	--netns) netns=1; shift ;;
 	--controls-only) controls_only=1; shift ;;
 	--scenarios) need "$@"; scenarios=$2; shift 2 ;;
 	--duration) need "$@"; duration=$2; shift 2 ;;
@@ -116,7 +119,7 @@ done
 # (emulated) case: setup and teardown under TCG take seconds.
 limit=$(awk -v d="$duration" 'BEGIN { printf "%d", d * 3 + 60 }')
 kill_after=$(awk -v d="$duration" 'BEGIN { printf "%g", d / 2 }')
-base="--workers $workers --duration $duration"
+base="--workers $workers --duration $duration${netns:+ --netns}"
 # a variant run of scenario $1 (the controls' runs among them)
 variant_runs() {
 	case $1 in
@@ -209,6 +212,19 @@ if [ -n "$guests" ]; then
 	cp "$static" "$rootfs/bin/testbed"
 	[ ! -x "$probes/incoming_cpu" ] || cp "$probes/incoming_cpu" "$rootfs/bin/incoming_cpu"
 	cp "$here/init" "$rootfs/init"
+	# --netns: iproute2's ip (the testbed makes namespaces with `ip netns`,
+	# which busybox's ip lacks) with its shared libraries and loader
+	if [ -n "$netns" ]; then
+		ip=$(command -v ip || echo /usr/sbin/ip)
+		[ -x "$ip" ] || die "--netns needs iproute2's ip on this machine (apt-get install iproute2)"
+		mkdir -p "$rootfs/usr/sbin" "$rootfs/var"
+		ln -s ../run "$rootfs/var/run"
+		cp -L "$ip" "$rootfs/usr/sbin/ip"
+		for lib in $(ldd "$ip" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }'); do
+			mkdir -p "$rootfs$(dirname "$lib")"
+			cp -L "$lib" "$rootfs$lib" || die "--netns: cannot copy $lib (a library of $ip)"
+		done
+	fi
 	cp "$here/suite.sh" "$rootfs/suite.sh"
 	cp "$out/suite.txt" "$rootfs/suite"
 	chmod 755 "$rootfs/init"
@@ -253,10 +269,24 @@ run_host() {
 # one note, and every later guest goes straight to TCG.
 kvm_ok=unknown
 probe_s=${TESTBED_KVM_PROBE_S:-10}
+# guest_initrd VMLINUZ DIR: the initramfs for this kernel: the common one,
+# and with --netns a second archive after it (the kernel unpacks both) with
+# the modules fetch.sh kept beside a cached image (none for a bzImage path:
+# veth must be built in there), which init loads. Its path on stdout.
+guest_initrd() {
+	modules=$(dirname "$1")/modules
+	if [ -z "$netns" ] || [ ! -s "$modules/order" ]; then echo "$work/initrd.gz"; return; fi
+	mkdir -p "$2.modules/lib/modules/testbed"
+	cp "$modules"/*.ko "$modules/order" "$2.modules/lib/modules/testbed/" || return 1
+	(cd "$2.modules" && find . | "$busybox" cpio -o -H newc 2>/dev/null | gzip -1) >"$2.modules.gz" || return 1
+	cat "$work/initrd.gz" "$2.modules.gz" >"$2.initrd.gz" && rm -rf "$2.modules" "$2.modules.gz" && echo "$2.initrd.gz"
+}
+
 # boot_guest SPEC RELEASE VMLINUZ PACKAGE
 boot_guest() {
 	spec=$1 release=$2 vmlinuz=$3 package=$4
 	n=$((n + 1)); g=$work/guest-$n
+	initrd=$(guest_initrd "$vmlinuz" "$g") || die "cannot pack the modules of $spec into its initramfs"
 	mode=$accel
 	[ "$mode" = auto ] && [ "$kvm_ok" = no ] && mode=tcg
 	[ "$mode" = auto ] && mode=kvm probe=1 || probe=
@@ -275,7 +305,7 @@ boot_guest() {
 			qemu-system-x86_64 $accel_args -smp 2 -m "$memory" -no-reboot -net none \
 				-display none -vga none -monitor none -pidfile "$g/qemu.pid" \
 				-serial "file:$g/console.log" -serial "file:$g/channel" \
-				-kernel "$vmlinuz" -initrd "$work/initrd.gz" \
+				-kernel "$vmlinuz" -initrd "$initrd" \
 				-append "console=ttyS0 panic=-1 quiet mitigations=off" </dev/null >"$g/qemu.log" 2>&1
 			echo $? >"$g/qemu.rc"
 		) &

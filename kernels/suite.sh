@@ -3,7 +3,8 @@
 # Runs the kernels suite on the kernel it runs on: on the host, or as the
 # guest's init step (busybox ash). Probes what the kernel offers, then runs
 # each line of SUITE_FILE into OUT/<run>, marking runs that need a missing
-# feature `unsupported` instead of failing them.
+# feature `unsupported` instead of failing them (--netns runs where veth or
+# `ip netns` is missing among them).
 #
 #   kernels/suite.sh TESTBED OUT SUITE_FILE [PROBES_DIR]
 #
@@ -41,6 +42,28 @@ if [ -d $tracefs/events ]; then
 else
 	missing_tp=" (no tracefs)"
 fi
+# --netns runs need `ip netns` and a veth pair: tried once with a throwaway
+# pair (the kernels.sh guest loaded veth.ko; the host's ip loads it itself)
+netns_suite= netns_veth= netns_reason=
+grep -q -- ' --netns' "$suite" && netns_suite=1
+if [ -n "$netns_suite" ]; then
+	probe=tbprobe$$ ip=
+	# iproute2's by its path: the guest's busybox shell runs its own ip
+	# applet (which has no netns) for a bare `ip`
+	for c in /usr/sbin/ip /sbin/ip /usr/bin/ip /bin/ip; do
+		[ -x "$c" ] && "$c" -V 2>&1 | grep -q iproute2 && { ip=$c; break; }
+	done
+	if [ -z "$ip" ]; then
+		netns_reason="no ip (iproute2) to make the namespace with"
+	elif ! msg=$("$ip" netns add "$probe" 2>&1); then
+		netns_reason="ip netns add: $msg"
+	elif ! msg=$("$ip" link add "${probe}h" type veth peer name "${probe}n" netns "$probe" 2>&1); then
+		netns_reason="no veth in this kernel (ip link add type veth: $msg)"
+	fi
+	[ -z "$ip" ] || { "$ip" link del "${probe}h" 2>/dev/null; "$ip" netns del "$probe" 2>/dev/null; }
+	netns_veth=$(if [ -z "$netns_reason" ]; then echo yes; else echo no; fi)
+	[ -z "$netns_reason" ] || say "note: --netns runs cannot run here: $netns_reason"
+fi
 [ -z "$missing_tp" ] || say "note: this kernel lacks tracepoints the tracer uses:$missing_tp; runs that need them fail with the tracer's message, their figures are left empty"
 {
 	echo "key,value"
@@ -56,6 +79,7 @@ fi
 	echo "bpf_jit_enable,$(cat /proc/sys/net/core/bpf_jit_enable 2>/dev/null)"
 	for tp in $tracepoints; do echo "tracepoint:$tp,$(yes_no test -d $tracefs/events/$tp)"; done
 	echo "nproc,$(grep -c ^processor /proc/cpuinfo)"
+	[ -z "$netns_suite" ] || echo "netns_veth,$netns_veth"
 } >"$out/features.csv"
 
 # --- the runs ------------------------------------------------------------------
@@ -100,6 +124,7 @@ while read -r name limit scenario args; do
 		reason=$(sed -n "/^$scenario /,/^[a-z]/s/^ *unsupported: //p" "$out/list.txt" | head -n 1)
 		reason=${reason:-"testbed list: $scenario not supported here"}
 	fi
+	case " $args " in *" --netns "*) [ -z "$netns_reason" ] || reason="--netns: $netns_reason" ;; esac
 	case " $args " in *" --migrate "*)
 		[ -e /proc/sys/net/ipv4/tcp_migrate_req ] || reason="net.ipv4.tcp_migrate_req is missing (Linux >= 5.14)" ;;
 	esac

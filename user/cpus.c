@@ -2,8 +2,9 @@
 /* CPU lists for --server-cpus, --load-cpus and --rps: parsing the kernel's
  * list syntax ("0-3,5") with every error said in one line, printing a set
  * back as a list or as sysfs's hex mask, the checks the placement options
- * must pass (their combinations, disjoint sets, online CPUs) and
- * sched_setaffinity. Which process gets
+ * must pass (their combinations, disjoint sets, online CPUs),
+ * sched_setaffinity, and the CPUs a run's processes had at start (pinned
+ * or not, for meta.csv). Which process gets
  * which set is run.c's; a worker's own CPU (--worker-cpus one-each) is
  * picked inside the forked worker (scenarios/process.c). */
 #include <errno.h>
@@ -157,6 +158,11 @@ int placement_options_check(bool trace, struct run_options *o, const char *gro, 
 		error_message_set(err, "--netns needs -- COMMAND: a running process cannot move into a namespace");
 		return -1;
 	}
+	if (trace && !o->command && (o->cpus.server_given || worker_cpus)) {
+		error_message_set(err, "%s needs -- COMMAND: a running server is traced where it runs, not moved",
+				  o->cpus.server_given ? "--server-cpus" : "--worker-cpus");
+		return -1;
+	}
 	if (trace && o->netns && o->load_target_len && o->load_target.ss_family != AF_INET) {
 		error_message_set(err, "--netns: --load needs an IPv4 address (the namespace's /30 is IPv4; "
 				  "its port is used)");
@@ -189,11 +195,22 @@ int cpus_check_run_online(const struct run_options *o, struct error_message *err
 	return o->rps_given ? cpus_check_online("--rps", &o->rps_cpus, err) : 0;
 }
 
-int cpus_pin_run(const struct run_options *o, pid_t server, const char *who, struct error_message *err)
+void cpus_record_run(struct cpu_record *rec, pid_t server)
+{
+	rec->server_known = server > 0 && sched_getaffinity(server, sizeof(rec->server), &rec->server) == 0 &&
+			    CPU_COUNT(&rec->server) > 0;
+	rec->load_known = sched_getaffinity(0, sizeof(rec->load), &rec->load) == 0 && CPU_COUNT(&rec->load) > 0;
+}
+
+int cpus_pin_run(const struct run_options *o, pid_t server, const char *who, struct cpu_record *rec,
+		 struct error_message *err)
 {
 	if (o->cpus.server_given && cpus_pin(server, &o->cpus.server, who, err))
 		return -1;
-	return o->cpus.load_given ? cpus_pin(0, &o->cpus.load, "the load generator", err) : 0;
+	if (o->cpus.load_given && cpus_pin(0, &o->cpus.load, "the load generator", err))
+		return -1;
+	cpus_record_run(rec, server);
+	return 0;
 }
 
 int cpus_pin(pid_t pid, const cpu_set_t *set, const char *who, struct error_message *err)

@@ -41,6 +41,17 @@ int cpus_check_online(const char *option, const cpu_set_t *set, struct error_mes
  * inherit it). 0, or -1 with a reason naming WHO ("the master"). */
 int cpus_pin(pid_t pid, const cpu_set_t *set, const char *who, struct error_message *err);
 
+/* The CPUs a run's processes were allowed at start, pinned or not: the
+ * master's (or the traced root's) affinity, and this thread's (the load
+ * generator's threads inherit it). meta.csv's server_cpus and load_cpus. */
+struct cpu_record {
+	cpu_set_t server, load;
+	bool server_known, load_known;
+};
+/* Reads SERVER's affinity (0 = none: server stays unknown) and this
+ * thread's into *REC. Never fails: what cannot be read stays unknown. */
+void cpus_record_run(struct cpu_record *rec, pid_t server);
+
 struct run_options;
 /* The placement options of a command line (options.c), once it is read:
  * --netns-gro (GRO, NULL = not given), --rps, --worker-cpus (WORKER_CPUS)
@@ -52,7 +63,9 @@ int placement_options_check(bool trace, struct run_options *o, const char *gro, 
 int cpus_check_run_online(const struct run_options *o, struct error_message *err);
 /* A run's placement: SERVER (WHO: "the master") to --server-cpus, this
  * thread (the load generator's threads start from it) to --load-cpus; what
- * the options leave out stays. 0, or -1 with ERR. */
-int cpus_pin_run(const struct run_options *o, pid_t server, const char *who, struct error_message *err);
+ * the options leave out stays. Then the CPUs both have into *REC
+ * (cpus_record_run). 0, or -1 with ERR. */
+int cpus_pin_run(const struct run_options *o, pid_t server, const char *who, struct cpu_record *rec,
+		 struct error_message *err);
 
 #endif

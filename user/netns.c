@@ -2,7 +2,8 @@
 /* --netns: makes the server's network namespace and the veth pair to it
  * with iproute2 (`ip netns add`, `ip link add ... type veth`), gives the
  * pair a /30 out of 10.251.0.0/16, sets GRO (SIOCETHTOOL) and rps_cpus
- * (sysfs, seen from inside), and removes it all again: on the normal way
+ * (sysfs, seen from inside), waits until both ends transmit, and removes
+ * it all again: on the normal way
  * out, through a guard process when we are SIGKILLed, and at the next start
  * for what a dead testbed left (netns_sweep). Which processes run inside is
  * run.c's choice; what the tracer sees does not change (its tracepoints
@@ -30,12 +31,14 @@
 
 #define NETNS_DIR "/run/netns"
 #define SUBNETS (1u << 14) /* /30s in the /16 */
+#define LINK_READY_MS 10000 /* the links' transmit queues, after `up` */
 
 /* Runs `ip ARGS...` in its own process group (a terminal's Ctrl-C is ours
- * to handle, not ip's), its messages into ERR. 0 when it exits 0. */
-static int run_ip(struct error_message *err, const char *const *args)
+ * to handle, not ip's), its messages into ERR; what it printed into OUTPUT
+ * when given. 0 when it exits 0. */
+static int run_ip_output(struct error_message *err, const char *const *args, char *output, size_t output_size)
 {
-	char message[256] = "";
+	char message[512] = "";
 	const char *argv[16] = { "ip" };
 	int out[2] = { -1, -1 }, status;
 	size_t n = 1, used = 0;
@@ -69,6 +72,8 @@ static int run_ip(struct error_message *err, const char *const *args)
 		used += got > 0 ? (size_t)got : 0;
 	message[used] = '\0';
 	close(out[0]);
+	if (output)
+		snprintf(output, output_size, "%s", message);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
@@ -77,6 +82,44 @@ static int run_ip(struct error_message *err, const char *const *args)
 	error_message_set(err, "ip %s %s %s: %s", argv[1], argv[2] ? argv[2] : "", argv[3] ? argv[3] : "",
 			  message[0] ? message : "failed");
 	return -1;
+}
+
+static int run_ip(struct error_message *err, const char *const *args)
+{
+	return run_ip_output(err, args, NULL, 0);
+}
+
+/* Whether `ip [-n NS] -o link show dev IFNAME` says the link is up and has
+ * its queueing discipline: until the kernel's link watch has run after `up`
+ * the link transmits through noop, which drops every packet (a client's
+ * SYN then waits a 1 s retransmission; seen under qemu's emulation). */
+static bool link_ready(const char *ns_name, const char *ifname)
+{
+	struct error_message ignored;
+	char out[512] = "";
+
+	if (ns_name ? run_ip_output(&ignored, (const char *[]){ "-n", ns_name, "-o", "link", "show", "dev", ifname, NULL },
+				    out, sizeof(out))
+		    : run_ip_output(&ignored, (const char *[]){ "-o", "link", "show", "dev", ifname, NULL }, out,
+				    sizeof(out)))
+		return false;
+	return strstr(out, "state UP") && !strstr(out, "qdisc noop");
+}
+
+/* Both ends ready (link_ready), waiting at most LINK_READY_MS. */
+static int wait_links_ready(const struct netns *ns, struct error_message *err)
+{
+	uint64_t deadline = monotonic_ns() + LINK_READY_MS * 1000000ull;
+
+	while (!link_ready(NULL, ns->host_if) || !link_ready(ns->name, ns->peer_if)) {
+		if (monotonic_ns() > deadline) {
+			error_message_set(err, "--netns: the veth pair %s/%s is not up after %d ms", ns->host_if,
+					  ns->peer_if, LINK_READY_MS);
+			return -1;
+		}
+		usleep(5 * 1000);
+	}
+	return 0;
 }
 
 /* Removes HOST_IF (and its peer) and the namespace NAME (NULL: none);
@@ -312,7 +355,8 @@ int netns_create(struct netns *ns, const struct netns_options *o, struct error_m
 	    set_gro(ns, o->gro, err) || (o->rps && set_rps(ns, o->rps, err)) ||
 	    run_ip(err, (const char *[]){ "link", "set", ns->host_if, "up", NULL }) ||
 	    run_ip(err, (const char *[]){ "-n", ns->name, "link", "set", ns->peer_if, "up", NULL }) ||
-	    run_ip(err, (const char *[]){ "-n", ns->name, "link", "set", "lo", "up", NULL })) {
+	    run_ip(err, (const char *[]){ "-n", ns->name, "link", "set", "lo", "up", NULL }) ||
+	    wait_links_ready(ns, err)) {
 		netns_destroy(ns);
 		return -1;
 	}

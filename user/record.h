@@ -114,6 +114,7 @@ struct run_record {
 	struct in_addr netns_client_addr, netns_server_addr; /* --netns: the veth pair's two ends */
 	bool netns_gro;                    /* --netns: GRO of the server's end after set-up */
 	pid_t netns_pid;                   /* --netns: a process in it (its TCP counters); 0 = none */
+	struct cpu_record cpus;            /* the server's and the load's CPUs at start (cpus.h) */
 	bool discover_processes;           /* trace: every traced tgid becomes a process */
 	bool subject_gone;                 /* the server ended before the measurement did */
 	struct process_record *procs;      /* [0] the master (the traced root), then workers */

@@ -299,7 +299,7 @@ static int start_master(struct run_record *r, struct netns *ns, const struct ser
 		return -1;
 	if (o->netns)
 		r->netns_pid = *master;
-	return cpus_pin_run(o, *master, "the master", err);
+	return cpus_pin_run(o, *master, "the master", &r->cpus, err);
 }
 
 int cmd_run(int argc, char **argv)

@@ -425,8 +425,8 @@ static void meta_line_of(const struct run_record *r, struct meta_line *m)
 		.run_id = r->run_id,
 		.netns = r->netns[0] ? r->netns : "no",
 		.netns_gro = r->netns[0] ? (r->netns_gro ? "on" : "off") : NULL,
-		.server_cpus = "any",
-		.load_cpus = "any",
+		.server_cpus = "unknown",
+		.load_cpus = "unknown",
 		.worker_cpus = o->cpus.worker_one_each ? "one-each" : "any",
 	};
 	if (r->netns[0]) {
@@ -439,12 +439,13 @@ static void meta_line_of(const struct run_record *r, struct meta_line *m)
 		cpu_list_format(&o->rps_cpus, m->rps_cpus_text, sizeof(m->rps_cpus_text));
 		m->rps_cpus = m->rps_cpus_text;
 	}
-	if (o->cpus.server_given) {
-		cpu_list_format(&o->cpus.server, m->server_cpus_text, sizeof(m->server_cpus_text));
+	/* the CPUs the processes had at start, pinned or inherited */
+	if (r->cpus.server_known) {
+		cpu_list_format(&r->cpus.server, m->server_cpus_text, sizeof(m->server_cpus_text));
 		m->server_cpus = m->server_cpus_text;
 	}
-	if (o->cpus.load_given) {
-		cpu_list_format(&o->cpus.load, m->load_cpus_text, sizeof(m->load_cpus_text));
+	if (r->cpus.load_known) {
+		cpu_list_format(&r->cpus.load, m->load_cpus_text, sizeof(m->load_cpus_text));
 		m->load_cpus = m->load_cpus_text;
 	}
 	read_cpu_model(m->cpu_model_text, sizeof(m->cpu_model_text));

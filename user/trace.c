@@ -274,7 +274,7 @@ static int start_command(struct run_record *r, struct traced_server *s, struct n
 		r->netns_pid = s->root;
 		((struct sockaddr_in *)&r->target)->sin_addr = ns->server_addr;
 	}
-	return cpus_pin_run(o, s->root, o->command[0], err);
+	return cpus_pin_run(o, s->root, o->command[0], &r->cpus, err);
 }
 
 /* SIGTERM to the server's process group, SIGKILL if it lingers. */
@@ -464,6 +464,11 @@ static int trace_server(struct run_options *opts, struct traced_server *server, 
 		snprintf(r.traced_command, sizeof(r.traced_command), "pid %d", server->root);
 	}
 	process_add(&r, ROLE_MASTER, 0, server->root);
+	/* a started command was pinned when it started; here only the load is */
+	if (!opts->command && cpus_pin_run(opts, server->root, "the load generator", &r.cpus, &err)) {
+		error_msg("%s", err.text);
+		goto cleanup;
+	}
 	attach_libuv_probes(&r, c, server->root);
 	if (server->external) {
 		snprintf(r.server_version, sizeof(r.server_version), "%s", server->ext.version);

@@ -291,6 +291,38 @@ test_kernels_controls_host() {
 		fail "--json's verdicts differ from controls.csv"
 }
 
+# --kernel host --netns: the suite's runs go through suite.sh with --netns
+# (the guests' path, on the host kernel): the veth probe in features.csv,
+# every run in a namespace of its own with its cross-check ok, the
+# namespace's own TCP counters == the tracer's accepts, and nothing left
+test_kernels_netns_host() {
+	"$TESTBED" kernels --kernel host --netns --scenarios shared-epoll,reuseport --no-variants --repeat 1 \
+		--duration 1 --workers 2 --out "$WORK/kernels-netns" >"$WORK/kernels-netns.out" 2>&1
+	rc=$?
+	dir=$(ls -d "$WORK/kernels-netns"/host-* 2>/dev/null | head -n 1)
+	[ $rc -eq 0 ] && [ -n "$dir" ] || { tail -n 20 "$WORK/kernels-netns.out"; fail "testbed kernels --netns exited $rc"; } ||
+		return 1
+	[ "$(awk -F, '$1 == "netns_veth" { print $2 }' "$dir/features.csv")" = yes ] ||
+		fail "features.csv has no netns_veth,yes" || return 1
+	for run in shared-epoll.1 reuseport.1; do
+		status=$(awk -F, -v r="$run" '$1 == r { print $4 }' "$dir/runs.csv")
+		args=$(awk -F, -v r="$run" '$1 == r { print $3 }' "$dir/runs.csv")
+		ns=$(awk -F, '$1 == "netns" { print $2 }' "$dir/$run/meta.csv")
+		run_id=$(awk -F, '$1 == "run_id" { print $2 }' "$dir/$run/meta.csv")
+		opens=$(kernels_csv_value "$dir/$run/summary.csv" run_id "$run_id" kernel_passive_opens)
+		accepted=$(kernels_csv_value "$dir/$run/summary.csv" run_id "$run_id" accepted)
+		echo "    $run: $status in $ns ($args): passive opens $opens, BPF accepted $accepted"
+		[ "$status" = ok ] || { cat "$dir/$run.log"; fail "$run: $status"; } || return 1
+		case " $args " in *" --netns "*) ;; *) fail "$run ran without --netns: $args"; return 1 ;; esac
+		case $ns in testbed-[0-9]*) ;; *) fail "$run: meta.csv netns '$ns'"; return 1 ;; esac
+		[ -n "$opens" ] && [ "$opens" -eq "$accepted" ] || fail "$run: the namespace saw $opens passive opens, BPF $accepted" ||
+			return 1
+		[ ! -e "/run/netns/$ns" ] && [ ! -e "/sys/class/net/tbh${ns#testbed-}" ] || fail "$ns or its link left behind" ||
+			return 1
+	done
+	[ -z "$(ls /run/netns 2>/dev/null | grep '^tbprobe')" ] || fail "suite.sh's veth probe left its namespace"
+}
+
 # --- on its own ----------------------------------------------------------------
 if [ "$(basename "$0")" = kernels.sh ]; then
 	TESTBED=${TESTBED:-build/testbed}
@@ -300,7 +332,8 @@ if [ "$(basename "$0")" = kernels.sh ]; then
 	fail() { echo "    $*"; return 1; }
 	passed=0; failed=0
 	for t in ${*:-test_kernels_debian_guest test_kernels_hung_guest_killed test_kernels_kvm_abort_falls_back \
-		test_kernels_kvm_hang_falls_back test_kernels_verdicts test_kernels_controls_verdicts test_kernels_controls_host}; do
+		test_kernels_kvm_hang_falls_back test_kernels_verdicts test_kernels_controls_verdicts test_kernels_controls_host \
+		test_kernels_netns_host}; do
 		echo "--- $t"
 		if $t; then echo "ok   $t"; passed=$((passed + 1)); else echo "FAIL $t"; failed=$((failed + 1)); fi
 	done

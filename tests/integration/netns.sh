@@ -113,7 +113,12 @@ test_cpu_pinning() {
 		sort >"$RW/pin-workers"
 	kill -INT "$pid"; wait "$pid"; no_orphans
 	echo "    one-each: workers on $(tr '\n' '|' <"$RW/pin-workers")"
-	[ "$(tr -d ' ' <"$RW/pin-workers" | tr '\n' ,)" = "0,1," ] || fail "workers not one on CPU 0, one on CPU 1"
+	[ "$(tr -d ' ' <"$RW/pin-workers" | tr '\n' ,)" = "0,1," ] || fail "workers not one on CPU 0, one on CPU 1" ||
+		return 1
+	# unpinned master and load: meta.csv has the CPUs they inherited (ours), not `any`
+	ours=$(awk '/^Cpus_allowed_list/ { print $2 }' /proc/self/status)
+	[ "$(meta "$RW/pin-each" server_cpus)/$(meta "$RW/pin-each" load_cpus)" = "$ours/$ours" ] ||
+		fail "unpinned: meta.csv server_cpus/load_cpus $(meta "$RW/pin-each" server_cpus)/$(meta "$RW/pin-each" load_cpus), the CPUs inherited are $ours"
 }
 
 test_bad_cpu_lists_refused() {

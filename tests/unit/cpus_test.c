@@ -4,6 +4,7 @@
  * the online check against this machine, and the placement options'
  * combinations. */
 #include <string.h>
+#include <unistd.h>
 #include "cpus.h"
 #include "options.h"
 #include "unit.h"
@@ -100,6 +101,31 @@ static void test_placement_options(void)
 	/* trace: only a command we start can be put into a namespace */
 	CU_ASSERT_EQUAL(placement_options_check(true, &o, NULL, NULL, &err), -1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err.text, "-- COMMAND"));
+	/* trace --pid: a running server is not moved, so --server-cpus is refused */
+	o.netns = false;
+	o.cpus.server_given = true;
+	CU_ASSERT_EQUAL(placement_options_check(true, &o, NULL, NULL, &err), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err.text, "--server-cpus needs -- COMMAND"));
+	o.cpus.server_given = false;
+	CU_ASSERT_EQUAL(placement_options_check(true, &o, NULL, "one-each", &err), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err.text, "--worker-cpus needs -- COMMAND"));
+}
+
+/* The CPUs recorded for meta.csv are the affinity the processes have, pinned or not. */
+static void test_record(void)
+{
+	struct cpu_record rec;
+	cpu_set_t mine;
+
+	CU_ASSERT_EQUAL_FATAL(sched_getaffinity(0, sizeof(mine), &mine), 0);
+	cpus_record_run(&rec, getpid());
+	CU_ASSERT_TRUE(rec.server_known);
+	CU_ASSERT_TRUE(rec.load_known);
+	CU_ASSERT_TRUE(CPU_EQUAL(&rec.server, &mine));
+	CU_ASSERT_TRUE(CPU_EQUAL(&rec.load, &mine));
+	cpus_record_run(&rec, 0);
+	CU_ASSERT_FALSE(rec.server_known);
+	CU_ASSERT_TRUE(rec.load_known);
 }
 
 static void add_tests(CU_pSuite suite)
@@ -109,6 +135,7 @@ static void add_tests(CU_pSuite suite)
 	CU_ADD_TEST(suite, test_placement_disjoint);
 	CU_ADD_TEST(suite, test_online);
 	CU_ADD_TEST(suite, test_placement_options);
+	CU_ADD_TEST(suite, test_record);
 }
 
 int main(void)
