@@ -37,7 +37,7 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(BPF_ARCH) -Wall -Werror -Ivml
 BUILD_PACKAGES := gcc make clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libcunit1-dev \
                   systemtap-sdt-dev libjson-c-dev
 RUN_PACKAGES   := gnuplot-nox nginx-light libjson-c5 iproute2
-TEST_PACKAGES  := procps strace valgrind jq $(if $(shell command -v node),,nodejs)
+TEST_PACKAGES  := procps strace valgrind jq groff-base $(if $(shell command -v node),,nodejs)
 FUZZ_PACKAGES  := libclang-rt-14-dev
 
 # SANITIZE=1: the same build with ASan + UBSan, into build-asan/ (the normal

@@ -16,6 +16,7 @@ HERE=$(dirname "$0")
 . "$HERE/wake_order.sh"
 . "$HERE/study.sh"
 . "$HERE/netns.sh"
+. "$HERE/install.sh"
 
 # --- tests ----------------------------------------------------------------
 test_accounting_shared_accept() {
@@ -614,4 +615,4 @@ test_compare_not_comparable() {
 }
 
 # --- runner ---------------------------------------------------------------
-run_tests "$0" "$HERE/real_servers.sh" "$HERE/reliability.sh" "$HERE/netns.sh" "$HERE/kernels.sh" "$HERE/wake_order.sh" "$HERE/study.sh" -- "$@"
+run_tests "$0" "$HERE/install.sh" "$HERE/real_servers.sh" "$HERE/reliability.sh" "$HERE/netns.sh" "$HERE/kernels.sh" "$HERE/wake_order.sh" "$HERE/study.sh" -- "$@"
