@@ -239,7 +239,8 @@ $(BUILD)/fuzz/%_fuzz: $(BUILD)/obj/tests/fuzz/%_fuzz.o $(BUILD)/libtestbed.a
 # bundled servers' scripts, studies/ when the tree has it; lib/data_files.c
 # finds them there), the man page and the bash completion. `testbed kernels`
 # rebuilds the source tree it runs from, so it stays a source-tree command.
-# docs/testbed.1 is made from the --help texts: `make man` after changing them.
+# docs/testbed.1 (the page to read in the tree) is made from the --help
+# texts: `make man` after changing them (a test checks it is current).
 PREFIX     ?= /usr/local
 BINDIR     := $(DESTDIR)$(PREFIX)/bin
 DATADIR    := $(DESTDIR)$(PREFIX)/share/testbed
@@ -248,17 +249,21 @@ COMPDIR    := $(DESTDIR)$(PREFIX)/share/bash-completion/completions
 DATA_FILES := $(wildcard scenarios/external/*.js scenarios/external/*.in)
 
 .PHONY: install uninstall man
-man: $(BUILD)/testbed
-	$(call msg,MAN,docs/testbed.1)
-	$(Q)sh docs/make-man.sh $(BUILD)/testbed > docs/testbed.1.tmp && mv docs/testbed.1.tmp docs/testbed.1
+man: $(BUILD)/testbed.1
+	$(Q)cp $(BUILD)/testbed.1 docs/testbed.1
 
-install: $(BUILD)/testbed
+# the installed page is made from the installed binary, whatever docs/ holds
+$(BUILD)/testbed.1: $(BUILD)/testbed docs/make-man.sh
+	$(call msg,MAN,$@)
+	$(Q)sh docs/make-man.sh $(BUILD)/testbed > $@.tmp && mv $@.tmp $@
+
+install: $(BUILD)/testbed $(BUILD)/testbed.1
 	$(call msg,INSTALL,$(DESTDIR)$(PREFIX))
 	$(Q)install -D -m 755 $(BUILD)/testbed $(BINDIR)/testbed
 	$(Q)install -d $(DATADIR)/scenarios/external
 	$(Q)install -m 644 $(DATA_FILES) $(DATADIR)/scenarios/external/
 	$(Q)if [ -d studies ]; then cp -R studies $(DATADIR)/ && chmod -R a+rX $(DATADIR)/studies; fi
-	$(Q)install -D -m 644 docs/testbed.1 $(MANDIR)/testbed.1
+	$(Q)install -D -m 644 $(BUILD)/testbed.1 $(MANDIR)/testbed.1
 	$(Q)install -D -m 644 docs/testbed.bash-completion $(COMPDIR)/testbed
 
 uninstall:
