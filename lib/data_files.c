@@ -40,15 +40,23 @@ int data_path_from(const char *executable, const char *relative, char *out, size
 	return -1;
 }
 
-int data_path(const char *relative, char *out, size_t size, struct error_message *err)
+int executable_path(char *out, size_t size, struct error_message *err)
 {
-	char exe[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	ssize_t n = readlink("/proc/self/exe", out, size - 1);
 
 	if (n < 0) {
 		error_message_set(err, "cannot find the testbed executable: %s", strerror(errno));
 		return -1;
 	}
-	exe[n] = '\0';
+	out[n] = '\0';
+	return 0;
+}
+
+int data_path(const char *relative, char *out, size_t size, struct error_message *err)
+{
+	char exe[PATH_MAX];
+
+	if (executable_path(exe, sizeof(exe), err))
+		return -1;
 	return data_path_from(exe, relative, out, size, err);
 }

@@ -13,6 +13,9 @@
  * testbed, the source tree) DIR/RELATIVE. 0, or -1 with the places looked in. */
 int data_path(const char *relative, char *out, size_t size, struct error_message *err);
 
+/* This process's executable (/proc/self/exe) into OUT; 0, or -1 with why. */
+int executable_path(char *out, size_t size, struct error_message *err);
+
 /* The same from a given executable path (what data_path uses; for tests). */
 int data_path_from(const char *executable, const char *relative, char *out, size_t size,
 		   struct error_message *err);

@@ -12,30 +12,25 @@
 
 static char top[] = "/tmp/testbed-data-files-XXXXXX";
 
+/* A source tree (TOP/tree/build, TOP/tree/scenarios/external) and an
+ * install (TOP/prefix/bin, TOP/prefix/share/testbed/scenarios/external). */
 static int make_folders(void)
 {
+	static const char *const folders[] = {
+		"tree", "tree/scenarios", "tree/scenarios/external",
+		"prefix", "prefix/share", "prefix/share/testbed", "prefix/share/testbed/scenarios",
+		"prefix/share/testbed/scenarios/external",
+	};
 	char path[PATH_MAX];
 
 	if (!mkdtemp(top))
 		return -1;
-	/* a source tree: TOP/tree/build, TOP/tree/scenarios/external */
-	snprintf(path, sizeof(path), "%s/tree", top);
-	mkdir(path, 0755);
-	snprintf(path, sizeof(path), "%s/tree/scenarios", top);
-	mkdir(path, 0755);
-	snprintf(path, sizeof(path), "%s/tree/scenarios/external", top);
-	mkdir(path, 0755);
-	/* an install: TOP/prefix/bin, TOP/prefix/share/testbed/scenarios/external */
-	snprintf(path, sizeof(path), "%s/prefix", top);
-	mkdir(path, 0755);
-	snprintf(path, sizeof(path), "%s/prefix/share", top);
-	mkdir(path, 0755);
-	snprintf(path, sizeof(path), "%s/prefix/share/testbed", top);
-	mkdir(path, 0755);
-	snprintf(path, sizeof(path), "%s/prefix/share/testbed/scenarios", top);
-	mkdir(path, 0755);
-	snprintf(path, sizeof(path), "%s/prefix/share/testbed/scenarios/external", top);
-	return mkdir(path, 0755);
+	for (size_t i = 0; i < ARRAY_SIZE(folders); i++) {
+		snprintf(path, sizeof(path), "%s/%s", top, folders[i]);
+		if (mkdir(path, 0755))
+			return -1;
+	}
+	return 0;
 }
 
 static int remove_folders(void)
@@ -46,26 +41,36 @@ static int remove_folders(void)
 	return system(command) ? -1 : 0;
 }
 
-static void test_source_tree(void)
+/* The executable TOP/EXE finds scenarios/external as TOP/EXPECTED. */
+static void check_found(const char *exe, const char *expected)
 {
-	char exe[PATH_MAX], expected[PATH_MAX], out[PATH_MAX];
+	char exe_path[PATH_MAX], expected_path[PATH_MAX], out[PATH_MAX];
 	struct error_message err = { "" };
 
-	snprintf(exe, sizeof(exe), "%s/tree/build/testbed", top);
-	snprintf(expected, sizeof(expected), "%s/tree/scenarios/external", top);
-	CU_ASSERT_EQUAL(data_path_from(exe, "scenarios/external", out, sizeof(out), &err), 0);
-	CU_ASSERT_STRING_EQUAL(out, expected);
+	snprintf(exe_path, sizeof(exe_path), "%s/%s", top, exe);
+	snprintf(expected_path, sizeof(expected_path), "%s/%s", top, expected);
+	CU_ASSERT_EQUAL(data_path_from(exe_path, "scenarios/external", out, sizeof(out), &err), 0);
+	CU_ASSERT_STRING_EQUAL(out, expected_path);
+}
+
+static void test_source_tree(void)
+{
+	check_found("tree/build/testbed", "tree/scenarios/external");
 }
 
 static void test_installed(void)
 {
-	char exe[PATH_MAX], expected[PATH_MAX], out[PATH_MAX];
+	check_found("prefix/bin/testbed", "prefix/share/testbed/scenarios/external");
+}
+
+/* Our own executable: a path that exists. */
+static void test_executable_path(void)
+{
+	char exe[PATH_MAX];
 	struct error_message err = { "" };
 
-	snprintf(exe, sizeof(exe), "%s/prefix/bin/testbed", top);
-	snprintf(expected, sizeof(expected), "%s/prefix/share/testbed/scenarios/external", top);
-	CU_ASSERT_EQUAL(data_path_from(exe, "scenarios/external", out, sizeof(out), &err), 0);
-	CU_ASSERT_STRING_EQUAL(out, expected);
+	CU_ASSERT_EQUAL(executable_path(exe, sizeof(exe), &err), 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(exe, "data_files_test"));
 }
 
 static void test_missing(void)
@@ -85,6 +90,7 @@ static void add_tests(CU_pSuite suite)
 	CU_ADD_TEST(suite, test_source_tree);
 	CU_ADD_TEST(suite, test_installed);
 	CU_ADD_TEST(suite, test_missing);
+	CU_ADD_TEST(suite, test_executable_path);
 }
 
 int main(void)
