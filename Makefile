@@ -203,7 +203,8 @@ $(BUILD)/static/testbed: $(MAIN_OBJ) $(BUILD)/libtestbed.a
 # ------------------------------------------------------------------------------
 
 # --- benchmarks: `sudo make bench` ------------------------------------------
-# The performance figures of docs/PERFORMANCE.md: observer overhead, against
+# The performance figures of docs/PERFORMANCE.md: observer overhead (own load,
+# and nginx under wrk beside bpftrace), against
 # bpftrace, load generator vs wrk, collector capacity, scaling (about 10
 # minutes on 2 CPUs; results/bench-<time>/). Not part of `make test`: nothing
 # there depends on timing. One benchmark: sudo sh bench/run.sh overhead
@@ -276,3 +277,13 @@ clean:
 	rm -rf $(BUILD) build build-asan build-fuzz
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+
+# --- soak: `sudo make soak [SOAK_SECONDS=3600]` --------------------------------
+# The testbed in long use (bench/soak.sh, docs/PERFORMANCE.md "Soak"): a
+# `trace --pid` of a server that recycles its workers and a `run`, each
+# SOAK_SECONDS long (default 1 h, both at once), sampled into soak.csv; the
+# verdict (bounded / growing) and the cross-checks. Not part of `make test`.
+.PHONY: soak
+soak: $(BUILD)/testbed
+	@$(if $(SOAK_SECONDS),SOAK_SECONDS=$(SOAK_SECONDS)) sh bench/soak.sh
+# ------------------------------------------------------------------------------

@@ -17,6 +17,7 @@
 #include "compare.h"
 #include "csv_write.h"
 #include "plot.h"
+#include "presentation.h"
 #include "run_folder.h"
 #include "util.h"
 
@@ -296,10 +297,31 @@ static int write_compare_csv(const char *out_dir, const struct comparison *cmp, 
 	return csv_commit(f, err);
 }
 
+/* Run I's short label for compare.svg: scenario/policy/workers/connections
+ * (presentation.c), " #N" (its place in the figure) added when an
+ * earlier run has the same one. */
+static void figure_label(struct run_folder *const *runs, size_t i, char *out, size_t size)
+{
+	char text[PLOT_LABEL_SIZE], other[PLOT_LABEL_SIZE];
+	const struct summary_row *s = &runs[i]->summary_row;
+	size_t length = strlen(plot_label(run_short_label(s->scenario, s->policy, s->workers,
+							   run_folder_meta(runs[i], "connections"),
+							   text, sizeof(text)), out, size));
+
+	for (size_t k = 0; k < i; k++) {
+		s = &runs[k]->summary_row;
+		run_short_label(s->scenario, s->policy, s->workers, run_folder_meta(runs[k], "connections"),
+				other, sizeof(other));
+		if (!strcmp(text, other)) {
+			snprintf(out + length, size - length, " #%zu", i + 1);
+			return;
+		}
+	}
+}
+
 static int write_compare_svg(const char *out_dir, const struct comparison *cmp, struct error_message *err)
 {
 	struct run_folder *const *runs = cmp->runs;
-	const char *const *labels = cmp->labels;
 	size_t nruns = cmp->nruns;
 	struct plot_dir *plots = plot_dir_new(err);
 	char label[PLOT_LABEL_SIZE], *script = NULL, *svg = NULL;
@@ -314,7 +336,7 @@ static int write_compare_svg(const char *out_dir, const struct comparison *cmp, 
 	if (!data)
 		goto out;
 	for (size_t i = 0; i < nruns; i++) {
-		plot_label(labels[i], label, sizeof(label));
+		figure_label(runs, i, label, sizeof(label));
 		longest = strlen(label) > longest ? strlen(label) : longest;
 		fprintf(data, "\"%s\"\t", label);
 		plot_data_value(data, runs[i]->summary_row.jain_index, 6);
@@ -330,24 +352,24 @@ static int write_compare_svg(const char *out_dir, const struct comparison *cmp, 
 	}
 	fprintf(script_text.stream,
 		"set datafile missing 'NaN'\n"
-		"set multiplot layout 2,1 title 'Jain index and herd factor per run'\n"
-		"set style fill solid 0.75 border -1\n"
+		"set multiplot layout 2,1\n"
+		"set style fill solid 0.85 border -1\n"
 		"set boxwidth 0.6\n"
 		"set grid ytics\n"
 		"unset key\n"
 		"set xrange [-0.6:%zu.4]\n"
-		"set offsets 0, 0, graph 0.12, 0\n"
+		"set offsets 0, 0, graph 0.14, 0\n"
 		"%s"
 		"set ylabel 'Jain index (1 = fair)'\n"
 		"set yrange [0:*]\n"
-		"plot 'compare.dat' using 0:2:xtic(1) with boxes lc rgb '#4c72b0', \\\n"
+		"plot 'compare.dat' using 0:2:xtic(1) with boxes lt 1 dt 1, \\\n"
 		"     '' using 0:2:(sprintf('%%.4f', $2)) with labels offset 0,0.7\n"
 		"set ylabel 'herd factor (1 = no herd)'\n"
-		"plot 'compare.dat' using 0:3:xtic(1) with boxes lc rgb '#c44e52', \\\n"
+		"plot 'compare.dat' using 0:3:xtic(1) with boxes lt 4 dt 1 fs pattern 4 border -1, \\\n"
 		"     '' using 0:3:(sprintf('%%.3f', $3)) with labels offset 0,0.7, \\\n"
 		"     1 with lines dt 2 lw 2 lc rgb 'black'\n"
 		"unset multiplot\n",
-		nruns - 1, longest > 12 || nruns > 6 ? "set xtics rotate by -30\n" : "");
+		nruns - 1, longest > 8 || nruns > 6 ? "set xtics rotate by -30\n" : "");
 	script = text_buffer_close(&script_text);
 	if (!script) {
 		error_message_set(err, "out of memory");
@@ -356,7 +378,7 @@ static int write_compare_svg(const char *out_dir, const struct comparison *cmp, 
 	if (plot_render(plots, "compare", nruns > 10 ? 60 * (int)nruns : 900, 760, script, &svg,
 			&svg_length, err))
 		goto out;
-	result = atomic_file_write(out_dir, "compare.svg", svg, svg_length, err);
+	result = plot_keep(plots, "compare", PLOT_DEFAULT_FORMATS, out_dir, err);
 out:
 	free(script);
 	free(svg);

@@ -51,23 +51,23 @@ static void add_headline(struct report *r)
 	text_table_add(t, "%s", number_text(s->throughput_cps, 1).text);
 	text_table_add(t, "%s connections completed in %s s",
 		       number_text(s->connections_completed, 0).text, number_text(s->duration_s, 3).text);
-	text_table_add(t, "client latency p50 / p99 (us)");
+	text_table_add(t, "client latency p50 / p99 (µs)");
 	text_table_add(t, "%s / %s", number_text(s->latency_p50_us, 1).text,
 		       number_text(s->latency_p99_us, 1).text);
-	text_table_add(t, "p99.9 %s us, max %s us", number_text(s->latency_p999_us, 1).text,
+	text_table_add(t, "p99.9 %s µs, max %s µs", number_text(s->latency_p999_us, 1).text,
 		       number_text(s->latency_max_us, 1).text);
 	if (!isnan(s->dispatch_delay_p99_us)) {
-		text_table_add(t, "dispatch delay p50 / p99 (us)");
+		text_table_add(t, "dispatch delay p50 / p99 (µs)");
 		text_table_add(t, "%s / %s", number_text(s->dispatch_delay_p50_us, 1).text,
 			       number_text(s->dispatch_delay_p99_us, 1).text);
-		text_table_add(t, "master's accept to the worker's first read; max %s us",
+		text_table_add(t, "master's accept to the worker's first read; max %s µs",
 			       number_text(s->dispatch_delay_max_us, 1).text);
 	}
 	if (!isnan(s->accept_queue_delay_p99_us)) {
-		text_table_add(t, "accept-queue delay p50 / p99 (us)");
+		text_table_add(t, "accept-queue delay p50 / p99 (µs)");
 		text_table_add(t, "%s / %s", number_text(s->accept_queue_delay_p50_us, 1).text,
 			       number_text(s->accept_queue_delay_p99_us, 1).text);
-		text_table_add(t, "handshake complete to accept(); max %s us",
+		text_table_add(t, "handshake complete to accept(); max %s µs",
 			       number_text(s->accept_queue_delay_max_us, 1).text);
 	}
 	if (s->pool_threads > 0) {
@@ -75,10 +75,10 @@ static void add_headline(struct report *r)
 		text_table_add(t, "%s", number_text(s->pool_utilisation, 3).text);
 		text_table_add(t, "share of the pool threads' time spent in jobs (--threads %s); %s jobs",
 			       number_text(s->pool_threads, 0).text, number_text(s->pool_jobs, 0).text);
-		text_table_add(t, "pool queue wait p50 / p99 (us)");
+		text_table_add(t, "pool queue wait p50 / p99 (µs)");
 		text_table_add(t, "%s / %s", number_text(s->pool_queue_wait_p50_us, 1).text,
 			       number_text(s->pool_queue_wait_p99_us, 1).text);
-		text_table_add(t, "job queued to started; max %s us; futex wakeups %s, wasted %s",
+		text_table_add(t, "job queued to started; max %s µs; futex wakeups %s, wasted %s",
 			       number_text(s->pool_queue_wait_max_us, 1).text,
 			       number_text(s->pool_futex_wakeups, 0).text,
 			       number_text(s->pool_wasted_futex_wakeups, 0).text);
@@ -186,9 +186,10 @@ static struct document *new_document(const struct run_folder *run)
 	return document_new(title);
 }
 
-int report_write(const char *run_dir, unsigned *figures, struct error_message *err)
+int report_write_formats(const char *run_dir, unsigned formats, unsigned *figures,
+			 struct error_message *err)
 {
-	struct report r = { .err = err };
+	struct report r = { .err = err, .formats = formats };
 	struct run_folder *run = NULL;
 	int result = -1;
 
@@ -206,7 +207,7 @@ int report_write(const char *run_dir, unsigned *figures, struct error_message *e
 		goto out;
 	add_run_description(&r);
 	add_headline(&r);
-	if (report_figure_connections(&r) || report_figure_timeline(&r) ||
+	if (report_figure_connections(&r) || report_figure_timeline(&r) || report_figures_heatmap(&r) ||
 	    report_figure_wakeups(&r) || report_figures_latency(&r) || report_figure_pool(&r) ||
 	    report_figure_wake_order(&r))
 		goto out;
@@ -222,4 +223,9 @@ out:
 	document_free(r.doc);
 	run_folder_free(run);
 	return result;
+}
+
+int report_write(const char *run_dir, unsigned *figures, struct error_message *err)
+{
+	return report_write_formats(run_dir, PLOT_DEFAULT_FORMATS, figures, err);
 }

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 /* The figures of `testbed report`, one function each: connections per
- * worker, connections over time, listener wakeups against connections (the
- * herd), a latency CDF per latency.csv metric, thread-pool utilisation. Each
- * writes its gnuplot data and script, has plot.c render them, writes
- * report-NAME.svg into the run folder and adds the figure with a one-line
- * explanation to the document. No metric formula is computed here (they are
+ * worker, listener wakeups against connections (the herd), a latency CDF
+ * per latency.csv metric, thread-pool utilisation (the timeline and heat
+ * maps are report_timeline.c's), and what they share: add_figure() and the
+ * bar style. Each writes its gnuplot data (report-NAME.dat) and script, has
+ * plot.c render them, keeps report-NAME.gp/.dat/.svg (and .pdf, .png) in the
+ * run folder and adds the figure with a one-line explanation to the
+ * document. Figures carry no title of their own: the heading above them
+ * (or a paper's caption) names them. No metric formula is computed here (they are
  * in metrics.c) and nothing else of the report: the run description, the
  * headline and process tables and writing report.md/report.html are in
  * report.c. See report_figures.h. */
@@ -20,14 +23,11 @@
 #include "document.h"
 #include "metrics.h"
 #include "plot.h"
+#include "presentation.h"
 #include "report_figures.h"
 #include "run_folder.h"
 #include "util.h"
 
-#define FIGURE_WIDTH 900
-#define FIGURE_HEIGHT 450
-/* Beyond this many lines a legend covers the plot; the lines stay, the key goes. */
-#define LEGEND_MAX_SERIES 12
 /* Per-process CDF lines up to this many processes; beyond, only the merged line. */
 #define CDF_MAX_PROCESSES 16
 /* One figure each; a file with more metrics is hostile or from the future. */
@@ -59,7 +59,7 @@ const char *report_process_label(const struct run_folder *run, const struct work
 }
 
 /* A process by pid; or a thread by tid (pool_queue_wait names pool threads). */
-static const char *pid_label(const struct run_folder *run, uint64_t pid, char *out, size_t size)
+const char *report_pid_label(const struct run_folder *run, uint64_t pid, char *out, size_t size)
 {
 	char owner[PLOT_LABEL_SIZE];
 
@@ -69,7 +69,7 @@ static const char *pid_label(const struct run_folder *run, uint64_t pid, char *o
 	for (size_t i = 0; i < run->nthread_rows; i++)
 		if (run->thread_rows[i].tid == pid && run->thread_rows[i].pid != pid) {
 			snprintf(out, size, "%s / tid %llu",
-				 pid_label(run, run->thread_rows[i].pid, owner, sizeof(owner)),
+				 report_pid_label(run, run->thread_rows[i].pid, owner, sizeof(owner)),
 				 (unsigned long long)pid);
 			return out;
 		}
@@ -85,35 +85,52 @@ static void add_xtic(FILE *xtics, size_t index, const char *label)
 	fprintf(xtics, "%s'%s' %zu", index ? ", " : "set xtics (", label, index);
 }
 
-/* The frame of a chart with a pair of bars for each of N processes (bars
- * at x-0.2 and x+0.2, 0.35 wide): filled bars, a horizontal grid, the key
- * below, x centred on the N pairs, y from 0; XTICS names the pairs (see
- * add_xtic), ROTATE turns their labels when many. */
-static void bar_pairs_frame(FILE *script, size_t n, const char *xtics, const char *rotate)
+/* Room above the highest bar for its label: more for an upright one. */
+static double bar_headroom(size_t n)
 {
-	fprintf(script,
-		"set style fill solid 0.75 border -1\n"
-		"set grid ytics\n"
-		"set key below horizontal\n"
-		"set xrange [-0.6:%zu.6]\n"
-		"set yrange [0:*]\n"
-		"%s%s", n - 1, xtics, rotate);
+	return n > 8 ? 0.3 : 0.14;
 }
 
-/* Renders NAME, writes RUN_DIR/report-NAME.svg and adds it under HEADING,
- * followed by its one-line EXPLANATION. */
-static int add_figure(struct report *r, const char *name, const char *heading, const char *script,
-		      const char *explanation)
+/* The frame of a chart with a pair of bars for each of N processes (bars
+ * at x-0.2 and x+0.2, 0.35 wide): filled bars, a horizontal grid, the key
+ * above, x centred on the N pairs, y from 0 with room for the value labels;
+ * XTICS names the pairs (see add_xtic), turned when many. */
+static void bar_pairs_frame(FILE *script, size_t n, const char *xtics)
 {
-	char file[128];
+	fprintf(script,
+		"set style fill solid 0.85 border -1\n"
+		"set grid ytics\n"
+		"set key top horizontal outside center samplen 2 width -1\n"
+		"set xrange [-0.6:%zu.6]\n"
+		"set yrange [0:*]\n"
+		"set offsets 0, 0, graph %.2f, 0\n"
+		"%s%s", n - 1, bar_headroom(2 * n), xtics, n > 6 ? "set xtics rotate by -35\n" : "");
+}
+
+const char *report_bar_labels(size_t n)
+{
+	/* a number over every bar, the smallest too; turned when bars are many */
+	return n > 8 ? "rotate by 90 left offset 0,0.3 notitle" : "offset 0,0.6 notitle";
+}
+
+int report_bars_width(size_t n)
+{
+	return n <= 12 ? REPORT_FIGURE_WIDTH : REPORT_FIGURE_WIDTH + 40 * (int)(n - 12);
+}
+
+int report_add_figure(struct report *r, const char *name, const char *heading, int width, int height,
+		      const char *script, const char *explanation)
+{
+	char plot_name[128], file[160];
 	char *svg;
 	size_t length;
 	int result;
 
-	if (plot_render(r->plots, name, FIGURE_WIDTH, FIGURE_HEIGHT, script, &svg, &length, r->err))
+	snprintf(plot_name, sizeof(plot_name), "report-%s", name);
+	if (plot_render(r->plots, plot_name, width, height, script, &svg, &length, r->err))
 		return -1;
-	snprintf(file, sizeof(file), "report-%s.svg", name);
-	result = atomic_file_write(r->run->dir, file, svg, length, r->err);
+	snprintf(file, sizeof(file), "%s.svg", plot_name);
+	result = plot_keep(r->plots, plot_name, r->formats | PLOT_SVG, r->run->dir, r->err);
 	if (!result) {
 		document_heading(r->doc, "%s", heading);
 		document_figure(r->doc, file, svg, length, heading);
@@ -124,8 +141,15 @@ static int add_figure(struct report *r, const char *name, const char *heading, c
 	return result;
 }
 
-/* Runs SCRIPT_TEXT through add_figure once both strings were built. */
-static int finish_figure(struct report *r, const char *name, const char *heading,
+FILE *report_figure_data(struct report *r, const char *name)
+{
+	char file[160];
+
+	snprintf(file, sizeof(file), "report-%s.dat", name);
+	return plot_data_create(r->plots, file, r->err);
+}
+
+int report_finish_figure(struct report *r, const char *name, const char *heading, int width, int height,
 			 struct text_buffer *script, struct text_buffer *explanation)
 {
 	char *script_text = text_buffer_close(script);
@@ -133,7 +157,7 @@ static int finish_figure(struct report *r, const char *name, const char *heading
 	int result = -1;
 
 	if (script_text && explanation_text)
-		result = add_figure(r, name, heading, script_text, explanation_text);
+		result = report_add_figure(r, name, heading, width, height, script_text, explanation_text);
 	else
 		error_message_set(r->err, "out of memory");
 	free(script_text);
@@ -141,8 +165,7 @@ static int finish_figure(struct report *r, const char *name, const char *heading
 	return result;
 }
 
-/* Starts a figure's two texts: 0, or -1 with R->err set (nothing to close). */
-static int open_figure(struct report *r, struct text_buffer *script, struct text_buffer *explanation)
+int report_open_figure(struct report *r, struct text_buffer *script, struct text_buffer *explanation)
 {
 	if (!text_buffer_open(script))
 		goto no_memory;
@@ -163,9 +186,9 @@ int report_figure_connections(struct report *r)
 	const struct summary_row *s = &run->summary_row;
 	struct text_buffer script, explanation;
 	char label[PLOT_LABEL_SIZE];
-	double total = 0;
+	double total = 0, most = 0;
 	size_t n = 0;
-	FILE *data = plot_data_create(r->plots, "connections.dat", r->err);
+	FILE *data = report_figure_data(r, "connections");
 
 	if (!data)
 		return -1;
@@ -178,6 +201,7 @@ int report_figure_connections(struct report *r)
 		fprintf(data, "\"%s\"\t%llu\n", report_process_label(run, w, label, sizeof(label)),
 			(unsigned long long)connections);
 		total += (double)connections;
+		most = (double)connections > most ? (double)connections : most;
 		n++;
 	}
 	if (plot_data_close(r->plots, data, r->err))
@@ -187,101 +211,34 @@ int report_figure_connections(struct report *r)
 		document_paragraph(r->doc, "workers.csv lists no worker process: nothing to plot.");
 		return 0;
 	}
-	if (open_figure(r, &script, &explanation))
+	if (report_open_figure(r, &script, &explanation))
 		return -1;
 	fprintf(script.stream,
-		"set title 'Connections per worker'\n"
-		"set xlabel 'worker process'\n"
-		"set ylabel 'connections taken (accepted + fds received)'\n"
-		"set style fill solid 0.75 border -1\n"
+		"set ylabel 'connections taken'\n"
+		"set ytics %g\n"
+		"set style fill solid 0.85 border -1\n"
 		"set boxwidth 0.6\n"
 		"set grid ytics\n"
-		"set key below horizontal\n"
+		"set key top horizontal outside center samplen 2 width -1\n"
 		"set xrange [-0.6:%zu.4]\n"
 		"set yrange [0:*]\n"
+		"set offsets 0, 0, graph %.2f, 0\n"
 		"%s"
 		"fair = %.6f\n"
-		"plot 'connections.dat' using 0:2:xtic(1) with boxes lc rgb '#4c72b0' title 'connections taken', \\\n"
-		"     fair with lines dt 2 lw 2 lc rgb '#c44e52' title sprintf('fair share: %%.0f', fair)\n",
-		n - 1, n > 8 ? "set xtics rotate by -45\n" : "", total / (double)n);
+		"plot 'report-connections.dat' using 0:2:xtic(1) with boxes lt 1 dt 1 title 'connections', \\\n"
+		"     '' using 0:2:(sprintf('%%.0f', $2)) with labels %s, \\\n"
+		"     fair with lines lt 7 dt 2 lw 2 title sprintf('fair share: %%.0f', fair)\n",
+		axis_tic_step(most, 5), n - 1, bar_headroom(n), n > 6 ? "set xtics rotate by -35\n" : "",
+		total / (double)n,
+		report_bar_labels(n));
 	fprintf(explanation.stream,
 		"Connections each worker took (accepted, or received from the master); the dashed "
 		"line is the fair share, %.0f connections over %zu worker processes = %.1f each. "
 		"Jain index %s (1 = equal shares, 1/%zu = %.3f = one worker takes all), largest "
 		"share %s.", total, n, total / (double)n, number_text(s->jain_index, 4).text, n,
 		1.0 / (double)n, number_text(s->max_share, 4).text);
-	return finish_figure(r, "connections", "Connections per worker", &script, &explanation);
-}
-
-/* Figure 2: each worker's connections per interval over time. */
-int report_figure_timeline(struct report *r)
-{
-	const struct run_folder *run = r->run;
-	struct text_buffer script, explanation;
-	const char *interval = run_folder_meta(run, "interval_ms");
-	char label[PLOT_LABEL_SIZE];
-	uint64_t *pids, last_end_ms = 0;
-	size_t npids = 0;
-	FILE *data;
-
-	if (!run->ntimeline_rows) {
-		document_heading(r->doc, "Connections over time");
-		document_paragraph(r->doc, "timeline.csv holds no interval: nothing to plot.");
-		return 0;
-	}
-	pids = calloc(run->ntimeline_rows, sizeof(*pids));
-	data = pids ? plot_data_create(r->plots, "timeline.dat", r->err) : NULL;
-	if (!data) {
-		if (!pids)
-			error_message_set(r->err, "out of memory");
-		free(pids);
-		return -1;
-	}
-	/* One data block per process, in the order they first appear. */
-	for (size_t i = 0; i < run->ntimeline_rows; i++) {
-		uint64_t pid = run->timeline_rows[i].pid;
-		size_t k = 0;
-
-		if (run->timeline_rows[i].end_ms > last_end_ms)
-			last_end_ms = run->timeline_rows[i].end_ms;
-		while (k < npids && pids[k] != pid)
-			k++;
-		if (k < npids)
-			continue;
-		pids[npids++] = pid;
-		for (size_t j = i; j < run->ntimeline_rows; j++) {
-			const struct timeline_row *t = &run->timeline_rows[j];
-
-			if (t->pid == pid)
-				fprintf(data, "%.3f\t%llu\n", (double)(t->start_ms + t->end_ms) / 2000.0,
-					(unsigned long long)t->connections);
-		}
-		fputs("\n\n", data);
-	}
-	if (plot_data_close(r->plots, data, r->err) || open_figure(r, &script, &explanation)) {
-		free(pids);
-		return -1;
-	}
-	fprintf(script.stream,
-		"set title 'Connections per worker per interval'\n"
-		"set xlabel 'time since the load started (s), interval midpoints'\n"
-		"set ylabel 'connections in the interval'\n"
-		"set grid\n"
-		"set xrange [0:%.3f]\n"
-		"set yrange [0:*]\n"
-		"%s"
-		"plot ", (double)last_end_ms / 1000.0, npids > LEGEND_MAX_SERIES ? "unset key\n" : "set key below horizontal\n");
-	for (size_t k = 0; k < npids; k++)
-		fprintf(script.stream, "%s'timeline.dat' index %zu using 1:2 with linespoints lw 2 pt 7 "
-			"ps 0.6 title '%s'", k ? ", \\\n     " : "", k,
-			pid_label(run, pids[k], label, sizeof(label)));
-	fputs("\n", script.stream);
-	fprintf(explanation.stream,
-		"Connections each worker took in every %s ms interval of timeline.csv: lines close "
-		"together mean steady sharing, a line near zero a worker left out.",
-		interval && *interval ? interval : "(unknown)");
-	free(pids);
-	return finish_figure(r, "timeline", "Connections over time", &script, &explanation);
+	return report_finish_figure(r, "connections", "Connections per worker", report_bars_width(n),
+				    REPORT_FIGURE_HEIGHT, &script, &explanation);
 }
 
 /* Figure 3: per acceptor, connections next to poll-class wakeups split into
@@ -293,7 +250,8 @@ int report_figure_wakeups(struct report *r)
 	struct text_buffer script, explanation, xtics;
 	char label[PLOT_LABEL_SIZE], *xtics_text;
 	size_t n = 0;
-	FILE *data = plot_data_create(r->plots, "wakeups.dat", r->err);
+	double most = 0;
+	FILE *data = report_figure_data(r, "wakeups");
 
 	if (!data)
 		return -1;
@@ -314,6 +272,9 @@ int report_figure_wakeups(struct report *r)
 			(unsigned long long)connections_taken(w->accepted, w->fds_received),
 			(unsigned long long)(wakeups - wasted), (unsigned long long)wasted);
 		add_xtic(xtics.stream, n++, report_process_label(run, w, label, sizeof(label)));
+		most = (double)wakeups > most ? (double)wakeups : most;
+		most = (double)connections_taken(w->accepted, w->fds_received) > most ?
+		       (double)connections_taken(w->accepted, w->fds_received) : most;
 	}
 	fputs(n ? ")\n" : "", xtics.stream);
 	xtics_text = text_buffer_close(&xtics);
@@ -329,19 +290,21 @@ int report_figure_wakeups(struct report *r)
 		document_paragraph(r->doc, "workers.csv lists no acceptor: nothing to plot.");
 		return 0;
 	}
-	if (open_figure(r, &script, &explanation)) {
+	if (report_open_figure(r, &script, &explanation)) {
 		free(xtics_text);
 		return -1;
 	}
 	fprintf(script.stream,
-		"set title 'Accept- and poll-class wakeups and connections per process'\n"
-		"set xlabel 'process'\n"
-		"set ylabel 'count over the load window'\n");
-	bar_pairs_frame(script.stream, n, xtics_text, n > 8 ? "set xtics rotate by -45\n" : "");
+		"set ylabel 'count'\n"
+		"set ytics %g\n", axis_tic_step(most, 5));
+	bar_pairs_frame(script.stream, n, xtics_text);
 	fprintf(script.stream,
-		"plot 'wakeups.dat' using ($0-0.2):1:(0.35) with boxes lc rgb '#4c72b0' title 'connections taken', \\\n"
-		"     '' using ($0+0.2):($2+$3):(0.35) with boxes lc rgb '#c44e52' title 'wasted wakeups', \\\n"
-		"     '' using ($0+0.2):2:(0.35) with boxes lc rgb '#55a868' title 'useful wakeups'\n");
+		"plot 'report-wakeups.dat' using ($0-0.2):1:(0.35) with boxes lt 1 dt 1 title 'connections', \\\n"
+		"     '' using ($0+0.2):($2+$3):(0.35) with boxes lt 4 dt 1 fs pattern 4 border -1 title 'wasted wakeups', \\\n"
+		"     '' using ($0+0.2):2:(0.35) with boxes lt 2 dt 1 title 'useful wakeups', \\\n"
+		"     '' using ($0-0.2):1:(sprintf('%%.0f', $1)) with labels %s, \\\n"
+		"     '' using ($0+0.2):($2+$3):(sprintf('%%.0f', $2+$3)) with labels %s\n",
+		report_bar_labels(2 * n), report_bar_labels(2 * n));
 	free(xtics_text);
 	fprintf(explanation.stream,
 		"Per process: the connections it took (left) next to its accept- and poll-class "
@@ -350,7 +313,8 @@ int report_figure_wakeups(struct report *r)
 		"-EAGAIN). Herd factor %s (wakeups a listening socket caused, per accepted "
 		"connection; 1 = no herd), wasted-wakeup ratio %s.",
 		number_text(s->herd_factor, 3).text, number_text(s->wasted_wakeup_ratio, 3).text);
-	return finish_figure(r, "wakeups", "Wakeups and connections (the herd)", &script, &explanation);
+	return report_finish_figure(r, "wakeups", "Wakeups and connections (the herd)", report_bars_width(2 * n),
+				    REPORT_FIGURE_HEIGHT, &script, &explanation);
 }
 
 struct metric_words {
@@ -371,6 +335,9 @@ static const struct metric_words known_metrics[] = {
 	  "TCP handshake complete to the accept() that returned the connection", "connections" },
 	{ "pool_queue_wait", "Pool queue wait",
 	  "a job queued for the thread pool to a pool thread starting it", "jobs" },
+	{ "runq_wait", "Run-queue wait",
+	  "a thread woken or preempted to its getting a CPU (runqlat's measure, in power-of-two "
+	  "buckets, so a percentile may read up to 2x high)", "run-queue waits" },
 };
 
 static struct metric_words words_for(const char *metric)
@@ -381,7 +348,7 @@ static struct metric_words words_for(const char *metric)
 	return (struct metric_words){ metric, metric, "values of this latency.csv metric", "values" };
 }
 
-/* One CDF line: (upper bound in us, fraction at or below), with a starting
+/* One CDF line: (upper bound in µs, fraction at or below), with a starting
  * point at the first bucket's lower bound. */
 static void write_cdf_block(FILE *data, const struct bucket_list *b)
 {
@@ -429,7 +396,7 @@ static int figure_latency(struct report *r, const char *metric)
 	}
 	pids = calloc(run->nlatency_rows, sizeof(*pids));
 	snprintf(name, sizeof(name), "latency-%s", metric);
-	snprintf(data_name, sizeof(data_name), "%s.dat", name);
+	snprintf(data_name, sizeof(data_name), "report-%s.dat", name);
 	data = pids ? plot_data_create(r->plots, data_name, r->err) : NULL;
 	if (!data) {
 		if (!pids)
@@ -459,31 +426,29 @@ static int figure_latency(struct report *r, const char *metric)
 			free(one.buckets);
 		}
 	}
-	if (plot_data_close(r->plots, data, r->err) || open_figure(r, &script, &explanation)) {
+	if (plot_data_close(r->plots, data, r->err) || report_open_figure(r, &script, &explanation)) {
 		free(pids);
 		free(all.buckets);
 		return -1;
 	}
 	fprintf(script.stream,
-		"set title '%s (CDF)'\n"
-		"set xlabel 'latency (us, log scale)'\n"
-		"set ylabel 'fraction of %s at or below'\n"
+		"set xlabel '%s (µs, log scale)'\n"
+		"set ylabel 'fraction ≤ x'\n"
 		"set logscale x\n"
 		"set yrange [0:1]\n"
-		"set ytics 0.1\n"
+		"set ytics 0.2\n"
 		"set grid xtics mxtics ytics\n"
 		"set key bottom right\n"
-		"plot '%s' index 0 using 1:2 with steps lw 3 lc rgb 'black' title '%s'",
-		words.title, words.unit, data_name,
-		npids == 1 ? pid_label(run, (uint64_t)pids[0], label, sizeof(label)) : "all");
+		"plot '%s' index 0 using 1:2 with steps lw 3 lc rgb 'black' dt 1 title '%s'",
+		words.title, data_name, npids == 1 ? report_pid_label(run, (uint64_t)pids[0], label, sizeof(label)) : "all");
 	if (npids > 1 && npids <= CDF_MAX_PROCESSES)
 		for (size_t k = 0; k < npids; k++, series++)
-			fprintf(script.stream, ", \\\n     '' index %zu using 1:2 with steps lw 1.5 title '%s'",
-				k + 1, pid_label(run, (uint64_t)pids[k], label, sizeof(label)));
+			fprintf(script.stream, ", \\\n     '' index %zu using 1:2 with steps lt %zu lw 1.5 title '%s'",
+				k + 1, k % 8 + 1, report_pid_label(run, (uint64_t)pids[k], label, sizeof(label)));
 	fputs("\n", script.stream);
 	fprintf(explanation.stream,
-		"Fraction of the %llu %s measured that took at most x, from %s: p50 %s us, "
-		"p99 %s us, p99.9 %s us, the slowest at most %s us (bucket upper bounds)%s.",
+		"Fraction of the %llu %s measured that took at most x, from %s: p50 %s µs, "
+		"p99 %s µs, p99.9 %s µs, the slowest at most %s µs (bucket upper bounds)%s.",
 		(unsigned long long)all.total, words.unit, words.meaning,
 		number_text(bucket_percentile_us(&all, 50), 1).text,
 		number_text(bucket_percentile_us(&all, 99), 1).text,
@@ -492,7 +457,7 @@ static int figure_latency(struct report *r, const char *metric)
 		series ? "; thick line: all processes, thin: each process" : "");
 	free(pids);
 	free(all.buckets);
-	return finish_figure(r, name, heading, &script, &explanation);
+	return report_finish_figure(r, name, heading, REPORT_FIGURE_WIDTH, REPORT_FIGURE_HEIGHT, &script, &explanation);
 }
 
 /* Figure 4: one CDF per metric in latency.csv, known ones first. */
@@ -571,7 +536,7 @@ int report_figure_pool(struct report *r)
 		free(pool);
 		return -1;
 	}
-	data = plot_data_create(r->plots, "pool.dat", r->err);
+	data = report_figure_data(r, "pool");
 	if (!data) {
 		free(text_buffer_close(&xtics));
 		free(pool);
@@ -591,7 +556,7 @@ int report_figure_pool(struct report *r)
 		if (isnan(busy) && !isnan(t->job_busy_ns))
 			busy = 100.0 * pool_utilisation(t->job_busy_ns, 1, window_s);
 		snprintf(label, sizeof(label), "%s / tid %llu",
-			 pid_label(run, t->pid, owner, sizeof(owner)), (unsigned long long)t->tid);
+			 report_pid_label(run, t->pid, owner, sizeof(owner)), (unsigned long long)t->tid);
 		add_xtic(xtics.stream, i, label);
 		plot_data_value(data, busy, 3);
 		fprintf(data, "\t%.3f\n", 100.0 * (double)t->oncpu_ns / (window_s * 1e9));
@@ -605,7 +570,7 @@ int report_figure_pool(struct report *r)
 	fputs(")\n", xtics.stream);
 	xtics_text = text_buffer_close(&xtics);
 	if (plot_data_close(r->plots, data, r->err) || !xtics_text ||
-	    open_figure(r, &script, &explanation)) {
+	    report_open_figure(r, &script, &explanation)) {
 		if (!xtics_text)
 			error_message_set(r->err, "out of memory");
 		free(xtics_text);
@@ -613,20 +578,23 @@ int report_figure_pool(struct report *r)
 	}
 	fprintf(script.stream,
 		"set datafile missing 'NaN'\n"
-		"set title 'Thread-pool utilisation per thread'\n"
-		"set xlabel 'pool thread'\n"
-		"set ylabel '%% of the load window'\n");
-	bar_pairs_frame(script.stream, n, xtics_text, n > 4 ? "set xtics rotate by -30\n" : "");
+		"set ylabel '%% of load window'\n"
+		"set ytics %g\n", axis_tic_step(100, 5));
+	bar_pairs_frame(script.stream, n, xtics_text);
 	fprintf(script.stream,
-		"plot 'pool.dat' using ($0-0.2):1:(0.35) with boxes lc rgb '#8172b3' title 'busy in jobs', \\\n"
-		"     '' using ($0+0.2):2:(0.35) with boxes lc rgb '#937860' title 'on CPU'\n");
+		"plot 'report-pool.dat' using ($0-0.2):1:(0.35) with boxes lt 1 dt 1 title 'busy in jobs', \\\n"
+		"     '' using ($0+0.2):2:(0.35) with boxes lt 2 dt 1 fs pattern 5 border -1 title 'on CPU', \\\n"
+		"     '' using ($0-0.2):1:(sprintf('%%.1f', $1)) with labels %s, \\\n"
+		"     '' using ($0+0.2):2:(sprintf('%%.1f', $2)) with labels %s\n",
+		report_bar_labels(2 * n), report_bar_labels(2 * n));
 	free(xtics_text);
 	fprintf(explanation.stream,
 		"Per pool thread: wall-clock time inside jobs (busy) and time on CPU, as a share of "
-		"the %.3f s load window; mean busy %s %%, busiest %s %%. %s jobs; queue wait p50 %s us, "
-		"p99 %s us: long waits with idle threads point at the queue's wakeups, not the "
+		"the %.3f s load window; mean busy %s %%, busiest %s %%. %s jobs; queue wait p50 %s µs, "
+		"p99 %s µs: long waits with idle threads point at the queue's wakeups, not the "
 		"threads.", window_s, number_text(measured ? busy_sum / (double)measured : NAN, 1).text,
 		number_text(measured ? busiest : NAN, 1).text, number_text(s->pool_jobs, 0).text,
 		number_text(s->pool_queue_wait_p50_us, 1).text, number_text(s->pool_queue_wait_p99_us, 1).text);
-	return finish_figure(r, "pool", "Thread-pool utilisation per thread", &script, &explanation);
+	return report_finish_figure(r, "pool", "Thread-pool utilisation per thread", report_bars_width(2 * n),
+				    REPORT_FIGURE_HEIGHT, &script, &explanation);
 }

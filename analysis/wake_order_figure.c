@@ -3,17 +3,14 @@
  * connections by where the winner stood among the idle listener waiters when
  * its connection came (the only idle one; rank 0 = the longest idle, 1, ...;
  * or busy: queued), read from summary.csv's wake_* columns, with the policy
- * analysis/wake_order.c infers from them. The other figures and their
- * common frame are report_figures.c's; the rendering is plot.c's. */
+ * analysis/wake_order.c infers from them. The other figures and what they
+ * share (keeping a figure's .gp/.dat/.svg/.pdf) are report_figures.c's. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include "atomic_file.h"
+#include "report_figures.h"
 #include "wake_order.h"
 #include "wake_order_figure.h"
-
-#define WIDTH 900
-#define HEIGHT 450
 
 /* The wake counts summary.csv holds: 1, 0 when it has none (an older run),
  * or -1 with ERR set (a field that is no count). */
@@ -63,26 +60,6 @@ static void write_bars(FILE *data, const struct wake_counts *c)
 	fprintf(data, "\"busy (queued)\"\t%.6f\n", (double)c->queued / ranked);
 }
 
-static int render(struct report *r, const char *script, const char *explanation)
-{
-	static const char heading[] = "Wake order: who got the connection";
-	char *svg;
-	size_t length;
-	int result;
-
-	if (plot_render(r->plots, "wake-order", WIDTH, HEIGHT, script, &svg, &length, r->err))
-		return -1;
-	result = atomic_file_write(r->run->dir, "report-wake-order.svg", svg, length, r->err);
-	if (!result) {
-		document_heading(r->doc, "%s", heading);
-		document_figure(r->doc, "report-wake-order.svg", svg, length, heading);
-		document_paragraph(r->doc, "%s", explanation);
-		r->figures++;
-	}
-	free(svg);
-	return result;
-}
-
 int report_figure_wake_order(struct report *r)
 {
 	struct wake_counts c;
@@ -105,25 +82,26 @@ int report_figure_wake_order(struct report *r)
 		document_paragraph(r->doc, "No accepted connection was ranked: nothing to plot (%s).", sentence);
 		return 0;
 	}
-	data = plot_data_create(r->plots, "wake-order.dat", r->err);
+	data = report_figure_data(r, "wake-order");
 	if (!data)
 		return -1;
 	write_bars(data, &c);
 	if (plot_data_close(r->plots, data, r->err))
 		return -1;
 	snprintf(script, sizeof(script),
-		 "set title \"Where the winner stood among the idle workers when its connection came\"\n"
-		 "set xlabel 'the winner, at its wakeup (rank 0 = idle the longest)'\n"
+		 "set xlabel 'the winner at its wakeup (rank 0 = idle the longest)'\n"
 		 "set ylabel 'share of ranked connections'\n"
-		 "set style fill solid 0.75 border -1\n"
+		 "set style fill solid 0.85 border -1\n"
 		 "set boxwidth 0.6\n"
 		 "set grid ytics\n"
 		 "set key off\n"
 		 "set xrange [-0.6:%d.4]\n"
-		 "set yrange [0:1]\n"
-		 "set xtics rotate by -30\n"
-		 "plot 'wake-order.dat' using 0:2:xtic(1) with boxes lc rgb '#4c72b0'\n",
-		 WAKE_RANKS + 1);
+		 "set yrange [0:1.12]\n"
+		 "set ytics 0.25\n"
+		 "set xtics rotate by -35\n"
+		 "plot 'report-wake-order.dat' using 0:2:xtic(1) with boxes lt 1 dt 1, \\\n"
+		 "     '' using 0:2:(sprintf('%%.3f', $2)) with labels %s\n",
+		 WAKE_RANKS + 1, report_bar_labels(WAKE_RANKS + 2));
 	snprintf(explanation, sizeof(explanation),
 		 "Each accepted connection, by where its winner stood at the handshake's wakeup: the only "
 		 "idle listener waiter, or among several by how many had been idle longer (rank 0 = the "
@@ -132,5 +110,6 @@ int report_figure_wake_order(struct report *r)
 		 "recently idle %llu; its turn (rotation) %llu; unranked %llu (README, \"Wake order\").",
 		 sentence, (unsigned long long)c.fixed, (unsigned long long)c.fifo, (unsigned long long)c.lifo,
 		 (unsigned long long)c.rotation, (unsigned long long)c.unranked);
-	return render(r, script, explanation);
+	return report_add_figure(r, "wake-order", "Wake order: who got the connection",
+				 report_bars_width(WAKE_RANKS + 2), REPORT_FIGURE_HEIGHT, script, explanation);
 }

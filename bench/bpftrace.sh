@@ -19,21 +19,12 @@ for r in $(seq "$ROUNDS"); do
 			mkdir -p "$d"
 			bpftrace bench/herd.bt >"$d/bpftrace.out" 2>"$d/bpftrace.err" &
 			bt=$!
-			# compiling and attaching takes a few seconds; wait for "Attaching N probes"
-			i=0
-			until grep -q '^Attaching' "$d/bpftrace.out" 2>/dev/null; do
-				i=$((i + 1))
-				if [ $i -gt 300 ] || ! kill -0 $bt 2>/dev/null; then
-					echo "bench: bpftrace did not attach:" >&2; cat "$d/bpftrace.err" >&2
-					kill $bt 2>/dev/null; exit 1
-				fi
-				sleep 0.1
-			done
+			wait_bpftrace $bt "$d/bpftrace.out" "$d/bpftrace.err" || exit 1
 		fi
 		tb "$d" run "$S" --workers "$WORKERS" --connections 8 --duration "$DURATION" --port 0 $flag
 		ok=$?
 		if [ $v = bpftrace ]; then
-			kill -INT $bt; wait $bt
+			stop_observer $bt
 			# only this run's workers (other tb-workers on the machine count too)
 			accepted=$(csv_col "$d/workers.csv" pid | awk -v f="$d/bpftrace.out" '
 				BEGIN { while ((getline line < f) > 0) if (line ~ /^@accepted\[/) {
@@ -54,8 +45,9 @@ done
 say "  bpftrace's accepts vs the load generator's connections, per round: $(awk -F, '$2 == "bpftrace" {
 	printf "%s%s/%s", sep, $7, $4; sep = " " }' "$csv")"
 
-# The tax on everyone else: both observers hook every syscall of the machine
-# (ours: raw_syscalls as BTF tracepoints, then the tgid filter; bpftrace:
+# The tax on everyone else: both observers hook syscalls of the whole machine
+# (ours: the per-syscall tracepoints of the syscalls its classes name -- dd's
+# reads run our program, its writes only the kernel's bit test; bpftrace:
 # the classic raw_syscalls tracepoints, then its comm filter). A process
 # neither traces -- dd copying byte by byte, two syscalls a byte -- timed
 # alone, under our tracer (`testbed trace` of an idle process) and under
@@ -76,6 +68,7 @@ for r in $(seq "$ROUNDS"); do
 	tr=$!
 	i=0
 	until [ "$(progs)" -gt "$before" ] || [ $i -gt 100 ]; do i=$((i + 1)); sleep 0.1; done
+	sleep 0.5 # loaded; the syscall tracepoints are attached one by one after
 	echo "$r,ours,$(dd_seconds)" >>"$tax"
 	kill -INT $tr; wait $tr
 	bpftrace bench/herd.bt >"$OUT/runs/tax-$r.bt" 2>&1 &

@@ -77,3 +77,46 @@ free_port() {
 }
 
 say() { echo "$@" | tee -a "$OUT/summary.txt"; }
+
+# start_nginx PREFIX WORKERS: an nginx from bench/nginx.conf.in under PREFIX,
+# on a free loopback port; sets ng (its pid) and port. Fails loudly.
+start_nginx() {
+	port=$(free_port)
+	mkdir -p "$1/tmp"
+	sed -e "s|@WORKERS@|$2|; s|@PREFIX@|$1|g; s|@PORT@|$port|" bench/nginx.conf.in >"$1/nginx.conf"
+	nginx -p "$1" -c "$1/nginx.conf" -e "$1/error.log" &
+	ng=$!
+	i=0
+	until ss -Htln "sport = :$port" | grep -q .; do
+		i=$((i + 1))
+		if [ $i -gt 100 ] || ! kill -0 $ng 2>/dev/null; then
+			echo "bench: nginx did not start" >&2; cat "$1/error.log" >&2; kill $ng 2>/dev/null; return 1
+		fi
+		sleep 0.1
+	done
+}
+
+# wait_bpftrace PID OUT ERR: until bpftrace PID has said "Attaching" in OUT
+# (compiling and attaching takes a few seconds; 30 s at most). Fails loudly.
+wait_bpftrace() {
+	i=0
+	until grep -q '^Attaching' "$2" 2>/dev/null; do
+		i=$((i + 1))
+		if [ $i -gt 300 ] || ! kill -0 "$1" 2>/dev/null; then
+			echo "bench: bpftrace did not attach:" >&2; cat "$3" >&2; kill "$1" 2>/dev/null; return 1
+		fi
+		sleep 0.1
+	done
+}
+
+# stop_observer PID: SIGINT, and SIGTERM if it is still running 10 s later
+# (bpftrace once hung on SIGINT here); its exit status.
+stop_observer() {
+	kill -INT "$1"
+	i=0
+	while [ "$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null)" != Z ] && [ -e "/proc/$1" ] && [ $i -lt 100 ]; do
+		i=$((i + 1)); sleep 0.1
+	done
+	[ $i -lt 100 ] || { echo "bench: pid $1 still running 10 s after SIGINT: SIGTERM" >&2; kill -TERM "$1"; }
+	wait "$1"
+}

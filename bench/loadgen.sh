@@ -10,19 +10,8 @@ csv=$OUT/loadgen.csv
 echo "round,tool,requests_per_s" >"$csv"
 say "== 3. load generator vs wrk: nginx, $WORKERS workers, 8 connections, Connection: close, ${DURATION} s, $ROUNDS rounds"
 threads=$(nproc)
-port=$(free_port)
-prefix=$OUT/nginx
-mkdir -p "$prefix/tmp"
-sed -e "s|@WORKERS@|$WORKERS|; s|@PREFIX@|$prefix|g; s|@PORT@|$port|" bench/nginx.conf.in >"$prefix/nginx.conf"
-nginx -p "$prefix" -c "$prefix/nginx.conf" -e "$prefix/error.log" &
-ng=$!
+start_nginx "$OUT/nginx" "$WORKERS" || exit 1
 trap 'kill $ng 2>/dev/null; wait $ng 2>/dev/null' EXIT
-i=0
-until ss -Htln "sport = :$port" | grep -q .; do
-	i=$((i + 1))
-	if [ $i -gt 100 ] || ! kill -0 $ng 2>/dev/null; then echo "bench: nginx did not start" >&2; cat "$prefix/error.log" >&2; exit 1; fi
-	sleep 0.1
-done
 for r in $(seq "$ROUNDS"); do
 	d=$OUT/runs/loadgen-$r-testbed
 	tb "$d" trace --pid $ng --load "127.0.0.1:$port" --connections 8 --loadgen-threads "$threads" \

@@ -4,7 +4,9 @@
 # `make bench`. One traced run with kernel.bpf_stats_enabled=1: per program,
 # runs and run time per connection; then `perf record -a` over a traced run
 # and the share of the samples spent in tracing: BPF programs and the
-# kernel's BPF/tracepoint machinery.
+# kernel's BPF/tracepoint machinery (raw tracepoints' bpf_trace_run*, the syscall
+# tracepoints' perf_syscall_enter/exit and trace_call_bpf). Other sessions' tracers
+# count too: check `bpftool prog show` first on a shared machine.
 # Usage: sudo sh bench/profile.sh [SCENARIO]   (default shared-epoll)
 cd "$(dirname "$0")/.." || exit 1
 export OUT=${OUT:-results/profile-$(date -u +%Y%m%d-%H%M%S)}
@@ -35,5 +37,5 @@ perf record -a -g -o "$d/perf.data" -- sleep 2 >/dev/null 2>&1
 wait $tbpid
 perf report -i "$d/perf.data" --no-children --sort symbol -g none 2>/dev/null | grep '%' >"$d/symbols.txt"
 echo "perf: samples in the tracer (BPF programs, tracepoint trampolines, BPF maps and ring buffer):"
-grep -E 'bpf_prog_|bpf_trace_run|__bpf_trace|htab_|lookup_nulls_elem|bpf_lru|ringbuf|syscall_trace_enter|syscall_exit_work|copy_from_kernel_nofault|bpf_get_current|bpf_ktime|bpf_probe_read|bpf_map_' \
+grep -E 'bpf_prog_|bpf_trace_run|__bpf_trace|htab_|lookup_nulls_elem|bpf_lru|ringbuf|syscall_trace_enter|syscall_exit_work|perf_syscall_|perf_trace_buf|trace_call_bpf|copy_from_kernel_nofault|bpf_get_current|bpf_ktime|bpf_probe_read|bpf_map_' \
 	"$d/symbols.txt" | awk '{ s += $1; printf "  %s\n", $0 } END { printf "  total %.2f%% of all samples\n", s }' | sed 's/  *- *- *$//'

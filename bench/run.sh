@@ -3,11 +3,11 @@
 # `sudo make bench`: the performance benchmarks of docs/PERFORMANCE.md, in one
 # go (about 10 minutes on 2 CPUs) or by name. Loopback only; every load is
 # bounded; the only processes stopped are the ones started here.
-# Usage: sudo sh bench/run.sh [overhead bpftrace loadgen capacity scaling]
+# Usage: sudo sh bench/run.sh [overhead nginx bpftrace loadgen capacity scaling]
 # Environment: ROUNDS (5), DURATION (3 s), WORKERS (nproc), OUT (folder).
 set -u
 cd "$(dirname "$0")/.." || exit 1
-ALL="overhead bpftrace loadgen capacity scaling"
+ALL="overhead nginx bpftrace loadgen capacity scaling"
 for b in "$@"; do
 	case " $ALL " in *" $b "*) ;; *) echo "bench: unknown benchmark '$b'; benchmarks: $ALL" >&2; exit 2 ;; esac
 done

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
 /* What differs between CPU architectures, in one place: the numbers of the
- * syscalls the tracer classifies, and where a raw_syscalls tracepoint's
- * pt_regs keep the syscall's number. Its arguments come through libbpf's
- * PT_REGS_PARMn_SYSCALL (bpf_tracing.h, chosen by __TARGET_ARCH_*).
+ * syscalls the tracer classifies (the syscalls:* tracepoint records carry
+ * the number; the uprobes' arguments come through libbpf's PT_REGS_PARMn,
+ * bpf_tracing.h, chosen by __TARGET_ARCH_*).
  *
  * x86_64 only. Another architecture needs its numbers below (from its
  * syscall table; arm64's asm-generic table has no poll, select or
@@ -33,10 +33,6 @@
 #define NR_accept4 288
 #define NR_epoll_pwait2 441
 #define NR_futex_waitv 449
-
-/* The number of the syscall REGS belong to, where syscall_get_nr() reads
- * it (arch/x86/include/asm/syscall.h). A direct BTF load in tp_btf. */
-#define SYSCALL_NR(regs) ((regs)->orig_ax)
 
 #else
 #error "bpf/arch.bpf.h: no syscall numbers for this __TARGET_ARCH (x86 only; see the comment at the top)"

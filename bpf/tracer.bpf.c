@@ -66,16 +66,23 @@ static __always_inline bool account_accept_queue_delay(struct file *file, __u64 
 
 /* accept() returned FD: remember its file for the dispatch delay, and take
  * the connection's accept-queue delay; one counted in the window without
- * one is counted as unmatched, so accepted == samples + unmatched. */
+ * one is counted as unmatched, so accepted == samples + unmatched. A file
+ * still remembered as handed over was freed unread (its receiver exited
+ * first: a crashed worker) and its memory is this new file's: the sample it
+ * owed is unmatched, counted here before the entry is overwritten. */
 static __always_inline void note_accepted_connection(struct thread_stats *t, int fd, __u32 tgid, __u32 tid,
 						     bool in_window)
 {
 	struct accepted_conn conn = { .accepted_ns = bpf_ktime_get_ns(), .tgid = tgid };
 	struct file *file = fd_file(fd);
 	__u64 key = (__u64)file;
+	struct accepted_conn *stale;
 	bool sampled = false;
 
 	if (file) {
+		stale = bpf_map_lookup_elem(&accepted_conns, &key);
+		if (stale && stale->handed_over)
+			__sync_fetch_and_add(&t->counters.dispatch_unmatched, 1);
 		bpf_map_update_elem(&accepted_conns, &key, &conn, BPF_ANY);
 		sampled = account_accept_queue_delay(file, conn.accepted_ns, tgid, tid, in_window);
 	}
@@ -150,10 +157,16 @@ static __always_inline bool classify_received_fd(struct thread_stats *t, int fd,
 		return false;
 	}
 	conn = bpf_map_lookup_elem(&accepted_conns, &key);
-	if (conn && conn->tgid != tgid)
+	if (conn && conn->tgid != tgid) {
+		/* sent again before anyone read it (Node's primary hands a
+		 * connection its dead worker never took to another): the
+		 * earlier receipt's sample can no longer come */
+		if (conn->handed_over)
+			t->counters.dispatch_unmatched++;
 		conn->handed_over = 1;
-	else
+	} else {
 		t->counters.dispatch_unmatched++;
+	}
 	return true;
 }
 
@@ -320,12 +333,36 @@ static __always_inline void account_switch_out(struct thread_stats *t, bool asle
 	t->state.runnable_since_ns = asleep ? 0 : now;
 }
 
+/* runqlat's distribution, per thread: WAIT_NS into its power-of-two slot
+ * (floor(log2), without a loop or a clz the BPF ISA lacks), the last slot
+ * also for longer waits; one slot per runq_waits, so they sum to it. */
+static __always_inline void note_runq_wait(struct thread_stats *t, __u64 wait_ns)
+{
+	__u32 slot = 0, shift;
+
+	shift = (wait_ns > 0xFFFFFFFFULL) << 5; wait_ns >>= shift; slot |= shift;
+	shift = (wait_ns > 0xFFFF) << 4; wait_ns >>= shift; slot |= shift;
+	shift = (wait_ns > 0xFF) << 3; wait_ns >>= shift; slot |= shift;
+	shift = (wait_ns > 0xF) << 2; wait_ns >>= shift; slot |= shift;
+	shift = (wait_ns > 0x3) << 1; wait_ns >>= shift; slot |= shift;
+	slot |= (__u32)(wait_ns >> 1);
+	if (slot >= RUNQ_WAIT_SLOTS)
+		slot = RUNQ_WAIT_SLOTS - 1;
+	/* a no-op after the clamp, but one that 6.1's verifier sees on the
+	 * register that indexes (clang would drop it, and 6.1 loses the
+	 * clamp's bound through a copy): the barrier keeps it */
+	barrier_var(slot);
+	slot &= RUNQ_WAIT_SLOTS - 1;
+	t->counters.runq_wait_log2[slot]++;
+}
+
 /* The thread gets the CPU at NOW: its run-queue wait ends. */
 static __always_inline void account_switch_in(struct thread_stats *t, __u64 now)
 {
 	if (counting && t->state.runnable_since_ns) {
 		t->counters.runq_wait_ns += now - t->state.runnable_since_ns;
 		t->counters.runq_waits++;
+		note_runq_wait(t, now - t->state.runnable_since_ns);
 	}
 	t->state.runnable_since_ns = 0;
 	t->state.oncpu_since_ns = now;
@@ -465,16 +502,20 @@ static __always_inline void retire_thread(__u32 tid, bool group_dead)
 
 /* --- the programs ---------------------------------------------------------- */
 
-/* raw_syscalls:sys_enter/sys_exit as BTF tracepoints (Linux >= 5.5): the
- * program gets the raw arguments, so the kernel builds no trace record for
- * each of the machine's syscalls (a classic tracepoint's cost, paid before
- * any filter can run), and an untraced syscall costs one tgid lookup.
- * REGS are the user registers: the syscall's own arguments. */
-SEC("tp_btf/sys_enter")
-int BPF_PROG(handle_sys_enter, struct pt_regs *regs, long id)
+/* The syscalls the blocking classes need (syscall_class(), and prctl's
+ * PR_SET_NAME), each its own tracepoint, syscalls:sys_enter_<name> and
+ * sys_exit_<name>: the collector attaches these two programs to every one
+ * (collector.c, followed_syscalls[]). The kernel runs them for those
+ * syscalls only: any other syscall of the machine costs it a bit test
+ * (perf_syscall_enter()), where raw_syscalls ran a program for each. A
+ * thread in any other syscall is asleep outside a followed one: class
+ * other, as before, but a wakeup there cannot be called wasted. */
+SEC("tracepoint")
+int handle_sys_enter(struct syscall_enter_record *ctx)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 tgid = pid_tgid >> 32, tid = (__u32)pid_tgid;
+	long nr = ctx->nr;
 	struct file *file = NULL;
 	struct thread_stats *t;
 
@@ -483,29 +524,28 @@ int BPF_PROG(handle_sys_enter, struct pt_regs *regs, long id)
 	t = thread_get(tid, tgid, current_task());
 	if (!t)
 		return 0;
-	if (reads_from_fd(id)) {
-		file = fd_file((int)PT_REGS_PARM1_SYSCALL(regs));
+	if (reads_from_fd(nr)) {
+		file = fd_file((int)ctx->args[0]);
 		account_dispatch_delay(t, file, tgid, tid);
 	}
-	track_syscall_entry(t, id, PT_REGS_PARM2_SYSCALL(regs), file);
-	wake_order_note_syscall(tid, id, regs); /* wake order */
+	track_syscall_entry(t, nr, ctx->args[1], file);
+	wake_order_note_syscall(tid, nr, ctx->args[1], ctx->args[2]); /* wake order */
 	return 0;
 }
 
-SEC("tp_btf/sys_exit")
-int BPF_PROG(handle_sys_exit, struct pt_regs *regs, long ret)
+SEC("tracepoint")
+int handle_sys_exit(struct syscall_exit_record *ctx)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 tgid = pid_tgid >> 32, tid = (__u32)pid_tgid;
+	long nr = ctx->nr, ret = ctx->ret;
 	struct thread_stats *t;
-	long nr;
 
 	if (!is_traced(tgid))
 		return 0;
 	t = bpf_map_lookup_elem(&threads, &tid);
 	if (!t)
 		return 0;
-	nr = SYSCALL_NR(regs);
 	count_syscall(t);
 	if (nr == NR_accept || nr == NR_accept4)
 		count_accept_result(t, ret, tgid, tid);

@@ -39,6 +39,11 @@ enum libuv_job_kind {
 	LIBUV_KIND_COUNT,
 };
 
+/* Power-of-two slots of a thread's run-queue-wait distribution: up to 2^31 ns
+ * (2.1 s), longer waits in the last slot. A power of two itself (the BPF
+ * side masks the index with it). */
+#define RUNQ_WAIT_SLOTS 32
+
 /* What the tracer counts per thread. All __u64, so a process's totals are
  * the element-wise sum of its threads' (thread_counters_add()). Counted only
  * while the run's measurement window (the load) is open, except reads,
@@ -60,7 +65,8 @@ struct thread_counters {
 	__u64 runq_waits;
 	__u64 jobs_run;                    /* our pool (USDT) or libuv's (uprobes): jobs started and ended */
 	__u64 job_busy_ns;                 /* job start -> job end */
-	__u64 syscalls;                    /* syscalls that returned (bench/: events per connection) */
+	__u64 syscalls;                    /* followed syscalls (the classes', prctl) that returned
+	                                      (bench/: events per connection) */
 	__u64 voluntary_switches;          /* switched out asleep */
 	__u64 involuntary_switches;        /* preempted */
 	__u64 fds_received_other;          /* fds passed to it with SCM_RIGHTS that are no TCP
@@ -94,6 +100,10 @@ struct thread_counters {
 	                                      handshake for longer: its turn (round robin) */
 	__u64 listener_idle_ns;            /* a listener waiter asleep in the accept/poll class */
 	__u64 listener_busy_ns;            /* ... and between such sleeps (woken -> idle again) */
+	__u64 runq_wait_log2[RUNQ_WAIT_SLOTS]; /* the runq waits by length (runqlat's
+	                                      distribution): slot k holds 2^k .. 2^(k+1)-1 ns
+	                                      (slot 0: 0-1 ns), the last one also longer
+	                                      waits; sums to runq_waits (note_runq_wait()) */
 };
 
 /* Where a thread is now, for the rules that turn events into counts.

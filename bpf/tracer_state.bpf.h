@@ -33,6 +33,25 @@
 #define MAX_PASSED_FDS 8
 
 
+/* The records of the syscalls:sys_enter_<name> and sys_exit_<name>
+ * tracepoints, as their tracefs format files lay them out (the ABI
+ * perf_syscall_enter() fills): 8 bytes of common fields, the syscall's
+ * number, then each argument in 8 bytes, or the return value. */
+struct syscall_enter_record {
+	__u64 common;
+	__s32 nr;
+	__u32 pad;
+	__u64 args[3]; /* the first three: every followed syscall has them (a program
+			* reading past its tracepoint's record would not attach) */
+};
+
+struct syscall_exit_record {
+	__u64 common;
+	__s32 nr;
+	__u32 pad;
+	__s64 ret;
+};
+
 /* Set by user space through the mmapped .bss: counters move only while the
  * measurement window is open; state tracking runs all the time. */
 volatile __u32 counting;

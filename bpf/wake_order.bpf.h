@@ -121,12 +121,12 @@ static __always_inline void wake_register(__u32 tid)
 
 /* Hook, sys_enter: syscall NR with REGS. accept/accept4 on a listener, or
  * epoll_ctl(EPOLL_CTL_ADD) of one, makes the thread a listener waiter. */
-static __always_inline void wake_order_note_syscall(__u32 tid, long nr, struct pt_regs *regs)
+static __always_inline void wake_order_note_syscall(__u32 tid, long nr, __u64 arg1, __u64 arg2)
 {
 	if (nr == NR_accept || nr == NR_accept4) {
 		wake_register(tid);
-	} else if (nr == NR_epoll_ctl && PT_REGS_PARM2_SYSCALL(regs) == EPOLL_CTL_ADD) {
-		if (wake_is_listener(fd_file((int)PT_REGS_PARM3_SYSCALL(regs))))
+	} else if (nr == NR_epoll_ctl && arg1 == EPOLL_CTL_ADD) {
+		if (wake_is_listener(fd_file((int)arg2)))
 			wake_register(tid);
 	}
 }

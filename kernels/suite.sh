@@ -33,7 +33,7 @@ tracefs=/sys/kernel/tracing
 uname -r >"$out/uname"
 supported() { grep -q "^$1 *yes" "$out/list.txt"; }
 # the tracepoints bpf/tracer.bpf.c attaches to (tp_btf/...)
-tracepoints="raw_syscalls/sys_enter raw_syscalls/sys_exit sched/sched_wakeup sched/sched_waking sched/sched_switch
+tracepoints="syscalls/sys_enter_accept4 syscalls/sys_exit_accept4 syscalls/sys_enter_epoll_wait syscalls/sys_exit_epoll_wait syscalls/sys_enter_epoll_ctl sched/sched_wakeup sched/sched_waking sched/sched_switch
 	sched/sched_process_fork sock/inet_sock_set_state net/netif_receive_skb irq/softirq_exit"
 missing_tp=
 if [ -d $tracefs/events ]; then

@@ -25,32 +25,61 @@ static bool is_help(const char *arg)
 static void report_usage(FILE *out)
 {
 	fprintf(out,
-		"usage: ./testbed report RUN_DIR\n"
+		"usage: ./testbed report [--format svg,pdf,png] RUN_DIR\n"
 		"\n"
 		"Writes RUN_DIR/report.md and RUN_DIR/report.html (self-contained, viewable offline)\n"
-		"with plots as RUN_DIR/report-*.svg: connections per worker, the timeline, wakeups\n"
-		"vs connections (the herd), latency CDFs, thread-pool utilisation. Needs gnuplot\n"
-		"(Debian package gnuplot-nox). Exit: 0 ok, 1 bad input, 2 usage.\n");
+		"with figures as RUN_DIR/report-*.svg: connections per worker, connections/s over\n"
+		"time, worker x time heat maps, wakeups vs connections (the herd), latency CDFs,\n"
+		"thread-pool utilisation. Each figure's gnuplot script and data stay next to it\n"
+		"(report-NAME.gp, .dat): `gnuplot report-NAME.gp` there draws it again, and\n"
+		"`gnuplot -e \"format='pdf'\" report-NAME.gp` as PDF. Needs gnuplot (Debian package\n"
+		"gnuplot-nox).\n"
+		"  --format LIST   the figures' formats, comma-separated: svg, pdf (one column of a\n"
+		"                  two-column paper), png; default svg,pdf (svg is always written:\n"
+		"                  report.md links it)\n"
+		"Exit: 0 ok, 1 bad input, 2 usage.\n");
 }
 
 int cmd_report(int argc, char **argv)
 {
 	struct error_message err = { "" };
-	unsigned figures = 0;
+	unsigned figures = 0, formats = PLOT_DEFAULT_FORMATS;
+	const char *run_dir = NULL;
 
-	if (argc == 2 && is_help(argv[1])) {
-		report_usage(stdout);
-		return EXIT_OK;
+	for (int i = 1; i < argc; i++) {
+		const char *arg = argv[i], *format = NULL;
+
+		if (is_help(arg)) {
+			report_usage(stdout);
+			return EXIT_OK;
+		}
+		if (!strcmp(arg, "--format") && i + 1 < argc)
+			format = argv[++i];
+		else if (!strncmp(arg, "--format=", 9))
+			format = arg + 9;
+		if (format) {
+			if (plot_parse_formats(format, &formats, &err)) {
+				error_msg("%s", err.text);
+				return EXIT_USAGE;
+			}
+		} else if (arg[0] == '-' || run_dir) {
+			error_msg("report takes one run folder and --format (see ./testbed report --help)");
+			return EXIT_USAGE;
+		} else {
+			run_dir = arg;
+		}
 	}
-	if (argc != 2 || argv[1][0] == '-') {
+	if (!run_dir) {
 		error_msg("report takes one run folder (see ./testbed report --help)");
 		return EXIT_USAGE;
 	}
-	if (report_write(argv[1], &figures, &err)) {
+	if (report_write_formats(run_dir, formats | PLOT_SVG, &figures, &err)) {
 		error_msg("%s", err.text);
 		return EXIT_FAIL;
 	}
-	printf("report: written into %s: report.html, report.md and %u figures\n", argv[1], figures);
+	printf("report: written into %s: report.html, report.md and %u figures (%s%s%s, with their "
+	       ".gp and .dat)\n", run_dir, figures, "svg", formats & PLOT_PDF ? ", pdf" : "",
+	       formats & PLOT_PNG ? ", png" : "");
 	return EXIT_OK;
 }
 

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 /* The user-space half of bpf/tracer.bpf.c: checks the environment (root,
  * BTF, tracefs), opens the skeleton, sizes its maps, switches off the
- * optional tracepoints this kernel lacks, loads and attaches it (or only
+ * optional tracepoints this kernel lacks, loads and attaches it -- the
+ * syscall programs to each followed syscall's own tracepoints -- (or only
  * loads it, for --no-trace), sets the traced-tgid flags through mmap, opens
  * and closes the counting window, reads the per-thread counters (live, and
  * the retired threads' final records, which it drains) and hands
@@ -11,6 +12,7 @@
  * (output.c) do. The bench hook TESTBED_BPF_STATS comes through
  * test_hooks.h. */
 #include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,8 +37,60 @@
 #define PID_MAX_DEFAULT 32768u   /* ... the default: sized for at least that */
 #define VMLINUX_BTF "/sys/kernel/btf/vmlinux"
 
+/* For bench/ (write_bpf_stats()): the traced threads' events in the window. */
+struct traced_events {
+	unsigned long long threads, syscalls, switches, wakeups;
+};
+
+static void add_traced_events(struct traced_events *sum, const struct thread_stats *threads, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct thread_counters *k = &threads[i].counters;
+
+		sum->threads++;
+		sum->syscalls += k->syscalls;
+		sum->switches += k->voluntary_switches + k->involuntary_switches;
+		for (int cls = 0; cls < CLASS_COUNT; cls++)
+			sum->wakeups += k->wakeups[cls];
+	}
+}
+
+/* Appends to the NUL-terminated text BUF (SIZE bytes, *USED in use); text
+ * that does not fit is cut, never written past the end. */
+static void __attribute__((format(printf, 4, 5))) append_text(char *buf, size_t size, size_t *used, const char *fmt, ...)
+{
+	va_list args;
+
+	if (*used >= size)
+		return;
+	va_start(args, fmt);
+	*used += vsnprintf(buf + *used, size - *used, fmt, args);
+	va_end(args);
+}
+
+/* The syscalls bpf/tracer.bpf.c follows, each on its own tracepoints
+ * syscalls:sys_enter_<name> and sys_exit_<name>: the ones its blocking
+ * classes name (syscall_class()), and prctl on its return only (a thread
+ * renamed by PR_SET_NAME), epoll_ctl on its entry only (the wake order's
+ * registration of a listener: bpf/wake_order.bpf.h). One this kernel lacks (epoll_pwait2 before
+ * 5.11, futex_waitv before 5.16) is left out: nothing blocks in it here. */
+static const struct followed_syscall {
+	const char *name;
+	bool entry, exit;
+} followed_syscalls[] = {
+	{ "accept", true, true }, { "accept4", true, true }, { "epoll_wait", true, true },
+	{ "epoll_pwait", true, true }, { "epoll_pwait2", true, true }, { "poll", true, true },
+	{ "ppoll", true, true }, { "select", true, true }, { "pselect6", true, true },
+	{ "read", true, true }, { "readv", true, true }, { "recvfrom", true, true },
+	{ "recvmsg", true, true }, { "futex", true, true }, { "futex_waitv", true, true },
+	{ "prctl", false, true }, { "epoll_ctl", true, false },
+};
+
 struct collector {
 	struct tracer_bpf *skel;
+	bool followed[ARRAY_SIZE(followed_syscalls)];  /* the kernel has its tracepoints */
+	struct bpf_link *syscall_links[2 * ARRAY_SIZE(followed_syscalls)];
+	size_t nsyscall_links;
 	struct bpf_link *pool_links[3];
 	struct bpf_link *libuv_links[16];  /* Node's libuv pool: the uprobes attached */
 	size_t nlibuv_links;
@@ -45,6 +99,7 @@ struct collector {
 	volatile __u8 *traced_tgids;  /* the filter's flag bytes, mmapped */
 	size_t traced_tgids_size;
 	bool load_only;
+	struct traced_events drained;  /* for bench/: the retired threads' events, summed at drain */
 	event_handler on_event;
 	void *ctx;
 };
@@ -141,20 +196,60 @@ static void probe_optional_tracepoints(struct collector *c)
 	struct btf *vmlinux = btf__load_vmlinux_btf();
 	size_t used, i, j;
 
-	used = snprintf(c->tracepoints, sizeof(c->tracepoints),
-			"raw_syscalls/sys_enter(btf);raw_syscalls/sys_exit(btf);sched/sched_wakeup(btf);"
-			"sched/sched_switch(btf);sched/sched_process_fork(btf);sched/sched_process_exit(btf)");
+	used = snprintf(c->tracepoints, sizeof(c->tracepoints), "syscalls/{");
+	for (i = 0; i < ARRAY_SIZE(followed_syscalls); i++) {
+		const struct followed_syscall *f = &followed_syscalls[i];
+		char path[128];
+		struct stat st;
+
+		snprintf(path, sizeof(path), TRACEFS "/events/syscalls/sys_%s_%s", f->exit ? "exit" : "enter", f->name);
+		c->followed[i] = stat(path, &st) == 0;
+		if (c->followed[i] && f->entry && f->exit)
+			append_text(c->tracepoints, sizeof(c->tracepoints), &used, "%s%s",
+				    c->tracepoints[used - 1] == '{' ? "" : ",", f->name);
+	}
+	append_text(c->tracepoints, sizeof(c->tracepoints), &used, "}(sys_enter+sys_exit)");
+	for (i = 0; i < ARRAY_SIZE(followed_syscalls); i++)
+		if (c->followed[i] && !(followed_syscalls[i].entry && followed_syscalls[i].exit))
+			append_text(c->tracepoints, sizeof(c->tracepoints), &used, ";syscalls/sys_%s_%s",
+				    followed_syscalls[i].exit ? "exit" : "enter", followed_syscalls[i].name);
+	append_text(c->tracepoints, sizeof(c->tracepoints), &used,
+		    ";sched/sched_wakeup(btf);sched/sched_switch(btf);sched/sched_process_fork(btf);"
+		    "sched/sched_process_exit(btf)");
 	for (i = 0; i < ARRAY_SIZE(optional); i++) {
 		bool present = vmlinux && btf__find_by_name_kind(vmlinux, optional[i].btf, BTF_KIND_TYPEDEF) > 0;
 
 		for (j = 0; j < ARRAY_SIZE(programs[i]) && programs[i][j]; j++)
 			bpf_program__set_autoload(programs[i][j], present);
-		if (present && used < sizeof(c->tracepoints))
-			used += snprintf(c->tracepoints + used, sizeof(c->tracepoints) - used, ";%s", optional[i].name);
+		if (present)
+			append_text(c->tracepoints, sizeof(c->tracepoints), &used, ";%s", optional[i].name);
 		else
 			debug_msg("optional tracepoint %s is missing: that metric stays empty", optional[i].name);
 	}
 	btf__free(vmlinux);
+}
+
+/* The syscall programs on every followed syscall's tracepoints: 0 or -errno. */
+static int attach_syscall_tracepoints(struct collector *c)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(followed_syscalls); i++) {
+		struct bpf_program *programs[] = { c->skel->progs.handle_sys_enter, c->skel->progs.handle_sys_exit };
+		static const char *const prefixes[] = { "sys_enter_", "sys_exit_" };
+
+		if (!c->followed[i])
+			continue;
+		for (size_t j = followed_syscalls[i].entry ? 0 : 1; j < (followed_syscalls[i].exit ? 2u : 1u); j++) {
+			char name[64];
+			struct bpf_link *link;
+
+			snprintf(name, sizeof(name), "%s%s", prefixes[j], followed_syscalls[i].name);
+			link = bpf_program__attach_tracepoint(programs[j], "syscalls", name);
+			if (!link)
+				return -errno;
+			c->syscall_links[c->nsyscall_links++] = link;
+		}
+	}
+	return 0;
 }
 
 struct collector *collector_open(const struct collector_options *o, event_handler on_event, void *ctx,
@@ -194,6 +289,14 @@ struct collector *collector_open(const struct collector_options *o, event_handle
 		goto fail;
 	}
 	probe_optional_tracepoints(c);
+	if (!c->followed[1]) { /* followed_syscalls[1], accept4: every server's */
+		error_message_set(err, "this kernel has no syscall tracepoints (%s/events/syscalls/sys_exit_accept4 "
+			 "missing): it needs CONFIG_FTRACE_SYSCALLS=y", TRACEFS);
+		goto fail;
+	}
+	/* attached per syscall below, not by the skeleton */
+	bpf_program__set_autoattach(c->skel->progs.handle_sys_enter, false);
+	bpf_program__set_autoattach(c->skel->progs.handle_sys_exit, false);
 	ret = tracer_bpf__load(c->skel);
 	if (ret) {
 		error_message_set(err, "the kernel refused the BPF tracer (%s); run with -v for the verifier log",
@@ -212,6 +315,8 @@ struct collector *collector_open(const struct collector_options *o, event_handle
 	if (c->load_only)
 		c->tracepoints[0] = '\0';
 	ret = c->load_only ? 0 : tracer_bpf__attach(c->skel);
+	if (!ret && !c->load_only)
+		ret = attach_syscall_tracepoints(c);
 	if (ret) {
 		error_message_set(err, "cannot attach the BPF tracer (%s); run with -v for details",
 			 strerror(-ret));
@@ -400,6 +505,7 @@ int collector_drain_retired(struct collector *c, struct thread_stats **threads, 
 		    bpf_map__delete_elem(map, &keys[i], sizeof(keys[i]), 0) == 0)
 			n++;
 	free(keys);
+	add_traced_events(&c->drained, out, n);
 	*threads = out;
 	*count = n;
 	return 0;
@@ -505,15 +611,15 @@ static uint64_t map_memlock(int fd)
 
 /* For bench/ (bench_bpf_stats_path()): appends each program's run count
  * and run time (non-zero only with sysctl kernel.bpf_stats_enabled=1) and
- * each map's memlock, then the traced threads' syscalls, context switches
- * and wakeups in the measurement window, as CSV rows kind,name,count,value. */
+ * each map's memlock, then the traced threads' followed syscalls, context
+ * switches and wakeups in the measurement window (the threads still live
+ * and those retired), as CSV rows kind,name,count,value. */
 static void write_bpf_stats(struct collector *c)
 {
 	const char *path = bench_bpf_stats_path();
 	struct bpf_program *prog;
 	struct bpf_map *map;
 	struct thread_stats *threads;
-	unsigned long long syscalls = 0, switches = 0, wakeups = 0;
 	size_t n;
 	FILE *f;
 
@@ -532,20 +638,43 @@ static void write_bpf_stats(struct collector *c)
 		if (bpf_map__fd(map) >= 0)
 			fprintf(f, "map,%s,%u,%llu\n", bpf_map__name(map), bpf_map__max_entries(map),
 				(unsigned long long)map_memlock(bpf_map__fd(map)));
-	/* the traced threads' events in the measurement window */
+	/* the traced threads' events in the measurement window: live and retired */
 	if (collector_read_threads(c, &threads, &n) == 0) {
-		for (size_t i = 0; i < n; i++) {
-			syscalls += threads[i].counters.syscalls;
-			switches += threads[i].counters.voluntary_switches + threads[i].counters.involuntary_switches;
-			for (int k = 0; k < CLASS_COUNT; k++)
-				wakeups += threads[i].counters.wakeups[k];
-		}
-		fprintf(f, "traced,threads,%zu,0\ntraced,syscalls,%llu,0\ntraced,switches,%llu,0\n"
-			"traced,wakeups,%llu,0\n", n, (unsigned long long)syscalls, (unsigned long long)switches,
-			(unsigned long long)wakeups);
+		struct traced_events sum = c->drained;
+
+		add_traced_events(&sum, threads, n);
+		fprintf(f, "traced,threads,%llu,0\ntraced,syscalls,%llu,0\ntraced,switches,%llu,0\n"
+			"traced,wakeups,%llu,0\n", sum.threads, sum.syscalls, sum.switches, sum.wakeups);
 		free(threads);
 	}
 	fclose(f);
+}
+
+static void *destroy_link(void *link)
+{
+	bpf_link__destroy(link);
+	return NULL;
+}
+
+/* Closing a syscall tracepoint's perf event waits for RCU grace periods
+ * (perf_trace_event_unreg() -> tracepoint_synchronize_unregister(), 40 ms
+ * and more each): one by one, the ~31 links took 1.2 s at the end of every
+ * run; closed from a thread each, at once, they share the grace periods. */
+static void destroy_syscall_links(struct collector *c)
+{
+	pthread_t threads[ARRAY_SIZE(c->syscall_links)];
+	bool started[ARRAY_SIZE(c->syscall_links)];
+	size_t i;
+
+	for (i = 0; i < c->nsyscall_links; i++) {
+		started[i] = pthread_create(&threads[i], NULL, destroy_link, c->syscall_links[i]) == 0;
+		if (!started[i])
+			bpf_link__destroy(c->syscall_links[i]);
+	}
+	for (i = 0; i < c->nsyscall_links; i++)
+		if (started[i])
+			pthread_join(threads[i], NULL);
+	c->nsyscall_links = 0;
 }
 
 void collector_close(struct collector *c)
@@ -560,6 +689,7 @@ void collector_close(struct collector *c)
 	for (size_t i = 0; i < ARRAY_SIZE(c->pool_links); i++)
 		bpf_link__destroy(c->pool_links[i]);
 	detach_libuv_probes(c);
+	destroy_syscall_links(c);
 	tracer_bpf__destroy(c->skel);
 	free(c);
 }

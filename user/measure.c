@@ -17,11 +17,16 @@
 #include "progress.h"
 #include "run_dir.h"
 #include "run_files.h"
+#include "test_hooks.h"
 #include "util.h"
 
 /* How often the loop wakes (progress line, --kill-worker-after, news from
  * the server) when no timeline sample is due sooner. */
 #define PROGRESS_TICK_MS 250
+/* Finished processes of a traced server kept with rows of their own; the
+ * older are folded into one row (record.h), which bounds a long trace of a
+ * server that recycles its workers. */
+#define FINISHED_ROWS 1000
 
 /* Every delay sample lands twice: run-wide and under its pid (its pool
  * thread's tid), known to the process table yet or not -- a process learnt
@@ -76,6 +81,20 @@ static void make_run_id(char *out, size_t size)
 	out[strcspn(out, "\n")] = '\0';
 	if (f)
 		fclose(f);
+}
+
+/* TESTBED_SOAK_STATS: one line of the record's rows in memory per sample. */
+static void note_record_rows(const struct run_record *r, uint64_t elapsed_ms)
+{
+	const char *path = bench_soak_stats_path();
+	struct record_rows rows = record_rows(r);
+	FILE *f;
+
+	if (!path || !(f = fopen(path, "a")))
+		return;
+	fprintf(f, "%llu,%zu,%zu,%zu,%zu\n", (unsigned long long)elapsed_ms, rows.processes, rows.threads,
+		rows.timeline, rows.histograms);
+	fclose(f);
 }
 
 int measure(struct run_record *r, struct collector *c, const struct subject_ops *subject)
@@ -143,6 +162,7 @@ int measure(struct run_record *r, struct collector *c, const struct subject_ops 
 			uint64_t now_ms = (now - start_ns) / 1000000;
 
 			sample_timeline(r, c, last_sample_ms, now_ms);
+			note_record_rows(r, now_ms);
 			last_sample_ms = now_ms;
 			next_sample_ns += interval_ns;
 		}
@@ -191,6 +211,7 @@ int begin_run(struct run_record *r, int argc, char **argv, struct collector **c)
 	hist_init(&r->dispatch_delay_ns);
 	hist_init(&r->accept_queue_delay_ns);
 	hist_init(&r->queue_wait_ns);
+	r->finished_rows_max = test_finished_rows(FINISHED_ROWS);
 	uname(&uts);
 	snprintf(r->kernel_release, sizeof(r->kernel_release), "%s", uts.release);
 	join_command_line(r->command_line, sizeof(r->command_line), argc, argv);
@@ -232,6 +253,10 @@ int finish_run(struct run_record *r, struct collector *c, int ret)
 			error_msg("the kernel skipped %llu runs of the tracer's programs (one was already running on "
 				  "that CPU): counts may be short by as many events (recursion_misses in meta.csv)",
 				  (unsigned long long)r->recursion_misses);
+		if (r->processes_folded)
+			error_msg("%llu finished processes beyond the last %zu are folded into one row: pid 0 in "
+				  "workers.csv, tid 0 in threads.csv (totals unchanged)",
+				  (unsigned long long)r->processes_folded, r->finished_rows_max);
 		if (r->thread_accounting.untracked)
 			error_msg("%llu threads of the traced processes found the tracer's threads map full and "
 				  "were not counted (threads_untracked in meta.csv)",

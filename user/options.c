@@ -16,6 +16,7 @@
 #include "common.h"
 #include "external.h"
 #include "options.h"
+#include "presentation.h"
 #include "suggest.h"
 #include "util.h"
 
@@ -35,6 +36,7 @@ enum {
 	OPT_RING_BUFFER, OPT_NO_TRACE, OPT_EVENTS_MAX,
 	OPT_JSON, OPT_REPEAT, OPT_MAX_WORKERS,
 	OPT_NETNS, OPT_NETNS_GRO, OPT_RPS, OPT_SERVER_CPUS, OPT_LOAD_CPUS, OPT_WORKER_CPUS,
+	OPT_HIST,
 	OPT_COUNT, /* past the last: sizes given[] */
 };
 
@@ -116,7 +118,10 @@ const struct option_spec option_table[] = {
 	  "for measuring the tracer's cost (BPF counters stay 0)", NULL },
 	{ "report", OPT_REPORT, NULL, FOR_ALL, "also write report.md and report.html (plots) into the folder",
 	  NULL },
-	{ "interval", OPT_INTERVAL, "MS", FOR_ALL, "timeline.csv interval", TEXT(DEFAULT_INTERVAL_MS) },
+	{ "hist", OPT_HIST, NULL, FOR_ALL, "after the summary, log2 histograms of client latency and\n"
+	  "accept-queue delay (as bcc's tools print them)", NULL },
+	{ "interval", OPT_INTERVAL, "MS", FOR_ALL, "timeline.csv interval", "--duration / 20, rounded (10 to "
+	  TEXT(DEFAULT_INTERVAL_MS) ")" },
 	{ "json", OPT_JSON, NULL, FOR_ALL, "print the run (meta, summary, workers) as one JSON document\n"
 	  "on stdout; the summary goes to stderr", NULL },
 	{ "verbose", 'v', NULL, FOR_ALL | FOR_STUDY, "our setup steps on stderr; -vv: also libbpf's debug\n"
@@ -781,6 +786,9 @@ static enum parse_result parse_options(bool trace, int argc, char **argv, unsign
 		case 'v':
 			o->verbose++;
 			break;
+		case OPT_HIST:
+			o->hist = true;
+			break;
 		case 'h':
 			return PARSE_HELP;
 		default:
@@ -789,6 +797,9 @@ static enum parse_result parse_options(bool trace, int argc, char **argv, unsign
 		if (failed)
 			return PARSE_ERROR;
 	}
+	/* a run of known length gets a timeline of >= 20 points */
+	if (!given[OPT_INTERVAL] && (o->duration_given || (!trace && !o->requests)))
+		o->interval_ms = timeline_default_interval_ms(o->duration_s);
 	if (given[OPT_EVENTS_MAX] && !o->events) {
 		error_message_set(err, "--events-max needs --events: it caps events.csv");
 		return PARSE_ERROR;

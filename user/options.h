@@ -63,6 +63,7 @@ struct run_options {
 	cpu_set_t rps_cpus;        /* --rps: the server end's rps_cpus, when rps_given */
 	bool rps_given;
 	struct cpu_placement cpus; /* --server-cpus, --load-cpus, --worker-cpus */
+	bool hist;                 /* --hist: log2 histograms after the summary */
 };
 
 #define DEFAULT_CONNECTIONS 8
@@ -72,7 +73,7 @@ struct run_options {
 #define DEFAULT_PORT 0            /* any free port: runs side by side never collide */
 #define DEFAULT_BACKLOG 511        /* nginx's and Node's default */
 #define DEFAULT_TIMEOUT_MS 2000
-#define DEFAULT_INTERVAL_MS 1000
+#define DEFAULT_INTERVAL_MS 1000   /* the longest; a run of known length: duration/20, rounded */
 #define DEFAULT_RING_BUFFER_KB 16384 /* the tracer's own size (bpf/tracer.bpf.c) */
 #define MAX_RING_BUFFER_KB (1u << 20)
 #define DEFAULT_EVENTS_MAX 10000000 /* rows: about 0.6 GB of events.csv */

@@ -3,7 +3,9 @@
  * folded into processes, timeline samples, and the per-process and per-run
  * figures that the CSV files and the printed summary share. Exited threads
  * (retired by the tracer) are folded once and kept as rows; a pid the kernel
- * gives again is a new process (told apart by its start time). The formulas
+ * gives again is a new process (told apart by its start time). It stays
+ * bounded under process churn: finished processes beyond a cap are folded
+ * into one row, per-pid histograms are sparse until they fill. The formulas
  * are analysis/metrics.c's; the measurement loop that fills the record is in
  * measure.c, the files in run_files.c, the printing in summary_print.c. */
 #include <errno.h>
@@ -75,41 +77,119 @@ static const struct process_record *thread_process_of(const struct run_record *r
 	return fallback;
 }
 
-int histogram_set_record(struct histogram_set *s, uint32_t id, uint64_t value)
+/* ID's index in S, or S->n: the last one found first (events come in runs
+ * from one process), then the newest (the live processes' pids came last). */
+static size_t histogram_set_index(const struct histogram_set *s, uint32_t id)
 {
-	struct keyed_histogram *k = NULL;
+	if (s->last < s->n && s->items[s->last].id == id)
+		return s->last;
+	for (size_t i = s->n; i-- > 0;)
+		if (s->items[i].id == id)
+			return i;
+	return s->n;
+}
+
+/* K's sparse buckets into a full histogram H (allocated on first use). */
+static int make_full(struct keyed_histogram *k)
+{
+	k->h = malloc(sizeof(*k->h));
+	if (!k->h)
+		return -1;
+	hist_init(k->h);
+	for (size_t i = 0; i < k->nbuckets; i++)
+		k->h->counts[k->buckets[i].index] = k->buckets[i].count;
+	k->h->total = k->total;
+	k->h->min = k->min;
+	k->h->max = k->max;
+	k->h->sum = k->sum;
+	free(k->buckets);
+	k->buckets = NULL;
+	k->nbuckets = k->buckets_capacity = 0;
+	return 0;
+}
+
+static int sparse_record(struct keyed_histogram *k, uint64_t value)
+{
+	uint32_t index = (uint32_t)hist_bucket_index(value);
 	size_t i;
 
-	for (i = 0; i < s->n && !k; i++)
-		if (s->items[i].id == id)
-			k = &s->items[i];
+	for (i = 0; i < k->nbuckets && k->buckets[i].index != index; i++)
+		;
+	if (i == k->nbuckets) {
+		if (k->nbuckets == HIST_SPARSE_MAX) {
+			if (make_full(k))
+				return -1;
+			hist_record(k->h, value);
+			return 0;
+		}
+		if (grow_array(&k->buckets, &k->buckets_capacity, k->nbuckets + 1, sizeof(*k->buckets)))
+			return -1;
+		k->buckets[k->nbuckets++] = (struct sparse_bucket){ .index = index };
+	}
+	k->buckets[i].count++;
+	k->total++;
+	if (value < k->min)
+		k->min = value;
+	if (value > k->max)
+		k->max = value;
+	k->sum = k->sum + value < k->sum ? UINT64_MAX : k->sum + value;
+	return 0;
+}
+
+int histogram_set_record(struct histogram_set *s, uint32_t id, uint64_t value)
+{
+	size_t i = histogram_set_index(s, id);
+	struct keyed_histogram *k = i < s->n ? &s->items[i] : NULL;
+
+	s->last = i;
 	if (!k) {
+		if (!s->expanded && !(s->expanded = malloc(sizeof(*s->expanded))))
+			return -1;
 		if (grow_array(&s->items, &s->capacity, s->n + 1, sizeof(*s->items)))
 			return -1;
 		k = &s->items[s->n];
-		*k = (struct keyed_histogram){ .id = id, .h = malloc(sizeof(*k->h)) };
-		if (!k->h)
-			return -1;
-		hist_init(k->h);
+		*k = (struct keyed_histogram){ .id = id, .min = UINT64_MAX };
 		s->n++;
 	}
-	hist_record(k->h, value);
-	return 0;
+	if (k->h) {
+		hist_record(k->h, value);
+		return 0;
+	}
+	return sparse_record(k, value);
+}
+
+const struct histogram *histogram_set_at(const struct histogram_set *s, size_t i)
+{
+	const struct keyed_histogram *k = &s->items[i];
+	struct histogram *h = s->expanded;
+
+	if (k->h || !h)
+		return k->h;
+	hist_init(h);
+	for (size_t b = 0; b < k->nbuckets; b++)
+		h->counts[k->buckets[b].index] = k->buckets[b].count;
+	h->total = k->total;
+	h->min = k->min;
+	h->max = k->max;
+	h->sum = k->sum;
+	return h;
 }
 
 const struct histogram *histogram_set_find(const struct histogram_set *s, uint32_t id)
 {
-	for (size_t i = 0; i < s->n; i++)
-		if (s->items[i].id == id)
-			return s->items[i].h;
-	return NULL;
+	size_t i = histogram_set_index(s, id);
+
+	return i < s->n ? histogram_set_at(s, i) : NULL;
 }
 
 static void histogram_set_free(struct histogram_set *s)
 {
-	for (size_t i = 0; i < s->n; i++)
+	for (size_t i = 0; i < s->n; i++) {
 		free(s->items[i].h);
+		free(s->items[i].buckets);
+	}
 	free(s->items);
+	free(s->expanded);
 	*s = (struct histogram_set){ 0 };
 }
 
@@ -209,6 +289,7 @@ int read_counters(struct run_record *r, struct collector *c)
 		return -1;
 	}
 	qsort(retired, nretired, sizeof(*retired), by_start);
+	r->threads_retired += nretired;
 	for (i = 0; i < nretired; i++) {
 		fold_retired_thread(r, &retired[i]);
 		r->threads[r->nretired++] = retired[i];
@@ -245,6 +326,115 @@ static void mark_gone_processes(struct run_record *r)
 		}
 }
 
+/* Whether P has ended for good with every count of it read and sampled:
+ * its last thread retired, so no record of it can come any more. */
+static bool is_finished(const struct process_record *p)
+{
+	return p->role == ROLE_WORKER && p->pid != 0 && p->exited && p->gone &&
+	       p->sampled_connections == process_connections(p) && p->sampled_wakeups == process_listener_wakeups(p) &&
+	       p->sampled_poll_wakeups == process_poll_wakeups(p) && p->sampled_wasted == process_listener_wasted(p);
+}
+
+/* P's figures into the folded row F: everything that is summed. */
+static void fold_process(struct process_record *f, const struct process_record *p)
+{
+	add_counters(&f->retired_totals, &p->retired_totals);
+	add_counters(&f->totals, &p->retired_totals);
+	f->retired_threads += p->retired_threads;
+	f->threads += p->retired_threads;
+	f->reported |= p->reported;
+	f->self_reported += p->self_reported;
+	f->pool_reported |= p->pool_reported;
+	f->pool_jobs_reported += p->pool_jobs_reported;
+	f->sampled_connections += p->sampled_connections;
+	f->sampled_wakeups += p->sampled_wakeups;
+	f->sampled_poll_wakeups += p->sampled_poll_wakeups;
+	f->sampled_wasted += p->sampled_wasted;
+	f->folded_processes++;
+}
+
+/* The folded row, made on first use (appended: the master stays first). */
+static struct process_record *folded_row(struct run_record *r)
+{
+	struct process_record *f;
+
+	for (size_t i = 0; i < r->nprocs; i++)
+		if (r->procs[i].pid == 0)
+			return &r->procs[i];
+	f = process_add(r, ROLE_WORKER, 0, 0);
+	if (f) {
+		f->exited = f->gone = true;
+		f->wait_status = -1;
+	}
+	return f;
+}
+
+/* Folds the finished processes beyond r->finished_rows_max, the oldest
+ * first, with their exited threads (see sample_timeline()). 0 or -1. */
+static int fold_finished_processes(struct run_record *r)
+{
+	size_t finished = 0, excess, i, kept, nprocs, nretired = 0;
+	struct thread_stats *threads;
+	struct process_record *f;
+	bool *fold, had_row;
+
+	for (i = 0; i < r->nprocs; i++)
+		finished += is_finished(&r->procs[i]);
+	if (!r->discover_processes || !r->finished_rows_max || finished <= r->finished_rows_max)
+		return 0;
+	excess = finished - r->finished_rows_max;
+	if (!folded_row(r)) /* first: it may move the table */
+		return -1;
+	nprocs = r->nprocs;
+	fold = calloc(nprocs, sizeof(*fold));
+	threads = malloc((r->nthreads + 1) * sizeof(*threads));
+	if (!fold || !threads) {
+		free(fold);
+		free(threads);
+		return -1;
+	}
+	f = folded_row(r);
+	for (i = 0; i < nprocs && excess; i++)
+		if (is_finished(&r->procs[i])) {
+			fold[i] = true;
+			fold_process(f, &r->procs[i]);
+			excess--;
+		}
+	/* the threads: the folded ones' row first, the other exited ones, the live */
+	had_row = r->nretired && r->threads[0].tid == 0;
+	threads[0] = had_row ? r->threads[0] : (struct thread_stats){ .comm = "(folded)" };
+	for (i = had_row ? 1 : 0, kept = 1; i < r->nthreads; i++) {
+		const struct thread_stats *t = &r->threads[i];
+		const struct process_record *p = i < r->nretired ? thread_process_of(r, t) : NULL;
+
+		if (i == r->nretired)
+			nretired = kept;
+		if (p && fold[p - r->procs])
+			add_counters(&threads[0].counters, &t->counters);
+		else
+			threads[kept++] = *t;
+	}
+	if (i == r->nretired)
+		nretired = kept;
+	if (grow_array(&r->threads, &r->threads_capacity, kept, sizeof(*r->threads))) {
+		free(fold);
+		free(threads);
+		return -1;
+	}
+	memcpy(r->threads, threads, kept * sizeof(*threads));
+	r->nthreads = kept;
+	r->nretired = nretired;
+	/* the processes */
+	for (i = kept = 0; i < nprocs; i++)
+		if (!fold[i])
+			r->procs[kept++] = r->procs[i];
+	r->processes_folded += nprocs - kept;
+	r->nprocs = kept;
+	free(fold);
+	free(threads);
+	return 0;
+}
+
 int sample_timeline(struct run_record *r, struct collector *c, uint64_t start_ms, uint64_t end_ms)
 {
 	size_t i;
@@ -268,10 +458,26 @@ int sample_timeline(struct run_record *r, struct collector *c, uint64_t start_ms
 		p->sampled_wakeups = wakeups;
 		p->sampled_poll_wakeups = poll;
 		p->sampled_wasted = wasted;
+		/* an exited worker's rows of zeros are left out: a server that
+		 * recycles its workers would otherwise add a row per interval for
+		 * every process it ever had (rows growing with time x churn) */
+		if (p->exited && !sample.connections && !sample.listener_wakeups && !sample.poll_wakeups &&
+		    !sample.listener_wasted)
+			continue;
 		if (p->role == ROLE_WORKER && timeline_add(r, &sample))
 			return -1;
 	}
-	return 0;
+	return fold_finished_processes(r);
+}
+
+struct record_rows record_rows(const struct run_record *r)
+{
+	return (struct record_rows){
+		.processes = r->nprocs,
+		.threads = r->nthreads,
+		.timeline = r->ntimeline,
+		.histograms = r->dispatch_delays.n + r->accept_queue_delays.n + r->queue_waits.n,
+	};
 }
 
 void free_record(struct run_record *r)

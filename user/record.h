@@ -52,25 +52,42 @@ struct process_record {
 	uint64_t start_ns;                 /* its leader's start_time: tells a reused pid's
 	                                      processes apart; 0 until BPF saw a thread of it */
 	bool gone;                         /* BPF retired its last thread */
+	unsigned folded_processes;         /* pid 0: the row of the finished processes folded
+	                                      together (sample_timeline()), how many */
 	/* totals at the previous timeline sample */
 	uint64_t sampled_connections, sampled_wakeups, sampled_poll_wakeups, sampled_wasted;
 };
 
 /* Delay histograms by pid (or tid): every sample is kept under the id it
  * came with, whether or not the process table knows it yet, so that the
- * per-process rows of latency.csv add up to the run-wide ones. */
+ * per-process rows of latency.csv add up to the run-wide ones. A pid's
+ * histogram starts sparse (its non-empty buckets only) and becomes a full
+ * struct histogram (58 KiB) only past HIST_SPARSE_MAX buckets: a trace of a
+ * server that recycles its workers meets thousands of short-lived pids. */
+#define HIST_SPARSE_MAX 256
+struct sparse_bucket {
+	uint32_t index;
+	uint64_t count;
+};
 struct keyed_histogram {
 	uint32_t id;
-	struct histogram *h;
+	struct histogram *h;               /* full; NULL while sparse */
+	struct sparse_bucket *buckets;     /* while sparse: its non-empty buckets */
+	size_t nbuckets, buckets_capacity;
+	uint64_t total, min, max, sum;     /* while sparse, as struct histogram's */
 };
 struct histogram_set {
 	struct keyed_histogram *items;
 	size_t n, capacity;
+	size_t last;                       /* the item found last (events come in runs) */
+	struct histogram *expanded;        /* the full form of a sparse one, for readers */
 };
 /* Records VALUE under ID (its histogram made on first use). 0 or -1. */
 int histogram_set_record(struct histogram_set *s, uint32_t id, uint64_t value);
-/* ID's histogram, or NULL if it has none. */
+/* ID's histogram, or NULL if it has none; the I-th's. A sparse one is
+ * returned in its full form in a buffer that the next call reuses. */
 const struct histogram *histogram_set_find(const struct histogram_set *s, uint32_t id);
+const struct histogram *histogram_set_at(const struct histogram_set *s, size_t i);
 
 /* One worker in one timeline interval (a timeline.csv row). */
 struct timeline_sample {
@@ -101,12 +118,17 @@ struct run_record {
 	bool subject_gone;                 /* the server ended before the measurement did */
 	struct process_record *procs;      /* [0] the master (the traced root), then workers */
 	size_t nprocs, procs_capacity;
-	struct thread_stats *threads;      /* [0, nretired) exited, folded once; then the live */
+	struct thread_stats *threads;      /* [0, nretired) exited, folded once (the first: the
+	                                      folded processes' threads, tid 0, if any); then the live */
 	size_t nthreads, nretired, threads_capacity;
+	uint64_t threads_retired;          /* exited threads drained, the folded ones included */
 	struct thread_accounting thread_accounting; /* the tracer's threads map (collector.h) */
 	struct loadgen_result *load;
 	uint64_t load_start_ns;
 	double duration_s;                 /* the load window */
+	size_t finished_rows_max;          /* trace: finished processes kept with rows of their own
+	                                      (0: all); the older are folded together */
+	uint64_t processes_folded;
 	struct timeline_sample *timeline;
 	size_t ntimeline, timeline_capacity;
 	struct histogram dispatch_delay_ns; /* every hand-off */
@@ -147,9 +169,20 @@ struct collector;
  * not yet known becomes a worker). 0 or -1. */
 int read_counters(struct run_record *r, struct collector *c);
 /* Reads the counters and appends one timeline sample per worker for
- * (START_MS, END_MS]: what each took since the previous sample. 0 or -1. */
+ * (START_MS, END_MS]: what each took since the previous sample (an exited
+ * worker's rows of zeros left out); then, tracing someone else's server,
+ * folds finished processes beyond r->finished_rows_max (the oldest first)
+ * and their threads into one worker row (pid 0) and one thread row (tid 0),
+ * so that a server recycling its workers for hours keeps the record bounded
+ * while every total stays exact. 0 or -1. */
 int sample_timeline(struct run_record *r, struct collector *c, uint64_t start_ms, uint64_t end_ms);
 void free_record(struct run_record *r);
+/* What the record holds in memory, by table (bench/soak.sh watches these
+ * stay bounded on a long trace of a server that recycles its processes). */
+struct record_rows {
+	size_t processes, threads, timeline, histograms; /* histograms: the per-pid/tid ones */
+};
+struct record_rows record_rows(const struct run_record *r);
 
 /* Names. */
 const char *role_name(enum process_role role);

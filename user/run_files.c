@@ -399,7 +399,35 @@ static void write_metric(struct csv_file *f, const char *metric, const struct hi
 {
 	write_histogram(f, metric, 0, all);
 	for (size_t i = 0; i < by_id->n; i++)
-		write_histogram(f, metric, (pid_t)by_id->items[i].id, by_id->items[i].h);
+		write_histogram(f, metric, (pid_t)by_id->items[i].id, histogram_set_at(by_id, i));
+}
+
+/* SLOTS (the tracer's runq_wait_log2) as runq_wait rows of PID (0: run-wide). */
+static void write_runq_slots(struct csv_file *f, pid_t pid, const __u64 *slots)
+{
+	for (size_t k = 0; k < RUNQ_WAIT_SLOTS; k++) {
+		struct latency_line line = {
+			"runq_wait", pid, k ? 1ull << k : 0,
+			k + 1 < RUNQ_WAIT_SLOTS ? (2ull << k) - 1 : UINT64_MAX, slots[k],
+		};
+
+		if (line.count)
+			csv_columns_row(f, latency_columns, ARRAY_SIZE(latency_columns), &line);
+	}
+}
+
+/* runq_wait: the run-wide sum, then each process's run-queue waits (all its
+ * threads), in power-of-two buckets; the counts are workers.csv's runq_waits. */
+static void write_runq_waits(struct csv_file *f, const struct run_record *r)
+{
+	__u64 all[RUNQ_WAIT_SLOTS] = { 0 };
+
+	for (size_t i = 0; i < r->nprocs; i++)
+		for (size_t k = 0; k < RUNQ_WAIT_SLOTS; k++)
+			all[k] += r->procs[i].totals.runq_wait_log2[k];
+	write_runq_slots(f, 0, all);
+	for (size_t i = 0; i < r->nprocs; i++)
+		write_runq_slots(f, r->procs[i].pid, r->procs[i].totals.runq_wait_log2);
 }
 
 static void write_latency(struct csv_file *f, const struct run_record *r)
@@ -409,6 +437,7 @@ static void write_latency(struct csv_file *f, const struct run_record *r)
 	write_metric(f, "dispatch_delay", &r->dispatch_delay_ns, &r->dispatch_delays);
 	write_metric(f, "accept_queue_delay", &r->accept_queue_delay_ns, &r->accept_queue_delays);
 	write_metric(f, "pool_queue_wait", &r->queue_wait_ns, &r->queue_waits);
+	write_runq_waits(f, r);
 }
 
 /* --- events.csv: every ring-buffer record, with --events ----------------- */

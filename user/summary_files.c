@@ -417,7 +417,7 @@ static void meta_line_of(const struct run_record *r, struct meta_line *m)
 		.pool_queue_unmatched = record_pool_queue_unmatched(r),
 		.libuv_probes = r->libuv_probes[0] ? r->libuv_probes : NULL,
 		.libuv_submits_lost = r->libuv_submits_lost,
-		.threads_retired = r->nretired,
+		.threads_retired = r->threads_retired,
 		.threads_untracked = r->thread_accounting.untracked,
 		.threads_map_peak = r->thread_accounting.map_peak,
 		.threads_retire_failed = r->thread_accounting.retire_failed,

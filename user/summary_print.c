@@ -2,12 +2,15 @@
 /* The summary `run` and `trace` print: a row per process (connections, own
  * count, share, listener wakeups, listener_wasted, -EAGAIN accepts), the
  * run's figures (fairness, herd, throughput, latency, IPC, delays), the
- * pool's, and the run folder. The same figures as summary.csv and
+ * pool's, the run folder, a one-line verdict (worded by
+ * analysis/presentation.c) and with --hist bcc-style log2 histograms. The same figures as summary.csv and
  * workers.csv, from the same functions (record.c, analysis/metrics.c); the
  * CSV files themselves are run_files.c's. */
 #include <math.h>
 #include <stdio.h>
+#include "histogram_print.h"
 #include "metrics.h"
+#include "presentation.h"
 #include "summary_print.h"
 #include "wake_order_record.h"
 
@@ -141,6 +144,45 @@ static void print_kernel_drops(FILE *out, const struct kernel_counters *k)
 		(unsigned long long)k->value[KC_LISTEN_DROPS], (unsigned long long)k->value[KC_REQ_QFULL_DROPS]);
 }
 
+/* The line a reader takes away: unfair, herd, or fair (presentation.c's words). */
+static void print_verdict(FILE *out, const struct run_record *r)
+{
+	const struct run_summary *s = &r->summary;
+	uint64_t total = worker_connections_total(r), most = 0;
+	struct verdict_input in = {
+		.jain_index = s->jain_index, .herd_factor = s->herd_factor,
+		.wasted_ratio = s->wasted_wakeup_ratio, .busiest_worker = -1,
+	};
+	char text[256];
+
+	for (size_t i = 0; i < r->nprocs; i++) {
+		const struct process_record *p = &r->procs[i];
+
+		if (p->role != ROLE_WORKER)
+			continue;
+		in.workers++;
+		if (in.busiest_worker < 0 || process_connections(p) > most) {
+			most = process_connections(p);
+			in.busiest_worker = p->worker_index;
+		}
+	}
+	in.busiest_share = connection_share(most, total);
+	fprintf(out, "verdict              %s\n", verdict_text(&in, text, sizeof(text)));
+}
+
+/* --hist: the whole run's client latency and accept-queue delay, log2 slots. */
+static void print_histograms(FILE *out, const struct run_record *r)
+{
+	fprintf(out, "\nclient latency: %llu requests\n", (unsigned long long)r->load->latency_ns.total);
+	histogram_print_log2(out, &r->load->latency_ns, "usecs");
+	if (r->accept_queue_delay_ns.total) {
+		fprintf(out, "\naccept-queue delay: %llu connections\n",
+			(unsigned long long)r->accept_queue_delay_ns.total);
+		histogram_print_log2(out, &r->accept_queue_delay_ns, "usecs");
+	}
+	fputc('\n', out);
+}
+
 void print_run_summary(FILE *out, const struct run_record *r)
 {
 	const struct run_summary *s = &r->summary;
@@ -188,4 +230,7 @@ void print_run_summary(FILE *out, const struct run_record *r)
 	if (r->port)
 		fprintf(out, "port                 %u\n", r->port);
 	fprintf(out, "run folder           %s\n", r->dir);
+	if (r->opts->hist)
+		print_histograms(out, r);
+	print_verdict(out, r);
 }

@@ -34,3 +34,22 @@ const char *bench_bpf_stats_path(void)
 
 	return path && *path ? path : NULL;
 }
+
+const char *bench_soak_stats_path(void)
+{
+	const char *path = getenv("TESTBED_SOAK_STATS");
+
+	return path && *path ? path : NULL;
+}
+
+size_t test_finished_rows(size_t default_rows)
+{
+	const char *text = getenv("TESTBED_FINISHED_ROWS");
+	char *end;
+	unsigned long long rows;
+
+	if (!text || !*text)
+		return default_rows;
+	rows = strtoull(text, &end, 10);
+	return *end ? default_rows : (size_t)rows;
+}

@@ -5,6 +5,8 @@
 #ifndef TESTBED_TEST_HOOKS_H
 #define TESTBED_TEST_HOOKS_H
 
+#include <stddef.h>
+
 /* TESTBED_TEST_PAUSE=STAGE: says "testbed: test pause at STAGE" on stderr
  * when the run reaches STAGE and waits there for SIGINT/SIGTERM (at most
  * 30 s), so tests/integration/reliability.sh can signal it at that exact
@@ -20,5 +22,16 @@ const char *test_btf_path(const char *default_path);
 /* TESTBED_BPF_STATS=FILE: where bench/ wants the tracer's program and map
  * statistics appended; NULL when not asked. */
 const char *bench_bpf_stats_path(void);
+
+/* TESTBED_FINISHED_ROWS=N: how many finished processes a trace keeps with
+ * rows of their own before folding the older together, instead of
+ * DEFAULT_ROWS (tests/integration/real_servers.sh folds after a few). */
+size_t test_finished_rows(size_t default_rows);
+
+/* TESTBED_SOAK_STATS=FILE: where bench/soak.sh wants, at every timeline
+ * sample, a line of the rows the run record holds in memory appended
+ * (record_rows(), as "elapsed_ms,processes,threads,timeline,histograms");
+ * NULL when not asked. */
+const char *bench_soak_stats_path(void);
 
 #endif

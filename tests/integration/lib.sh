@@ -150,6 +150,18 @@ progs_gone() {
 	done
 }
 
+# wait_serving PID: waits (up to 30 s) until the testbed PID has started its
+# load generator's client threads (load/loadgen.c: the only threads it makes
+# before the end) -- the run's load has begun, however busy the machine; 1
+# if it never does or PID ends first.
+wait_serving() {
+	n=0
+	while [ $n -lt 300 ] && kill -0 "$1" 2>/dev/null; do
+		[ "$(ls "/proc/$1/task" 2>/dev/null | wc -l)" -gt 1 ] && return 0
+		n=$((n + 1)); sleep 0.1
+	done
+	return 1
+}
 max_prog_id() { bpftool prog list 2>/dev/null | awk -F: '/^[0-9]+:/ { if ($1 + 0 > max) max = $1 + 0 } END { print max + 0 }'; }
 # our programs loaded after id $1 that no process holds (pinned or leaked)
 unheld_progs() {

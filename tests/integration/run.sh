@@ -16,6 +16,7 @@ HERE=$(dirname "$0")
 . "$HERE/wake_order.sh"
 . "$HERE/study.sh"
 . "$HERE/netns.sh"
+. "$HERE/figures.sh"
 . "$HERE/install.sh"
 
 # --- tests ----------------------------------------------------------------
@@ -428,7 +429,9 @@ test_interrupt_writes_partial_run() {
 	base=$(max_prog_id)
 	"$TESTBED" run shared-epoll --workers 2 --connections 8 --duration 20 --port 0 --out "$WORK/int" >"$WORK/int.out" 2>&1 &
 	pid=$!
-	sleep 2
+	# Ctrl-C a second into the load (before it, no run folder is written, by design)
+	wait_serving "$pid" || { kill -INT "$pid"; wait "$pid"; cat "$WORK/int.out"; fail "the run never began its load"; return 1; }
+	sleep 1
 	kill -INT "$pid"
 	wait "$pid"; rc=$?
 	[ $rc -eq 130 ] || fail "interrupted run exited $rc, expected 130" || return 1
@@ -615,4 +618,4 @@ test_compare_not_comparable() {
 }
 
 # --- runner ---------------------------------------------------------------
-run_tests "$0" "$HERE/install.sh" "$HERE/real_servers.sh" "$HERE/reliability.sh" "$HERE/netns.sh" "$HERE/kernels.sh" "$HERE/wake_order.sh" "$HERE/study.sh" -- "$@"
+run_tests "$0" "$HERE/install.sh" "$HERE/real_servers.sh" "$HERE/reliability.sh" "$HERE/netns.sh" "$HERE/kernels.sh" "$HERE/wake_order.sh" "$HERE/study.sh" "$HERE/figures.sh" -- "$@"

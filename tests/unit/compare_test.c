@@ -167,8 +167,12 @@ static void test_markdown_grouped_and_files(void)
 	svg = read_text(out_dir, "compare.svg");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(svg);
 	CU_ASSERT(svg_looks_complete(svg, strlen(svg)));
-	CU_ASSERT_PTR_NOT_NULL(strstr(svg, ">Jain index and herd factor per run</text>"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(svg, ">reuseport-pool</text>"));
+	/* short labels, not folder names: scenario/policy/workers/connections */
+	CU_ASSERT_PTR_NOT_NULL(strstr(svg, ">reuseport/2w/2c</text>"));
+	CU_ASSERT_PTR_NULL(strstr(svg, ">reuseport-pool</text>"));
+	CU_ASSERT(file_exists(out_dir, "compare.gp"));
+	CU_ASSERT(file_exists(out_dir, "compare.dat"));
+	CU_ASSERT(file_exists(out_dir, "compare.pdf"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(svg, ">3.884</text>"));
 	free(svg);
 	CU_ASSERT(!file_exists(out_dir, "compare.csv.tmp"));

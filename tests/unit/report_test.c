@@ -38,6 +38,31 @@ static void fresh_copy(const char *name, char *dir)
 	CU_ASSERT_EQUAL_FATAL(copy_fixture(name, parent, dir), 0);
 }
 
+/* Figure SVG_NAME (report-NAME.svg) in DIR has its script, data and PDF
+ * next to it, no title of its own, and the script alone draws it again. */
+static void check_kept_files(const char *dir, const char *svg_name)
+{
+	char name[NAME_MAX], command[2 * PATH_MAX], *script;
+	size_t stem = strlen(svg_name) - 4;
+
+	snprintf(name, sizeof(name), "%.*s.gp", (int)stem, svg_name);
+	script = read_text(dir, name);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(script);
+	CU_ASSERT_PTR_NULL(strstr(script, "set title"));
+	CU_ASSERT_PTR_NULL(strstr(script, "(us"));
+	free(script);
+	snprintf(name, sizeof(name), "%.*s.dat", (int)stem, svg_name);
+	CU_ASSERT(file_exists(dir, name));
+	snprintf(name, sizeof(name), "%.*s.pdf", (int)stem, svg_name);
+	CU_ASSERT(file_exists(dir, name));
+	CU_ASSERT_EQUAL_FATAL(remove(path_of(dir, name)), 0);
+	/* re-styleable without the run: gnuplot alone, in the folder */
+	snprintf(command, sizeof(command), "cd '%s' && gnuplot -e \"format='pdf'\" %.*s.gp 2>/dev/null",
+		 dir, (int)stem, svg_name);
+	CU_ASSERT_EQUAL(system(command), 0);
+	CU_ASSERT(file_exists(dir, name));
+}
+
 /* Checks every report-*.svg in DIR; returns how many there are. */
 static unsigned check_svgs(const char *dir)
 {
@@ -59,6 +84,7 @@ static unsigned check_svgs(const char *dir)
 		CU_ASSERT(strlen(svg) > 1000);
 		CU_ASSERT(svg_looks_complete(svg, strlen(svg)));
 		free(svg);
+		check_kept_files(dir, entry->d_name);
 		n++;
 	}
 	closedir(d);
@@ -98,8 +124,10 @@ static void test_shared_epoll_report(void)
 {
 	char dir[PATH_MAX], *md;
 
-	/* connections, timeline, wakeups, client latency, accept-queue delay */
-	report_fixture("shared-epoll", 5, dir, &md);
+	/* connections, timeline, two heat maps, wakeups, client latency, accept-queue delay */
+	report_fixture("shared-epoll", 7, dir, &md);
+	CU_ASSERT(file_exists(dir, "report-heatmap-connections.svg"));
+	CU_ASSERT(file_exists(dir, "report-heatmap-wasted.svg"));
 	CU_ASSERT(file_exists(dir, "report-connections.svg"));
 	CU_ASSERT(file_exists(dir, "report-timeline.svg"));
 	CU_ASSERT(file_exists(dir, "report-wakeups.svg"));
@@ -124,8 +152,8 @@ static void test_shared_epoll_report(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(md, "Herd factor 3.884 (wakeups a listening socket caused, per accepted"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(md, "Fraction of the 4000 requests measured that took at most "
 				      "x, from connect start"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(md, "p50 32.5 us, p99 62.5 us"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(md, "in every 100 ms interval"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(md, "p50 32.5 µs, p99 62.5 µs"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(md, "Connections per second each worker took, per 100 ms interval"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(md, "No thread pool ran: threads.csv has no thread with role pool."));
 	/* the process table: worker 1 took 1653 connections */
 	CU_ASSERT_PTR_NOT_NULL(strstr(md, "| worker 1 | 4943 |        1653 | 0.4133 |"));
@@ -137,9 +165,11 @@ static void test_fd_dispatch_report(void)
 	char dir[PATH_MAX], *md;
 
 	/* and the dispatch delay */
-	report_fixture("fd-dispatch-idle", 6, dir, &md);
+	report_fixture("fd-dispatch-idle", 7, dir, &md);
+	/* no wasted wakeup in any interval: no heat map of them */
+	CU_ASSERT(!file_exists(dir, "report-heatmap-wasted.svg"));
 	CU_ASSERT(file_exists(dir, "report-latency-dispatch_delay.svg"));
-	CU_ASSERT_PTR_NOT_NULL(strstr(md, "| dispatch delay p50 / p99 (us) "));
+	CU_ASSERT_PTR_NOT_NULL(strstr(md, "| dispatch delay p50 / p99 (µs) "));
 	CU_ASSERT_PTR_NOT_NULL(strstr(md, "Fraction of the 4000 connections measured"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(md, "thick line: all processes, thin: each process"));
 	/* the master is the acceptor here: it is in the wakeups figure's table */
@@ -152,13 +182,36 @@ static void test_pool_report(void)
 	char dir[PATH_MAX], *md;
 
 	/* and the pool's queue wait and utilisation */
-	report_fixture("reuseport-pool", 7, dir, &md);
+	report_fixture("reuseport-pool", 8, dir, &md);
 	CU_ASSERT(file_exists(dir, "report-pool.svg"));
 	CU_ASSERT(file_exists(dir, "report-latency-pool_queue_wait.svg"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(md, "## Thread-pool utilisation per thread"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(md, "| pool utilisation "));
 	CU_ASSERT_PTR_NULL(strstr(md, "No thread pool ran"));
 	free(md);
+}
+
+/* --format: the formats asked for, SVG always (report.md links it). */
+static void test_formats(void)
+{
+	char dir[PATH_MAX];
+	struct error_message err = { "" };
+	unsigned formats = 0;
+
+	fresh_copy("reuseport", dir);
+	CU_ASSERT_EQUAL(plot_parse_formats("png", &formats, &err), 0);
+	CU_ASSERT_EQUAL(formats, PLOT_PNG);
+	CU_ASSERT_EQUAL(report_write_formats(dir, formats, NULL, &err), 0);
+	CU_ASSERT(file_exists(dir, "report-connections.png"));
+	CU_ASSERT(file_exists(dir, "report-connections.svg"));
+	CU_ASSERT(file_exists(dir, "report-connections.gp"));
+	CU_ASSERT(!file_exists(dir, "report-connections.pdf"));
+	CU_ASSERT_EQUAL(plot_parse_formats("svg,pdf,png", &formats, &err), 0);
+	CU_ASSERT_EQUAL(formats, PLOT_SVG | PLOT_PDF | PLOT_PNG);
+	CU_ASSERT_EQUAL(plot_parse_formats("svg,,pdf", &formats, &err), -1);
+	CU_ASSERT_EQUAL(plot_parse_formats("svgz", &formats, &err), -1);
+	CU_ASSERT_STRING_EQUAL(err.text, "--format takes svg, pdf and png, comma-separated, not 'svgz'");
+	CU_ASSERT_EQUAL(plot_parse_formats("", &formats, &err), -1);
 }
 
 /* A metric the report does not know still gets its CDF, named after it. */
@@ -178,11 +231,11 @@ static void test_unknown_metric_is_plotted(void)
 	fclose(file);
 	free(latency);
 	CU_ASSERT_EQUAL(report_write(dir, &figures, &err), 0);
-	CU_ASSERT_EQUAL(figures, 6);
+	CU_ASSERT_EQUAL(figures, 7);
 	CU_ASSERT(file_exists(dir, "report-latency-made_up_delay.svg"));
 	md = read_text(dir, "report.md");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(md);
-	CU_ASSERT_PTR_NOT_NULL(strstr(md, "p50 1.0 us, p99 2.0 us"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(md, "p50 1.0 µs, p99 2.0 µs"));
 	free(md);
 }
 
@@ -270,6 +323,7 @@ static void add_tests(CU_pSuite suite)
 	CU_ADD_TEST(suite, test_fd_dispatch_report);
 	CU_ADD_TEST(suite, test_pool_report);
 	CU_ADD_TEST(suite, test_unknown_metric_is_plotted);
+	CU_ADD_TEST(suite, test_formats);
 	CU_ADD_TEST(suite, test_bad_input_writes_nothing);
 	CU_ADD_TEST(suite, test_truncated_file);
 	CU_ADD_TEST(suite, test_missing_gnuplot);

@@ -86,9 +86,9 @@ static void make_fake_record(void)
 		hist_record(&fake_queue_wait, v / 3);
 	}
 	fake_accept_queues[0] = (struct keyed_histogram){ .id = 101, .h = &fake_accept_queue };
-	r->accept_queue_delays = (struct histogram_set){ fake_accept_queues, 1, 1 };
+	r->accept_queue_delays = (struct histogram_set){ .items = fake_accept_queues, .n = 1, .capacity = 1 };
 	fake_dispatches[0] = (struct keyed_histogram){ .id = 103, .h = &fake_dispatch };
-	r->dispatch_delays = (struct histogram_set){ fake_dispatches, 1, 1 };
+	r->dispatch_delays = (struct histogram_set){ .items = fake_dispatches, .n = 1, .capacity = 1 };
 	r->procs = fake_procs;
 	r->nprocs = ARRAY_SIZE(fake_procs);
 	for (size_t i = 0; i < ARRAY_SIZE(fake_threads); i++) {
@@ -99,7 +99,7 @@ static void make_fake_record(void)
 	r->threads = fake_threads;
 	r->nthreads = ARRAY_SIZE(fake_threads);
 	fake_queue_waits[0] = (struct keyed_histogram){ .id = 110, .h = &fake_queue_wait };
-	r->queue_waits = (struct histogram_set){ fake_queue_waits, 1, 1 };
+	r->queue_waits = (struct histogram_set){ .items = fake_queue_waits, .n = 1, .capacity = 1 };
 	hist_init(&r->dispatch_delay_ns);
 	hist_init(&r->accept_queue_delay_ns);
 	hist_init(&r->queue_wait_ns);

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
-// A Node.js cluster whose first worker crashes under load and is restarted
+// A Node.js cluster one of whose workers crashes under load and is restarted
 // by the primary, as users' clusters do:
 //   COUNT_DIR=DIR node node-crash.js PORT WORKERS CRASH_AFTER
-// The first worker calls process.exit() right after answering its
-// CRASH_AFTER-th request; the primary forks a replacement. Every worker
+// The first worker to answer CRASH_AFTER requests (whichever started first:
+// on a busy machine one worker may take all of them) asks the primary, and
+// the first to ask calls process.exit() when the answer comes, whatever it
+// holds in flight; the primary forks a replacement. Every worker
 // writes "<requests served>" to DIR/<pid>.count when it leaves (the crash,
 // or SIGTERM at the end), for cross-checking the tracer per process.
 'use strict';
@@ -19,8 +21,15 @@ const countDir = process.env.COUNT_DIR;
 
 if (cluster.isPrimary) {
   let stopping = false;
-  for (let i = 0; i < workers; i++) cluster.fork({ CRASHER: i === 0 ? '1' : '' });
-  cluster.on('exit', () => { if (!stopping) cluster.fork({ CRASHER: '' }); });
+  let crashed = false;
+  for (let i = 0; i < workers; i++) cluster.fork();
+  cluster.on('message', (worker, message) => {
+    if (message === 'may-crash' && !crashed) {
+      crashed = true;
+      worker.send('crash');
+    }
+  });
+  cluster.on('exit', () => { if (!stopping) cluster.fork(); });
   process.on('SIGTERM', () => {
     stopping = true;
     let alive = Object.keys(cluster.workers).length;
@@ -39,7 +48,9 @@ if (cluster.isPrimary) {
   http.createServer((req, res) => {
     served++;
     res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': 3, Connection: 'close' });
-    res.end('ok\n', () => { if (process.env.CRASHER && served === crashAfter) leave(); });
+    if (served === crashAfter) process.send('may-crash');
+    res.end('ok\n');
   }).listen(port, '127.0.0.1');
   process.on('SIGTERM', leave);
+  process.on('message', (message) => { if (message === 'crash') leave(); });
 }
