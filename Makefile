@@ -37,7 +37,7 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(BPF_ARCH) -Wall -Werror -Ivml
 BUILD_PACKAGES := gcc make clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libcunit1-dev \
                   systemtap-sdt-dev libjson-c-dev
 RUN_PACKAGES   := gnuplot-nox nginx-light libjson-c5 iproute2
-TEST_PACKAGES  := procps strace valgrind jq $(if $(shell command -v node),,nodejs)
+TEST_PACKAGES  := procps strace valgrind jq groff-base $(if $(shell command -v node),,nodejs)
 FUZZ_PACKAGES  := libclang-rt-14-dev
 
 # SANITIZE=1: the same build with ASan + UBSan, into build-asan/ (the normal
@@ -75,7 +75,7 @@ msg         = @printf '  %-8s %s\n' "$(1)" "$(2)";
 MAKEFLAGS  += --no-print-directory
 endif
 
-.PHONY: all deps test unit integration clean fuzz fuzz-targets
+.PHONY: all deps deps-test test unit integration clean fuzz fuzz-targets
 # keep intermediate files (skeletons, objects): deleting them forces rebuilds
 .SECONDARY:
 # a recipe that fails leaves no half-written target behind
@@ -85,6 +85,9 @@ all: $(BUILD)/testbed $(UNIT_TESTS)
 # --- Debian packages ----------------------------------------------------------
 # $(call install_missing,PACKAGES): installs those not installed (root), or
 # says what to run; then the stamp $@ keeps later builds from asking again.
+# No service starts during the install (a policy-rc.d that says 101, unless
+# the machine has one already), and nginx, which Debian enables and starts on
+# port 80 on install, is left disabled: the bundled setups start their own.
 define install_missing
 	@mkdir -p $(@D)
 	@missing=$$(for p in $(1); do \
@@ -94,8 +97,17 @@ define install_missing
 			echo "testbed: missing Debian packages:" $$missing "-- run: sudo make deps" >&2; exit 1; fi; \
 		echo "testbed: installing" $$missing; \
 		export DEBIAN_FRONTEND=noninteractive; \
+		policy=; [ -e /usr/sbin/policy-rc.d ] || { policy=/usr/sbin/policy-rc.d; \
+			printf '#!/bin/sh\n# testbed: no service starts while it installs packages\nexit 101\n' >$$policy; \
+			chmod 755 $$policy; trap 'rm -f $$policy' EXIT; }; \
 		apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing >/dev/null \
 			|| { echo "testbed: apt-get install failed for:" $$missing >&2; exit 1; }; \
+		case " "$$(echo $$missing)" " in *" nginx-light "*) \
+			echo "testbed: nginx installed with its service disabled (enable it: systemctl enable --now nginx)"; \
+			if command -v systemctl >/dev/null; then systemctl disable --quiet nginx.service 2>/dev/null; \
+				[ -d /run/systemd/system ] && systemctl stop nginx.service; fi; \
+			update-rc.d nginx disable >/dev/null 2>&1; true;; \
+		esac; \
 	fi
 	@touch $@
 endef
@@ -109,10 +121,14 @@ $(BUILD)/.test-deps-ok: Makefile
 $(BUILD)/.fuzz-deps-ok: Makefile
 	$(call install_missing,$(FUZZ_PACKAGES))
 
-# Installs everything missing, for every target here (needs root).
+# Installs everything missing, for every target here (needs root); deps-test
+# only what the tests need on top of building and running.
 deps:
 	@rm -f $(BUILD)/.*-deps-ok
 	@$(MAKE) --no-print-directory $(BUILD)/.build-deps-ok $(TEST_DEPS) $(BUILD)/.fuzz-deps-ok
+deps-test:
+	@rm -f $(BUILD)/.*-deps-ok
+	@$(MAKE) --no-print-directory $(BUILD)/.build-deps-ok $(TEST_DEPS)
 
 # --- the build ----------------------------------------------------------------
 $(BUILD)/%.bpf.o: bpf/%.bpf.c | $(BUILD_DEPS)
@@ -217,6 +233,44 @@ $(BUILD)/fuzz/%_fuzz: $(BUILD)/obj/tests/fuzz/%_fuzz.o $(BUILD)/libtestbed.a
 	$(call msg,LINK,$@)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(CFLAGS) -fsanitize=fuzzer $^ $(FUZZ_LDFLAGS) $(LDLIBS) -o $@
+# ------------------------------------------------------------------------------
+
+# --- install: `sudo make install [PREFIX=/usr/local] [DESTDIR=...]` ---------
+# The binary, the files it reads at run time (PREFIX/share/testbed: the
+# bundled servers' scripts, studies/ when the tree has it; lib/data_files.c
+# finds them there), the man page and the bash completion. `testbed kernels`
+# rebuilds the source tree it runs from, so it stays a source-tree command.
+# docs/testbed.1 (the page to read in the tree) is made from the --help
+# texts: `make man` after changing them (a test checks it is current).
+PREFIX     ?= /usr/local
+BINDIR     := $(DESTDIR)$(PREFIX)/bin
+DATADIR    := $(DESTDIR)$(PREFIX)/share/testbed
+MANDIR     := $(DESTDIR)$(PREFIX)/share/man/man1
+COMPDIR    := $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+DATA_FILES := $(wildcard scenarios/external/*.js scenarios/external/*.in)
+
+.PHONY: install uninstall man
+man: $(BUILD)/testbed.1
+	$(Q)cp $(BUILD)/testbed.1 docs/testbed.1
+
+# the installed page is made from the installed binary, whatever docs/ holds
+$(BUILD)/testbed.1: $(BUILD)/testbed docs/make-man.sh
+	$(call msg,MAN,$@)
+	$(Q)sh docs/make-man.sh $(BUILD)/testbed > $@.tmp && mv $@.tmp $@
+
+install: $(BUILD)/testbed $(BUILD)/testbed.1
+	$(call msg,INSTALL,$(DESTDIR)$(PREFIX))
+	$(Q)install -D -m 755 $(BUILD)/testbed $(BINDIR)/testbed
+	$(Q)install -d $(DATADIR)/scenarios/external
+	$(Q)install -m 644 $(DATA_FILES) $(DATADIR)/scenarios/external/
+	$(Q)if [ -d studies ]; then cp -R studies $(DATADIR)/ && chmod -R a+rX $(DATADIR)/studies; fi
+	$(Q)install -D -m 644 $(BUILD)/testbed.1 $(MANDIR)/testbed.1
+	$(Q)install -D -m 644 docs/testbed.bash-completion $(COMPDIR)/testbed
+
+uninstall:
+	$(call msg,UNINSTALL,$(DESTDIR)$(PREFIX))
+	$(Q)rm -f $(BINDIR)/testbed $(MANDIR)/testbed.1 $(COMPDIR)/testbed
+	$(Q)rm -rf $(DATADIR)
 # ------------------------------------------------------------------------------
 
 clean:

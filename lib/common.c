@@ -14,7 +14,7 @@
 #include "common.h"
 #include "util.h"
 
-bool verbose;
+unsigned verbose;
 volatile sig_atomic_t exiting;
 
 static void vmessage(const char *fmt, va_list ap)
@@ -44,6 +44,17 @@ void debug_msg(const char *fmt, ...)
 	va_start(ap, fmt);
 	vmessage(fmt, ap);
 	va_end(ap);
+}
+
+void print_exit_codes(FILE *out)
+{
+	fprintf(out,
+		"exit codes:\n"
+		"  %-3d done\n"
+		"  %-3d failed (a one-line reason on stderr)\n"
+		"  %-3d bad command line (the reason on stderr; nothing was started)\n"
+		"  %-3d interrupted (Ctrl-C or SIGTERM)\n",
+		EXIT_OK, EXIT_FAIL, EXIT_USAGE, EXIT_INTERRUPTED);
 }
 
 static void on_exit_signal(int sig)

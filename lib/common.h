@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #define TESTBED_VERSION "0.1.0"
 /* docs/CSV.md; 2: the listener sum `wasted_wakeups` renamed `listener_wasted`;
@@ -16,12 +17,16 @@
 /* Exit codes: 0 ok, 1 failure, 2 usage, 130 interrupted (Ctrl-C/SIGTERM). */
 enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2, EXIT_INTERRUPTED = 130 };
 
-extern bool verbose;
+/* -v: 1, our own steps (debug_msg); -vv: 2, also libbpf's debug output */
+extern unsigned verbose;
+
+/* The exit codes above as --help lists them (a heading and four lines). */
+void print_exit_codes(FILE *out);
 extern volatile sig_atomic_t exiting; /* set by SIGINT/SIGTERM */
 
 /* "testbed: <message>\n" on stderr. */
 void error_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* The same, only with -v. */
+/* The same, only with -v (verbose >= 1). */
 void debug_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Installs the SIGINT/SIGTERM handler that sets `exiting` (no SA_RESTART,

@@ -115,8 +115,8 @@ static int ring_record(void *ctx, void *data, size_t size)
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list args)
 {
-	/* libbpf's messages are noise unless -v: our own line says what failed */
-	if (!verbose)
+	/* libbpf's messages are noise unless -vv: our own line says what failed */
+	if (verbose < 2)
 		return 0;
 	return vfprintf(stderr, fmt, args);
 }

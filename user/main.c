@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
-/* testbed: run multi-process server models under eBPF observation. */
+/* testbed: run multi-process server models under eBPF observation. The
+ * command dispatch, the top-level help, `list`, `version` and the hand-off of
+ * `kernels` to its script; each command's options and work are elsewhere
+ * (options.c, run.c, trace.c, analysis_commands.c, study.c). */
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -7,10 +10,13 @@
 #include <unistd.h>
 #include "analysis_commands.h"
 #include "common.h"
+#include "data_files.h"
 #include "external.h"
 #include "run.h"
 #include "server.h"
 #include "study_command.h"
+#include "suggest.h"
+#include "util.h"
 
 static void print_usage(FILE *out)
 {
@@ -34,11 +40,19 @@ static void print_usage(FILE *out)
 		"                          (root; see study --help)\n"
 		"  kernels [options]       the suite on other kernels under qemu, then compared (root;\n"
 		"                          see kernels --help)\n"
-		"  version                 the testbed and CSV schema versions\n"
-		"  help                    this text\n"
+		"  version                 the testbed and CSV schema versions (also -V, --version)\n"
+		"  help                    this text (also -h, --help)\n"
 		"\n"
-		"start here: sudo ./testbed run shared-epoll --workers 4 --duration 3\n");
+		"-v after a command shows its setup steps on stderr, -vv also libbpf's debug output.\n"
+		"\n");
+	print_exit_codes(out);
+	fprintf(out, "\nstart here: sudo ./testbed run shared-epoll --workers 4 --duration 3\n");
 }
+
+/* The commands, as main() dispatches them (and suggests them when mistyped). */
+static const char *const command_names[] = {
+	"list", "run", "trace", "report", "compare", "csv-json", "study", "kernels", "version", "help",
+};
 
 static int cmd_list(void)
 {
@@ -70,24 +84,17 @@ static int cmd_list(void)
 }
 
 /* `kernels` is kernels/kernels.sh in the source tree that holds this build
- * (build/testbed): exec it with the remaining arguments. */
+ * (build/testbed): exec it with the remaining arguments. It rebuilds the
+ * tree, so `make install` does not install it. */
 static int cmd_kernels(int argc, char **argv)
 {
-	char tree[PATH_MAX], script[PATH_MAX + 32];
-	char *args[argc + 2], *slash;
-	ssize_t len = readlink("/proc/self/exe", tree, sizeof(tree) - 1);
+	char script[PATH_MAX];
+	char *args[argc + 2];
+	struct error_message why = { "" };
 	int i;
 
-	if (len < 0) {
-		error_msg("kernels: cannot find the testbed executable: %s", strerror(errno));
-		return EXIT_FAIL;
-	}
-	tree[len] = '\0';
-	for (i = 0; i < 2 && (slash = strrchr(tree, '/')); i++)
-		*slash = '\0';
-	snprintf(script, sizeof(script), "%s/kernels/kernels.sh", tree);
-	if (access(script, R_OK)) {
-		error_msg("kernels: %s not found (testbed kernels runs from the source tree's build/)", script);
+	if (data_path("kernels/kernels.sh", script, sizeof(script), &why)) {
+		error_msg("kernels: %s (testbed kernels runs from a source tree's build/testbed)", why.text);
 		return EXIT_FAIL;
 	}
 	args[0] = "sh";
@@ -98,6 +105,26 @@ static int cmd_kernels(int argc, char **argv)
 	execv("/bin/sh", args);
 	error_msg("kernels: cannot run %s: %s", script, strerror(errno));
 	return EXIT_FAIL;
+}
+
+/* One line: the closest command, or all of them. */
+static int unknown_command(const char *command)
+{
+	struct suggestion near;
+	char names[256];
+	size_t used = 0, i;
+
+	suggestion_init(&near, command[0] == '-' ? command + strspn(command, "-") : command);
+	for (i = 0; i < ARRAY_SIZE(command_names); i++)
+		suggestion_offer(&near, command_names[i]);
+	if (near.best) {
+		error_msg("unknown command '%s'; did you mean '%s'? (see: testbed help)", command, near.best);
+		return EXIT_USAGE;
+	}
+	for (i = 0; i < ARRAY_SIZE(command_names); i++)
+		used += snprintf(names + used, sizeof(names) - used, "%s%s", i ? ", " : "", command_names[i]);
+	error_msg("unknown command '%s' (commands: %s)", command, names);
+	return EXIT_USAGE;
 }
 
 int main(int argc, char **argv)
@@ -112,7 +139,7 @@ int main(int argc, char **argv)
 		print_usage(stdout);
 		return EXIT_OK;
 	}
-	if (!strcmp(command, "version") || !strcmp(command, "--version")) {
+	if (!strcmp(command, "version") || !strcmp(command, "--version") || !strcmp(command, "-V")) {
 		printf("testbed %s (CSV schema %d)\n", TESTBED_VERSION, CSV_SCHEMA_VERSION);
 		return EXIT_OK;
 	}
@@ -132,6 +159,5 @@ int main(int argc, char **argv)
 		return cmd_compare(argc - 1, argv + 1);
 	if (!strcmp(command, "csv-json"))
 		return cmd_csv_json(argc - 1, argv + 1);
-	error_msg("unknown command '%s' (commands: list, run, trace, report, compare, csv-json, study, kernels, version, help)", command);
-	return EXIT_USAGE;
+	return unknown_command(command);
 }

@@ -17,6 +17,7 @@
 #include "external.h"
 #include "options.h"
 #include "presentation.h"
+#include "suggest.h"
 #include "util.h"
 
 #define MAX_WORKERS 1024
@@ -123,7 +124,8 @@ const struct option_spec option_table[] = {
 	  TEXT(DEFAULT_INTERVAL_MS) ")" },
 	{ "json", OPT_JSON, NULL, FOR_ALL, "print the run (meta, summary, workers) as one JSON document\n"
 	  "on stdout; the summary goes to stderr", NULL },
-	{ "verbose", 'v', NULL, FOR_ALL | FOR_STUDY, "libbpf and setup details on stderr", NULL },
+	{ "verbose", 'v', NULL, FOR_ALL | FOR_STUDY, "our setup steps on stderr; -vv: also libbpf's debug\n"
+	  "output", NULL },
 	{ "help", 'h', NULL, FOR_ALL | FOR_STUDY, "this help", NULL },
 	/* study's own (its --help is user/study.c's: run's texts of the shared ones do not fit it) */
 	{ "repeat", OPT_REPEAT, "N", FOR_STUDY, "runs of each configuration", NULL },
@@ -247,7 +249,8 @@ void print_trace_help(FILE *out)
 		"herd and IPC figures and the same run folder as `run`.\n"
 		"\n");
 	print_options(out, FOR_TRACE);
-	fprintf(out, "\nexample: sudo ./testbed trace --load 127.0.0.1:8080 --duration 5 -- node server.js\n");
+	fprintf(out, "\nexample: sudo ./testbed trace --load 127.0.0.1:8080 --duration 5 -- node server.js\n\n");
+	print_exit_codes(out);
 }
 
 void print_run_help(FILE *out)
@@ -280,7 +283,8 @@ void print_run_help(FILE *out)
 	fprintf(out,
 		"\n"
 		"example: sudo ./testbed run shared-epoll --workers 4 --connections 1 --duration 3\n"
-		"         (4 idle workers on one level-triggered epoll: herd factor near 4)\n");
+		"         (4 idle workers on one level-triggered epoll: herd factor near 4)\n\n");
+	print_exit_codes(out);
 }
 
 /* "rr or least" for the scenario's policies; 0 if it takes none. */
@@ -511,24 +515,51 @@ static enum parse_result check_trace(int argc, char **argv, struct run_options *
 static int find_scenario(const char *name, struct run_options *o, struct error_message *err)
 {
 	char names[512];
+	struct suggestion near;
 
 	o->scenario = scenario_find(name);
 	o->external = o->scenario ? NULL : external_find(name);
 	if (o->scenario || o->external)
 		return 0;
+	suggestion_init(&near, name);
+	for (unsigned i = 0; i < scenario_count; i++)
+		suggestion_offer(&near, scenario_table[i].name);
+	for (unsigned i = 0; i < external_count; i++)
+		suggestion_offer(&near, external_table[i].name);
+	if (near.best) {
+		error_message_set(err, "unknown scenario '%s'; did you mean '%s'? (all: testbed list)", name, near.best);
+		return -1;
+	}
 	scenario_names(names, sizeof(names));
 	error_message_set(err, "unknown scenario '%s'; scenarios: %s", name, names);
 	return -1;
 }
 
-/* getopt's ':' (a value missing) or '?' (unknown) in one line; PARSE_ERROR. */
-static enum parse_result getopt_error(int opt, char **argv, const char *command_name, struct error_message *err)
+/* getopt's ':' (a value missing) or '?' (unknown, with the closest of the
+ * COMMANDS' options) in one line; PARSE_ERROR. */
+static enum parse_result getopt_error(int opt, char **argv, const char *command_name, unsigned commands,
+				      struct error_message *err)
 {
-	if (opt == ':')
-		error_message_set(err, "%s needs a value", argv[optind - 1]);
+	const char *typed = argv[optind - 1];
+	/* "--wokers=4" is compared as "wokers"; a short option is not compared */
+	const char *long_name = strncmp(typed, "--", 2) == 0 ? typed + 2 : "";
+	char name[64];
+	struct suggestion near;
+
+	if (opt == ':') {
+		error_message_set(err, "%s needs a value", typed);
+		return PARSE_ERROR;
+	}
+	snprintf(name, sizeof(name), "%.*s", (int)strcspn(long_name, "="), long_name);
+	suggestion_init(&near, name);
+	for (size_t i = 0; name[0] && i < ARRAY_SIZE(option_table); i++)
+		if (option_table[i].name && (option_table[i].commands & commands))
+			suggestion_offer(&near, option_table[i].name);
+	if (near.best)
+		error_message_set(err, "unknown option '%s'; did you mean --%s? (see: testbed %s --help)", typed,
+				  near.best, command_name);
 	else
-		error_message_set(err, "unknown option '%s' (see: testbed %s --help)", argv[optind - 1],
-				  command_name);
+		error_message_set(err, "unknown option '%s' (see: testbed %s --help)", typed, command_name);
 	return PARSE_ERROR;
 }
 
@@ -753,7 +784,7 @@ static enum parse_result parse_options(bool trace, int argc, char **argv, unsign
 			worker_cpus = optarg;
 			break;
 		case 'v':
-			o->verbose = true;
+			o->verbose++;
 			break;
 		case OPT_HIST:
 			o->hist = true;
@@ -761,7 +792,7 @@ static enum parse_result parse_options(bool trace, int argc, char **argv, unsign
 		case 'h':
 			return PARSE_HELP;
 		default:
-			return getopt_error(opt, argv, command_name, err);
+			return getopt_error(opt, argv, command_name, trace ? FOR_TRACE : FOR_RUN | FOR_EXTERNAL, err);
 		}
 		if (failed)
 			return PARSE_ERROR;
@@ -886,12 +917,12 @@ enum parse_result parse_study_options(int argc, char **argv, struct study_option
 			failed = out_option(optarg, &o->out_dir, err);
 			break;
 		case 'v':
-			o->verbose = true;
+			o->verbose++;
 			break;
 		case 'h':
 			return PARSE_HELP;
 		default:
-			return getopt_error(opt, argv, "study", err);
+			return getopt_error(opt, argv, "study", FOR_STUDY, err);
 		}
 		if (failed)
 			return PARSE_ERROR;

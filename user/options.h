@@ -56,7 +56,7 @@ struct run_options {
 	enum pool_notify pool_notify; /* --pool-notify, default eventfd */
 	const char *out_dir;       /* --out, NULL = results/<scenario>-<kernel>-<time> */
 	bool force;                /* --force: write into an existing --out folder */
-	bool verbose;              /* -v */
+	unsigned verbose;          /* -v 1 (our steps), -vv 2 (also libbpf's) */
 	bool json;                 /* --json: one JSON document on stdout, the summary on stderr */
 	bool netns;                /* --netns: the server in its own network namespace, over veth */
 	int netns_gro;             /* --netns-gro: 1 on, 0 off, -1 the kernel's default */
@@ -122,7 +122,7 @@ struct study_options {
 	unsigned repeat;           /* --repeat; 0: the study's default */
 	unsigned max_workers;      /* --max-workers: skip bigger configurations; 0: none */
 	const char *out_dir;       /* --out, NULL = results/study-NAME-TIME */
-	bool verbose;
+	unsigned verbose;          /* -v count, as run's */
 };
 #define MAX_STUDY_REPEAT 100
 /* argv[0] is "study". On PARSE_ERROR a one-line reason is in ERR. */

@@ -24,6 +24,7 @@
 #include "collector.h"
 #include "common.h"
 #include "cpus.h"
+#include "data_files.h"
 #include "netns.h"
 #include "run.h"
 #include "test_hooks.h"
@@ -146,13 +147,9 @@ static int lock_migrate_sysctl(struct error_message *err)
 static int attach_pool_probes(struct collector *c, struct error_message *err)
 {
 	char binary[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", binary, sizeof(binary) - 1);
 
-	if (n < 0) {
-		error_message_set(err, "cannot find the testbed binary for its USDT probes: %s", strerror(errno));
+	if (executable_path(binary, sizeof(binary), err))
 		return -1;
-	}
-	binary[n] = '\0';
 	return collector_attach_pool_probes(c, binary, err);
 }
 

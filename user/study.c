@@ -46,7 +46,7 @@ static void print_study_help(FILE *out)
 		"      --max-workers N    skip the configurations with more workers (default: none)\n"
 		"  -o, --out DIR          the study's folder: study.md, study.html, study.svg,\n"
 		"                         runs.log, runs/ (default: results/study-NAME-TIME)\n"
-		"  -v, --verbose          libbpf and setup details of every run in runs.log\n"
+		"  -v, --verbose          setup steps of every run in runs.log; -vv: also libbpf's\n"
 		"  -h, --help             this help\n"
 		"Shorter than the defaults, the study says so: a quick look, not the study.\n");
 	fprintf(out, "\nexample: sudo ./testbed study thundering-herd --duration 1 --repeat 1 --max-workers 2\n");
@@ -93,7 +93,7 @@ static int run_configuration(const struct study_run *r, double duration_s, const
 		argv[argc++] = (char *)r->policy;
 	}
 	if (verbose)
-		argv[argc++] = "-v";
+		argv[argc++] = verbose > 1 ? "-vv" : "-v";
 	argv[argc] = NULL;
 	fflush(NULL);
 	pid = fork();

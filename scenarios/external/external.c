@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include "common.h"
+#include "data_files.h"
 #include "external.h"
 #include "process.h"
 #include "util.h"
@@ -111,28 +112,6 @@ int external_available(const struct external_setup *s, struct error_message *why
 		return 1;
 	error_message_set(why, "%s is not installed (Debian: apt-get install %s)", s->program,
 		 strcmp(s->program, "nginx") == 0 ? "nginx-light" : "nodejs");
-	return 0;
-}
-
-/* The folder of the bundled files: scenarios/external next to build/. */
-static int external_files(char *out, size_t size)
-{
-	char exe[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	char *slash;
-
-	if (n < 0)
-		return -1;
-	exe[n] = '\0';
-	slash = strrchr(exe, '/');     /* .../build/testbed */
-	if (!slash)
-		return -1;
-	*slash = '\0';
-	slash = strrchr(exe, '/');     /* .../build */
-	if (!slash)
-		return -1;
-	*slash = '\0';
-	snprintf(out, size, "%s/scenarios/external", exe);
 	return 0;
 }
 
@@ -257,10 +236,8 @@ int external_prepare(const struct external_setup *s, unsigned port, unsigned wor
 		.sin_port = htons(port),
 		.sin_addr.s_addr = htonl(INADDR_LOOPBACK),
 	};
-	if (external_files(files, sizeof(files))) {
-		error_message_set(err, "cannot find the bundled server files (scenarios/external)");
+	if (data_path("scenarios/external", files, sizeof(files), err))
 		return -1;
-	}
 	snprintf(run->dir, sizeof(run->dir), "/tmp/testbed-%s-XXXXXX", s->program);
 	if (!mkdtemp(run->dir)) {
 		error_message_set(err, "cannot create a scratch folder: %s", strerror(errno));

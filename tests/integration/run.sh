@@ -17,6 +17,7 @@ HERE=$(dirname "$0")
 . "$HERE/study.sh"
 . "$HERE/netns.sh"
 . "$HERE/figures.sh"
+. "$HERE/install.sh"
 
 # --- tests ----------------------------------------------------------------
 test_accounting_shared_accept() {
@@ -617,4 +618,4 @@ test_compare_not_comparable() {
 }
 
 # --- runner ---------------------------------------------------------------
-run_tests "$0" "$HERE/real_servers.sh" "$HERE/reliability.sh" "$HERE/netns.sh" "$HERE/kernels.sh" "$HERE/wake_order.sh" "$HERE/study.sh" "$HERE/figures.sh" -- "$@"
+run_tests "$0" "$HERE/install.sh" "$HERE/real_servers.sh" "$HERE/reliability.sh" "$HERE/netns.sh" "$HERE/kernels.sh" "$HERE/wake_order.sh" "$HERE/study.sh" "$HERE/figures.sh" -- "$@"

@@ -151,7 +151,7 @@ static void test_all_options(void)
 	CU_ASSERT_EQUAL(o.loadgen_threads, 3);
 	CU_ASSERT_STRING_EQUAL(o.out_dir, "/tmp/x");
 	CU_ASSERT_TRUE(o.force);
-	CU_ASSERT_TRUE(o.verbose);
+	CU_ASSERT_EQUAL(o.verbose, 1);
 }
 
 static void test_requests_alone_is_time_capped(void)
@@ -410,6 +410,53 @@ static void test_short_pid_and_port(void)
 	CU_ASSERT_STRING_EQUAL(err.text, "--pid (-p) is for testbed trace");
 }
 
+/* -v: our own steps (1); -vv or -v -v: also libbpf's debug output (2). */
+static void test_verbose_levels(void)
+{
+	struct run_options o;
+	struct error_message err = { "" };
+
+	CU_ASSERT_EQUAL(parse(&o, &err, "shared-epoll", NULL), PARSE_OK);
+	CU_ASSERT_EQUAL(o.verbose, 0);
+	CU_ASSERT_EQUAL(parse(&o, &err, "shared-epoll", "-v", NULL), PARSE_OK);
+	CU_ASSERT_EQUAL(o.verbose, 1);
+	CU_ASSERT_EQUAL(parse(&o, &err, "shared-epoll", "-vv", NULL), PARSE_OK);
+	CU_ASSERT_EQUAL(o.verbose, 2);
+	CU_ASSERT_EQUAL(parse(&o, &err, "-v", "shared-epoll", "--verbose", NULL), PARSE_OK);
+	CU_ASSERT_EQUAL(o.verbose, 2);
+}
+
+/* A mistyped scenario or option: the closest name, in one line. */
+static void test_did_you_mean(void)
+{
+	char *trace_argv[] = { "trace", "--pdi", "1", NULL };
+	char *study_argv[] = { "study", "x", "--repaet", "2", NULL };
+	struct study_options so;
+	struct run_options o;
+	struct error_message err = { "" };
+
+	CU_ASSERT_EQUAL(parse(&o, &err, "shared-epol", NULL), PARSE_ERROR);
+	CU_ASSERT_STRING_EQUAL(err.text, "unknown scenario 'shared-epol'; did you mean 'shared-epoll'? "
+			       "(all: testbed list)");
+	CU_ASSERT_EQUAL(parse(&o, &err, "ngnix-reuseport", NULL), PARSE_ERROR);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err.text, "did you mean 'nginx-reuseport'?"));
+	CU_ASSERT_EQUAL(parse(&o, &err, "shared-epoll", "--wokers", "2", NULL), PARSE_ERROR);
+	CU_ASSERT_STRING_EQUAL(err.text, "unknown option '--wokers'; did you mean --workers? "
+			       "(see: testbed run --help)");
+	CU_ASSERT_EQUAL(parse(&o, &err, "shared-epoll", "--duraton=2", NULL), PARSE_ERROR);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err.text, "did you mean --duration?"));
+	/* only the command's own options are suggested */
+	CU_ASSERT_EQUAL(parse_trace_options(3, trace_argv, NCPUS, &o, &err), PARSE_ERROR);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err.text, "did you mean --pid? (see: testbed trace --help)"));
+	CU_ASSERT_EQUAL(parse_study_options(4, study_argv, &so, &err), PARSE_ERROR);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err.text, "did you mean --repeat?"));
+	/* nothing close: no guess */
+	CU_ASSERT_EQUAL(parse(&o, &err, "shared-epoll", "--frobnicate", NULL), PARSE_ERROR);
+	CU_ASSERT_STRING_EQUAL(err.text, "unknown option '--frobnicate' (see: testbed run --help)");
+	CU_ASSERT_EQUAL(parse(&o, &err, "zzzz", NULL), PARSE_ERROR);
+	CU_ASSERT_PTR_NULL(strstr(err.text, "did you mean"));
+}
+
 static void add_tests(CU_pSuite suite)
 {
 	CU_ADD_TEST(suite, test_defaults);
@@ -429,6 +476,8 @@ static void add_tests(CU_pSuite suite)
 	CU_ADD_TEST(suite, test_option_commands);
 	CU_ADD_TEST(suite, test_short_pid_and_port);
 	CU_ADD_TEST(suite, test_events_max);
+	CU_ADD_TEST(suite, test_verbose_levels);
+	CU_ADD_TEST(suite, test_did_you_mean);
 }
 
 int main(void)
