@@ -37,11 +37,21 @@ static bool measured(const struct study_result *r)
 	return false;
 }
 
+/* "SCENARIO ARGS...", without what every run of a study gets (--duration, --out). */
+static const char *run_arguments(const struct study_run *r, char *out, size_t size)
+{
+	size_t used = (size_t)snprintf(out, size, "%s", r->scenario);
+
+	for (size_t i = 0; i < r->nargs && used < size; i++)
+		used += (size_t)snprintf(out + used, size - used, " %s", r->args[i]);
+	return out;
+}
+
 /* One row per measured configuration, the study's metrics as columns. */
 static struct text_table *measured_table(const struct study_definition *def,
 					 const struct study_result *results, size_t n)
 {
-	const char *headers[4 + METRIC_COUNT] = { "configuration", "scenario", "workers", "clients" };
+	const char *headers[4 + METRIC_COUNT] = { "configuration", "testbed run", "workers", "clients" };
 	size_t columns = 4;
 	struct text_table *t;
 
@@ -51,13 +61,14 @@ static struct text_table *measured_table(const struct study_definition *def,
 	t = text_table_new(headers, columns);
 	for (size_t i = 0; t && i < n; i++) {
 		const struct study_run *r = results[i].run;
+		char arguments[512];
 
 		if (!measured(&results[i]))
 			continue;
 		text_table_add(t, "%s", r->label);
-		text_table_add(t, "%s%s%s", r->scenario, r->policy ? " --policy " : "", r->policy ? r->policy : "");
-		text_table_add(t, "%u", r->workers);
-		text_table_add(t, "%u", r->connections);
+		text_table_add(t, "%s", run_arguments(r, arguments, sizeof(arguments)));
+		text_table_add(t, "%s", r->workers ? number_text(r->workers, 0).text : "default");
+		text_table_add(t, "%s", r->connections ? number_text(r->connections, 0).text : "default");
 		for (size_t m = 0; m < METRIC_COUNT; m++)
 			if (def->metrics & METRIC_BIT(m))
 				add_spread_cell(t, &results[i].metric[m], study_metric_info[m].decimals);

@@ -5,12 +5,14 @@
  * silent default), the monotonic clock and UTC timestamps. No policy about
  * what a message says or which exit code follows: the callers decide. */
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include "common.h"
 #include "util.h"
 
@@ -109,4 +111,25 @@ void utc_timestamp(char *out, unsigned size, const char *format)
 	gmtime_r(&now, &tm);
 	if (!strftime(out, size, format, &tm) && size)
 		out[0] = '\0';
+}
+
+int source_tree_path(const char *relative, char *out, size_t size)
+{
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	char *slash;
+
+	if (n < 0)
+		return -1;
+	exe[n] = '\0';
+	for (int i = 0; i < 2; i++) {   /* .../build/testbed: up to the tree */
+		slash = strrchr(exe, '/');
+		if (!slash) {
+			errno = ENOENT;
+			return -1;
+		}
+		*slash = '\0';
+	}
+	snprintf(out, size, "%s/%s", exe, relative);
+	return 0;
 }

@@ -5,6 +5,7 @@
 
 #include <signal.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define TESTBED_VERSION "0.1.0"
@@ -35,6 +36,11 @@ int parse_u64(const char *text, uint64_t min, uint64_t max, uint64_t *out);
 int parse_double(const char *text, double min, double max, double *out);
 
 uint64_t monotonic_ns(void);
+/* RELATIVE in the source tree that holds this build (the executable is
+ * TREE/build/testbed) into OUT: the bundled files' way to find themselves.
+ * 0, or -1 with errno set. */
+int source_tree_path(const char *relative, char *out, size_t size);
+
 /* Current UTC time formatted with strftime FORMAT into OUT. */
 void utc_timestamp(char *out, unsigned size, const char *format);
 
