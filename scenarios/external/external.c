@@ -117,23 +117,7 @@ int external_available(const struct external_setup *s, struct error_message *why
 /* The folder of the bundled files: scenarios/external next to build/. */
 static int external_files(char *out, size_t size)
 {
-	char exe[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	char *slash;
-
-	if (n < 0)
-		return -1;
-	exe[n] = '\0';
-	slash = strrchr(exe, '/');     /* .../build/testbed */
-	if (!slash)
-		return -1;
-	*slash = '\0';
-	slash = strrchr(exe, '/');     /* .../build */
-	if (!slash)
-		return -1;
-	*slash = '\0';
-	snprintf(out, size, "%s/scenarios/external", exe);
-	return 0;
+	return source_tree_path("scenarios/external", out, size);
 }
 
 /* First line of `PROGRAM FLAG` (stdout or stderr) into OUT. */

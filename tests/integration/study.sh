@@ -33,3 +33,13 @@ test_study_thundering_herd_short() {
 		fail "study.md does not show shared-epoll N=2's herd factor $shown" || return 1
 	grep -q "verdict: $want" "$WORK/study-herd.out" || fail "the terminal does not say the verdict"
 }
+
+# `study list` reads every file in studies/ (from the executable's tree): all
+# five studies, each with its runs x repeats
+test_study_list() {
+	"$TESTBED" study list >"$WORK/study-list.out" 2>&1 || { cat "$WORK/study-list.out"; fail "study list failed"; return 1; }
+	for name in thundering-herd node-cluster-balance nginx-accept-mutex worker-restart pool-herd; do
+		grep -q "^$name " "$WORK/study-list.out" || fail "study list does not name $name" || return 1
+	done
+	grep -q "^worker-restart  *12 " "$WORK/study-list.out" || fail "worker-restart is not 4 runs x 3" || return 1
+}
