@@ -129,6 +129,14 @@ const struct study_result *study_result_of(const struct study_result *r, size_t 
 	return NULL;
 }
 
+const char *study_run_argument(const struct study_run *r, size_t i, double duration_s, char *buf, size_t size)
+{
+	if (strcmp(r->args[i], "{half-duration}"))
+		return r->args[i];
+	snprintf(buf, size, "%g", duration_s / 2);
+	return buf;
+}
+
 void study_judge(const struct study_definition *def, const struct study_result *results, size_t n,
 		 const struct study_setup *setup, struct study_outcome *out)
 {

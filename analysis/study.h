@@ -29,6 +29,10 @@ struct study_run {
 	const char *policy;     /* --policy (points into ARGS), NULL when not given */
 };
 
+/* R's I-th run argument as run with --duration DURATION_S: "{half-duration}"
+ * becomes half of it (written into BUF), any other is itself. */
+const char *study_run_argument(const struct study_run *r, size_t i, double duration_s, char *buf, size_t size);
+
 /* The figures a study reads from each run (median and range over repeats). */
 enum study_metric {
 	METRIC_HERD_FACTOR,     /* summary.csv herd_factor */

@@ -44,10 +44,10 @@ static const char *run_arguments(const struct study_run *r, double duration_s, c
 	size_t used = (size_t)snprintf(out, size, "%s", r->scenario);
 
 	for (size_t i = 0; i < r->nargs && used < size; i++) {
-		if (strcmp(r->args[i], "{half-duration}"))
-			used += (size_t)snprintf(out + used, size - used, " %s", r->args[i]);
-		else
-			used += (size_t)snprintf(out + used, size - used, " %g", duration_s / 2);
+		char half[32];
+
+		used += (size_t)snprintf(out + used, size - used, " %s",
+					 study_run_argument(r, i, duration_s, half, sizeof(half)));
 	}
 	return out;
 }

@@ -71,18 +71,17 @@ static int study_list(struct study_definition *const *studies, size_t n, const c
  * The run's exit code, or -1 when it could not be started. */
 static int run_configuration(const struct study_run *r, double duration_s, const char *run_dir, int log_fd)
 {
-	char duration[32], half[32];
+	char duration[32], half[32];	/* one {half-duration} value: the same for every argument */
 	char *argv[r->nargs + 10];
 	int argc = 0, status;
 	pid_t pid;
 
 	snprintf(duration, sizeof(duration), "%g", duration_s);
-	snprintf(half, sizeof(half), "%g", duration_s / 2);
 	argv[argc++] = "testbed";
 	argv[argc++] = "run";
 	argv[argc++] = r->scenario;
 	for (size_t i = 0; i < r->nargs; i++)
-		argv[argc++] = strcmp(r->args[i], "{half-duration}") ? r->args[i] : half;
+		argv[argc++] = (char *)study_run_argument(r, i, duration_s, half, sizeof(half));
 	argv[argc++] = "--duration";
 	argv[argc++] = duration;
 	argv[argc++] = "--out";

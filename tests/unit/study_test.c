@@ -264,6 +264,38 @@ static void test_pool_rules(void)
 	CU_ASSERT_EQUAL(pool_verdict(NAN, NAN, NAN, 0, &out), VERDICT_NO_DATA);
 }
 
+/* --- epoll-exclusive-lifo -------------------------------------------------------- */
+
+static enum study_verdict lifo_verdict(double excl_share, double accept_share, struct study_outcome *out)
+{
+	struct study_definition *def = load("epoll-exclusive-lifo");
+	struct study_result r[8];
+
+	CU_ASSERT_FATAL(def && def->nruns <= ARRAY_SIZE(r));
+	no_results(def, r);
+	set(def, r, "epoll-excl-low", METRIC_MAX_SHARE, excl_share);
+	set(def, r, "accept-low", METRIC_MAX_SHARE, accept_share);
+	set(def, r, "reuseport-low", METRIC_MAX_SHARE, 0.99);   /* shown, not judged */
+	study_judge(def, r, def->nruns, &two_cpus, out);
+	study_free(def);
+	return out->verdict;
+}
+
+static void test_lifo_rules(void)
+{
+	struct study_outcome out;
+
+	/* top=1: the max share; even 1/4; accept by turn <= 1.3 x 0.25 = 0.325 */
+	CU_ASSERT_EQUAL(lifo_verdict(0.76, 0.325, &out), VERDICT_REPRODUCED);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out.why, "max share of epoll-excl-low: median 0.760"));
+	CU_ASSERT_EQUAL(lifo_verdict(0.75, 0.25, &out), VERDICT_PARTLY);       /* "> 0.75" */
+	CU_ASSERT_EQUAL(lifo_verdict(0.90, 0.40, &out), VERDICT_PARTLY);       /* accept uneven */
+	CU_ASSERT_EQUAL(lifo_verdict(0.375, 0.25, &out), VERDICT_PARTLY);      /* 1.5 x even */
+	CU_ASSERT_EQUAL(lifo_verdict(0.37, 0.25, &out), VERDICT_NOT_REPRODUCED);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out.why, "2 CPUs for 4 workers"));
+	CU_ASSERT_EQUAL(lifo_verdict(NAN, 0.25, &out), VERDICT_NO_DATA);
+}
+
 /* Every file in studies/ reads, is complete, its labels fit folder names. */
 static void test_study_files(void)
 {
@@ -272,7 +304,7 @@ static void test_study_files(void)
 	size_t n;
 
 	CU_ASSERT_EQUAL_FATAL(study_load_all("studies", &studies, &n, &err), 0);
-	CU_ASSERT(n >= 5);
+	CU_ASSERT(n >= 6);
 	for (size_t i = 0; i < n; i++) {
 		const struct study_definition *d = studies[i];
 
@@ -480,6 +512,7 @@ static void add_tests(CU_pSuite suite)
 	CU_ADD_TEST(suite, test_nginx_rules);
 	CU_ADD_TEST(suite, test_restart_rules);
 	CU_ADD_TEST(suite, test_pool_rules);
+	CU_ADD_TEST(suite, test_lifo_rules);
 	CU_ADD_TEST(suite, test_study_files);
 	CU_ADD_TEST(suite, test_parse);
 	CU_ADD_TEST(suite, test_parse_errors);
