@@ -188,6 +188,10 @@ static void judge_top_share_at_least(const struct study_check *check, const stru
 	const struct spread *s;
 	unsigned workers;
 
+	if (top != 1 && top != 2) {
+		say(out, "top=%g: the shares measured are of the busiest 1 or 2 workers.", check_number(check, "top"));
+		return;
+	}
 	if (!skewed || !spread) {
 		say(out, "%s and %s were not both measured (is the server installed?).", skewed_label, even_label);
 		return;

@@ -363,6 +363,27 @@ static void test_parse(void)
 	study_free(def);
 }
 
+/* A rule's parameter the parser cannot judge alone: top is 1 or 2. */
+static void test_top_out_of_range(void)
+{
+	static const char text[] = "summary s\nclaim c\nsource s\nsetup s\nexpected e\nduration 1\nrepeat 1\n"
+				   "figure max_share\nrun a shared-epoll --workers 4\nrun b reuseport --workers 4\n"
+				   "check top_share_at_least label=a even_label=b top=3\n";
+	struct study_definition *def;
+	struct error_message err = { "" };
+	struct study_result r[2];
+	struct study_outcome out;
+
+	CU_ASSERT_EQUAL_FATAL(study_parse("t.study", text, &def, &err), 0);
+	no_results(def, r);
+	set(def, r, "a", METRIC_TOP_TWO_SHARE, 0.9);
+	set(def, r, "b", METRIC_TOP_TWO_SHARE, 0.5);
+	study_judge(def, r, def->nruns, &two_cpus, &out);
+	CU_ASSERT_EQUAL(out.verdict, VERDICT_NO_DATA);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out.why, "top=3"));
+	study_free(def);
+}
+
 /* Malformed files: refused with PATH:LINE and the reason, nothing returned. */
 static void test_parse_errors(void)
 {
@@ -516,6 +537,7 @@ static void add_tests(CU_pSuite suite)
 	CU_ADD_TEST(suite, test_study_files);
 	CU_ADD_TEST(suite, test_parse);
 	CU_ADD_TEST(suite, test_parse_errors);
+	CU_ADD_TEST(suite, test_top_out_of_range);
 	CU_ADD_TEST(suite, test_document);
 	CU_ADD_TEST(suite, test_options);
 }
