@@ -14,15 +14,24 @@
 
 struct run_folder;
 
-/* One configuration of a study: `testbed run SCENARIO --workers W
- * --connections C [--policy P]`, run --repeat times. */
+/* One configuration of a study: `testbed run SCENARIO ARGS... --duration S
+ * --out DIR`, run --repeat times. A study file's `run LABEL SCENARIO ARGS`
+ * line; workers, connections and policy are read from ARGS for the tables
+ * and --max-workers. */
 struct study_run {
-	const char *label;      /* in tables, figures and folder names: [a-z0-9-] */
-	const char *scenario;   /* one of ours or a bundled server */
-	unsigned workers;
-	unsigned connections;
-	const char *policy;     /* NULL: the scenario's default */
+	char *label;            /* in tables, figures and folder names: [a-z0-9-] */
+	char *scenario;         /* one of ours or a bundled server */
+	char **args;            /* the run arguments after SCENARIO, NULL-terminated;
+				 * "{half-duration}" stands for --duration / 2 */
+	size_t nargs;
+	unsigned workers;       /* --workers, 0 when not given (the scenario's default) */
+	unsigned connections;   /* --connections, 0 when not given */
+	const char *policy;     /* --policy (points into ARGS), NULL when not given */
 };
+
+/* R's I-th run argument as run with --duration DURATION_S: "{half-duration}"
+ * becomes half of it (written into BUF), any other is itself. */
+const char *study_run_argument(const struct study_run *r, size_t i, double duration_s, char *buf, size_t size);
 
 /* The figures a study reads from each run (median and range over repeats). */
 enum study_metric {
@@ -33,12 +42,19 @@ enum study_metric {
 	METRIC_MAX_SHARE,       /* summary.csv max_share */
 	METRIC_TOP_TWO_SHARE,   /* the two busiest workers' share of the connections */
 	METRIC_THROUGHPUT,      /* summary.csv throughput_cps */
+	METRIC_CONNECTIONS_LOST,/* summary.csv connections_lost (refused + reset + timed out) */
+	METRIC_CONNECTIONS_RESET, /* summary.csv connections_reset */
+	METRIC_POOL_WAKEUPS_PER_JOB, /* pool_futex_wakeups / pool_jobs */
+	METRIC_POOL_WASTED_PER_JOB,  /* pool_wasted_futex_wakeups / pool_jobs */
+	METRIC_LATENCY_P99_US,  /* summary.csv latency_p99_us */
+	METRIC_LATENCY_MAX_US,  /* summary.csv latency_max_us */
 	METRIC_COUNT,
 };
 #define METRIC_BIT(m) (1u << (m))
 
 struct study_metric_info {
 	const char *name;       /* table header */
+	const char *key;        /* in study files: `metrics`, `figure`, a rule's metric= */
 	int decimals;
 };
 extern const struct study_metric_info study_metric_info[METRIC_COUNT];
@@ -77,52 +93,97 @@ struct study_outcome {
 	char why[1024];         /* the rule that decided, with the numbers */
 };
 
-struct study_definition {
+struct study_check;
+
+/* A verdict rule: generic, named in study files (`check NAME key=value...`),
+ * its parameters checked when the file is read (analysis/study_rules.c). */
+enum rule_param_kind {
+	PARAM_NUMBER,           /* a decimal number */
+	PARAM_LABEL,            /* a run's label */
+	PARAM_LABELS,           /* labels separated by commas */
+	PARAM_PATTERN,          /* labels with {N}, separated by commas (see SIZES) */
+	PARAM_SIZES,            /* whole numbers >= 1 separated by commas */
+	PARAM_METRIC,           /* a study_metric_info key */
+};
+
+struct rule_param {
+	const char *key;
+	enum rule_param_kind kind;
+	const char *fallback;   /* NULL: required */
+};
+
+#define RULE_MAX_PARAMS 8
+
+struct study_rule {
 	const char *name;
-	const char *summary;        /* one line for `study list` */
-	const char *claim;          /* quoted */
-	const char *source;         /* where, with a link */
-	const char *original_setup; /* the setup the claim came from */
-	const char *expected;       /* what the rule below calls reproduced */
-	const struct study_run *runs;
+	const char *meaning;    /* one line for docs and errors */
+	struct rule_param params[RULE_MAX_PARAMS];
+	void (*judge)(const struct study_check *check, const struct study_result *results, size_t n,
+		      const struct study_setup *setup, struct study_outcome *out);
+};
+
+extern const struct study_rule study_rules[];
+extern const size_t study_rule_count;
+
+const struct study_rule *study_rule_find(const char *name);
+
+/* A study's `check` line: the rule and its parameters, every one set
+ * (given or the fallback), in the rule's order. */
+struct study_check {
+	const struct study_rule *rule;
+	char *text[RULE_MAX_PARAMS];
+	double number[RULE_MAX_PARAMS]; /* PARAM_NUMBER; NAN otherwise */
+};
+
+/* The parameter KEY of CHECK (a key the rule declares). */
+double check_number(const struct study_check *check, const char *key);
+const char *check_text(const struct study_check *check, const char *key);
+
+/* The result labelled LABEL among R[0..N) with metric M measured, or NULL. */
+const struct study_result *study_result_of(const struct study_result *r, size_t n, const char *label,
+					   enum study_metric m);
+
+/* A study as read from studies/NAME.study (docs/STUDY.md, "Study files"). */
+struct study_definition {
+	char *name;             /* the file's name without .study */
+	char *summary;          /* one line for `study list` */
+	char *claim;            /* quoted */
+	char *source;           /* where, with a link */
+	char *original_setup;   /* the setup the claim came from */
+	char *expected;         /* what the check calls reproduced, in words */
+	struct study_run *runs;
 	size_t nruns;
-	unsigned metrics;           /* the columns shown: 1 << enum study_metric */
+	unsigned metrics;       /* the columns shown: 1 << enum study_metric */
 	enum study_metric figure_metric; /* plotted per configuration */
 	double default_duration_s;
 	unsigned default_repeat;
-	/* Fills OUT from RESULTS[0..N) (aligned with runs; skipped ones have
-	 * n == 0) and SETUP. */
-	void (*judge)(const struct study_result *results, size_t n, const struct study_setup *setup,
-		      struct study_outcome *out);
+	struct study_check check;
 };
 
-extern const struct study_definition study_table[];
-extern const size_t study_count;
+/* Parses the study file PATH (TEXT when not NULL, else the file's content)
+ * into *OUT. 0, or -1 with ERR "PATH:LINE: reason" (study_file.c). */
+int study_parse(const char *path, const char *text, struct study_definition **out, struct error_message *err);
+void study_free(struct study_definition *def);
 
-const struct study_definition *study_find(const char *name);
+/* Every DIR/ *.study, sorted by name, into *LIST / *N. 0, or -1 with ERR
+ * (the first file that does not parse). */
+int study_load_all(const char *dir, struct study_definition ***list, size_t *n, struct error_message *err);
+void study_free_all(struct study_definition **list, size_t n);
+
+/* The folder of the studies: studies/ in the source tree that holds this
+ * build (build/testbed), like the bundled servers' files. */
+int study_dir(char *out, size_t size, struct error_message *err);
+
+/* Fills OUT from RESULTS[0..N) (aligned with DEF's runs; skipped ones have
+ * n == 0) by DEF's check. */
+void study_judge(const struct study_definition *def, const struct study_result *results, size_t n,
+		 const struct study_setup *setup, struct study_outcome *out);
 
 /* The metrics of one loaded run folder (RUN_FOLDER_ALL) into VALUES. */
 void study_run_metrics(const struct run_folder *run, double values[METRIC_COUNT]);
 
 /* The K largest of X[0..N) over their sum (NAN when the sum is 0). */
 double top_share(const double *x, size_t n, size_t k);
-
-/* The verdict rules' thresholds (docs/STUDY.md). */
-#define HERD_OF_N_MIN 0.5        /* shared epoll herd >= this x N: "herd ~ N" */
-#define HERD_OVER_WAKE_ONE 1.1   /* shared epoll herd >= this x the wake-one models': a herd at all */
-#define WAKE_ONE_MAX 1.25        /* accept / EPOLLEXCLUSIVE herd <= this: "wakes one" */
-#define TOP_TWO_CLAIM 0.70       /* Node docs: "over 70 %" in two of eight */
-#define TOP_TWO_SKEW_MIN 1.5     /* top-two share >= this x the even 2/N: skewed, not 70 % */
-#define TOP_TWO_EVEN_MAX 1.3     /* rr top-two share <= this x 2/N: spread evenly */
-#define MUTEX_TURN_MAX 1.5       /* accept_mutex on: max share <= this x 1/N is "by turn" */
-
-/* The verdict rules themselves, exported for the unit tests. */
-void judge_thundering_herd(const struct study_result *results, size_t n,
-			   const struct study_setup *setup, struct study_outcome *out);
-void judge_node_cluster_balance(const struct study_result *results, size_t n,
-				const struct study_setup *setup, struct study_outcome *out);
-void judge_nginx_accept_mutex(const struct study_result *results, size_t n,
-			      const struct study_setup *setup, struct study_outcome *out);
 
 /* study.md and study.html (and study.svg) into DIR: the claim, the
  * measured numbers with RUN_DIRS (per result, REPEAT each), the verdict.

@@ -37,11 +37,26 @@ static bool measured(const struct study_result *r)
 	return false;
 }
 
+/* "SCENARIO ARGS..." as run (with {half-duration} filled in), without what
+ * every run of a study gets (--duration, --out). */
+static const char *run_arguments(const struct study_run *r, double duration_s, char *out, size_t size)
+{
+	size_t used = (size_t)snprintf(out, size, "%s", r->scenario);
+
+	for (size_t i = 0; i < r->nargs && used < size; i++) {
+		char half[32];
+
+		used += (size_t)snprintf(out + used, size - used, " %s",
+					 study_run_argument(r, i, duration_s, half, sizeof(half)));
+	}
+	return out;
+}
+
 /* One row per measured configuration, the study's metrics as columns. */
-static struct text_table *measured_table(const struct study_definition *def,
+static struct text_table *measured_table(const struct study_definition *def, double duration_s,
 					 const struct study_result *results, size_t n)
 {
-	const char *headers[4 + METRIC_COUNT] = { "configuration", "scenario", "workers", "clients" };
+	const char *headers[4 + METRIC_COUNT] = { "configuration", "testbed run", "workers", "clients" };
 	size_t columns = 4;
 	struct text_table *t;
 
@@ -51,13 +66,14 @@ static struct text_table *measured_table(const struct study_definition *def,
 	t = text_table_new(headers, columns);
 	for (size_t i = 0; t && i < n; i++) {
 		const struct study_run *r = results[i].run;
+		char arguments[512];
 
 		if (!measured(&results[i]))
 			continue;
 		text_table_add(t, "%s", r->label);
-		text_table_add(t, "%s%s%s", r->scenario, r->policy ? " --policy " : "", r->policy ? r->policy : "");
-		text_table_add(t, "%u", r->workers);
-		text_table_add(t, "%u", r->connections);
+		text_table_add(t, "%s", run_arguments(r, duration_s, arguments, sizeof(arguments)));
+		text_table_add(t, "%s", r->workers ? number_text(r->workers, 0).text : "default");
+		text_table_add(t, "%s", r->connections ? number_text(r->connections, 0).text : "default");
 		for (size_t m = 0; m < METRIC_COUNT; m++)
 			if (def->metrics & METRIC_BIT(m))
 				add_spread_cell(t, &results[i].metric[m], study_metric_info[m].decimals);
@@ -204,7 +220,7 @@ int study_write_document(const char *dir, const struct study_definition *def,
 					      "a quick look, not the study" : "",
 			   setup->max_workers ? "; configurations with more workers than --max-workers skipped" : "");
 	document_paragraph(doc, "Median over the repeats, [min-max] when more than one.");
-	document_table(doc, measured_table(def, results, def->nruns));
+	document_table(doc, measured_table(def, setup->duration_s, results, def->nruns));
 	if (add_figure(doc, dir, def, results, def->nruns, err))
 		goto out;
 	document_heading(doc, "Run folders");

@@ -5,12 +5,14 @@
  * silent default), the monotonic clock and UTC timestamps. No policy about
  * what a message says or which exit code follows: the callers decide. */
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 #include "common.h"
 #include "util.h"
 
@@ -121,3 +123,4 @@ void utc_timestamp(char *out, unsigned size, const char *format)
 	if (!strftime(out, size, format, &tm) && size)
 		out[0] = '\0';
 }
+

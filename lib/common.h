@@ -5,6 +5,7 @@
 
 #include <signal.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -40,6 +41,7 @@ int parse_u64(const char *text, uint64_t min, uint64_t max, uint64_t *out);
 int parse_double(const char *text, double min, double max, double *out);
 
 uint64_t monotonic_ns(void);
+
 /* Current UTC time formatted with strftime FORMAT into OUT. */
 void utc_timestamp(char *out, unsigned size, const char *format);
 

@@ -177,7 +177,14 @@ static void burn_cpu(const struct pool *p, uint64_t us)
 	}
 }
 
-static void sleep_us(uint64_t us)
+bool work_due(uint64_t request, double fraction)
+{
+	/* +1e-9: 0.1 x 10 must give 1, not 0.9999... */
+	return request && (uint64_t)((double)request * fraction + 1e-9) >
+			  (uint64_t)((double)(request - 1) * fraction + 1e-9);
+}
+
+void work_sleep_us(uint64_t us)
 {
 	struct timespec left = { .tv_sec = us / 1000000, .tv_nsec = (us % 1000000) * 1000 };
 
@@ -209,7 +216,7 @@ static int run_job(const struct pool *p)
 		burn_cpu(p, p->cfg.work_amount);
 		return 0;
 	case WORK_SLEEP:
-		sleep_us(p->cfg.work_amount);
+		work_sleep_us(p->cfg.work_amount);
 		return 0;
 	case WORK_FILE:
 		return read_file(p->cfg.work_file);

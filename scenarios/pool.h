@@ -13,6 +13,7 @@
 #ifndef TESTBED_POOL_H
 #define TESTBED_POOL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "error.h"
@@ -48,6 +49,15 @@ const char *pool_notify_name(enum pool_notify notify);
 int work_kind_parse(const char *name, enum work_kind *out);
 int pool_wake_parse(const char *name, enum pool_wake *out);
 int pool_notify_parse(const char *name, enum pool_notify *out);
+
+/* Whether the worker's REQUEST-th request (1, 2, ...) gets the work when a
+ * share FRACTION of them do: spread evenly and deterministically, so that
+ * the first k requests hold exactly floor(k x FRACTION) slow ones (0.25:
+ * the 4th, 8th, ...). */
+bool work_due(uint64_t request, double fraction);
+
+/* Sleeps US microseconds (a signal does not shorten it): sleep work. */
+void work_sleep_us(uint64_t us);
 
 struct pool_config {
 	unsigned threads;        /* 1 .. POOL_MAX_THREADS */

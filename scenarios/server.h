@@ -63,6 +63,8 @@ struct server_config {
 	unsigned threads;        /* pool threads per worker, 0 .. POOL_MAX_THREADS */
 	enum work_kind work_kind; /* what one request's job does */
 	uint64_t work_amount;    /* microseconds (cpu, sleep) or bytes (file) */
+	double work_fraction;    /* the share of requests that get the work (work_due), 0 = every
+				  * one; without a pool, sleep work runs in the worker itself */
 	enum pool_wake pool_wake;
 	enum pool_notify pool_notify;
 	struct in_addr listen_addr; /* the listeners' address; 0.0.0.0 = 127.0.0.1 (--netns: the veth's) */

@@ -63,10 +63,15 @@ static void set_io_timeout(int fd, unsigned timeout_ms)
 	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 }
 
+/* The requests this worker process has answered: which get the work (work_due). */
+static uint64_t requests_served;
+
 /* Answers requests on CLIENT until the client closes, asks to close, times
  * out, sends a head larger than REQUEST_MAX, or the worker is stopping.
  * Only request heads are read: the clients we serve send GET without a body.
- * With a pool, each request's work runs there and the worker waits for it. */
+ * With a pool, each request's work (or the --work ...@FRACTION share of
+ * them) runs there and the worker waits for it; without one, that share's
+ * sleep runs here, holding up this worker's other connections. */
 static void serve_connection(const struct worker_context *w, int client)
 {
 	char request[REQUEST_MAX], response[256];
@@ -90,8 +95,12 @@ static void serve_connection(const struct worker_context *w, int client)
 			have += (size_t)n;
 			continue;
 		}
-		if (w->pool && pool_submit_and_wait(w->pool) < 0)
-			return; /* the work failed (file: the read): the client sees a reset */
+		if (work_due(++requests_served, w->m->cfg.work_fraction ? w->m->cfg.work_fraction : 1)) {
+			if (w->pool && pool_submit_and_wait(w->pool) < 0)
+				return; /* the work failed (file: the read): the client sees a reset */
+			if (!w->pool && w->m->cfg.work_amount)
+				work_sleep_us(w->m->cfg.work_amount); /* --work sleep:US@F without a pool */
+		}
 		response_len = http_format_response(response, sizeof(response), keepalive);
 		if (write_full(client, response, response_len) < 0 || !keepalive)
 			return;

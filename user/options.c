@@ -64,7 +64,9 @@ const struct option_spec option_table[] = {
 	HEADING("thread pool in every worker (libuv-style; each request waits for one job):", FOR_RUN),
 	{ "threads", OPT_THREADS, "T", FOR_RUN, "pool threads per worker, up to " TEXT(POOL_MAX_THREADS)
 	  "; 0 = no pool (Node has 4)", "0" },
-	{ "work", OPT_WORK, "KIND:N", FOR_RUN, "a job: cpu:US busy loop, sleep:US, file:BYTES read",
+	{ "work", OPT_WORK, "KIND:N[@F]", FOR_RUN, "a job: cpu:US busy loop, sleep:US, file:BYTES read; @F:\n"
+	  "only that share of requests (evenly: @0.1 = every 10th of a\n"
+	  "worker's); sleep:US@F needs no --threads (the worker sleeps)",
 	  "cpu:" TEXT(DEFAULT_WORK_CPU_US) },
 	{ "pool-wake", OPT_POOL_WAKE, "HOW", FOR_RUN, "signal: wake one idle thread per job; broadcast: wake all",
 	  "signal" },
@@ -323,11 +325,12 @@ static int number_option(const char *name, const char *text, uint64_t min, uint6
 	return -1;
 }
 
-/* "cpu:200", "sleep:1000", "file:65536": the kind, a colon, a whole number. */
+/* "cpu:200", "sleep:1000", "file:65536": the kind, a colon, a whole number;
+ * then optionally "@FRACTION", the share of requests that get it. */
 static int parse_work(const char *text, struct run_options *o, struct error_message *err)
 {
-	const char *colon = strchr(text, ':');
-	char kind[8];
+	const char *colon = strchr(text, ':'), *at = strchr(text, '@');
+	char kind[8], amount[32];
 	uint64_t min, max;
 	const char *unit;
 
@@ -346,9 +349,20 @@ static int parse_work(const char *text, struct run_options *o, struct error_mess
 	} else {
 		min = 0, max = WORK_MAX_US, unit = "microseconds";
 	}
-	if (parse_u64(colon + 1, min, max, &o->work_amount)) {
+	snprintf(amount, sizeof(amount), "%.*s", (int)(at ? at - colon - 1 : (long)strlen(colon + 1)), colon + 1);
+	if (parse_u64(amount, min, max, &o->work_amount)) {
 		error_message_set(err, "--work %s:N needs %s from %llu to %llu, not '%s'", kind, unit,
-			 (unsigned long long)min, (unsigned long long)max, colon + 1);
+			 (unsigned long long)min, (unsigned long long)max, amount);
+		return -1;
+	}
+	if (at && (parse_double(at + 1, 0, 1, &o->work_fraction) || o->work_fraction <= 0)) {
+		error_message_set(err, "--work %s@FRACTION needs a share of the requests above 0 and at most 1 "
+			 "(e.g. sleep:20000@0.1), not '%s'", amount, at + 1);
+		return -1;
+	}
+	if (at && !o->threads && o->work_kind != WORK_SLEEP) {
+		error_message_set(err, "--work %s without --threads: only sleep:US@FRACTION runs in the worker "
+			 "itself (cpu and file work need the pool)", text);
 		return -1;
 	}
 	return 0;
@@ -362,11 +376,12 @@ struct pool_args {
 static int check_pool(struct run_options *o, const struct pool_args *a, struct error_message *err)
 {
 	/* the first pool option given: without a pool it would be ignored */
-	const char *needs_threads = a->work ? "--work" : a->wake ? "--pool-wake" :
+	const char *needs_threads = a->work && !strchr(a->work, '@') ? "--work" : a->wake ? "--pool-wake" :
 				    a->notify ? "--pool-notify" : NULL;
 
 	o->work_kind = WORK_CPU;
 	o->work_amount = o->threads ? DEFAULT_WORK_CPU_US : 0;
+	o->work_fraction = 0;
 	o->pool_wake = POOL_WAKE_SIGNAL;
 	o->pool_notify = POOL_NOTIFY_EVENTFD;
 	if (needs_threads && !o->threads) {

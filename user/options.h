@@ -52,6 +52,7 @@ struct run_options {
 	unsigned threads;          /* --threads: pool threads per worker, 0 = no pool */
 	enum work_kind work_kind;  /* --work KIND:AMOUNT, default cpu:DEFAULT_WORK_CPU_US */
 	uint64_t work_amount;      /* microseconds (cpu, sleep) or bytes (file) */
+	double work_fraction;      /* --work ...@FRACTION: the share of requests that get it; 0 = all */
 	enum pool_wake pool_wake;  /* --pool-wake, default signal */
 	enum pool_notify pool_notify; /* --pool-notify, default eventfd */
 	const char *out_dir;       /* --out, NULL = results/<scenario>-<kernel>-<time> */

@@ -374,6 +374,7 @@ int cmd_run(int argc, char **argv)
 		.threads = opts.threads,
 		.work_kind = opts.work_kind,
 		.work_amount = opts.work_amount,
+		.work_fraction = opts.work_fraction,
 		.pool_wake = opts.pool_wake,
 		.pool_notify = opts.pool_notify,
 		.worker_cpus_one_each = opts.cpus.worker_one_each,

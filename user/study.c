@@ -5,7 +5,8 @@
  * DIR/runs/), reads the folders back, and has study.c judge the numbers and
  * study_document.c write study.md/.html. The studies, their figures and
  * verdict rules are analysis/study.c's; a run itself is run.c's: nothing
- * here measures anything. */
+ * here measures anything; the studies are the files in studies/
+ * (analysis/study_file.c reads them). */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -38,7 +39,8 @@ static void print_study_help(FILE *out)
 		"Runs a published claim's experiment (several `testbed run`s, --repeat times each)\n"
 		"and writes study.md and study.html: the claim with its source, the numbers measured\n"
 		"here with their spread, and the verdict (reproduced, partly, not reproduced) by the\n"
-		"study's rule (docs/STUDY.md).\n"
+		"study's rule (docs/STUDY.md). The studies are the files in studies/ of the tree\n"
+		"that holds this build (one a study: the claim, the runs and the check).\n"
 		"\n"
 		"  -d, --duration S       seconds of load per run (default: the study's, study list)\n"
 		"      --repeat N         runs of each configuration; the spread is over them\n"
@@ -52,16 +54,17 @@ static void print_study_help(FILE *out)
 	fprintf(out, "\nexample: sudo ./testbed study thundering-herd --duration 1 --repeat 1 --max-workers 2\n");
 }
 
-static int study_list(void)
+static int study_list(struct study_definition *const *studies, size_t n, const char *dir)
 {
 	printf("%-22s %-5s %-9s %s\n", "study", "runs", "duration", "claim");
-	for (size_t i = 0; i < study_count; i++) {
-		const struct study_definition *d = &study_table[i];
+	for (size_t i = 0; i < n; i++) {
+		const struct study_definition *d = studies[i];
 
 		printf("%-22s %-5zu %-9s %s\n", d->name, d->nruns * d->default_repeat,
 		       number_text(d->default_duration_s, 1).text, d->summary);
 	}
-	printf("\n(sudo ./testbed study NAME runs one: about runs x (duration + 3 s) with the defaults)\n");
+	printf("\n(sudo ./testbed study NAME runs one: about runs x (duration + 3 s) with the defaults;\n"
+	       " the studies are the files in %s)\n", dir);
 	return EXIT_OK;
 }
 
@@ -69,29 +72,21 @@ static int study_list(void)
  * The run's exit code, or -1 when it could not be started. */
 static int run_configuration(const struct study_run *r, double duration_s, const char *run_dir, int log_fd)
 {
-	char workers[16], connections[16], duration[32];
-	char *argv[16];
+	char duration[32], half[32];	/* one {half-duration} value: the same for every argument */
+	char *argv[r->nargs + 10];
 	int argc = 0, status;
 	pid_t pid;
 
-	snprintf(workers, sizeof(workers), "%u", r->workers);
-	snprintf(connections, sizeof(connections), "%u", r->connections);
 	snprintf(duration, sizeof(duration), "%g", duration_s);
 	argv[argc++] = "testbed";
 	argv[argc++] = "run";
-	argv[argc++] = (char *)r->scenario;
-	argv[argc++] = "--workers";
-	argv[argc++] = workers;
-	argv[argc++] = "--connections";
-	argv[argc++] = connections;
+	argv[argc++] = r->scenario;
+	for (size_t i = 0; i < r->nargs; i++)
+		argv[argc++] = (char *)study_run_argument(r, i, duration_s, half, sizeof(half));
 	argv[argc++] = "--duration";
 	argv[argc++] = duration;
 	argv[argc++] = "--out";
 	argv[argc++] = (char *)run_dir;
-	if (r->policy) {
-		argv[argc++] = "--policy";
-		argv[argc++] = (char *)r->policy;
-	}
 	if (verbose)
 		argv[argc++] = verbose > 1 ? "-vv" : "-v";
 	argv[argc] = NULL;
@@ -195,16 +190,17 @@ static int run_study(const struct study_definition *def, const struct study_setu
 
 int cmd_study(int argc, char **argv)
 {
-	const struct study_definition *def;
+	struct study_definition **studies = NULL, *def = NULL;
+	size_t nstudies = 0;
 	struct study_options o;
 	struct error_message err = { "" };
 	struct study_setup setup = { 0 };
 	struct study_result *results = NULL;
 	struct study_outcome outcome;
 	double (*values)[METRIC_COUNT] = NULL;
-	char **run_dirs = NULL, dir[PATH_MAX], runs_dir[PATH_MAX + 8];
+	char **run_dirs = NULL, dir[PATH_MAX], runs_dir[PATH_MAX + 8], studies_dir[PATH_MAX];
 	struct utsname uts;
-	size_t nvalues;
+	size_t nvalues = 0;
 	int failures, ret = EXIT_FAIL;
 
 	switch (parse_study_options(argc, argv, &o, &err)) {
@@ -218,21 +214,31 @@ int cmd_study(int argc, char **argv)
 		break;
 	}
 	verbose = o.verbose;
-	if (!strcmp(o.name, "list"))
-		return study_list();
-	def = study_find(o.name);
+	if (study_dir(studies_dir, sizeof(studies_dir), &err) ||
+	    study_load_all(studies_dir, &studies, &nstudies, &err)) {
+		error_msg("study: %s", err.text);
+		return EXIT_FAIL;
+	}
+	if (!strcmp(o.name, "list")) {
+		ret = study_list(studies, nstudies, studies_dir);
+		goto out;
+	}
+	for (size_t i = 0; i < nstudies; i++)
+		if (!strcmp(studies[i]->name, o.name))
+			def = studies[i];
 	if (!def) {
 		error_msg("no study '%s' (see: testbed study list)", o.name);
-		return EXIT_USAGE;
+		ret = EXIT_USAGE;
+		goto out;
 	}
 	if (geteuid() != 0) {
 		error_msg("study runs real servers under the tracer: run it as root (sudo)");
-		return EXIT_FAIL;
+		goto out;
 	}
 	/* gnuplot first: without it the study could not be written after minutes of runs */
 	if (plot_find_gnuplot(&err)) {
 		error_msg("%s", err.text);
-		return EXIT_FAIL;
+		goto out;
 	}
 	uname(&uts);
 	setup = (struct study_setup){
@@ -245,7 +251,7 @@ int cmd_study(int argc, char **argv)
 	setup.shortened = setup.duration_s < def->default_duration_s || setup.repeat < def->default_repeat;
 	install_exit_signals();
 	if (make_study_dir(&o, dir, sizeof(dir)))
-		return EXIT_FAIL;
+		goto out;
 	nvalues = def->nruns * setup.repeat;
 	values = calloc(nvalues, sizeof(*values));
 	run_dirs = calloc(nvalues, sizeof(*run_dirs));
@@ -271,7 +277,7 @@ int cmd_study(int argc, char **argv)
 			results[i].metric[m] = spread_of(column, setup.repeat);
 		}
 	}
-	def->judge(results, def->nruns, &setup, &outcome);
+	study_judge(def, results, def->nruns, &setup, &outcome);
 	if (study_write_document(dir, def, &setup, results, run_dirs, &outcome, &err)) {
 		error_msg("study: %s", err.text);
 		goto out;
@@ -290,5 +296,6 @@ out:
 	free(run_dirs);
 	free(values);
 	free(results);
+	study_free_all(studies, nstudies);
 	return ret;
 }

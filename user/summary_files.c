@@ -57,12 +57,14 @@ struct summary_line {
 	uint64_t wake_rank[WAKE_RANKS];
 };
 
-/* "cpu:200": the pool's job; NULL without a pool. */
+/* "cpu:200", "sleep:20000@0.1": the requests' work; NULL without a pool or a mix. */
 static const char *work_text(const struct run_options *o, char *out, size_t size)
 {
-	if (!o->threads)
+	if (!o->threads && !o->work_fraction)
 		return NULL;
 	snprintf(out, size, "%s:%llu", work_kind_name(o->work_kind), (unsigned long long)o->work_amount);
+	if (o->work_fraction)   /* --work ...@F: the share of requests that get it */
+		snprintf(out + strlen(out), size - strlen(out), "@%g", o->work_fraction);
 	return out;
 }
 

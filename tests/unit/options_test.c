@@ -66,6 +66,23 @@ static void test_pool_options(void)
 	CU_ASSERT_EQUAL(o.pool_wake, POOL_WAKE_BROADCAST);
 	CU_ASSERT_EQUAL(o.pool_notify, POOL_NOTIFY_PIPE);
 
+	/* a mix: @F, the share of requests; sleep needs no pool (the worker sleeps) */
+	CU_ASSERT_EQUAL(parse(&o, &err, "reuseport", "--work", "sleep:20000@0.1", NULL), PARSE_OK);
+	CU_ASSERT_EQUAL(o.work_kind, WORK_SLEEP);
+	CU_ASSERT_EQUAL(o.work_amount, 20000);
+	CU_ASSERT_DOUBLE_EQUAL(o.work_fraction, 0.1, 1e-12);
+	CU_ASSERT_EQUAL(parse(&o, &err, "reuseport", "--threads", "2", "--work", "cpu:50@1", NULL), PARSE_OK);
+	CU_ASSERT_DOUBLE_EQUAL(o.work_fraction, 1.0, 1e-12);
+	CU_ASSERT_EQUAL(parse(&o, &err, "reuseport", "--work", "cpu:50@0.5", NULL), PARSE_ERROR);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err.text, "only sleep:US@FRACTION"));
+	CU_ASSERT_EQUAL(parse(&o, &err, "reuseport", "--work", "sleep:100@0", NULL), PARSE_ERROR);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err.text, "above 0 and at most 1"));
+	CU_ASSERT_EQUAL(parse(&o, &err, "reuseport", "--work", "sleep:100@1.5", NULL), PARSE_ERROR);
+	CU_ASSERT_EQUAL(parse(&o, &err, "reuseport", "--work", "sleep:100@x", NULL), PARSE_ERROR);
+	CU_ASSERT_EQUAL(parse(&o, &err, "reuseport", "--work", "sleep:x@0.5", NULL), PARSE_ERROR);
+	CU_ASSERT_EQUAL(parse(&o, &err, "reuseport", "--work", "sleep:100", NULL), PARSE_ERROR); /* no @: the pool's */
+	CU_ASSERT_EQUAL(parse(&o, &err, "reuseport", "--threads", "2", NULL), PARSE_OK);
+	CU_ASSERT_DOUBLE_EQUAL(o.work_fraction, 0, 1e-12);                /* every request */
 	CU_ASSERT_EQUAL(parse(&o, &err, "reuseport", "--threads=1", "--work=file:65536", NULL), PARSE_OK);
 	CU_ASSERT_EQUAL(o.work_kind, WORK_FILE);
 	CU_ASSERT_EQUAL(o.work_amount, 65536);

@@ -262,8 +262,28 @@ static void test_signal_does_not_end_wait(void)
 	sigaction(SIGUSR1, &old, NULL);
 }
 
+/* --work ...@FRACTION: exactly floor(k x F) of the first k requests, evenly. */
+static void test_work_due(void)
+{
+	static const double fractions[] = { 0.1, 0.25, 0.5, 1.0, 0.3333, 0.07 };
+
+	for (size_t f = 0; f < ARRAY_SIZE(fractions); f++) {
+		uint64_t due = 0;
+
+		for (uint64_t k = 1; k <= 1000; k++) {
+			due += work_due(k, fractions[f]);
+			CU_ASSERT_EQUAL(due, (uint64_t)((double)k * fractions[f] + 1e-9));
+		}
+	}
+	CU_ASSERT(!work_due(1, 0.25) && !work_due(3, 0.25) && work_due(4, 0.25) && work_due(8, 0.25));
+	CU_ASSERT(work_due(10, 0.1) && !work_due(11, 0.1) && work_due(20, 0.1));
+	CU_ASSERT(work_due(1, 1.0) && work_due(2, 1.0));
+	CU_ASSERT(!work_due(0, 1.0));
+}
+
 static void add_tests(CU_pSuite suite)
 {
+	CU_ADD_TEST(suite, test_work_due);
 	CU_ADD_TEST(suite, test_names_round_trip);
 	CU_ADD_TEST(suite, test_parse_rejects);
 	CU_ADD_TEST(suite, test_bad_config);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
-/* Unit tests for analysis/study.c (the spread, the top-two share, the verdict
- * rules at and around their thresholds, the study table), for
+/* Unit tests for analysis/study.c (the spread, the top-two share), for
+ * analysis/study_rules.c (every rule at and around the thresholds the
+ * studies/ files give it), for analysis/study_file.c (the files in studies/,
+ * a parsed file, malformed ones refused with file:line), for
  * analysis/study_document.c (the three parts in study.md) and for `study`'s
  * command line (user/options.c). */
 #include <math.h>
@@ -46,33 +48,54 @@ static void test_top_share(void)
 	CU_ASSERT(isnan(top_share(zero, 2, 1)));
 }
 
-/* --- thundering-herd -------------------------------------------------------- */
-
-static const struct study_run herd_runs[] = {
-	{ "e2", "shared-epoll", 2, 1, NULL }, { "a2", "shared-accept", 2, 1, NULL },
-	{ "x2", "shared-epoll-excl", 2, 1, NULL },
-	{ "e8", "shared-epoll", 8, 1, NULL }, { "a8", "shared-accept", 8, 1, NULL },
-	{ "x8", "shared-epoll-excl", 8, 1, NULL },
-};
-
-/* Herd medians for N=2 and N=8: epoll, accept, exclusive; NAN = not run. */
-static void herd_results(struct study_result *r, double e2, double w2, double e8, double w8)
+/* studies/NAME.study, as `study` reads it. */
+static struct study_definition *load(const char *name)
 {
-	const double herd[] = { e2, w2, w2, e8, w8, w8 };
+	struct study_definition *def = NULL;
+	struct error_message err = { "" };
+	char path[128];
 
-	for (size_t i = 0; i < ARRAY_SIZE(herd_runs); i++) {
-		r[i] = (struct study_result){ .run = &herd_runs[i] };
-		r[i].metric[METRIC_HERD_FACTOR] = spread_of(&herd[i], 1);
-	}
+	snprintf(path, sizeof(path), "studies/%s.study", name);
+	if (study_parse(path, NULL, &def, &err))
+		fprintf(stderr, "%s\n", err.text);
+	return def;
 }
 
+/* R[0..def->nruns) aligned with DEF's runs, nothing measured. */
+static void no_results(const struct study_definition *def, struct study_result *r)
+{
+	for (size_t i = 0; i < def->nruns; i++)
+		r[i] = (struct study_result){ .run = &def->runs[i] };
+}
+
+/* Metric M of the run labelled LABEL measured once, at VALUE (NAN: not measured). */
+static void set(const struct study_definition *def, struct study_result *r, const char *label,
+		enum study_metric m, double value)
+{
+	for (size_t i = 0; i < def->nruns; i++)
+		if (!strcmp(def->runs[i].label, label))
+			r[i].metric[m] = spread_of(&value, 1);
+}
+
+/* --- thundering-herd -------------------------------------------------------- */
+
+/* Herd medians for N=2 and N=8: epoll, accept and exclusive; NAN = not run. */
 static enum study_verdict herd_verdict(double e2, double w2, double e8, double w8,
 				       const struct study_setup *setup, struct study_outcome *out)
 {
-	struct study_result r[ARRAY_SIZE(herd_runs)];
+	struct study_definition *def = load("thundering-herd");
+	struct study_result r[16];
 
-	herd_results(r, e2, w2, e8, w8);
-	judge_thundering_herd(r, ARRAY_SIZE(r), setup, out);
+	CU_ASSERT_FATAL(def && def->nruns <= ARRAY_SIZE(r));
+	no_results(def, r);
+	set(def, r, "shared-epoll-n2", METRIC_HERD_FACTOR, e2);
+	set(def, r, "shared-accept-n2", METRIC_HERD_FACTOR, w2);
+	set(def, r, "shared-epoll-excl-n2", METRIC_HERD_FACTOR, w2);
+	set(def, r, "shared-epoll-n8", METRIC_HERD_FACTOR, e8);
+	set(def, r, "shared-accept-n8", METRIC_HERD_FACTOR, w8);
+	set(def, r, "shared-epoll-excl-n8", METRIC_HERD_FACTOR, w8);
+	study_judge(def, r, def->nruns, setup, out);
+	study_free(def);
 	return out->verdict;
 }
 
@@ -82,7 +105,7 @@ static void test_herd_rules(void)
 
 	/* at the thresholds: 0.5 N, 1.25 pass; just over 1.1 x wake-one (1.375) */
 	CU_ASSERT_EQUAL(herd_verdict(1.376, 1.25, 4.0, 1.0, &two_cpus, &out), VERDICT_REPRODUCED);
-	CU_ASSERT_PTR_NOT_NULL(strstr(out.why, "N=8: shared-epoll 4.00"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out.why, "N=8: shared-epoll-n8 4.00"));
 	/* measured here: N=2 gives N - 1 and a bit (the serving worker is busy) */
 	CU_ASSERT_EQUAL(herd_verdict(1.18, 0.97, 7.3, 1.0, &two_cpus, &out), VERDICT_REPRODUCED);
 	CU_ASSERT_EQUAL(herd_verdict(1.374, 1.25, 4.0, 1.0, &two_cpus, &out), VERDICT_NOT_REPRODUCED);
@@ -103,18 +126,18 @@ static void test_herd_rules(void)
 
 /* --- node-cluster-balance --------------------------------------------------- */
 
-static const struct study_run node_runs[] = {
-	{ "none", "node-cluster-none", 8, 8, NULL }, { "rr", "node-cluster-rr", 8, 8, NULL },
-};
-
 static enum study_verdict node_verdict(double none, double rr, const struct study_setup *setup,
 				       struct study_outcome *out)
 {
-	struct study_result r[2] = { { .run = &node_runs[0] }, { .run = &node_runs[1] } };
+	struct study_definition *def = load("node-cluster-balance");
+	struct study_result r[8];
 
-	r[0].metric[METRIC_TOP_TWO_SHARE] = spread_of(&none, 1);
-	r[1].metric[METRIC_TOP_TWO_SHARE] = spread_of(&rr, 1);
-	judge_node_cluster_balance(r, 2, setup, out);
+	CU_ASSERT_FATAL(def && def->nruns <= ARRAY_SIZE(r));
+	no_results(def, r);
+	set(def, r, "node-cluster-none", METRIC_TOP_TWO_SHARE, none);
+	set(def, r, "node-cluster-rr", METRIC_TOP_TWO_SHARE, rr);
+	study_judge(def, r, def->nruns, setup, out);
+	study_free(def);
 	return out->verdict;
 }
 
@@ -136,23 +159,22 @@ static void test_node_rules(void)
 
 /* --- nginx-accept-mutex ------------------------------------------------------ */
 
-static const struct study_run nginx_runs[] = {
-	{ "on", "nginx-mutex-on", 4, 1, NULL }, { "off", "nginx-mutex-off", 4, 1, NULL },
-	{ "rp", "nginx-reuseport", 4, 1, NULL },
-};
-
 static enum study_verdict nginx_verdict(double on_share, double off_herd, double reuseport_herd,
 					struct study_outcome *out)
 {
-	const double share[] = { on_share, 0.25, 0.25 }, herd[] = { 1.0, off_herd, reuseport_herd };
-	struct study_result r[3];
+	struct study_definition *def = load("nginx-accept-mutex");
+	struct study_result r[8];
 
-	for (size_t i = 0; i < 3; i++) {
-		r[i] = (struct study_result){ .run = &nginx_runs[i] };
-		r[i].metric[METRIC_MAX_SHARE] = spread_of(&share[i], 1);
-		r[i].metric[METRIC_HERD_FACTOR] = spread_of(&herd[i], 1);
-	}
-	judge_nginx_accept_mutex(r, 3, &two_cpus, out);
+	CU_ASSERT_FATAL(def && def->nruns <= ARRAY_SIZE(r));
+	no_results(def, r);
+	set(def, r, "nginx-mutex-on", METRIC_MAX_SHARE, on_share);
+	set(def, r, "nginx-mutex-on", METRIC_HERD_FACTOR, 1.0);
+	set(def, r, "nginx-mutex-off", METRIC_MAX_SHARE, 0.25);
+	set(def, r, "nginx-mutex-off", METRIC_HERD_FACTOR, off_herd);
+	set(def, r, "nginx-reuseport", METRIC_MAX_SHARE, 0.25);
+	set(def, r, "nginx-reuseport", METRIC_HERD_FACTOR, reuseport_herd);
+	study_judge(def, r, def->nruns, &two_cpus, out);
+	study_free(def);
 	return out->verdict;
 }
 
@@ -163,37 +185,268 @@ static void test_nginx_rules(void)
 	/* "by turn": max share <= 1.5 x 1/4 = 0.375; no waste: herd <= 1.25 */
 	CU_ASSERT_EQUAL(nginx_verdict(0.375, 1.25, 1.0, &out), VERDICT_REPRODUCED);
 	CU_ASSERT_EQUAL(nginx_verdict(0.80, 1.0, 1.0, &out), VERDICT_PARTLY);
-	CU_ASSERT_PTR_NOT_NULL(strstr(out.why, "mutex holder keeps accepting"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(out.why, "one worker keeps accepting"));
 	CU_ASSERT_EQUAL(nginx_verdict(0.30, 1.0, 1.3, &out), VERDICT_PARTLY);
 	CU_ASSERT_EQUAL(nginx_verdict(0.80, 2.0, 1.0, &out), VERDICT_NOT_REPRODUCED);
 	CU_ASSERT_EQUAL(nginx_verdict(NAN, 1.0, 1.0, &out), VERDICT_NO_DATA);
+	CU_ASSERT_EQUAL(nginx_verdict(0.30, NAN, 1.0, &out), VERDICT_NO_DATA);
 }
 
-/* Every study is complete, its labels fit folder names and are unique. */
-static void test_study_table(void)
-{
-	CU_ASSERT(study_count >= 2);
-	for (size_t i = 0; i < study_count; i++) {
-		const struct study_definition *d = &study_table[i];
+/* --- worker-restart ---------------------------------------------------------- */
 
-		CU_ASSERT_PTR_EQUAL(study_find(d->name), d);
+static enum study_verdict restart_verdict(double reuseport, double migrate, double shared,
+					  struct study_outcome *out)
+{
+	struct study_definition *def = load("worker-restart");
+	struct study_result r[8];
+
+	CU_ASSERT_FATAL(def && def->nruns <= ARRAY_SIZE(r));
+	no_results(def, r);
+	set(def, r, "reuseport-kill", METRIC_CONNECTIONS_LOST, reuseport);
+	set(def, r, "reuseport-kill-migrate", METRIC_CONNECTIONS_LOST, migrate);
+	set(def, r, "shared-epoll-kill", METRIC_CONNECTIONS_LOST, shared);
+	set(def, r, "fd-dispatch-kill", METRIC_CONNECTIONS_LOST, 40);   /* shown, not judged */
+	study_judge(def, r, def->nruns, &two_cpus, out);
+	study_free(def);
+	return out->verdict;
+}
+
+static void test_restart_rules(void)
+{
+	struct study_outcome out;
+
+	/* lost: > 1 without migration; kept: <= 1 with it and on a shared listener */
+	CU_ASSERT_EQUAL(restart_verdict(2, 1, 1, &out), VERDICT_REPRODUCED);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out.why, "reuseport-kill: connections lost 2.0"));
+	CU_ASSERT_EQUAL(restart_verdict(1, 0, 0, &out), VERDICT_PARTLY);       /* nothing lost anywhere */
+	CU_ASSERT_EQUAL(restart_verdict(30, 2, 0, &out), VERDICT_PARTLY);      /* migration lost 2 */
+	CU_ASSERT_EQUAL(restart_verdict(1, 5, 5, &out), VERDICT_NOT_REPRODUCED);
+	/* a kernel without tcp_migrate_req: judged on the shared listener, the gap named */
+	CU_ASSERT_EQUAL(restart_verdict(30, NAN, 1, &out), VERDICT_REPRODUCED);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out.why, "Not measured (failed or unsupported here): reuseport-kill-migrate"));
+	CU_ASSERT_EQUAL(restart_verdict(30, NAN, NAN, &out), VERDICT_NO_DATA);
+	CU_ASSERT_EQUAL(restart_verdict(NAN, 0, 0, &out), VERDICT_NO_DATA);
+}
+
+/* --- pool-herd ----------------------------------------------------------------- */
+
+/* Wasted futex wakeups per job with broadcast at T = 2, 4, 8, and signal's (all T). */
+static enum study_verdict pool_verdict(double b2, double b4, double b8, double signal,
+				       struct study_outcome *out)
+{
+	struct study_definition *def = load("pool-herd");
+	struct study_result r[8];
+
+	CU_ASSERT_FATAL(def && def->nruns <= ARRAY_SIZE(r));
+	no_results(def, r);
+	set(def, r, "broadcast-t2", METRIC_POOL_WASTED_PER_JOB, b2);
+	set(def, r, "broadcast-t4", METRIC_POOL_WASTED_PER_JOB, b4);
+	set(def, r, "broadcast-t8", METRIC_POOL_WASTED_PER_JOB, b8);
+	set(def, r, "signal-t2", METRIC_POOL_WASTED_PER_JOB, signal);
+	set(def, r, "signal-t4", METRIC_POOL_WASTED_PER_JOB, signal);
+	set(def, r, "signal-t8", METRIC_POOL_WASTED_PER_JOB, signal);
+	study_judge(def, r, def->nruns, &two_cpus, out);
+	study_free(def);
+	return out->verdict;
+}
+
+static void test_pool_rules(void)
+{
+	struct study_outcome out;
+
+	/* broadcast >= 0.4 T (0.8, 1.6, 3.2), signal <= 0.25 */
+	CU_ASSERT_EQUAL(pool_verdict(1.0, 3.0, 7.0, 0.0, &out), VERDICT_REPRODUCED);
+	CU_ASSERT_EQUAL(pool_verdict(0.8, 1.6, 3.2, 0.25, &out), VERDICT_REPRODUCED);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out.why, "pool wasted wakeups/job"));
+	CU_ASSERT_EQUAL(pool_verdict(0.8, 1.6, 3.1, 0.25, &out), VERDICT_PARTLY);   /* capped at T=8 */
+	CU_ASSERT_EQUAL(pool_verdict(1.0, 3.0, 7.0, 0.3, &out), VERDICT_PARTLY);    /* signal wastes */
+	CU_ASSERT_EQUAL(pool_verdict(0.1, 0.1, 0.1, 0.1, &out), VERDICT_NOT_REPRODUCED);
+	CU_ASSERT_EQUAL(pool_verdict(NAN, NAN, NAN, 0, &out), VERDICT_NO_DATA);
+}
+
+/* --- epoll-exclusive-lifo -------------------------------------------------------- */
+
+static enum study_verdict lifo_verdict(double excl_share, double accept_share, struct study_outcome *out)
+{
+	struct study_definition *def = load("epoll-exclusive-lifo");
+	struct study_result r[8];
+
+	CU_ASSERT_FATAL(def && def->nruns <= ARRAY_SIZE(r));
+	no_results(def, r);
+	set(def, r, "epoll-excl-low", METRIC_MAX_SHARE, excl_share);
+	set(def, r, "accept-low", METRIC_MAX_SHARE, accept_share);
+	set(def, r, "reuseport-low", METRIC_MAX_SHARE, 0.99);   /* shown, not judged */
+	study_judge(def, r, def->nruns, &two_cpus, out);
+	study_free(def);
+	return out->verdict;
+}
+
+static void test_lifo_rules(void)
+{
+	struct study_outcome out;
+
+	/* top=1: the max share; even 1/4; accept by turn <= 1.3 x 0.25 = 0.325 */
+	CU_ASSERT_EQUAL(lifo_verdict(0.76, 0.325, &out), VERDICT_REPRODUCED);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out.why, "max share of epoll-excl-low: median 0.760"));
+	CU_ASSERT_EQUAL(lifo_verdict(0.75, 0.25, &out), VERDICT_PARTLY);       /* "> 0.75" */
+	CU_ASSERT_EQUAL(lifo_verdict(0.90, 0.40, &out), VERDICT_PARTLY);       /* accept uneven */
+	CU_ASSERT_EQUAL(lifo_verdict(0.375, 0.25, &out), VERDICT_PARTLY);      /* 1.5 x even */
+	CU_ASSERT_EQUAL(lifo_verdict(0.37, 0.25, &out), VERDICT_NOT_REPRODUCED);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out.why, "2 CPUs for 4 workers"));
+	CU_ASSERT_EQUAL(lifo_verdict(NAN, 0.25, &out), VERDICT_NO_DATA);
+}
+
+/* Every file in studies/ reads, is complete, its labels fit folder names. */
+static void test_study_files(void)
+{
+	struct study_definition **studies;
+	struct error_message err = { "" };
+	size_t n;
+
+	CU_ASSERT_EQUAL_FATAL(study_load_all("studies", &studies, &n, &err), 0);
+	CU_ASSERT(n >= 6);
+	for (size_t i = 0; i < n; i++) {
+		const struct study_definition *d = studies[i];
+
+		CU_ASSERT(i == 0 || strcmp(studies[i - 1]->name, d->name) < 0);
 		CU_ASSERT(d->claim && d->source && d->original_setup && d->expected && d->summary);
-		CU_ASSERT(d->judge && d->nruns > 0 && d->default_repeat > 0 && d->default_duration_s > 0);
+		CU_ASSERT(d->check.rule && d->nruns > 0 && d->default_repeat > 0 && d->default_duration_s > 0);
 		CU_ASSERT(d->metrics & METRIC_BIT(d->figure_metric));
-		for (size_t r = 0; r < d->nruns; r++) {
+		for (size_t r = 0; r < d->nruns; r++)
 			CU_ASSERT_EQUAL(strspn(d->runs[r].label, "abcdefghijklmnopqrstuvwxyz0123456789-"),
 					strlen(d->runs[r].label));
-			for (size_t q = 0; q < r; q++)
-				CU_ASSERT(strcmp(d->runs[r].label, d->runs[q].label));
-		}
 	}
-	CU_ASSERT_PTR_NULL(study_find("no-such-study"));
+	study_free_all(studies, n);
+	CU_ASSERT_EQUAL(study_load_all("no-such-folder", &studies, &n, &err), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err.text, "no-such-folder"));
+}
+
+/* What a parsed file holds: runs' arguments, workers, the check's fallbacks. */
+static void test_parse(void)
+{
+	static const char text[] =
+		"# a comment\n"
+		"name tiny\n"
+		"summary one line\n"
+		"claim first half\n"
+		"  claim second half  \n"
+		"source somewhere\nsetup any\nexpected more than 1 lost\n"
+		"duration 1.5\nrepeat 2\nmetrics throughput\nfigure connections_lost\n"
+		"\n"
+		"run a reuseport --workers 3 --connections 7 --policy rr --kill-worker-after {half-duration}\n"
+		"run b shared-epoll\n"
+		"check lost_and_kept lossy=a kept=b lossy_min=2\n";
+	struct study_definition *def;
+	struct error_message err = { "" };
+
+	CU_ASSERT_EQUAL_FATAL(study_parse("dir/tiny.study", text, &def, &err), 0);
+	CU_ASSERT_STRING_EQUAL(def->name, "tiny");
+	CU_ASSERT_STRING_EQUAL(def->claim, "first half second half");
+	CU_ASSERT_DOUBLE_EQUAL(def->default_duration_s, 1.5, 1e-12);
+	CU_ASSERT_EQUAL(def->default_repeat, 2);
+	CU_ASSERT_EQUAL(def->metrics, METRIC_BIT(METRIC_THROUGHPUT) | METRIC_BIT(METRIC_CONNECTIONS_LOST));
+	CU_ASSERT_EQUAL(def->figure_metric, METRIC_CONNECTIONS_LOST);
+	CU_ASSERT_EQUAL_FATAL(def->nruns, 2);
+	CU_ASSERT_STRING_EQUAL(def->runs[0].scenario, "reuseport");
+	CU_ASSERT_EQUAL(def->runs[0].nargs, 8);
+	CU_ASSERT_STRING_EQUAL(def->runs[0].args[7], "{half-duration}");
+	CU_ASSERT_PTR_NULL(def->runs[0].args[8]);
+	CU_ASSERT_EQUAL(def->runs[0].workers, 3);
+	CU_ASSERT_EQUAL(def->runs[0].connections, 7);
+	CU_ASSERT_STRING_EQUAL(def->runs[0].policy, "rr");
+	CU_ASSERT_EQUAL(def->runs[1].workers, 0);
+	CU_ASSERT_PTR_NULL(def->runs[1].policy);
+	CU_ASSERT_STRING_EQUAL(def->check.rule->name, "lost_and_kept");
+	CU_ASSERT_DOUBLE_EQUAL(check_number(&def->check, "lossy_min"), 2, 1e-12);
+	CU_ASSERT_DOUBLE_EQUAL(check_number(&def->check, "kept_max"), 1, 1e-12);   /* the fallback */
+	CU_ASSERT_STRING_EQUAL(check_text(&def->check, "metric"), "connections_lost");
+	study_free(def);
+}
+
+/* A rule's parameter the parser cannot judge alone: top is 1 or 2. */
+static void test_top_out_of_range(void)
+{
+	static const char text[] = "summary s\nclaim c\nsource s\nsetup s\nexpected e\nduration 1\nrepeat 1\n"
+				   "figure max_share\nrun a shared-epoll --workers 4\nrun b reuseport --workers 4\n"
+				   "check top_share_at_least label=a even_label=b top=3\n";
+	struct study_definition *def;
+	struct error_message err = { "" };
+	struct study_result r[2];
+	struct study_outcome out;
+
+	CU_ASSERT_EQUAL_FATAL(study_parse("t.study", text, &def, &err), 0);
+	no_results(def, r);
+	set(def, r, "a", METRIC_TOP_TWO_SHARE, 0.9);
+	set(def, r, "b", METRIC_TOP_TWO_SHARE, 0.5);
+	study_judge(def, r, def->nruns, &two_cpus, &out);
+	CU_ASSERT_EQUAL(out.verdict, VERDICT_NO_DATA);
+	CU_ASSERT_PTR_NOT_NULL(strstr(out.why, "top=3"));
+	study_free(def);
+}
+
+/* Malformed files: refused with PATH:LINE and the reason, nothing returned. */
+static void test_parse_errors(void)
+{
+	static const char head[] = "summary s\nclaim c\nsource s\nsetup s\nexpected e\nduration 1\nrepeat 1\n"
+				   "figure throughput\nrun a shared-epoll --workers 2\nrun b reuseport\nrun b-2 reuseport\n";
+	static const struct { const char *tail; const char *message; } cases[] = {
+		{ "bogus 1\n", "x.study:12: unknown key 'bogus'" },
+		{ "summary\n", "x.study:12: 'summary' has no value" },
+		{ "duration 0\n", "x.study:12: duration given twice" },
+		{ "repeat x\n", "x.study:12: repeat given twice" },
+		{ "figure nope\n", "x.study:12: figure given twice" },
+		{ "metrics herd_factor nope\n", "x.study:12: 'nope' is not a metric" },
+		{ "run A shared-epoll\n", "x.study:12: run label 'A' must be" },
+		{ "run a shared-epoll\n", "x.study:12: run label 'a' is used twice" },
+		{ "run c\n", "x.study:12: run needs a label and a scenario" },
+		{ "run c shared-epoll --workers 0\n", "x.study:12: run c: --workers needs a whole number" },
+		{ "run c shared-epoll --workers\n", "x.study:12: run c: --workers needs a whole number" },
+		{ "run c shared-epoll --duration 3\n", "x.study:12: run c: --duration is the study's to set" },
+		{ "check\n", "x.study:12: 'check' has no value" },
+		{ "check no_such_rule\n", "x.study:12: check needs a rule: no_such_rule" },
+		{ "check lost_and_kept lossy=a\n", "x.study:12: check lost_and_kept needs kept=" },
+		{ "check lost_and_kept lossy=a kept=c\n", "x.study:12: check: kept=c: no run is labelled 'c'" },
+		{ "check lost_and_kept lossy=a kept=b, \n", "x.study:12: check: kept= has an empty item" },
+		{ "check lost_and_kept lossy=a kept=b lossy_min=x\n", "lossy_min=x is not a number" },
+		{ "check lost_and_kept lossy=a kept=b metric=nope\n", "metric=nope is not a metric" },
+		{ "check lost_and_kept lossy=a kept=b lossy=a\n", "x.study:12: check lost_and_kept: lossy given twice" },
+		{ "check lost_and_kept lossy=a kept=b bogus=1\n", "x.study:12: check lost_and_kept has no parameter 'bogus'" },
+		{ "check lost_and_kept lossy=a kept=b junk\n", "x.study:12: check lost_and_kept: 'junk' is not key=value" },
+		{ "check top_share_at_least label=a,b even_label=b\n", "label= takes one label" },
+		{ "check herd_grows_with_size herd=a wake_one=b-{N} sizes=2\n", "'a' has no {N}" },
+		{ "check herd_grows_with_size herd=b-{N} wake_one=b-{N} sizes=2,0\n", "'0' is not a whole number" },
+		{ "check herd_grows_with_size herd=b-{N} wake_one=a-{N} sizes=2\n", "names 'a-2', which is not" },
+		{ "check lost_and_kept lossy=a kept=b\ncheck lost_and_kept lossy=a kept=b\n",
+		  "x.study:13: a second check line (the first is line 12)" },
+		{ "check lost_and_kept lossy=a kept=b\nrun c reuseport\n", "x.study:13: run after the check line" },
+		{ "name other\n", "x.study:12: name other is not the file's name (x.study)" },
+		{ "claim bell\a here\n", "x.study:12: a control character (byte 0x07)" },
+		{ "\n", "x.study:12: end of file without a 'check' line" },
+	};
+	struct study_definition *def = (void *)1;
+	struct error_message err;
+	char text[1024];
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		snprintf(text, sizeof(text), "%s%s", head, cases[i].tail);
+		err.text[0] = '\0';
+		CU_ASSERT_EQUAL(study_parse("x.study", text, &def, &err), -1);
+		CU_ASSERT_PTR_NULL(def);
+		if (!strstr(err.text, cases[i].message))
+			fprintf(stderr, "case %zu: '%s' lacks '%s'\n", i, err.text, cases[i].message);
+		CU_ASSERT_PTR_NOT_NULL(strstr(err.text, cases[i].message));
+		CU_ASSERT_PTR_NULL(strchr(err.text, '\n'));
+	}
+	CU_ASSERT_EQUAL(study_parse("x.study", "claim c\n", &def, &err), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err.text, "x.study:1: end of file without a 'summary' line"));
+	CU_ASSERT_EQUAL(study_parse("/nonexistent/y.study", NULL, &def, &err), -1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(err.text, "/nonexistent/y.study"));
 }
 
 /* study.md has the three parts, the numbers and the verdict the rule gave. */
 static void test_document(void)
 {
-	const struct study_definition *def = study_find("thundering-herd");
+	struct study_definition *def = load("thundering-herd");
 	struct study_result r[32];
 	char dir[] = "/tmp/study-test.XXXXXX", path[64], text[32768], *run_dirs[32 * 3] = { 0 };
 	static const char *const files[] = { "study.md", "study.html", "study.svg" };
@@ -215,7 +468,7 @@ static void test_document(void)
 			r[i].metric[m] = spread_of(herd, 3);
 	}
 	run_dirs[0] = "runs/shared-epoll-n1-1";
-	def->judge(r, def->nruns, &setup, &out);
+	study_judge(def, r, def->nruns, &setup, &out);
 	CU_ASSERT_EQUAL(out.verdict, VERDICT_REPRODUCED);
 	CU_ASSERT_EQUAL_FATAL(study_write_document(dir, def, &setup, r, run_dirs, &out, &err), 0);
 	snprintf(path, sizeof(path), "%s/study.md", dir);
@@ -228,6 +481,7 @@ static void test_document(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "## Measured"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "## Verdict\n\nreproduced."));
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "7.200 \\[7.100-7.300\\]"));   /* shared-epoll N=8 */
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "shared-epoll --workers 8 --connections 1"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "2 CPUs"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "runs/shared-epoll-n1-1"));
 	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
@@ -236,6 +490,7 @@ static void test_document(void)
 		unlink(path);
 	}
 	CU_ASSERT_EQUAL(rmdir(dir), 0);
+	study_free(def);
 }
 
 static void test_options(void)
@@ -276,7 +531,13 @@ static void add_tests(CU_pSuite suite)
 	CU_ADD_TEST(suite, test_herd_rules);
 	CU_ADD_TEST(suite, test_node_rules);
 	CU_ADD_TEST(suite, test_nginx_rules);
-	CU_ADD_TEST(suite, test_study_table);
+	CU_ADD_TEST(suite, test_restart_rules);
+	CU_ADD_TEST(suite, test_pool_rules);
+	CU_ADD_TEST(suite, test_lifo_rules);
+	CU_ADD_TEST(suite, test_study_files);
+	CU_ADD_TEST(suite, test_parse);
+	CU_ADD_TEST(suite, test_parse_errors);
+	CU_ADD_TEST(suite, test_top_out_of_range);
 	CU_ADD_TEST(suite, test_document);
 	CU_ADD_TEST(suite, test_options);
 }
