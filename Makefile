@@ -31,13 +31,13 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(BPF_ARCH) -Wall -Werror -Ivml
 # BUILD_PACKAGES; RUN_PACKAGES are what runs use (report plots, the bundled
 # nginx servers, `ip` for --netns; also the report and plot unit tests), installed by
 # ./testbed when run as root; TEST_PACKAGES (ss, pgrep, the bad-command-line
-# checks under strace, valgrind, and Debian's Node.js for the bundled Node
-# servers unless a node is on PATH) by make test; FUZZ_PACKAGES (libFuzzer)
-# by make fuzz. make deps installs them all.
+# checks under strace, valgrind, Chromium rendering a report headless, and
+# Debian's Node.js for the bundled Node servers unless a node is on PATH) by
+# make test; FUZZ_PACKAGES (libFuzzer) by make fuzz. make deps installs them all.
 BUILD_PACKAGES := gcc make clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libcunit1-dev \
                   systemtap-sdt-dev libjson-c-dev
 RUN_PACKAGES   := gnuplot-nox nginx-light libjson-c5 iproute2
-TEST_PACKAGES  := procps strace valgrind jq groff-base $(if $(shell command -v node),,nodejs)
+TEST_PACKAGES  := procps strace valgrind jq groff-base chromium $(if $(shell command -v node),,nodejs)
 FUZZ_PACKAGES  := libclang-rt-14-dev
 
 # SANITIZE=1: the same build with ASan + UBSan, into build-asan/ (the normal
