@@ -17,9 +17,11 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 /* The thread enters syscall NR (ARG: its second argument, kept for
  * recvmsg's msghdr) on FILE, which decides the blocking class of reads. */
-static __always_inline void track_syscall_entry(struct thread_stats *t, long nr, __u64 arg, struct file *file)
+static __always_inline void track_syscall_entry(struct thread_stats *t, long nr, __u64 fd, __u64 arg,
+						struct file *file)
 {
 	t->state.syscall_nr = nr;
+	t->state.syscall_fd = (__s32)fd;
 	t->state.syscall_arg = arg;
 	t->state.blocked_class = syscall_class(nr, file);
 	t->state.wakeup_pending = 0;
@@ -252,46 +254,79 @@ static __always_inline void count_wakeup(struct thread_stats *t, __u32 tgid, __u
 		emit(EVENT_WAKEUP, tgid, tid, t->state.blocked_class, 0);
 }
 
-/* Listener wakeups (herd_factor's numerator). */
+/* Listener wakeups (herd_factor's numerator), decided at sched_waking, in
+ * the waker's context, from what the wakeup itself shows -- no per-packet
+ * hook. */
 
-static __always_inline __u32 *handshake_flag(void)
+#define EP_UNACTIVE_PTR ((void *)-1L) /* fs/eventpoll.c: ovflist when no scan runs */
+#define HANDSHAKE_STACK_DEPTH 24
+
+static __always_inline bool is_epoll_wait(long nr)
 {
-	__u32 zero = 0;
-
-	return bpf_map_lookup_elem(&handshake_armed, &zero);
+	return nr == NR_epoll_wait || nr == NR_epoll_pwait || nr == NR_epoll_pwait2;
 }
 
-/* A handshake completed on this CPU: its listener's waiters are woken next. */
-static __always_inline void arm_listener_attribution(void)
+/* TASK sleeps in epoll_wait on EPFD: ep_poll_callback() queued the item
+ * that became ready just before it woke the waiters -- at the ready list's
+ * tail, or, while a waiter is harvesting the list, at the head of ovflist --
+ * so that item is what woke TASK. True if it is a listening TCP socket. (An
+ * item already queued is not queued again: a listener whose earlier
+ * connection was not yet harvested reads as the tail item it is behind.) */
+static __always_inline bool epoll_woken_by_listener(struct task_struct *task, int epfd)
 {
-	__u32 *armed = handshake_flag();
+	struct file *file = task_fd_file(task, epfd);
+	struct eventpoll *ep = file ? BPF_CORE_READ(file, private_data) : NULL;
+	struct list_head *tail;
+	struct epitem *item;
 
-	if (armed)
-		*armed = 1;
+	if (!ep)
+		return false;
+	item = BPF_CORE_READ(ep, ovflist);
+	if (!item || item == EP_UNACTIVE_PTR) {
+		tail = BPF_CORE_READ(ep, rdllist.prev);
+		if (!tail || tail == (void *)ep + bpf_core_field_offset(struct eventpoll, rdllist))
+			return false; /* nothing ready: a timeout or a signal */
+		item = (void *)tail - bpf_core_field_offset(struct epitem, rdllink);
+	}
+	return is_tcp_listener(BPF_CORE_READ(item, ffd.file));
 }
 
-/* That packet's processing is over: later wakeups here are someone else's.
- * Read before write, so an idle flag's cache line stays clean. */
-static __always_inline void disarm_listener_attribution(void)
+/* The waker is inside tcp_child_process(): the handshake's last packet,
+ * whose child socket has just joined the listener's accept queue, is waking
+ * the listener's waiters (parent->sk_data_ready()). For accept, poll and
+ * select, whose wait entries do not say which file woke them; the kernel
+ * stack walk costs ~1 us, paid only for these classes' wakeups. */
+static __always_inline bool waker_completes_handshake(void *ctx)
 {
-	__u32 *armed = handshake_flag();
+	__u64 ips[HANDSHAKE_STACK_DEPTH];
+	long bytes;
+	__u32 i;
 
-	if (armed && *armed)
-		*armed = 0;
+	if (!handshake_code_start)
+		return false;
+	bytes = bpf_get_stack(ctx, ips, sizeof(ips), 0);
+	for (i = 0; i < HANDSHAKE_STACK_DEPTH; i++) {
+		if ((long)(i * sizeof(__u64)) >= bytes)
+			break;
+		if (ips[i] >= handshake_code_start && ips[i] < handshake_code_end)
+			return true;
+	}
+	return false;
 }
 
-/* Being woken (sched_waking, in the waker's context) while this CPU completes
- * a handshake, blocked where a listener can wake it (accept or poll class):
- * the listener woke it. Client I/O, timers and signals wake pollers too, but
- * not from inside a handshake's processing. */
-static __always_inline void note_listener_wakeup(struct thread_stats *t)
+/* TASK (thread T, blocked in the accept or poll class) is being woken: by a
+ * listener? */
+static __always_inline void note_listener_wakeup(void *ctx, struct thread_stats *t, struct task_struct *task)
 {
-	__u32 *armed;
+	bool listener;
 
 	if (!counting || (t->state.blocked_class != CLASS_ACCEPT && t->state.blocked_class != CLASS_POLL))
 		return;
-	armed = handshake_flag();
-	if (armed && *armed) {
+	if (is_epoll_wait(t->state.syscall_nr))
+		listener = epoll_woken_by_listener(task, t->state.syscall_fd);
+	else
+		listener = waker_completes_handshake(ctx);
+	if (listener) {
 		__sync_fetch_and_add(&t->counters.listener_wakeups, 1);
 		wake_order_rank(t->tid); /* wake order */
 	}
@@ -528,7 +563,7 @@ int handle_sys_enter(struct syscall_enter_record *ctx)
 		file = fd_file((int)ctx->args[0]);
 		account_dispatch_delay(t, file, tgid, tid);
 	}
-	track_syscall_entry(t, nr, ctx->args[1], file);
+	track_syscall_entry(t, nr, ctx->args[0], ctx->args[1], file);
 	wake_order_note_syscall(tid, nr, ctx->args[1], ctx->args[2]); /* wake order */
 	return 0;
 }
@@ -576,21 +611,18 @@ int BPF_PROG(handle_sched_wakeup, struct task_struct *p)
 /* The waker's side of a wakeup: unlike sched_wakeup, which a remote wakeup
  * queued to the target CPU (ttwu_queue_wakelist()) fires there, later,
  * sched_waking fires where try_to_wake_up() is called -- inside the
- * handshake's softirq. Only the listener rule runs here. */
+ * listener's wakeup. Only the listener rule runs here. */
 SEC("tp_btf/sched_waking")
 int BPF_PROG(handle_sched_waking, struct task_struct *p)
 {
 	__u32 tgid = p->tgid, tid = p->pid;
-	__u32 *armed = handshake_flag();
 	struct thread_stats *t;
 
-	/* every wakeup of the machine comes here: almost none inside a
-	 * handshake, so that (a per-CPU flag) is asked before the tgid filter */
-	if (!counting || !armed || !*armed || !is_traced(tgid))
+	if (!counting || !is_traced(tgid))
 		return 0;
 	t = bpf_map_lookup_elem(&threads, &tid);
 	if (t)
-		note_listener_wakeup(t);
+		note_listener_wakeup(ctx, t, p);
 	return 0;
 }
 
@@ -715,26 +747,6 @@ int BPF_PROG(handle_inet_sock_set_state, const struct sock *sk, const int oldsta
 		return 0;
 	now = bpf_ktime_get_ns();
 	bpf_map_update_elem(&established_at, &key, &now, BPF_ANY);
-	arm_listener_attribution();
-	return 0;
-}
-
-/* The end of a handshake packet's processing, for note_listener_wakeup():
- * the next packet this CPU receives (one softirq runs many: loopback's
- * backlog, a NIC's NAPI budget) ... */
-SEC("tp_btf/netif_receive_skb")
-int BPF_PROG(handle_netif_receive_skb, struct sk_buff *skb)
-{
-	disarm_listener_attribution();
-	return 0;
-}
-
-/* ... or the end of the softirq (on loopback it runs in the sender's
- * process context, at local_bh_enable(), and still passes here). */
-SEC("tp_btf/softirq_exit")
-int BPF_PROG(handle_softirq_exit, unsigned int vec_nr)
-{
-	disarm_listener_attribution();
 	return 0;
 }
 

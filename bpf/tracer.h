@@ -84,9 +84,10 @@ struct thread_counters {
 	__u64 libuv_jobs[LIBUV_KIND_COUNT]; /* Node's libuv pool (uprobes): jobs_run by kind */
 	__u64 libuv_jobs_whole_run;        /* libuv jobs started over the whole run: a pool thread */
 	__u64 listener_wakeups;            /* accept- or poll-class wakeups caused by a listening
-	                                      socket becoming readable: woken (sched_waking) by the
-	                                      softirq that completed a handshake, before it went on
-	                                      to another packet (note_listener_wakeup()) */
+	                                      socket becoming readable: in epoll, the item its
+	                                      wakeup made ready is a TCP listener; in accept, poll
+	                                      or select, woken from inside tcp_child_process()
+	                                      (note_listener_wakeup()) */
 	/* Wake order (bpf/wake_order.bpf.h), by the accepting thread, in the window:
 	 * each accepted connection is sole + sum(wake_rank) + queued + unranked */
 	__u64 wake_sole;                   /* woken from idle by its handshake, the only idle waiter */
@@ -114,7 +115,7 @@ struct thread_tracking {
 	__u64 asleep_since_ns;
 	__u64 job_started_ns;              /* 0 outside a job */
 	__u32 futex_wakeups_since_job;     /* pool threads: woken in futex since the last job_start */
-	__u32 pad;
+	__s32 syscall_fd;                  /* its first argument (epoll_wait: the epoll instance) */
 	__u64 syscall_arg;                 /* recvmsg: the user msghdr */
 	__s32 syscall_nr;                  /* -1 outside a syscall */
 	__u32 blocked_class;               /* enum block_class of syscall_nr */

@@ -70,6 +70,11 @@ volatile __u64 threads_untracked;
 volatile __u64 threads_retire_failed;
 /* Set before load: stream every wakeup/accept as an event (--events). */
 const volatile bool stream_events = false;
+/* tcp_child_process()'s code, [start, end) from /proc/kallsyms, set by the
+ * collector before load: a handshake's last packet wakes the listener's
+ * waiters from inside it (note_listener_wakeup()); 0 when not found */
+const volatile __u64 handshake_code_start = 0;
+const volatile __u64 handshake_code_end = 0;
 
 /* The collector may resize it before load (--ring-buffer). */
 struct {
@@ -119,18 +124,6 @@ struct {
 	__type(key, __u64);   /* struct sock * */
 	__type(value, __u64); /* ns */
 } established_at SEC(".maps");
-
-/* Per CPU: 1 from a handshake's completion (SYN_RECV -> ESTABLISHED) until
- * that packet's processing ends (the next packet received, or the softirq's
- * end): the kernel wakes the listener's waiters synchronously in between
- * (tcp_child_process() -> parent->sk_data_ready()), so whoever is woken on
- * this CPU then was woken by the listener. */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, __u32);
-} handshake_armed SEC(".maps");
 
 /* The filter every program runs first, on every syscall and context switch
  * of the machine: a flag byte per tgid. An array lookup is inlined by the
@@ -306,9 +299,8 @@ static __always_inline struct thread_stats *current_traced_thread(void)
 }
 
 /* The file behind fd in the current task, or NULL. */
-static __always_inline struct file *fd_file(int fd)
+static __always_inline struct file *task_fd_file(struct task_struct *task, int fd)
 {
-	struct task_struct *task = current_task();
 	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
 	struct file **fds;
 	struct file *file = NULL;
@@ -318,6 +310,11 @@ static __always_inline struct file *fd_file(int fd)
 	fds = BPF_CORE_READ(fdt, fd);
 	bpf_probe_read_kernel(&file, sizeof(file), &fds[fd]);
 	return file;
+}
+
+static __always_inline struct file *fd_file(int fd)
+{
+	return task_fd_file(current_task(), fd);
 }
 
 static __always_inline bool is_unix_socket(struct file *file)
@@ -345,6 +342,25 @@ static __always_inline bool is_tcp_connection(struct file *file)
 		return false;
 	family = BPF_CORE_READ(sk, __sk_common.skc_family);
 	return (family == AF_INET || family == AF_INET6) && BPF_CORE_READ(sk, __sk_common.skc_state) != TCP_LISTEN;
+}
+
+/* A listening TCP socket (IPv4 or IPv6). */
+static __always_inline bool is_tcp_listener(struct file *file)
+{
+	struct socket *sock;
+	struct sock *sk;
+	__u16 family;
+
+	if (!file || (BPF_CORE_READ(file, f_inode, i_mode) & S_IFMT) != S_IFSOCK)
+		return false;
+	sock = BPF_CORE_READ(file, private_data);
+	if (!sock || BPF_CORE_READ(sock, type) != SOCK_STREAM)
+		return false;
+	sk = BPF_CORE_READ(sock, sk);
+	if (!sk)
+		return false;
+	family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	return (family == AF_INET || family == AF_INET6) && BPF_CORE_READ(sk, __sk_common.skc_state) == TCP_LISTEN;
 }
 
 /* read/readv: a FIFO is pipe-read, an AF_UNIX socket unix-recv. */

@@ -27,6 +27,7 @@
 #include "common.h"
 #include "collector.h"
 #include "elf_symbols.h"
+#include "kallsyms.h"
 #include "test_hooks.h"
 #include "tracer.skel.h"
 #include "util.h"
@@ -173,10 +174,8 @@ int check_tracing_environment(struct error_message *err)
 }
 
 /* Optional tracepoints, switched off where this kernel lacks them (a tp_btf
- * program attaches to the BTF type btf_trace_<name>). The listener-wakeup
- * rule needs inet_sock_set_state to arm it; its other three tracepoints
- * (sched_waking, netif_receive_skb, softirq_exit) are as old as BTF itself,
- * so they load with it or not at all. */
+ * program attaches to the BTF type btf_trace_<name>): inet_sock_set_state,
+ * for the accept-queue delay. */
 static void probe_optional_tracepoints(struct collector *c)
 {
 	struct tracer_bpf *skel = c->skel;
@@ -185,13 +184,9 @@ static void probe_optional_tracepoints(struct collector *c)
 		const char *btf;   /* the BTF typedef it needs */
 	} optional[] = {
 		{ "sock/inet_sock_set_state(btf)", "btf_trace_inet_sock_set_state" },
-		{ "sched/sched_waking(btf);net/netif_receive_skb(btf);irq/softirq_exit(btf)",
-		  "btf_trace_inet_sock_set_state" },
 	};
-	struct bpf_program *programs[][3] = {
+	struct bpf_program *programs[][1] = {
 		{ skel->progs.handle_inet_sock_set_state },
-		{ skel->progs.handle_sched_waking, skel->progs.handle_netif_receive_skb,
-		  skel->progs.handle_softirq_exit },
 	};
 	struct btf *vmlinux = btf__load_vmlinux_btf();
 	size_t used, i, j;
@@ -214,7 +209,8 @@ static void probe_optional_tracepoints(struct collector *c)
 			append_text(c->tracepoints, sizeof(c->tracepoints), &used, ";syscalls/sys_%s_%s",
 				    followed_syscalls[i].exit ? "exit" : "enter", followed_syscalls[i].name);
 	append_text(c->tracepoints, sizeof(c->tracepoints), &used,
-		    ";sched/sched_wakeup(btf);sched/sched_switch(btf);sched/sched_process_fork(btf);"
+		    ";sched/sched_wakeup(btf);sched/sched_waking(btf);sched/sched_switch(btf);"
+		    "sched/sched_process_fork(btf);"
 		    "sched/sched_process_exit(btf)");
 	for (i = 0; i < ARRAY_SIZE(optional); i++) {
 		bool present = vmlinux && btf__find_by_name_kind(vmlinux, optional[i].btf, BTF_KIND_TYPEDEF) > 0;
@@ -255,6 +251,7 @@ static int attach_syscall_tracepoints(struct collector *c)
 struct collector *collector_open(const struct collector_options *o, event_handler on_event, void *ctx,
 				 struct error_message *err)
 {
+	uint64_t code_start, code_end;
 	struct collector *c;
 	int ret;
 
@@ -289,6 +286,13 @@ struct collector *collector_open(const struct collector_options *o, event_handle
 		goto fail;
 	}
 	probe_optional_tracepoints(c);
+	if (kallsyms_function_range("/proc/kallsyms", "tcp_child_process", &code_start, &code_end) == 0) {
+		c->skel->rodata->handshake_code_start = code_start;
+		c->skel->rodata->handshake_code_end = code_end;
+	} else {
+		error_msg("tcp_child_process() is not in /proc/kallsyms: listener wakeups of threads waiting in "
+			 "accept, poll or select are not counted (epoll's are)");
+	}
 	if (!c->followed[1]) { /* followed_syscalls[1], accept4: every server's */
 		error_message_set(err, "this kernel has no syscall tracepoints (%s/events/syscalls/sys_exit_accept4 "
 			 "missing): it needs CONFIG_FTRACE_SYSCALLS=y", TRACEFS);

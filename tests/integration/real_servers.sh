@@ -203,6 +203,29 @@ test_trace_prefork_epoll_herd() {
 	[ "$pw" -ge $((10 * accepted)) ] || fail "keep-alive: poll wakeups $pw < 10 x accepted $accepted"
 }
 
+# The herd of a server whose workers wait in poll() or select() on the
+# listener (gunicorn's sync workers): poll's wait entries do not say which
+# file woke a thread, so the listener rule reads the waker's kernel stack
+# (inside tcp_child_process()). One client at a time wakes all 4 idle
+# workers: herd factor ~4, BPF accepted == the load's completed; the
+# 1 s timeouts' wakeups are poll wakeups but never the listener's.
+test_trace_prefork_poll_herd() {
+	cc -O2 -Wall -o "$WORK/prefork-poll" "$SERVERS/prefork-poll.c" || fail "cc prefork-poll.c failed" || return 1
+	for mode in poll select; do
+		port=$(free_port 49)
+		"$TESTBED" trace --load "127.0.0.1:$port" --connections 1 --duration 2 --out "$WORK/herd-$mode" -- \
+			"$WORK/prefork-poll" "$port" 4 "$mode" >"$WORK/herd-$mode.out" 2>&1 ||
+			{ cat "$WORK/herd-$mode.out"; fail "trace -- prefork-poll $mode failed"; return 1; }
+		herd=$(summary "$WORK/herd-$mode" herd_factor); bpf=$(worker_sum "$WORK/herd-$mode" accepted)
+		completed=$(summary "$WORK/herd-$mode" connections_completed)
+		lw=$(summary "$WORK/herd-$mode" listener_wakeups); pw=$(summary "$WORK/herd-$mode" poll_wakeups)
+		echo "    $mode: herd factor $herd ($lw listener of $pw poll wakeups), BPF accepted $bpf, load completed $completed"
+		[ "$completed" -gt 0 ] && [ "$bpf" -eq "$completed" ] || fail "$mode: BPF accepted $bpf, the load completed $completed" || return 1
+		ge "$herd" 3.3 && le "$herd" 4.3 || fail "$mode: herd factor $herd outside [3.3, 4.3]" || return 1
+		[ "$lw" -le "$pw" ] || fail "$mode: listener wakeups $lw > poll wakeups $pw" || return 1
+	done
+}
+
 # Process churn and pid reuse (issue 19.1): a pre-fork server that replaces
 # each worker after one connection, traced while kernel.pid_max is lowered
 # to 1024 (restored on every exit path) so that pids wrap several times
