@@ -15,8 +15,8 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 /* Syscalls and where the thread blocks. */
 
-/* The thread enters syscall NR (ARG: its second argument, kept for
- * recvmsg's msghdr) on FILE, which decides the blocking class of reads. */
+/* The thread is in syscall NR (FD, ARG: its first two arguments; ARG kept
+ * for recvmsg's msghdr) on FILE, which decides the blocking class of reads. */
 static __always_inline void track_syscall_entry(struct thread_stats *t, long nr, __u64 fd, __u64 arg,
 						struct file *file)
 {
@@ -124,21 +124,25 @@ static __always_inline void count_accept_result(struct thread_stats *t, long ret
 /* The first read of a connection accepted by another process: it was handed
  * over (fd-dispatch), and this is how long the hand-off took. The sample is
  * owed when the hand-off was counted (received in the window: handed_over),
- * even if the read comes after the window closed. */
+ * even if the read comes after the window closed. The reader's own sleep
+ * and its waker can both be first to see the read (begin_syscall()): the
+ * one whose delete removes the entry takes the sample. */
 static __always_inline void account_dispatch_delay(struct thread_stats *t, struct file *file, __u32 tgid, __u32 tid)
 {
-	__u64 key = (__u64)file;
-	struct accepted_conn *conn;
+	__u64 key = (__u64)file, now = bpf_ktime_get_ns();
+	struct accepted_conn *conn, seen;
 
 	if (!file)
 		return;
 	conn = bpf_map_lookup_elem(&accepted_conns, &key);
 	if (!conn)
 		return;
-	if (conn->tgid != tgid && conn->handed_over &&
-	    !emit(EVENT_DISPATCH_DELAY, tgid, tid, CLASS_OTHER, bpf_ktime_get_ns() - conn->accepted_ns))
+	seen = *conn;
+	if (bpf_map_delete_elem(&accepted_conns, &key))
+		return;
+	if (seen.tgid != tgid && seen.handed_over &&
+	    !emit(EVENT_DISPATCH_DELAY, tgid, tid, CLASS_OTHER, now - seen.accepted_ns))
 		__sync_fetch_and_add(&t->counters.dispatch_unmatched, 1);
-	bpf_map_delete_elem(&accepted_conns, &key);
 }
 
 /* IPC reads. */
@@ -220,6 +224,81 @@ static __always_inline void refresh_comm(struct thread_stats *t, long nr)
 		bpf_get_current_comm(&t->comm, sizeof(t->comm));
 }
 
+static __always_inline bool is_epoll_wait(long nr)
+{
+	return nr == NR_epoll_wait || nr == NR_epoll_pwait || nr == NR_epoll_pwait2;
+}
+
+/* The syscalls the blocking classes follow: each has its sys_exit
+ * tracepoint attached (collector.c, followed_syscalls[]), which ends the
+ * invocation's tracking. */
+static __always_inline bool is_followed_syscall(long nr)
+{
+	switch (nr) {
+	case NR_accept: case NR_accept4:
+	case NR_epoll_wait: case NR_epoll_pwait: case NR_epoll_pwait2:
+	case NR_poll: case NR_ppoll: case NR_select: case NR_pselect6:
+	case NR_read: case NR_readv: case NR_recvfrom: case NR_recvmsg:
+	case NR_futex: case NR_futex_waitv:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* No sys_enter program: a thread's syscall is tracked from the first
+ * moment it matters -- its first sleep in it, a wakeup in it, or its return
+ * without having slept -- as sys_enter did, with the number and arguments
+ * read from the thread's saved registers. The invocation's sys_exit resets
+ * syscall_nr, so finding the same number again means the same invocation:
+ * asleep again in it (a wasted wakeup's test) is not a new one. A thread
+ * asleep in a syscall nobody follows (write, nanosleep...) is class other,
+ * as before. The dispatch delay of a handed-over connection ends here too:
+ * at its first read's first sleep or return, not at its entry (at most that
+ * read's run time later, a few microseconds). */
+
+/* TASK (the current task when REGS is NULL) is in syscall NR, first seen:
+ * the arguments are read only where a rule needs them (a read's file, an
+ * epoll_wait's epoll instance, recvmsg's msghdr). */
+static __always_inline void begin_syscall(struct thread_stats *t, struct task_struct *task, struct pt_regs *regs,
+					  long nr, __u32 tgid, __u32 tid)
+{
+	struct file *file = NULL;
+	__u64 fd = (__u64)-1, arg = 0;
+
+	if (!is_followed_syscall(nr)) {
+		t->state.syscall_nr = -1;
+		t->state.blocked_class = CLASS_OTHER;
+		t->state.wakeup_pending = 0;
+		return;
+	}
+	if (reads_from_fd(nr) || is_epoll_wait(nr)) {
+		if (!regs)
+			regs = current_regs();
+		fd = SYSCALL_ARG0(regs);
+		arg = SYSCALL_ARG1(regs);
+	}
+	if (reads_from_fd(nr)) {
+		file = task_fd_file(task, (int)fd);
+		account_dispatch_delay(t, file, tgid, tid);
+	}
+	track_syscall_entry(t, nr, fd, arg, file);
+	if ((nr == NR_accept || nr == NR_accept4) && !t->state.wake_waiter) {
+		wake_order_note_syscall(tid, nr, 0, 0); /* wake order: accept registers a waiter */
+		t->state.wake_waiter = 1;
+	}
+}
+
+/* Asleep or woken: TASK (REGS) is in the syscall its registers name. */
+static __always_inline void track_syscall(struct thread_stats *t, struct task_struct *task, struct pt_regs *regs,
+					  __u32 tgid, __u32 tid)
+{
+	long nr = SYSCALL_NR(regs);
+
+	if (nr != t->state.syscall_nr)
+		begin_syscall(t, task, regs, nr, tgid, tid);
+}
+
 /* Wakeups and the scheduler. */
 
 /* Woken: a task woken before it left the CPU is not waiting in the run queue. */
@@ -261,10 +340,6 @@ static __always_inline void count_wakeup(struct thread_stats *t, __u32 tgid, __u
 #define EP_UNACTIVE_PTR ((void *)-1L) /* fs/eventpoll.c: ovflist when no scan runs */
 #define HANDSHAKE_STACK_DEPTH 24
 
-static __always_inline bool is_epoll_wait(long nr)
-{
-	return nr == NR_epoll_wait || nr == NR_epoll_pwait || nr == NR_epoll_pwait2;
-}
 
 /* TASK sleeps in epoll_wait on EPFD: ep_poll_callback() queued the item
  * that became ready just before it woke the waiters -- at the ready list's
@@ -346,9 +421,11 @@ static __always_inline void note_wasted_wakeup(struct thread_stats *t, __u32 tgi
 /* The thread leaves the CPU at NOW, ASLEEP (voluntarily) or preempted: its
  * on-CPU time, the switch, a wasted wakeup; then it sleeps or waits in the
  * run queue from now. */
-static __always_inline void account_switch_out(struct thread_stats *t, bool asleep, __u64 now, __u32 tgid,
-					       __u32 tid)
+static __always_inline void account_switch_out(struct thread_stats *t, struct task_struct *task, bool asleep,
+					       __u64 now, __u32 tgid, __u32 tid)
 {
+	if (asleep)
+		track_syscall(t, task, task_regs(task), tgid, tid);
 	if (counting) {
 		if (t->state.oncpu_since_ns)
 			t->counters.oncpu_ns += now - t->state.oncpu_since_ns;
@@ -537,50 +614,37 @@ static __always_inline void retire_thread(__u32 tid, bool group_dead)
 
 /* --- the programs ---------------------------------------------------------- */
 
-/* The syscalls the blocking classes need (syscall_class(), and prctl's
- * PR_SET_NAME), each its own tracepoint, syscalls:sys_enter_<name> and
- * sys_exit_<name>: the collector attaches these two programs to every one
- * (collector.c, followed_syscalls[]). The kernel runs them for those
- * syscalls only: any other syscall of the machine costs it a bit test
- * (perf_syscall_enter()), where raw_syscalls ran a program for each. A
- * thread in any other syscall is asleep outside a followed one: class
- * other, as before, but a wakeup there cannot be called wasted. */
-SEC("tracepoint")
-int handle_sys_enter(struct syscall_enter_record *ctx)
-{
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	__u32 tgid = pid_tgid >> 32, tid = (__u32)pid_tgid;
-	long nr = ctx->nr;
-	struct file *file = NULL;
-	struct thread_stats *t;
-
-	if (!is_traced(tgid))
-		return 0;
-	t = thread_get(tid, tgid, current_task());
-	if (!t)
-		return 0;
-	if (reads_from_fd(nr)) {
-		file = fd_file((int)ctx->args[0]);
-		account_dispatch_delay(t, file, tgid, tid);
-	}
-	track_syscall_entry(t, nr, ctx->args[0], ctx->args[1], file);
-	wake_order_note_syscall(tid, nr, ctx->args[1], ctx->args[2]); /* wake order */
-	return 0;
-}
-
+/* The syscalls the blocking classes need (syscall_class()), prctl's
+ * PR_SET_NAME and epoll_ctl (wake order's registration) each have their own
+ * tracepoint, syscalls:sys_exit_<name>: the collector attaches this program
+ * to every one (collector.c, followed_syscalls[]). The kernel runs it for
+ * those syscalls only: any other syscall of the machine costs it a bit test
+ * (perf_syscall_exit()). Their entries need no program (begin_syscall()),
+ * so no sys_enter probe runs on the machine's syscalls at all. */
 SEC("tracepoint")
 int handle_sys_exit(struct syscall_exit_record *ctx)
 {
 	__u64 pid_tgid = bpf_get_current_pid_tgid();
 	__u32 tgid = pid_tgid >> 32, tid = (__u32)pid_tgid;
 	long nr = ctx->nr, ret = ctx->ret;
+	struct task_struct *task;
 	struct thread_stats *t;
 
 	if (!is_traced(tgid))
 		return 0;
-	t = bpf_map_lookup_elem(&threads, &tid);
+	if (nr == NR_epoll_ctl) {
+		struct pt_regs *regs = current_regs();
+
+		if (ret == 0) /* wake order: an added listener registers a waiter */
+			wake_order_note_syscall(tid, nr, SYSCALL_ARG1(regs), SYSCALL_ARG2(regs));
+		return 0;
+	}
+	task = current_task();
+	t = thread_get(tid, tgid, task);
 	if (!t)
 		return 0;
+	if (t->state.syscall_nr != nr)
+		begin_syscall(t, task, NULL, nr, tgid, tid); /* returned without sleeping */
 	count_syscall(t);
 	if (nr == NR_accept || nr == NR_accept4)
 		count_accept_result(t, ret, tgid, tid);
@@ -601,6 +665,8 @@ int BPF_PROG(handle_sched_wakeup, struct task_struct *p)
 	t = thread_get(tid, tgid, p);
 	if (!t)
 		return 0;
+	if (t->state.syscall_nr < 0)
+		track_syscall(t, p, task_regs(p), tgid, tid); /* woken before it slept */
 	start_runq_wait(t);
 	account_blocked_time(t);
 	wake_order_note_woken(t, tid); /* wake order */
@@ -621,8 +687,11 @@ int BPF_PROG(handle_sched_waking, struct task_struct *p)
 	if (!counting || !is_traced(tgid))
 		return 0;
 	t = bpf_map_lookup_elem(&threads, &tid);
-	if (t)
-		note_listener_wakeup(ctx, t, p);
+	if (!t)
+		return 0;
+	if (t->state.syscall_nr < 0)
+		track_syscall(t, p, task_regs(p), tgid, tid); /* woken before it slept */
+	note_listener_wakeup(ctx, t, p);
 	return 0;
 }
 
@@ -641,7 +710,7 @@ int BPF_PROG(handle_sched_switch, bool preempt, struct task_struct *prev, struct
 		return 0;
 	now = bpf_ktime_get_ns();
 	if (prev_traced && (t = thread_get(prev->pid, prev_tgid, prev)))
-		account_switch_out(t, !preempt && task_state(prev) != 0, now, prev_tgid, prev->pid);
+		account_switch_out(t, prev, !preempt && task_state(prev) != 0, now, prev_tgid, prev->pid);
 	if (next_traced && (t = thread_get(next->pid, next_tgid, next)))
 		account_switch_in(t, now);
 	return 0;

@@ -32,19 +32,9 @@
  * fds_received_other (nginx and Node pass one at a time) */
 #define MAX_PASSED_FDS 8
 
-
-/* The records of the syscalls:sys_enter_<name> and sys_exit_<name>
- * tracepoints, as their tracefs format files lay them out (the ABI
- * perf_syscall_enter() fills): 8 bytes of common fields, the syscall's
- * number, then each argument in 8 bytes, or the return value. */
-struct syscall_enter_record {
-	__u64 common;
-	__s32 nr;
-	__u32 pad;
-	__u64 args[3]; /* the first three: every followed syscall has them (a program
-			* reading past its tracepoint's record would not attach) */
-};
-
+/* The record of a syscalls:sys_exit_<name> tracepoint, as its tracefs
+ * format file lays it out (the ABI perf_syscall_exit() fills): 8 bytes of
+ * common fields, the syscall's number, the return value. */
 struct syscall_exit_record {
 	__u64 common;
 	__s32 nr;
@@ -199,7 +189,9 @@ static __always_inline bool emit(__u32 type, __u32 tgid, __u32 tid, __u32 blocke
 	e->tid = tid;
 	e->blocked_class = blocked_class;
 	e->value = value;
-	bpf_ringbuf_submit(e, 0);
+	/* nobody sleeps on the ring buffer: the collector consumes it at every
+	 * tick of its loop, so no wakeup (an irq_work) is sent */
+	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
 	return true;
 }
 
@@ -220,6 +212,32 @@ static __always_inline __u64 class_index(const struct thread_stats *t)
 static __always_inline struct task_struct *current_task(void)
 {
 	return (struct task_struct *)bpf_get_current_task();
+}
+
+/* A task's saved user registers (bpf/arch.bpf.h reads the syscall from
+ * them): bpf_task_pt_regs() where the kernel has it (Linux >= 5.15, which
+ * knows its own stack layout), else the top of the kernel stack. TASK: a
+ * tp_btf argument (a trusted BTF pointer). */
+static __always_inline struct pt_regs *stack_top_regs(struct task_struct *task)
+{
+	return (struct pt_regs *)((__u64)BPF_CORE_READ(task, stack) + KERNEL_STACK_SIZE) - 1;
+}
+
+static __always_inline struct pt_regs *task_regs(struct task_struct *task)
+{
+	if (bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_task_pt_regs))
+		return (struct pt_regs *)bpf_task_pt_regs(task);
+	return stack_top_regs(task);
+}
+
+/* The same for the current task, from a program whose task is no BTF pointer
+ * (a syscall tracepoint's); bpf_get_current_task_btf() is older (5.11) than
+ * bpf_task_pt_regs(). */
+static __always_inline struct pt_regs *current_regs(void)
+{
+	if (bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_task_pt_regs))
+		return (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+	return stack_top_regs(current_task());
 }
 
 static __always_inline bool is_traced(__u32 tgid)

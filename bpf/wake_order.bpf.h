@@ -119,8 +119,10 @@ static __always_inline void wake_register(__u32 tid)
 	bpf_map_update_elem(&wake_slot_of, &tid, &none, BPF_ANY);
 }
 
-/* Hook, sys_enter: syscall NR with REGS. accept/accept4 on a listener, or
- * epoll_ctl(EPOLL_CTL_ADD) of one, makes the thread a listener waiter. */
+/* Hook, an accept first seen (begin_syscall()) or epoll_ctl's successful
+ * return (ARG1, ARG2: its op and fd): accept/accept4, or
+ * epoll_ctl(EPOLL_CTL_ADD) of a listener, makes the thread a listener
+ * waiter. */
 static __always_inline void wake_order_note_syscall(__u32 tid, long nr, __u64 arg1, __u64 arg2)
 {
 	if (nr == NR_accept || nr == NR_accept4) {

@@ -69,28 +69,22 @@ static void __attribute__((format(printf, 4, 5))) append_text(char *buf, size_t 
 	va_end(args);
 }
 
-/* The syscalls bpf/tracer.bpf.c follows, each on its own tracepoints
- * syscalls:sys_enter_<name> and sys_exit_<name>: the ones its blocking
- * classes name (syscall_class()), and prctl on its return only (a thread
- * renamed by PR_SET_NAME), epoll_ctl on its entry only (the wake order's
- * registration of a listener: bpf/wake_order.bpf.h). One this kernel lacks (epoll_pwait2 before
- * 5.11, futex_waitv before 5.16) is left out: nothing blocks in it here. */
-static const struct followed_syscall {
-	const char *name;
-	bool entry, exit;
-} followed_syscalls[] = {
-	{ "accept", true, true }, { "accept4", true, true }, { "epoll_wait", true, true },
-	{ "epoll_pwait", true, true }, { "epoll_pwait2", true, true }, { "poll", true, true },
-	{ "ppoll", true, true }, { "select", true, true }, { "pselect6", true, true },
-	{ "read", true, true }, { "readv", true, true }, { "recvfrom", true, true },
-	{ "recvmsg", true, true }, { "futex", true, true }, { "futex_waitv", true, true },
-	{ "prctl", false, true }, { "epoll_ctl", true, false },
+/* The syscalls bpf/tracer.bpf.c follows, each on its own tracepoint
+ * syscalls:sys_exit_<name> (their entries need no program: the tracer reads
+ * a syscall from the thread's registers, begin_syscall()): the ones its
+ * blocking classes name (syscall_class()), prctl (a thread renamed by
+ * PR_SET_NAME) and epoll_ctl (the wake order's registration of a listener:
+ * bpf/wake_order.bpf.h). One this kernel lacks (epoll_pwait2 before 5.11,
+ * futex_waitv before 5.16) is left out: nothing blocks in it here. */
+static const char *const followed_syscalls[] = {
+	"accept", "accept4", "epoll_wait", "epoll_pwait", "epoll_pwait2", "poll", "ppoll", "select", "pselect6",
+	"read", "readv", "recvfrom", "recvmsg", "futex", "futex_waitv", "prctl", "epoll_ctl",
 };
 
 struct collector {
 	struct tracer_bpf *skel;
 	bool followed[ARRAY_SIZE(followed_syscalls)];  /* the kernel has its tracepoints */
-	struct bpf_link *syscall_links[2 * ARRAY_SIZE(followed_syscalls)];
+	struct bpf_link *syscall_links[ARRAY_SIZE(followed_syscalls)];
 	size_t nsyscall_links;
 	struct bpf_link *pool_links[3];
 	struct bpf_link *libuv_links[16];  /* Node's libuv pool: the uprobes attached */
@@ -191,23 +185,18 @@ static void probe_optional_tracepoints(struct collector *c)
 	struct btf *vmlinux = btf__load_vmlinux_btf();
 	size_t used, i, j;
 
-	used = snprintf(c->tracepoints, sizeof(c->tracepoints), "syscalls/{");
+	used = 0;
 	for (i = 0; i < ARRAY_SIZE(followed_syscalls); i++) {
-		const struct followed_syscall *f = &followed_syscalls[i];
 		char path[128];
 		struct stat st;
 
-		snprintf(path, sizeof(path), TRACEFS "/events/syscalls/sys_%s_%s", f->exit ? "exit" : "enter", f->name);
+		snprintf(path, sizeof(path), TRACEFS "/events/syscalls/sys_exit_%s", followed_syscalls[i]);
 		c->followed[i] = stat(path, &st) == 0;
-		if (c->followed[i] && f->entry && f->exit)
+		if (c->followed[i])
 			append_text(c->tracepoints, sizeof(c->tracepoints), &used, "%s%s",
-				    c->tracepoints[used - 1] == '{' ? "" : ",", f->name);
+				    used ? "," : "syscalls/sys_exit_{", followed_syscalls[i]);
 	}
-	append_text(c->tracepoints, sizeof(c->tracepoints), &used, "}(sys_enter+sys_exit)");
-	for (i = 0; i < ARRAY_SIZE(followed_syscalls); i++)
-		if (c->followed[i] && !(followed_syscalls[i].entry && followed_syscalls[i].exit))
-			append_text(c->tracepoints, sizeof(c->tracepoints), &used, ";syscalls/sys_%s_%s",
-				    followed_syscalls[i].exit ? "exit" : "enter", followed_syscalls[i].name);
+	append_text(c->tracepoints, sizeof(c->tracepoints), &used, "}");
 	append_text(c->tracepoints, sizeof(c->tracepoints), &used,
 		    ";sched/sched_wakeup(btf);sched/sched_waking(btf);sched/sched_switch(btf);"
 		    "sched/sched_process_fork(btf);"
@@ -229,21 +218,16 @@ static void probe_optional_tracepoints(struct collector *c)
 static int attach_syscall_tracepoints(struct collector *c)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(followed_syscalls); i++) {
-		struct bpf_program *programs[] = { c->skel->progs.handle_sys_enter, c->skel->progs.handle_sys_exit };
-		static const char *const prefixes[] = { "sys_enter_", "sys_exit_" };
+		struct bpf_link *link;
+		char name[64];
 
 		if (!c->followed[i])
 			continue;
-		for (size_t j = followed_syscalls[i].entry ? 0 : 1; j < (followed_syscalls[i].exit ? 2u : 1u); j++) {
-			char name[64];
-			struct bpf_link *link;
-
-			snprintf(name, sizeof(name), "%s%s", prefixes[j], followed_syscalls[i].name);
-			link = bpf_program__attach_tracepoint(programs[j], "syscalls", name);
-			if (!link)
-				return -errno;
-			c->syscall_links[c->nsyscall_links++] = link;
-		}
+		snprintf(name, sizeof(name), "sys_exit_%s", followed_syscalls[i]);
+		link = bpf_program__attach_tracepoint(c->skel->progs.handle_sys_exit, "syscalls", name);
+		if (!link)
+			return -errno;
+		c->syscall_links[c->nsyscall_links++] = link;
 	}
 	return 0;
 }
@@ -299,7 +283,6 @@ struct collector *collector_open(const struct collector_options *o, event_handle
 		goto fail;
 	}
 	/* attached per syscall below, not by the skeleton */
-	bpf_program__set_autoattach(c->skel->progs.handle_sys_enter, false);
 	bpf_program__set_autoattach(c->skel->progs.handle_sys_exit, false);
 	ret = tracer_bpf__load(c->skel);
 	if (ret) {
