@@ -338,7 +338,11 @@ static __always_inline void count_wakeup(struct thread_stats *t, __u32 tgid, __u
  * hook. */
 
 #define EP_UNACTIVE_PTR ((void *)-1L) /* fs/eventpoll.c: ovflist when no scan runs */
-#define HANDSHAKE_STACK_DEPTH 24
+/* frames walked: tcp_child_process() is the 9th-10th from the tracepoint
+ * on 6.18 (tracepoint, try_to_wake_up, the wait entry's function, pollwake
+ * or autoremove_wake_function, __wake_up_common, __wake_up_sync_key,
+ * sock_def_readable); the walk's cost grows with the frames it reads */
+#define HANDSHAKE_STACK_DEPTH 16
 
 
 /* TASK sleeps in epoll_wait on EPFD: ep_poll_callback() queued the item
