@@ -342,43 +342,41 @@ static __always_inline bool is_unix_socket(struct file *file)
 	return sock && BPF_CORE_READ(sock, sk, __sk_common.skc_family) == AF_UNIX;
 }
 
-/* A TCP connection (an inet stream socket that is not listening): what a
- * server hands over when it passes a client to another process. */
-static __always_inline bool is_tcp_connection(struct file *file)
+/* FILE's socket when it is a TCP one (an IPv4 or IPv6 stream socket), else
+ * NULL. */
+static __always_inline struct sock *tcp_sock_of(struct file *file)
 {
 	struct socket *sock;
 	struct sock *sk;
 	__u16 family;
 
 	if (!file || (BPF_CORE_READ(file, f_inode, i_mode) & S_IFMT) != S_IFSOCK)
-		return false;
+		return NULL;
 	sock = BPF_CORE_READ(file, private_data);
 	if (!sock || BPF_CORE_READ(sock, type) != SOCK_STREAM)
-		return false;
+		return NULL;
 	sk = BPF_CORE_READ(sock, sk);
 	if (!sk)
-		return false;
+		return NULL;
 	family = BPF_CORE_READ(sk, __sk_common.skc_family);
-	return (family == AF_INET || family == AF_INET6) && BPF_CORE_READ(sk, __sk_common.skc_state) != TCP_LISTEN;
+	return family == AF_INET || family == AF_INET6 ? sk : NULL;
 }
 
-/* A listening TCP socket (IPv4 or IPv6). */
+/* A TCP connection (not listening): what a server hands over when it passes
+ * a client to another process. */
+static __always_inline bool is_tcp_connection(struct file *file)
+{
+	struct sock *sk = tcp_sock_of(file);
+
+	return sk && BPF_CORE_READ(sk, __sk_common.skc_state) != TCP_LISTEN;
+}
+
+/* A listening TCP socket. */
 static __always_inline bool is_tcp_listener(struct file *file)
 {
-	struct socket *sock;
-	struct sock *sk;
-	__u16 family;
+	struct sock *sk = tcp_sock_of(file);
 
-	if (!file || (BPF_CORE_READ(file, f_inode, i_mode) & S_IFMT) != S_IFSOCK)
-		return false;
-	sock = BPF_CORE_READ(file, private_data);
-	if (!sock || BPF_CORE_READ(sock, type) != SOCK_STREAM)
-		return false;
-	sk = BPF_CORE_READ(sock, sk);
-	if (!sk)
-		return false;
-	family = BPF_CORE_READ(sk, __sk_common.skc_family);
-	return (family == AF_INET || family == AF_INET6) && BPF_CORE_READ(sk, __sk_common.skc_state) == TCP_LISTEN;
+	return sk && BPF_CORE_READ(sk, __sk_common.skc_state) == TCP_LISTEN;
 }
 
 /* read/readv: a FIFO is pipe-read, an AF_UNIX socket unix-recv. */

@@ -80,18 +80,6 @@ static __always_inline struct wake_slot *wake_slot_at(__u32 index)
 	return index < WAKE_MAX_WORKERS ? &wake_slots[index & (WAKE_MAX_WORKERS - 1)] : NULL;
 }
 
-/* A listening TCP socket: what makes an epoll_ctl ADD a listener wait. */
-static __always_inline bool wake_is_listener(struct file *file)
-{
-	struct socket *sock;
-
-	if (!file || (BPF_CORE_READ(file, f_inode, i_mode) & S_IFMT) != S_IFSOCK)
-		return false;
-	sock = BPF_CORE_READ(file, private_data);
-	return sock && BPF_CORE_READ(sock, type) == SOCK_STREAM &&
-	       BPF_CORE_READ(sock, sk, __sk_common.skc_state) == TCP_LISTEN;
-}
-
 /* TID waits on a listener from now: it takes the next free slot, once. */
 static __always_inline void wake_register(__u32 tid)
 {
@@ -128,7 +116,7 @@ static __always_inline void wake_order_note_syscall(__u32 tid, long nr, __u64 ar
 	if (nr == NR_accept || nr == NR_accept4) {
 		wake_register(tid);
 	} else if (nr == NR_epoll_ctl && arg1 == EPOLL_CTL_ADD) {
-		if (wake_is_listener(fd_file((int)arg2)))
+		if (is_tcp_listener(fd_file((int)arg2)))
 			wake_register(tid);
 	}
 }
