@@ -126,8 +126,8 @@ variant_runs() {
 	shared-epoll) echo "shared-epoll-c1 $limit shared-epoll $base --connections 1" ;;
 	shared-epoll-excl) echo "shared-epoll-excl-c1 $limit shared-epoll-excl $base --connections 1" ;;
 	reuseport)
-		echo "reuseport-kill $limit reuseport $base --connections 64 --kill-worker-after $kill_after"
-		echo "reuseport-kill-migrate $limit reuseport $base --connections 64 --kill-worker-after $kill_after --migrate" ;;
+		echo "reuseport-kill $limit reuseport $base --connections 256 --kill-worker-after $kill_after"
+		echo "reuseport-kill-migrate $limit reuseport $base --connections 256 --kill-worker-after $kill_after --migrate" ;;
 	esac
 }
 suite_runs() {
