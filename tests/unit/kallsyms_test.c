@@ -54,16 +54,16 @@ static void test_hidden_addresses(void)
 	CU_ASSERT_EQUAL(kallsyms_function_range("/nonexistent/kallsyms", "tcp_child_process", &start, &end), -1);
 }
 
-/* The tracer's own lookup; root reads the addresses (make test runs as root) */
+/* The tracer's own lookup, as root (make test and CI run as root; whether
+ * another user sees addresses depends on kptr_restrict, so nothing is
+ * asserted for one) */
 static void test_this_kernel(void)
 {
 	uint64_t start = 0, end = 0;
 	int ret = kallsyms_function_range("/proc/kallsyms", "tcp_child_process", &start, &end);
 
-	if (geteuid() != 0) {
-		CU_ASSERT_EQUAL(ret, -1); /* kptr_restrict hides them */
+	if (geteuid() != 0)
 		return;
-	}
 	CU_ASSERT_EQUAL_FATAL(ret, 0);
 	CU_ASSERT(end > start && end - start < 65536);
 }
