@@ -54,14 +54,14 @@ testbed_pid() {
 	echo "$1"
 }
 
-# map_counts PID: "threads retired_threads untracked_threads accepted_conns
-# established_at queued_jobs traced_tgids" entries in the testbed PID's maps
+# map_counts PID: "threads retired_threads untracked_threads connections
+# queued_jobs traced_tgids" entries in the testbed PID's maps
 # (found through its fds; bpftool prints each entry's "key" once).
 map_counts() {
 	ids=" $(cat /proc/"$1"/fdinfo/* 2>/dev/null | awk '/^map_id:/ { printf "%s ", $2 }')"
 	maps=$(bpftool map show 2>/dev/null | awk -v ids="$ids" '/^[0-9]+:/ { id = $1; sub(":", "", id)
 		for (i = 2; i < NF; i++) if ($i == "name" && index(ids, " " id " ")) print id, $(i + 1) }')
-	for name in threads retired_threads untracked_threa accepted_conns established_at queued_jobs traced_tgids; do
+	for name in threads retired_threads untracked_threa connections queued_jobs traced_tgids; do
 		id=$(echo "$maps" | awk -v n=$name '$2 == n { print $1; exit }')
 		if [ -z "$id" ]; then
 			n=-
@@ -89,7 +89,7 @@ sample() {
 port=$(free_port)
 counts=$OUT/server.counts
 rm -f "$counts" "$OUT/trace.rows" "$OUT/run.rows"
-echo "what,elapsed_s,rss_kib,fds,record_processes,record_threads,record_timeline,record_histograms,map_threads,map_retired_threads,map_untracked_threads,map_accepted_conns,map_established_at,map_queued_jobs,map_traced_tgids" >"$csv"
+echo "what,elapsed_s,rss_kib,fds,record_processes,record_threads,record_timeline,record_histograms,map_threads,map_retired_threads,map_untracked_threads,map_connections,map_queued_jobs,map_traced_tgids" >"$csv"
 {
 	echo "soak: ${SECONDS_EACH} s each, trace --pid of prefork-recycle ($WORKERS workers, recycled every" \
 		"$RECYCLE connections) and run $SCENARIO, both at $RATE requests/s, sampled every $INTERVAL s"
@@ -141,7 +141,7 @@ verdict() {
 				if (slope == "nan") { printf "  %-22s too few samples after warm-up\n", name[i]; grew++; continue }
 				max = name[i] == "rss_kib" ? rss_max : rows_max
 				verdict = (slope < max && slope > -max) ? "bounded" : "GROWING"
-				if (name[i] ~ /^map_(accepted_conns|established_at|queued_jobs)$/)
+				if (name[i] ~ /^map_(connections|queued_jobs)$/)
 					verdict = "LRU: bounded by its size"
 				if (name[i] == "record_histograms" && verdict != "bounded")
 					verdict = "one per pid met: bounded by pid_max (sparse, ~" \

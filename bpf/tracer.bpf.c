@@ -16,14 +16,14 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 /* Syscalls and where the thread blocks. */
 
 /* The thread is in syscall NR (FD, ARG: its first two arguments; ARG kept
- * for recvmsg's msghdr) on FILE, which decides the blocking class of reads. */
+ * for recvmsg's msghdr) on TARGET, which decides the blocking class of reads. */
 static __always_inline void track_syscall_entry(struct thread_stats *t, long nr, __u64 fd, __u64 arg,
-						struct file *file)
+						struct read_target target)
 {
 	t->state.syscall_nr = nr;
 	t->state.syscall_fd = (__s32)fd;
 	t->state.syscall_arg = arg;
-	t->state.blocked_class = syscall_class(nr, file);
+	t->state.blocked_class = syscall_class(nr, target);
 	t->state.wakeup_pending = 0;
 }
 
@@ -46,47 +46,32 @@ static __always_inline void count_syscall(struct thread_stats *t)
 
 /* Accepts and their delays. */
 
-/* Handshake done -> accept returned it (at ACCEPTED_NS), for connections
- * whose handshake inet_sock_set_state saw; IN_WINDOW: the accept is
- * counted, so it is owed a sample. False when it has none (no handshake
- * seen, or the ring buffer was full). */
-static __always_inline bool account_accept_queue_delay(struct file *file, __u64 accepted_ns, __u32 tgid, __u32 tid,
-						       bool in_window)
-{
-	struct socket *sock = BPF_CORE_READ(file, private_data);
-	__u64 sk = (__u64)BPF_CORE_READ(sock, sk), *established;
-	bool sampled = false;
-
-	established = bpf_map_lookup_elem(&established_at, &sk);
-	if (!established)
-		return false;
-	if (in_window)
-		sampled = emit(EVENT_ACCEPT_QUEUE_DELAY, tgid, tid, CLASS_ACCEPT, accepted_ns - *established);
-	bpf_map_delete_elem(&established_at, &sk);
-	return sampled;
-}
-
-/* accept() returned FD: remember its file for the dispatch delay, and take
- * the connection's accept-queue delay; one counted in the window without
- * one is counted as unmatched, so accepted == samples + unmatched. A file
- * still remembered as handed over was freed unread (its receiver exited
- * first: a crashed worker) and its memory is this new file's: the sample it
- * owed is unmatched, counted here before the entry is overwritten. */
+/* accept() returned FD: the connection's accept-queue delay (handshake
+ * done -> accepted now) when inet_sock_set_state saw its handshake, and its
+ * record marked accepted by TGID now, for the dispatch delay. One counted in
+ * the window (IN_WINDOW) without a sample is counted as unmatched, so
+ * accepted == samples + unmatched. A record already marked accepted is an
+ * earlier connection's whose socket memory this one reuses, its handshake
+ * unseen: if it was handed over, it was freed unread (its receiver exited
+ * first: a crashed worker), and the sample it owed is unmatched. */
 static __always_inline void note_accepted_connection(struct thread_stats *t, int fd, __u32 tgid, __u32 tid,
 						     bool in_window)
 {
-	struct accepted_conn conn = { .accepted_ns = bpf_ktime_get_ns(), .tgid = tgid };
 	struct file *file = fd_file(fd);
-	__u64 key = (__u64)file;
-	struct accepted_conn *stale;
+	struct socket *sock = file ? BPF_CORE_READ(file, private_data) : NULL;
+	__u64 key = sock ? (__u64)BPF_CORE_READ(sock, sk) : 0, now = bpf_ktime_get_ns();
+	struct conn_record *conn, fresh = { .accepted_ns = now, .tgid = tgid };
 	bool sampled = false;
 
-	if (file) {
-		stale = bpf_map_lookup_elem(&accepted_conns, &key);
-		if (stale && stale->handed_over)
+	conn = key ? bpf_map_lookup_elem(&connections, &key) : NULL;
+	if (conn) {
+		if (conn->accepted_ns && conn->handed_over)
 			__sync_fetch_and_add(&t->counters.dispatch_unmatched, 1);
-		bpf_map_update_elem(&accepted_conns, &key, &conn, BPF_ANY);
-		sampled = account_accept_queue_delay(file, conn.accepted_ns, tgid, tid, in_window);
+		else if (!conn->accepted_ns && conn->established_ns && in_window)
+			sampled = emit(EVENT_ACCEPT_QUEUE_DELAY, tgid, tid, CLASS_ACCEPT, now - conn->established_ns);
+		*conn = fresh;
+	} else if (key) {
+		bpf_map_update_elem(&connections, &key, &fresh, BPF_ANY);
 	}
 	if (in_window && !sampled)
 		__sync_fetch_and_add(&t->counters.accept_queue_unmatched, 1);
@@ -121,26 +106,26 @@ static __always_inline void count_accept_result(struct thread_stats *t, long ret
 	}
 }
 
-/* The first read of a connection accepted by another process: it was handed
- * over (fd-dispatch), and this is how long the hand-off took. The sample is
- * owed when the hand-off was counted (received in the window: handed_over),
- * even if the read comes after the window closed. The reader's own sleep
- * and its waker can both be first to see the read (begin_syscall()): the
- * one whose delete removes the entry takes the sample. */
-static __always_inline void account_dispatch_delay(struct thread_stats *t, struct file *file, __u32 tgid, __u32 tid)
+/* The first read of connection SK: its record goes. If another process
+ * accepted it and it was handed over (received in the window: the sample is
+ * owed even if the read comes after the window closed), this is how long the
+ * hand-off took. The reader's own sleep and its waker can both be first to
+ * see the read (begin_syscall()): the one whose delete removes the record
+ * takes the sample. */
+static __always_inline void account_dispatch_delay(struct thread_stats *t, struct sock *sk, __u32 tgid, __u32 tid)
 {
-	__u64 key = (__u64)file, now = bpf_ktime_get_ns();
-	struct accepted_conn *conn, seen;
+	__u64 key = (__u64)sk, now = bpf_ktime_get_ns();
+	struct conn_record *conn, seen;
 
-	if (!file)
+	if (!sk)
 		return;
-	conn = bpf_map_lookup_elem(&accepted_conns, &key);
+	conn = bpf_map_lookup_elem(&connections, &key);
 	if (!conn)
 		return;
 	seen = *conn;
-	if (bpf_map_delete_elem(&accepted_conns, &key))
+	if (bpf_map_delete_elem(&connections, &key))
 		return;
-	if (seen.tgid != tgid && seen.handed_over &&
+	if (seen.accepted_ns && seen.tgid != tgid && seen.handed_over &&
 	    !emit(EVENT_DISPATCH_DELAY, tgid, tid, CLASS_OTHER, now - seen.accepted_ns))
 		__sync_fetch_and_add(&t->counters.dispatch_unmatched, 1);
 }
@@ -154,16 +139,16 @@ static __always_inline void account_dispatch_delay(struct thread_stats *t, struc
  * or child_process.send(server)) is fds_received_other. True: a hand-off. */
 static __always_inline bool classify_received_fd(struct thread_stats *t, int fd, __u32 tgid)
 {
-	struct file *file = fd_file(fd);
-	struct accepted_conn *conn;
-	__u64 key = (__u64)file;
+	struct sock *sk = tcp_sock_of(fd_file(fd));
+	struct conn_record *conn;
+	__u64 key = (__u64)sk;
 
-	if (!is_tcp_connection(file)) {
+	if (!sk || BPF_CORE_READ(sk, __sk_common.skc_state) == TCP_LISTEN) {
 		t->counters.fds_received_other++;
 		return false;
 	}
-	conn = bpf_map_lookup_elem(&accepted_conns, &key);
-	if (conn && conn->tgid != tgid) {
+	conn = bpf_map_lookup_elem(&connections, &key);
+	if (conn && conn->accepted_ns && conn->tgid != tgid) {
 		/* sent again before anyone read it (Node's primary hands a
 		 * connection its dead worker never took to another): the
 		 * earlier receipt's sample can no longer come */
@@ -263,7 +248,7 @@ static __always_inline bool is_followed_syscall(long nr)
 static __always_inline void begin_syscall(struct thread_stats *t, struct task_struct *task, struct pt_regs *regs,
 					  long nr, __u32 tgid, __u32 tid)
 {
-	struct file *file = NULL;
+	struct read_target target = {};
 	__u64 fd = (__u64)-1, arg = 0;
 
 	if (!is_followed_syscall(nr)) {
@@ -279,10 +264,10 @@ static __always_inline void begin_syscall(struct thread_stats *t, struct task_st
 		arg = SYSCALL_ARG1(regs);
 	}
 	if (reads_from_fd(nr)) {
-		file = task_fd_file(task, (int)fd);
-		account_dispatch_delay(t, file, tgid, tid);
+		target = read_target_of(task_fd_file(task, (int)fd));
+		account_dispatch_delay(t, target.sk, tgid, tid);
 	}
-	track_syscall_entry(t, nr, fd, arg, file);
+	track_syscall_entry(t, nr, fd, arg, target);
 	if ((nr == NR_accept || nr == NR_accept4) && !t->state.wake_waiter) {
 		wake_order_note_syscall(tid, nr, 0, 0); /* wake order: accept registers a waiter */
 		t->state.wake_waiter = 1;
@@ -809,17 +794,28 @@ int BPF_KRETPROBE(handle_libuv_work_return)
 }
 
 /* A passive open completing its handshake (SYN_RECV -> ESTABLISHED): the
- * child socket enters its listener's accept queue now. Optional: loaded only
- * where the kernel has the tracepoint (Linux >= 4.16). */
+ * child socket enters its listener's accept queue now, and its record
+ * starts. A record already there is an earlier connection's whose socket
+ * memory this one reuses: one handed over and never read (its receiver
+ * exited first) owed a sample that cannot come. Optional: loaded only where
+ * the kernel has the tracepoint (Linux >= 4.16). */
 SEC("tp_btf/inet_sock_set_state")
 int BPF_PROG(handle_inet_sock_set_state, const struct sock *sk, const int oldstate, const int newstate)
 {
-	__u64 key = (__u64)sk, now;
+	struct conn_record fresh = {}, *stale;
+	__u64 key = (__u64)sk;
 
 	if (oldstate != TCP_SYN_RECV || newstate != TCP_ESTABLISHED)
 		return 0;
-	now = bpf_ktime_get_ns();
-	bpf_map_update_elem(&established_at, &key, &now, BPF_ANY);
+	fresh.established_ns = bpf_ktime_get_ns();
+	if (bpf_map_update_elem(&connections, &key, &fresh, BPF_NOEXIST) == 0)
+		return 0;
+	stale = bpf_map_lookup_elem(&connections, &key);
+	if (!stale)
+		return 0;
+	if (stale->accepted_ns && stale->handed_over)
+		__sync_fetch_and_add(&handoffs_reused, 1);
+	*stale = fresh;
 	return 0;
 }
 

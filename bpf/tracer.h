@@ -149,11 +149,15 @@ struct retired_key {
 	__u64 start_ns;
 };
 
-/* The accepted_conns map's value: when and by whom a connection was
- * accepted, and whether another process received it in the window (its
- * dispatch delay is then owed a sample at the receiver's first read; those
- * never read are counted at the end: collector_unread_handoffs()). */
-struct accepted_conn {
+/* The connections map's value (tracer_state.bpf.h), one per server-side TCP
+ * connection from its handshake to its first read: when the handshake
+ * completed (0: not seen), when and by which process it was accepted
+ * (accepted_ns 0: not yet, or not by a traced process), and whether another
+ * process received it in the window (its dispatch delay is then owed a
+ * sample at the receiver's first read; those never read are counted at the
+ * end: collector_unread_handoffs()). */
+struct conn_record {
+	__u64 established_ns;
 	__u64 accepted_ns;
 	__u32 tgid;
 	__u32 handed_over;

@@ -47,6 +47,11 @@ struct syscall_exit_record {
 volatile __u32 counting;
 /* Ring-buffer records that found no room. */
 volatile __u64 event_drops;
+/* Connections handed over and never read whose socket's memory a new
+ * connection took (its receiver exited first: a crashed worker) before the
+ * collector's end-of-run sweep found their records: their owed dispatch
+ * samples, counted as unmatched (collector_unread_handoffs()). */
+volatile __u64 handoffs_reused;
 /* libuv jobs started whose submit was no longer in queued_jobs (an LRU
  * eviction): run and busy time counted, queue wait unknown. */
 volatile __u64 libuv_submits_lost;
@@ -82,14 +87,21 @@ struct {
 	__type(value, __u64);
 } events_produced SEC(".maps");
 
-/* Accepted connections not yet read: the file (same struct file wherever
- * SCM_RIGHTS carries it) -> struct accepted_conn (tracer.h). */
+/* Server-side TCP connections from their handshake to their first read,
+ * one entry each: struct sock * -> struct conn_record (tracer.h). Made when
+ * the handshake completes (the child socket joins its listener's accept
+ * queue) for any process's connection -- we learn whose at accept(); the
+ * accept-queue delay is taken at accept, the dispatch delay (a connection
+ * another process accepted and handed over) at the first read, which frees
+ * the entry. Entries nobody traced accepts or reads age out of the LRU.
+ * Keyed by the socket, not the file: the handshake has no file yet, and
+ * SCM_RIGHTS carries the same socket wherever the file goes. */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 65536);
-	__type(key, __u64);   /* struct file * */
-	__type(value, struct accepted_conn);
-} accepted_conns SEC(".maps");
+	__type(key, __u64);   /* struct sock * */
+	__type(value, struct conn_record);
+} connections SEC(".maps");
 
 /* Pool jobs queued and not yet started: (tgid, job id) -> when. */
 struct job_key {
@@ -104,16 +116,6 @@ struct {
 	__type(key, struct job_key);
 	__type(value, __u64); /* ns */
 } queued_jobs SEC(".maps");
-
-/* Server-side TCP connections whose handshake completed and that wait in a
- * listener's accept queue: struct sock * -> when. Any process's: we learn
- * whose at accept(); entries nobody accepts age out of the LRU. */
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 65536);
-	__type(key, __u64);   /* struct sock * */
-	__type(value, __u64); /* ns */
-} established_at SEC(".maps");
 
 /* The filter every program runs first, on every syscall and context switch
  * of the machine: a flag byte per tgid. An array lookup is inlined by the
@@ -335,13 +337,6 @@ static __always_inline struct file *fd_file(int fd)
 	return task_fd_file(current_task(), fd);
 }
 
-static __always_inline bool is_unix_socket(struct file *file)
-{
-	struct socket *sock = BPF_CORE_READ(file, private_data);
-
-	return sock && BPF_CORE_READ(sock, sk, __sk_common.skc_family) == AF_UNIX;
-}
-
 /* FILE's socket when it is a TCP one (an IPv4 or IPv6 stream socket), else
  * NULL. */
 static __always_inline struct sock *tcp_sock_of(struct file *file)
@@ -362,15 +357,6 @@ static __always_inline struct sock *tcp_sock_of(struct file *file)
 	return family == AF_INET || family == AF_INET6 ? sk : NULL;
 }
 
-/* A TCP connection (not listening): what a server hands over when it passes
- * a client to another process. */
-static __always_inline bool is_tcp_connection(struct file *file)
-{
-	struct sock *sk = tcp_sock_of(file);
-
-	return sk && BPF_CORE_READ(sk, __sk_common.skc_state) != TCP_LISTEN;
-}
-
 /* A listening TCP socket. */
 static __always_inline bool is_tcp_listener(struct file *file)
 {
@@ -379,17 +365,39 @@ static __always_inline bool is_tcp_listener(struct file *file)
 	return sk && BPF_CORE_READ(sk, __sk_common.skc_state) == TCP_LISTEN;
 }
 
-/* read/readv: a FIFO is pipe-read, an AF_UNIX socket unix-recv. */
-static __always_inline __u32 read_class(struct file *file)
-{
+/* A read's file, as its blocking class needs it: the file's type (S_IFMT
+ * bits) and, for a socket, its struct sock. */
+struct read_target {
 	umode_t mode;
+	struct sock *sk;
+};
+
+static __always_inline struct read_target read_target_of(struct file *file)
+{
+	struct read_target r = {};
+	struct socket *sock;
 
 	if (!file)
-		return CLASS_OTHER;
-	mode = BPF_CORE_READ(file, f_inode, i_mode) & S_IFMT;
-	if (mode == S_IFIFO)
+		return r;
+	r.mode = BPF_CORE_READ(file, f_inode, i_mode) & S_IFMT;
+	if (r.mode != S_IFSOCK)
+		return r;
+	sock = BPF_CORE_READ(file, private_data);
+	r.sk = sock ? BPF_CORE_READ(sock, sk) : NULL;
+	return r;
+}
+
+static __always_inline bool is_unix_sock(struct sock *sk)
+{
+	return sk && BPF_CORE_READ(sk, __sk_common.skc_family) == AF_UNIX;
+}
+
+/* read/readv: a FIFO is pipe-read, an AF_UNIX socket unix-recv. */
+static __always_inline __u32 read_class(struct read_target r)
+{
+	if (r.mode == S_IFIFO)
 		return CLASS_PIPE_READ;
-	if (mode == S_IFSOCK && is_unix_socket(file))
+	if (is_unix_sock(r.sk))
 		return CLASS_UNIX_RECV;
 	return CLASS_OTHER;
 }
@@ -399,7 +407,7 @@ static __always_inline bool reads_from_fd(long nr)
 	return nr == NR_read || nr == NR_readv || nr == NR_recvfrom || nr == NR_recvmsg;
 }
 
-static __always_inline __u32 syscall_class(long nr, struct file *file)
+static __always_inline __u32 syscall_class(long nr, struct read_target r)
 {
 	switch (nr) {
 	case NR_accept:
@@ -415,10 +423,10 @@ static __always_inline __u32 syscall_class(long nr, struct file *file)
 		return CLASS_POLL;
 	case NR_read:
 	case NR_readv:
-		return read_class(file);
+		return read_class(r);
 	case NR_recvfrom:
 	case NR_recvmsg:
-		return file && is_unix_socket(file) ? CLASS_UNIX_RECV : CLASS_OTHER;
+		return is_unix_sock(r.sk) ? CLASS_UNIX_RECV : CLASS_OTHER;
 	case NR_futex:
 	case NR_futex_waitv:
 		return CLASS_FUTEX;

@@ -511,14 +511,16 @@ struct thread_accounting collector_thread_accounting(const struct collector *c)
 
 uint64_t collector_unread_handoffs(struct collector *c)
 {
-	struct bpf_map *map = c->skel->maps.accepted_conns;
+	struct bpf_map *map = c->skel->maps.connections;
 	__u64 key, next, *prev = NULL;
-	uint64_t unread = 0;
+	uint64_t unread;
 
 	if (c->load_only)
 		return 0;
+	/* freed unread and their records overwritten by a new connection */
+	unread = __atomic_load_n(&c->skel->bss->handoffs_reused, __ATOMIC_RELAXED);
 	while (bpf_map__get_next_key(map, prev, &next, sizeof(next)) == 0) {
-		struct accepted_conn conn;
+		struct conn_record conn;
 
 		/* deleted by us: no sample can follow; deleted meanwhile by the
 		 * tracer: its reader took the sample */
