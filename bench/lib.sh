@@ -22,12 +22,14 @@ busy_ticks() { awk '/^cpu / { t = 0; for (i = 2; i <= NF; i++) t += $i; print t 
 
 # tb DIR ARGS...: `testbed ARGS --out DIR --force`; leaves DIR/cpu, the busy
 # and total CPU ticks of the machine over the run, and with BPF_STATS=1
-# DIR/bpf.csv (see collector.c). Fails loudly.
+# DIR/bpf.csv (see collector.c); with HOOKS_ONLY=1 the tracer's programs are
+# attached but return at once (user/test_hooks.h). Fails loudly.
 tb() {
 	dir=$1; shift
 	mkdir -p "$dir"
 	before=$(busy_ticks)
-	if ! TESTBED_BPF_STATS=${BPF_STATS:+$dir/bpf.csv} "$TESTBED" "$@" --out "$dir" --force \
+	if ! TESTBED_BPF_STATS=${BPF_STATS:+$dir/bpf.csv} TESTBED_BENCH_HOOKS_ONLY=${HOOKS_ONLY:-} \
+		"$TESTBED" "$@" --out "$dir" --force \
 		>"$dir/stdout" 2>"$dir/stderr"; then
 		echo "bench: testbed $* failed:" >&2
 		tail -3 "$dir/stderr" >&2

@@ -2,9 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 # Benchmark 1b, observer overhead on a real server: one nginx
 # (bench/nginx.conf.in, $NGINX_WORKERS workers, accept_mutex off, no access
-# log) under wrk, three ways in every round, alternating: wrk alone; wrk
-# while `testbed trace --pid NGINX` watches it; wrk while bench/nginx.bt
-# (bpftrace) counts comparable things on the same nginx. Per round each
+# log) under wrk, four ways in every round, alternating: wrk alone; wrk
+# while `testbed trace --pid NGINX` watches it with its hooks alone (every
+# program attached but returning at once: TESTBED_BENCH_HOOKS_ONLY=1, the
+# kernel's cost of the tracepoints, the floor under ours); the same trace in
+# full; wrk while bench/nginx.bt (bpftrace) counts comparable things on the
+# same nginx. Per round each
 # observer's slowdown against the untraced rate of that round, side by
 # side; and each observer's own CPU over the load (its process's user +
 # system time) per million events it accounted (the traced threads'
@@ -35,13 +38,16 @@ wrk_round() {
 }
 
 for r in $(seq "$ROUNDS"); do
-	for v in untraced ours bpftrace; do
+	for v in untraced hooks ours bpftrace; do
 		d=$OUT/runs/nginx-$r-$v
 		mkdir -p "$d"
 		cpu= events=
 		case $v in
-		ours)
-			TESTBED_BPF_STATS=$d/bpf.csv "$TESTBED" trace --pid $ng --out "$d" --force >"$d/stdout" 2>"$d/stderr" &
+		ours | hooks)
+			stats=$d/bpf.csv hooks=
+			[ $v = hooks ] && stats= hooks=1
+			TESTBED_BPF_STATS=$stats TESTBED_BENCH_HOOKS_ONLY=$hooks "$TESTBED" trace --pid $ng --out "$d" --force \
+				>"$d/stdout" 2>"$d/stderr" &
 			observer=$!
 			# attached: its links (a perf event per syscall tracepoint) are open
 			i=0
@@ -65,7 +71,7 @@ for r in $(seq "$ROUNDS"); do
 				'BEGIN { printf "%.2f", (b - a) / hz }')
 			stop_observer $observer
 			# Ctrl-C ends a trace without --duration: 130 (a clean, complete run)
-			ok=$?; [ $v = ours ] && [ $ok = 130 ] && ok=0
+			ok=$?; [ $v != bpftrace ] && [ $ok = 130 ] && ok=0
 			[ $ok = 0 ] || { echo "bench: the $v observer failed:" >&2; tail -3 "$d/stderr" "$d/bpftrace.err" 2>/dev/null >&2; exit 1; }
 			observer=
 		fi
@@ -75,7 +81,7 @@ for r in $(seq "$ROUNDS"); do
 done
 
 say "$(printf '%-10s %12s %22s %26s' variant requests_s slowdown_% 'observer CPU s/M events')"
-for v in untraced ours bpftrace; do
+for v in untraced hooks ours bpftrace; do
 	rows=$(awk -F, -v v="$v" '$2 == "untraced" { u[$1] = $3 } $2 == "ours" { e[$1] = $5 }
 		$2 == v { t[$1] = $3; c[$1] = $4 }
 		END { for (r in t) print t[r], 100 * (1 - t[r] / u[r]), e[r] ? c[r] * 1e6 / e[r] : "-" }' "$csv")

@@ -88,7 +88,7 @@ static __always_inline void count_accept_result(struct thread_stats *t, long ret
 
 	if (ret >= 0) {
 		note_accepted_connection(t, (int)ret, tgid, tid, in_window);
-		wake_order_note_accept(t, tid, in_window); /* wake order */
+		wake_order_note_accept(t, in_window); /* wake order */
 		t->state.accepted_since_poll = 1;
 	}
 	if (!in_window)
@@ -268,10 +268,8 @@ static __always_inline void begin_syscall(struct thread_stats *t, struct task_st
 		account_dispatch_delay(t, target.sk, tgid, tid);
 	}
 	track_syscall_entry(t, nr, fd, arg, target);
-	if ((nr == NR_accept || nr == NR_accept4) && !t->state.wake_waiter) {
-		wake_order_note_syscall(tid, nr, 0, 0); /* wake order: accept registers a waiter */
-		t->state.wake_waiter = 1;
-	}
+	if (nr == NR_accept || nr == NR_accept4)
+		wake_order_note_syscall(t, nr, 0, 0); /* wake order: accept registers a waiter */
 }
 
 /* Asleep or woken: TASK (REGS) is in the syscall its registers name. */
@@ -392,7 +390,7 @@ static __always_inline void note_listener_wakeup(void *ctx, struct thread_stats 
 		listener = waker_completes_handshake(ctx);
 	if (listener) {
 		__sync_fetch_and_add(&t->counters.listener_wakeups, 1);
-		wake_order_rank(t->tid); /* wake order */
+		wake_order_rank(t); /* wake order */
 	}
 }
 
@@ -428,7 +426,7 @@ static __always_inline void account_switch_out(struct thread_stats *t, struct ta
 	if (asleep) {
 		t->state.wakeup_pending = 0;
 		t->state.asleep_since_ns = now;
-		wake_order_note_sleep(t, tid, now); /* wake order */
+		wake_order_note_sleep(t, now); /* wake order */
 	}
 	t->state.oncpu_since_ns = 0;
 	t->state.runnable_since_ns = asleep ? 0 : now;
@@ -591,6 +589,7 @@ static __always_inline void retire_thread(__u32 tid, bool group_dead)
 	bpf_map_delete_elem(&untracked_threads, &tid);
 	if (!t)
 		return;
+	wake_order_forget(t); /* wake order */
 	key.start_ns = t->start_ns;
 	t->process_exited = group_dead;
 	if (bpf_map_update_elem(&retired_threads, &key, t, BPF_NOEXIST)) {
@@ -613,25 +612,30 @@ static __always_inline void retire_thread(__u32 tid, bool group_dead)
 SEC("tracepoint")
 int handle_sys_exit(struct syscall_exit_record *ctx)
 {
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	__u32 tgid = pid_tgid >> 32, tid = (__u32)pid_tgid;
 	long nr = ctx->nr, ret = ctx->ret;
 	struct task_struct *task;
 	struct thread_stats *t;
+	__u64 pid_tgid;
+	__u32 tgid, tid;
 
+	if (hooks_only)
+		return 0;
+	pid_tgid = bpf_get_current_pid_tgid();
+	tgid = pid_tgid >> 32;
+	tid = (__u32)pid_tgid;
 	if (!is_traced(tgid))
+		return 0;
+	task = current_task();
+	t = thread_get(tid, tgid, task);
+	if (!t)
 		return 0;
 	if (nr == NR_epoll_ctl) {
 		struct pt_regs *regs = current_regs();
 
 		if (ret == 0) /* wake order: an added listener registers a waiter */
-			wake_order_note_syscall(tid, nr, SYSCALL_ARG1(regs), SYSCALL_ARG2(regs));
+			wake_order_note_syscall(t, nr, SYSCALL_ARG1(regs), SYSCALL_ARG2(regs));
 		return 0;
 	}
-	task = current_task();
-	t = thread_get(tid, tgid, task);
-	if (!t)
-		return 0;
 	if (t->state.syscall_nr != nr)
 		begin_syscall(t, task, NULL, nr, tgid, tid); /* returned without sleeping */
 	count_syscall(t);
@@ -649,6 +653,8 @@ int BPF_PROG(handle_sched_wakeup, struct task_struct *p)
 	__u32 tgid = p->tgid, tid = p->pid; /* tp_btf arguments: direct BTF loads */
 	struct thread_stats *t;
 
+	if (hooks_only)
+		return 0;
 	if (!is_traced(tgid))
 		return 0;
 	t = thread_get(tid, tgid, p);
@@ -658,7 +664,7 @@ int BPF_PROG(handle_sched_wakeup, struct task_struct *p)
 		track_syscall(t, p, task_regs(p), tgid, tid); /* woken before it slept */
 	start_runq_wait(t);
 	account_blocked_time(t);
-	wake_order_note_woken(t, tid); /* wake order */
+	wake_order_note_woken(t); /* wake order */
 	count_wakeup(t, tgid, tid);
 	return 0;
 }
@@ -673,6 +679,8 @@ int BPF_PROG(handle_sched_waking, struct task_struct *p)
 	__u32 tgid = p->tgid, tid = p->pid;
 	struct thread_stats *t;
 
+	if (hooks_only)
+		return 0;
 	if (!counting || !is_traced(tgid))
 		return 0;
 	t = bpf_map_lookup_elem(&threads, &tid);
@@ -690,10 +698,14 @@ SEC("tp_btf/sched_switch")
 int BPF_PROG(handle_sched_switch, bool preempt, struct task_struct *prev, struct task_struct *next)
 {
 	__u32 prev_tgid = prev->tgid, next_tgid = next->tgid;
-	bool prev_traced = is_traced(prev_tgid), next_traced = is_traced(next_tgid);
+	bool prev_traced, next_traced;
 	struct thread_stats *t;
 	__u64 now;
 
+	if (hooks_only)
+		return 0;
+	prev_traced = is_traced(prev_tgid);
+	next_traced = is_traced(next_tgid);
 	/* every context switch of the machine comes here: the clock only for ours */
 	if (!prev_traced && !next_traced)
 		return 0;
@@ -710,6 +722,8 @@ int BPF_PROG(handle_sched_switch, bool preempt, struct task_struct *prev, struct
 SEC("usdt")
 int BPF_USDT(handle_job_queued, __u64 job_id)
 {
+	if (hooks_only)
+		return 0;
 	note_job_queued(job_id);
 	return 0;
 }
@@ -717,10 +731,15 @@ int BPF_USDT(handle_job_queued, __u64 job_id)
 SEC("usdt")
 int BPF_USDT(handle_job_start, __u64 job_id)
 {
-	__u64 pid_tgid = bpf_get_current_pid_tgid(), now = bpf_ktime_get_ns();
-	struct job_key key = { .tgid = pid_tgid >> 32, .job_id = job_id };
+	struct job_key key = { .job_id = job_id };
 	struct thread_stats *t;
+	__u64 pid_tgid, now;
 
+	if (hooks_only)
+		return 0;
+	pid_tgid = bpf_get_current_pid_tgid();
+	now = bpf_ktime_get_ns();
+	key.tgid = pid_tgid >> 32;
 	if (!is_traced(key.tgid))
 		return 0;
 	t = thread_get((__u32)pid_tgid, key.tgid, current_task());
@@ -735,8 +754,11 @@ int BPF_USDT(handle_job_start, __u64 job_id)
 SEC("usdt")
 int BPF_USDT(handle_job_end, __u64 job_id)
 {
-	struct thread_stats *t = current_traced_thread();
+	struct thread_stats *t;
 
+	if (hooks_only)
+		return 0;
+	t = current_traced_thread();
 	if (t)
 		account_job_run(t, t->tgid, t->tid);
 	return 0;
@@ -749,6 +771,8 @@ int BPF_USDT(handle_job_end, __u64 job_id)
 SEC("uprobe")
 int BPF_KPROBE(handle_libuv_work_submit, void *loop, void *work_item)
 {
+	if (hooks_only)
+		return 0;
 	note_job_queued((__u64)work_item);
 	return 0;
 }
@@ -762,6 +786,8 @@ int BPF_KPROBE(handle_libuv_work_submit, void *loop, void *work_item)
 SEC("uprobe")
 int BPF_KPROBE(handle_libuv_queue_work_submit, void *loop, void *req)
 {
+	if (hooks_only)
+		return 0;
 	note_job_queued((__u64)req + UV_WORK_T_WORK_REQ);
 	return 0;
 }
@@ -773,6 +799,8 @@ int BPF_KPROBE(handle_libuv_queue_work_submit, void *loop, void *req)
 	SEC("uprobe")                                        \
 	int BPF_KPROBE(program, void *work_item)             \
 	{                                                    \
+		if (hooks_only)                              \
+			return 0;                            \
 		start_libuv_job((__u64)work_item, kind);     \
 		return 0;                                    \
 	}
@@ -786,8 +814,11 @@ LIBUV_WORK_FUNCTION(handle_libuv_random_work, LIBUV_RANDOM)
 SEC("uretprobe")
 int BPF_KRETPROBE(handle_libuv_work_return)
 {
-	struct thread_stats *t = current_traced_thread();
+	struct thread_stats *t;
 
+	if (hooks_only)
+		return 0;
+	t = current_traced_thread();
 	if (t)
 		end_libuv_job(t);
 	return 0;
@@ -805,6 +836,8 @@ int BPF_PROG(handle_inet_sock_set_state, const struct sock *sk, const int oldsta
 	struct conn_record fresh = {}, *stale;
 	__u64 key = (__u64)sk;
 
+	if (hooks_only)
+		return 0;
 	if (oldstate != TCP_SYN_RECV || newstate != TCP_ESTABLISHED)
 		return 0;
 	fresh.established_ns = bpf_ktime_get_ns();
@@ -825,6 +858,8 @@ int BPF_PROG(handle_sched_process_fork, struct task_struct *parent, struct task_
 {
 	__u32 parent_tgid = parent->tgid, child_tgid = child->tgid;
 
+	if (hooks_only)
+		return 0;
 	if (child_tgid != parent_tgid && is_traced(parent_tgid))
 		set_traced(child_tgid, 1);
 	return 0;
@@ -840,10 +875,11 @@ int BPF_PROG(handle_sched_process_exit, struct task_struct *p)
 	__u32 tgid = p->tgid, tid = p->pid;
 	bool group_dead;
 
+	if (hooks_only)
+		return 0;
 	if (!is_traced(tgid))
 		return 0;
 	group_dead = BPF_CORE_READ(p, signal, live.counter) == 0;
-	wake_order_forget(tid); /* wake order */
 	retire_thread(tid, group_dead);
 	if (group_dead)
 		set_traced(tgid, 0);

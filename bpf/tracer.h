@@ -124,7 +124,7 @@ struct thread_tracking {
 	__u32 libuv_job_kind;              /* enum libuv_job_kind of the running libuv job */
 	__u32 libuv_nested_calls;          /* work functions entered inside it (a synchronous uv_fs call) */
 	__u32 job_queue_matched;           /* the running job's job_queued was seen: */
-	__u32 wake_waiter;                 /* wake order: registered as a listener waiter by an accept */
+	__u32 wake_slot;                   /* wake order: 0, or its listener-waiter slot + 1 (WAKE_NO_SLOT: none was free) */
 	__u64 job_queue_wait_ns;           /* ... its queue wait, sent as a sample at job_end */
 };
 

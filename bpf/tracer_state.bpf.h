@@ -63,6 +63,11 @@ volatile __u64 threads_live;
 volatile __u64 threads_map_peak;
 volatile __u64 threads_untracked;
 volatile __u64 threads_retire_failed;
+/* Set before load by the benchmarks' floor runs (TESTBED_BENCH_HOOKS_ONLY,
+ * user/test_hooks.h): every program returns at once, so only the kernel's
+ * cost of calling it remains. Known at load, so the verifier drops the test
+ * from the programs when it is false. */
+const volatile bool hooks_only = false;
 /* Set before load: stream every wakeup/accept as an event (--events). */
 const volatile bool stream_events = false;
 /* tcp_child_process()'s code, [start, end) from /proc/kallsyms, set by the

@@ -14,7 +14,8 @@
  * counted in wake_unranked, never dropped silently. The slots are written
  * without atomics (an atomic with a result needs BPF ISA v3, Linux 5.12):
  * a slot is its thread's own, and its claim goes through a hash map's
- * BPF_NOEXIST insert, which is atomic. What the counts mean: README, "Wake
+ * BPF_NOEXIST insert, which is atomic; the thread's record keeps its slot
+ * (thread_tracking.wake_slot), so the hooks find it without a lookup. What the counts mean: README, "Wake
  * order"; the inference from them: analysis/wake_order.c. */
 #ifndef TESTBED_WAKE_ORDER_BPF_H
 #define TESTBED_WAKE_ORDER_BPF_H
@@ -45,14 +46,6 @@ struct wake_slot {
 static struct wake_slot wake_slots[WAKE_MAX_WORKERS]; /* static: kept out of the skeleton */
 static volatile __u32 wake_registered;  /* slots claimed: the idle-set scan's bound */
 
-/* tid -> its slot (WAKE_NO_SLOT: every slot was taken) */
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, MAX_TRACED_THREADS);
-	__type(key, __u32);
-	__type(value, __u32);
-} wake_slot_of SEC(".maps");
-
 /* slot -> tid: the claim (BPF_NOEXIST), so two threads registering at once
  * cannot take the same slot */
 struct {
@@ -67,12 +60,12 @@ static __always_inline bool wake_listener_class(const struct thread_stats *t)
 	return t->state.blocked_class == CLASS_ACCEPT || t->state.blocked_class == CLASS_POLL;
 }
 
-/* TID's slot index, or WAKE_NO_SLOT. */
-static __always_inline __u32 wake_slot_index(__u32 tid)
+/* T's slot index, or WAKE_NO_SLOT (not registered, or every slot was taken). */
+static __always_inline __u32 wake_slot_index(const struct thread_stats *t)
 {
-	__u32 *index = bpf_map_lookup_elem(&wake_slot_of, &tid);
+	__u32 slot = t->state.wake_slot;
 
-	return index && *index < WAKE_MAX_WORKERS ? *index : WAKE_NO_SLOT;
+	return slot && slot <= WAKE_MAX_WORKERS ? slot - 1 : WAKE_NO_SLOT;
 }
 
 static __always_inline struct wake_slot *wake_slot_at(__u32 index)
@@ -80,13 +73,13 @@ static __always_inline struct wake_slot *wake_slot_at(__u32 index)
 	return index < WAKE_MAX_WORKERS ? &wake_slots[index & (WAKE_MAX_WORKERS - 1)] : NULL;
 }
 
-/* TID waits on a listener from now: it takes the next free slot, once. */
-static __always_inline void wake_register(__u32 tid)
+/* T waits on a listener from now: it takes the next free slot, once. */
+static __always_inline void wake_register(struct thread_stats *t)
 {
-	__u32 start = wake_registered, n, index, none = WAKE_NO_SLOT;
+	__u32 start = wake_registered, n, index, tid = t->tid;
 	struct wake_slot *slot;
 
-	if (bpf_map_lookup_elem(&wake_slot_of, &tid))
+	if (t->state.wake_slot)
 		return;
 	for (n = 0; n < WAKE_MAX_WORKERS; n++) {
 		index = start + n;
@@ -98,39 +91,39 @@ static __always_inline void wake_register(__u32 tid)
 		if (!slot)
 			break;
 		*slot = (struct wake_slot){ .tid = tid, .busy_since_ns = bpf_ktime_get_ns() };
-		bpf_map_update_elem(&wake_slot_of, &tid, &index, BPF_ANY);
+		t->state.wake_slot = index + 1;
 		if (wake_registered <= index)
 			wake_registered = index + 1;
 		return;
 	}
 	/* every slot taken: its accepts count as wake_unranked */
-	bpf_map_update_elem(&wake_slot_of, &tid, &none, BPF_ANY);
+	t->state.wake_slot = WAKE_NO_SLOT;
 }
 
 /* Hook, an accept first seen (begin_syscall()) or epoll_ctl's successful
  * return (ARG1, ARG2: its op and fd): accept/accept4, or
  * epoll_ctl(EPOLL_CTL_ADD) of a listener, makes the thread a listener
  * waiter. */
-static __always_inline void wake_order_note_syscall(__u32 tid, long nr, __u64 arg1, __u64 arg2)
+static __always_inline void wake_order_note_syscall(struct thread_stats *t, long nr, __u64 arg1, __u64 arg2)
 {
 	if (nr == NR_accept || nr == NR_accept4) {
-		wake_register(tid);
+		wake_register(t);
 	} else if (nr == NR_epoll_ctl && arg1 == EPOLL_CTL_ADD) {
 		if (is_tcp_listener(fd_file((int)arg2)))
-			wake_register(tid);
+			wake_register(t);
 	}
 }
 
 /* Hook, switched out asleep at NOW: in the accept or poll class a waiter is
  * idle from now; its busy stretch ends, and a pending rank is a lost race. */
-static __always_inline void wake_order_note_sleep(struct thread_stats *t, __u32 tid, __u64 now)
+static __always_inline void wake_order_note_sleep(struct thread_stats *t, __u64 now)
 {
 	struct wake_slot *slot;
 	__u32 index;
 
 	if (!wake_listener_class(t))
 		return;
-	index = wake_slot_index(tid);
+	index = wake_slot_index(t);
 	slot = wake_slot_at(index);
 	if (!slot)
 		return;
@@ -146,14 +139,14 @@ static __always_inline void wake_order_note_sleep(struct thread_stats *t, __u32 
 }
 
 /* Hook, sched_wakeup: an idle waiter is busy from now. */
-static __always_inline void wake_order_note_woken(struct thread_stats *t, __u32 tid)
+static __always_inline void wake_order_note_woken(struct thread_stats *t)
 {
 	struct wake_slot *slot;
 	__u64 now;
 
 	if (!wake_listener_class(t))
 		return;
-	slot = wake_slot_at(wake_slot_index(tid));
+	slot = wake_slot_at(wake_slot_index(t));
 	if (!slot || !slot->idle_since_ns)
 		return;
 	now = bpf_ktime_get_ns();
@@ -163,11 +156,11 @@ static __always_inline void wake_order_note_woken(struct thread_stats *t, __u32 
 	slot->busy_since_ns = now;
 }
 
-/* Hook, note_listener_wakeup(): a handshake wakes TID. Its place in the idle
+/* Hook, note_listener_wakeup(): a handshake wakes T. Its place in the idle
  * set, as it is at this moment, waits in its slot for its accept. */
-static __always_inline void wake_order_rank(__u32 tid)
+static __always_inline void wake_order_rank(const struct thread_stats *t)
 {
-	__u32 mine = wake_slot_index(tid), i, older = 0, newer = 0, lower = 0, idle = 1, least_recent = 1;
+	__u32 mine = wake_slot_index(t), i, older = 0, newer = 0, lower = 0, idle = 1, least_recent = 1;
 	struct wake_slot *me = wake_slot_at(mine), *other;
 	__u32 registered = wake_registered;
 	__u64 now = bpf_ktime_get_ns(), since, last;
@@ -210,9 +203,9 @@ static __always_inline void wake_order_rank(__u32 tid)
  * at its wakeup, or queued (taken without a wakeup from idle for it: it was
  * busy or already awake), or unranked (no slot); and whether its turn had
  * come, as a rotation (round robin) would give it. */
-static __always_inline void wake_order_note_accept(struct thread_stats *t, __u32 tid, bool in_window)
+static __always_inline void wake_order_note_accept(struct thread_stats *t, bool in_window)
 {
-	__u32 mine = wake_slot_index(tid);
+	__u32 mine = wake_slot_index(t);
 	struct wake_slot *slot = wake_slot_at(mine);
 	__u32 pending;
 
@@ -245,16 +238,15 @@ static __always_inline void wake_order_note_accept(struct thread_stats *t, __u32
 }
 
 /* Hook, thread exit: its slot stops counting as a waiter (not reused). */
-static __always_inline void wake_order_forget(__u32 tid)
+static __always_inline void wake_order_forget(const struct thread_stats *t)
 {
-	struct wake_slot *slot = wake_slot_at(wake_slot_index(tid));
+	struct wake_slot *slot = wake_slot_at(wake_slot_index(t));
 
 	if (slot) {
 		slot->tid = 0;
 		slot->idle_since_ns = 0;
 		slot->pending = 0;
 	}
-	bpf_map_delete_elem(&wake_slot_of, &tid);
 }
 
 #endif

@@ -256,6 +256,7 @@ struct collector *collector_open(const struct collector_options *o, event_handle
 		goto fail;
 	}
 	c->skel->rodata->stream_events = o->stream_events;
+	c->skel->rodata->hooks_only = bench_hooks_only();
 	if (o->ring_buffer_kb &&
 	    (ret = bpf_map__set_max_entries(c->skel->maps.events, o->ring_buffer_kb * 1024u))) {
 		error_message_set(err, "cannot size the BPF ring buffer to %u KB: %s", o->ring_buffer_kb,

@@ -13,6 +13,7 @@
 #include "cpus.h"
 #include "metrics.h"
 #include "run_files.h"
+#include "test_hooks.h"
 #include "wake_order_record.h"
 
 /* --- summary.csv: one row per run ---------------------------------------- */
@@ -75,6 +76,14 @@ static const char *arrivals_name(const struct run_options *o)
 	return o->arrivals == ARRIVALS_UNIFORM ? "uniform" : "poisson";
 }
 
+/* meta.csv's and summary.csv's tracer column (docs/CSV.md) */
+static const char *tracer_mode(const struct run_options *o)
+{
+	if (o->no_trace)
+		return "off";
+	return bench_hooks_only() ? "hooks-only" : "on";
+}
+
 static void run_settings_of(const struct run_record *r, struct summary_line *line)
 {
 	const struct run_options *o = r->opts;
@@ -93,7 +102,7 @@ static void run_settings_of(const struct run_record *r, struct summary_line *lin
 	line->timeout_ms = o->timeout_ms;
 	line->loadgen_threads = o->loadgen_threads;
 	line->kill_worker_after_s = o->kill_worker_after_s;
-	line->tracer = o->no_trace ? "off" : "on";
+	line->tracer = tracer_mode(o);
 	line->nproc = (uint64_t)sysconf(_SC_NPROCESSORS_ONLN);
 	line->run_id = r->run_id;
 }
@@ -411,7 +420,7 @@ static void meta_line_of(const struct run_record *r, struct meta_line *m)
 		.event_drops = r->event_drops,
 		.events_produced = r->events_produced,
 		.recursion_misses = r->recursion_misses,
-		.tracer = o->no_trace ? "off" : "on",
+		.tracer = tracer_mode(o),
 		.events_written = r->events_written,
 		.interrupted = r->interrupted ? "yes" : "no",
 		.dispatch_unmatched = record_dispatch_unmatched(r),

@@ -35,6 +35,13 @@ const char *bench_bpf_stats_path(void)
 	return path && *path ? path : NULL;
 }
 
+bool bench_hooks_only(void)
+{
+	const char *value = getenv("TESTBED_BENCH_HOOKS_ONLY");
+
+	return value && !strcmp(value, "1");
+}
+
 const char *bench_soak_stats_path(void)
 {
 	const char *path = getenv("TESTBED_SOAK_STATS");

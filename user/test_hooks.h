@@ -5,6 +5,7 @@
 #ifndef TESTBED_TEST_HOOKS_H
 #define TESTBED_TEST_HOOKS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* TESTBED_TEST_PAUSE=STAGE: says "testbed: test pause at STAGE" on stderr
@@ -22,6 +23,12 @@ const char *test_btf_path(const char *default_path);
 /* TESTBED_BPF_STATS=FILE: where bench/ wants the tracer's program and map
  * statistics appended; NULL when not asked. */
 const char *bench_bpf_stats_path(void);
+
+/* TESTBED_BENCH_HOOKS_ONLY=1: the tracer's programs are attached as usual
+ * but each returns at once, so a run costs only what the kernel pays to call
+ * them -- bench/overhead.sh's "hooks" variant, the floor under the tracer's
+ * cost. Nothing is counted: meta.csv and summary.csv say tracer=hooks-only. */
+bool bench_hooks_only(void);
 
 /* TESTBED_FINISHED_ROWS=N: how many finished processes a trace keeps with
  * rows of their own before folding the older together, instead of
