@@ -7,6 +7,7 @@
  * lookups the rules use: tracer_state.bpf.h; what the counters mean:
  * tracer.h; architecture specifics: arch.bpf.h; kernel shims: compat.bpf.h. */
 #include "tracer_state.bpf.h"
+#include "followed_syscalls.h"
 #include "wake_order.bpf.h" /* wake order (issue 20): its hooks are marked "wake order" */
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
@@ -214,17 +215,16 @@ static __always_inline bool is_epoll_wait(long nr)
 	return nr == NR_epoll_wait || nr == NR_epoll_pwait || nr == NR_epoll_pwait2;
 }
 
-/* The syscalls the blocking classes follow: each has its sys_exit
- * tracepoint attached (collector.c, followed_syscalls[]), which ends the
- * invocation's tracking. */
+/* The syscalls the blocking classes follow (bpf/followed_syscalls.h, the
+ * list the collector attaches handle_sys_exit to: their exits end the
+ * invocation's tracking). */
+#define FOLLOWED_CASE(name) case NR_##name:
+#define NOT_TRACKED(name)
+
 static __always_inline bool is_followed_syscall(long nr)
 {
 	switch (nr) {
-	case NR_accept: case NR_accept4:
-	case NR_epoll_wait: case NR_epoll_pwait: case NR_epoll_pwait2:
-	case NR_poll: case NR_ppoll: case NR_select: case NR_pselect6:
-	case NR_read: case NR_readv: case NR_recvfrom: case NR_recvmsg:
-	case NR_futex: case NR_futex_waitv:
+	FOLLOWED_SYSCALLS(FOLLOWED_CASE, NOT_TRACKED)
 		return true;
 	default:
 		return false;
@@ -367,6 +367,10 @@ static __always_inline bool waker_completes_handshake(void *ctx)
 	if (!handshake_code_start)
 		return false;
 	bytes = bpf_get_stack(ctx, ips, sizeof(ips), 0);
+	if (bytes < 0) {
+		__sync_fetch_and_add(&listener_stack_failures, 1);
+		return false;
+	}
 	for (i = 0; i < HANDSHAKE_STACK_DEPTH; i++) {
 		if ((long)(i * sizeof(__u64)) >= bytes)
 			break;

@@ -52,6 +52,10 @@ volatile __u64 event_drops;
  * collector's end-of-run sweep found their records: their owed dispatch
  * samples, counted as unmatched (collector_unread_handoffs()). */
 volatile __u64 handoffs_reused;
+/* Listener wakeups the accept/poll/select rule could not judge: the
+ * kernel refused the waker's stack (bpf_get_stack() < 0), so the wakeup
+ * was not counted as a listener's (waker_completes_handshake()). */
+volatile __u64 listener_stack_failures;
 /* libuv jobs started whose submit was no longer in queued_jobs (an LRU
  * eviction): run and busy time counted, queue wait unknown. */
 volatile __u64 libuv_submits_lost;

@@ -27,6 +27,7 @@
 #include "common.h"
 #include "collector.h"
 #include "elf_symbols.h"
+#include "followed_syscalls.h"
 #include "kallsyms.h"
 #include "test_hooks.h"
 #include "tracer.skel.h"
@@ -69,17 +70,13 @@ static void __attribute__((format(printf, 4, 5))) append_text(char *buf, size_t 
 	va_end(args);
 }
 
-/* The syscalls bpf/tracer.bpf.c follows, each on its own tracepoint
- * syscalls:sys_exit_<name> (their entries need no program: the tracer reads
- * a syscall from the thread's registers, begin_syscall()): the ones its
- * blocking classes name (syscall_class()), prctl (a thread renamed by
- * PR_SET_NAME) and epoll_ctl (the wake order's registration of a listener:
- * bpf/wake_order.bpf.h). One this kernel lacks (epoll_pwait2 before 5.11,
+/* The syscalls bpf/tracer.bpf.c follows (bpf/followed_syscalls.h), each on
+ * its own tracepoint syscalls:sys_exit_<name> (their entries need no
+ * program: the tracer reads a syscall from the thread's registers,
+ * begin_syscall()). One this kernel lacks (epoll_pwait2 before 5.11,
  * futex_waitv before 5.16) is left out: nothing blocks in it here. */
-static const char *const followed_syscalls[] = {
-	"accept", "accept4", "epoll_wait", "epoll_pwait", "epoll_pwait2", "poll", "ppoll", "select", "pselect6",
-	"read", "readv", "recvfrom", "recvmsg", "futex", "futex_waitv", "prctl", "epoll_ctl",
-};
+#define SYSCALL_NAME(name) #name,
+static const char *const followed_syscalls[] = { FOLLOWED_SYSCALLS(SYSCALL_NAME, SYSCALL_NAME) };
 
 struct collector {
 	struct tracer_bpf *skel;
@@ -547,6 +544,11 @@ int collector_poll_events(struct collector *c)
 uint64_t collector_event_drops(const struct collector *c)
 {
 	return __atomic_load_n(&c->skel->bss->event_drops, __ATOMIC_RELAXED);
+}
+
+uint64_t collector_listener_stack_failures(const struct collector *c)
+{
+	return c->load_only ? 0 : __atomic_load_n(&c->skel->bss->listener_stack_failures, __ATOMIC_RELAXED);
 }
 
 uint64_t collector_recursion_misses(const struct collector *c)

@@ -73,6 +73,10 @@ uint64_t collector_events_produced(const struct collector *c);
  * active on that CPU (bpf_prog_info.recursion_misses, Linux >= 5.12; 0
  * before): events the counters never saw. */
 uint64_t collector_recursion_misses(const struct collector *c);
+/* Wakeups of threads waiting in accept, poll or select whose waker's kernel
+ * stack the kernel did not give (bpf_get_stack() failed): not judged, so
+ * not counted as listener wakeups even if a handshake made them. */
+uint64_t collector_listener_stack_failures(const struct collector *c);
 void collector_close(struct collector *c); /* NULL is fine */
 
 /* Pre-flight checks shared by every tracing command: 0, or -1 with a reason. */

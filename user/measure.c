@@ -248,11 +248,17 @@ int finish_run(struct run_record *r, struct collector *c, int ret)
 		collector_poll_events(c);
 		r->events_produced = collector_events_produced(c);
 		r->recursion_misses = collector_recursion_misses(c);
+		r->listener_stack_failures = collector_listener_stack_failures(c);
 		read_counters(r, c);
 		if (r->recursion_misses)
 			error_msg("the kernel skipped %llu runs of the tracer's programs (one was already running on "
 				  "that CPU): counts may be short by as many events (recursion_misses in meta.csv)",
 				  (unsigned long long)r->recursion_misses);
+		if (r->listener_stack_failures)
+			error_msg("%llu wakeups of threads waiting in accept, poll or select could not be judged (the "
+				  "kernel gave no stack): listener_wakeups and herd_factor may be short by as many "
+				  "(listener_stack_failures in meta.csv)",
+				  (unsigned long long)r->listener_stack_failures);
 		if (r->processes_folded)
 			error_msg("%llu finished processes beyond the last %zu are folded into one row: pid 0 in "
 				  "workers.csv, tid 0 in threads.csv (totals unchanged)",

@@ -152,6 +152,7 @@ struct run_record {
 	uint64_t event_drops;
 	uint64_t events_produced;          /* ring-buffer records the tracer tried to write */
 	uint64_t recursion_misses;         /* tracer runs the kernel skipped (collector_recursion_misses) */
+	uint64_t listener_stack_failures;  /* wakeups the listener rule could not judge (collector.h) */
 	struct kernel_counters kernel;     /* the kernel's TCP counters over the load window */
 	char *tracepoints;                 /* malloc'ed copy of the collector's list */
 	char libuv_probes[PATH_MAX + 16];  /* trace: "attached BINARY", "none BINARY"; "" = not tried */

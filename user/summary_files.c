@@ -341,7 +341,7 @@ struct meta_line {
 	double load_duration_s;
 	uint64_t master_pid, worker_restarts;
 	const char *tracepoints;
-	uint64_t event_drops, events_produced, recursion_misses;
+	uint64_t event_drops, events_produced, recursion_misses, listener_stack_failures;
 	const char *tracer;
 	uint64_t events_written;
 	const char *interrupted;
@@ -420,6 +420,7 @@ static void meta_line_of(const struct run_record *r, struct meta_line *m)
 		.event_drops = r->event_drops,
 		.events_produced = r->events_produced,
 		.recursion_misses = r->recursion_misses,
+		.listener_stack_failures = r->listener_stack_failures,
 		.tracer = tracer_mode(o),
 		.events_written = r->events_written,
 		.interrupted = r->interrupted ? "yes" : "no",
@@ -522,6 +523,7 @@ static const struct csv_column meta_keys[] = {
 	META_U64(event_drops),
 	META_U64(events_produced),
 	META_U64(recursion_misses),
+	META_U64(listener_stack_failures),
 	META_TEXT(tracer),
 	META_U64(events_written),
 	META_TEXT(interrupted),
