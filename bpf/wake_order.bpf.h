@@ -68,9 +68,19 @@ static __always_inline __u32 wake_slot_index(const struct thread_stats *t)
 	return slot && slot <= WAKE_MAX_WORKERS ? slot - 1 : WAKE_NO_SLOT;
 }
 
+/* The slot at INDEX, or NULL. The barrier hides that a slot's address is
+ * never NULL: else clang turns the callers' NULL tests into this index test
+ * again, and 6.1's verifier, which does not see that a second index test
+ * cannot go the other way, follows a NULL slot into a load. */
 static __always_inline struct wake_slot *wake_slot_at(__u32 index)
 {
-	return index < WAKE_MAX_WORKERS ? &wake_slots[index & (WAKE_MAX_WORKERS - 1)] : NULL;
+	struct wake_slot *slot;
+
+	if (index >= WAKE_MAX_WORKERS)
+		return NULL;
+	slot = &wake_slots[index & (WAKE_MAX_WORKERS - 1)];
+	barrier_var(slot);
+	return slot;
 }
 
 /* T waits on a listener from now: it takes the next free slot, once. */

@@ -13,7 +13,7 @@
 # PROBES_DIR/P instead (a control's probe, kernels/incoming_cpu.c), its CSV
 # output into OUT/<run>/probe.csv. Writes OUT/list.txt (`testbed
 # list`), OUT/features.csv, OUT/runs.csv, OUT/<run>/ and OUT/<run>.log
-# (stdout and stderr; a failed run is repeated with -v into <run>.verbose.log
+# (stdout and stderr; a failed run is repeated with -vv into <run>.verbose.log
 # so libbpf's and the verifier's own words are kept). An ok run is
 # cross-checked as the host's tests do -- the tracer's count of each worker's
 # connections == the worker's own, and the tracer's total == the load
@@ -147,7 +147,7 @@ while read -r name limit scenario args; do
 	esac
 	if [ "$status" = failed ] || [ "$status" = timeout ]; then
 		# shellcheck disable=SC2086
-		timeout "$limit" "$testbed" run "$scenario" $args --port 0 -v --out "$out/$name.verbose" \
+		timeout "$limit" "$testbed" run "$scenario" $args --port 0 -vv --out "$out/$name.verbose" \
 			>"$out/$name.verbose.log" 2>&1 </dev/null
 		rm -rf "$out/$name.verbose"
 		# the verifier's verdict, when the kernel refused a program

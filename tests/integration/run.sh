@@ -50,6 +50,30 @@ check_accounting_keepalive() {
 	[ "$completed" -gt 100 ] || fail "keep-alive: only $completed requests completed"
 }
 
+# The benchmarks' floor variant (bench/overhead.sh "hooks"): every hook
+# attached, every program returning at once -- so the tracepoints are listed
+# and no BPF counter moves, while the workers accept as usual.
+test_bench_hooks_only() {
+	export TESTBED_BENCH_HOOKS_ONLY=1
+	run_testbed hooks shared-epoll --workers 2 --connections 4 --duration 1
+	rc=$?
+	unset TESTBED_BENCH_HOOKS_ONLY
+	[ $rc -eq 0 ] || return 1
+	d=$WORK/hooks
+	[ "$(meta "$d" tracer)" = hooks-only ] || fail "meta.csv tracer: '$(meta "$d" tracer)', expected hooks-only" || return 1
+	[ "$(summary "$d" tracer)" = hooks-only ] || fail "summary.csv tracer: '$(summary "$d" tracer)'" || return 1
+	# a quoted field with commas: the whole line
+	grep -q '^tracepoints,"syscalls/sys_exit_{.*accept4.*};sched/sched_wakeup' "$d/meta.csv" ||
+		fail "the hooks are not listed as attached: $(grep '^tracepoints,' "$d/meta.csv")" || return 1
+	self=$(worker_sum "$d" self_reported_accepted)
+	[ "$self" -gt 100 ] || fail "the workers accepted only $self connections" || return 1
+	for col in accepted wakeups_poll voluntary_switches; do
+		n=$(worker_sum "$d" $col)
+		[ "$n" -eq 0 ] || fail "$col is $n with the programs returning at once" || return 1
+	done
+	echo "    hooks attached, programs empty: $self accepted by the workers, 0 counted by BPF"
+}
+
 test_accounting_reuseport() {
 	run_testbed acc-rp reuseport --workers 4 --connections 8 --duration 2 &&
 		check_accounting "$WORK/acc-rp" 4
