@@ -15,8 +15,9 @@
  * without atomics (an atomic with a result needs BPF ISA v3, Linux 5.12):
  * a slot is its thread's own, and its claim goes through a hash map's
  * BPF_NOEXIST insert, which is atomic; the thread's record keeps its slot
- * (thread_tracking.wake_slot), so the hooks find it without a lookup. What the counts mean: README, "Wake
- * order"; the inference from them: analysis/wake_order.c. */
+ * (thread_tracking.wake_slot), so the hooks find it without a lookup. What
+ * the counts mean: README, "Wake order"; the inference from them:
+ * analysis/wake_order.c. */
 #ifndef TESTBED_WAKE_ORDER_BPF_H
 #define TESTBED_WAKE_ORDER_BPF_H
 
