@@ -59,15 +59,14 @@ static __always_inline void note_accepted_connection(struct thread_stats *t, int
 						     bool in_window)
 {
 	struct file *file = fd_file(fd);
-	struct socket *sock = file ? BPF_CORE_READ(file, private_data) : NULL;
-	__u64 key = sock ? (__u64)BPF_CORE_READ(sock, sk) : 0, now = bpf_ktime_get_ns();
+	__u64 key = file ? (__u64)socket_sk(file) : 0, now = bpf_ktime_get_ns();
 	struct conn_record *conn, fresh = { .accepted_ns = now, .tgid = tgid };
 	bool sampled = false;
 
 	conn = key ? bpf_map_lookup_elem(&connections, &key) : NULL;
 	if (conn) {
 		if (conn->accepted_ns && conn->handed_over)
-			__sync_fetch_and_add(&t->counters.dispatch_unmatched, 1);
+			__sync_fetch_and_add(&handoffs_reused, 1);
 		else if (!conn->accepted_ns && conn->established_ns && in_window)
 			sampled = emit(EVENT_ACCEPT_QUEUE_DELAY, tgid, tid, CLASS_ACCEPT, now - conn->established_ns);
 		*conn = fresh;

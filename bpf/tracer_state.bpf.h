@@ -49,7 +49,8 @@ volatile __u32 counting;
 volatile __u64 event_drops;
 /* Connections handed over and never read whose socket's memory a new
  * connection took (its receiver exited first: a crashed worker) before the
- * collector's end-of-run sweep found their records: their owed dispatch
+ * collector's end-of-run sweep found their records -- seen at the new
+ * connection's handshake or, that unseen, its accept: their owed dispatch
  * samples, counted as unmatched (collector_unread_handoffs()). */
 volatile __u64 handoffs_reused;
 /* Listener wakeups the accept/poll/select rule could not judge: the
@@ -346,21 +347,25 @@ static __always_inline struct file *fd_file(int fd)
 	return task_fd_file(current_task(), fd);
 }
 
+/* The struct sock of FILE, a socket's file (the caller knows it is one). */
+static __always_inline struct sock *socket_sk(struct file *file)
+{
+	struct socket *sock = BPF_CORE_READ(file, private_data);
+
+	return sock ? BPF_CORE_READ(sock, sk) : NULL;
+}
+
 /* FILE's socket when it is a TCP one (an IPv4 or IPv6 stream socket), else
  * NULL. */
 static __always_inline struct sock *tcp_sock_of(struct file *file)
 {
-	struct socket *sock;
 	struct sock *sk;
 	__u16 family;
 
 	if (!file || (BPF_CORE_READ(file, f_inode, i_mode) & S_IFMT) != S_IFSOCK)
 		return NULL;
-	sock = BPF_CORE_READ(file, private_data);
-	if (!sock || BPF_CORE_READ(sock, type) != SOCK_STREAM)
-		return NULL;
-	sk = BPF_CORE_READ(sock, sk);
-	if (!sk)
+	sk = socket_sk(file);
+	if (!sk || BPF_CORE_READ(sk, sk_type) != SOCK_STREAM)
 		return NULL;
 	family = BPF_CORE_READ(sk, __sk_common.skc_family);
 	return family == AF_INET || family == AF_INET6 ? sk : NULL;
@@ -384,15 +389,12 @@ struct read_target {
 static __always_inline struct read_target read_target_of(struct file *file)
 {
 	struct read_target r = {};
-	struct socket *sock;
 
 	if (!file)
 		return r;
 	r.mode = BPF_CORE_READ(file, f_inode, i_mode) & S_IFMT;
-	if (r.mode != S_IFSOCK)
-		return r;
-	sock = BPF_CORE_READ(file, private_data);
-	r.sk = sock ? BPF_CORE_READ(sock, sk) : NULL;
+	if (r.mode == S_IFSOCK)
+		r.sk = socket_sk(file);
 	return r;
 }
 

@@ -548,7 +548,7 @@ uint64_t collector_event_drops(const struct collector *c)
 
 uint64_t collector_listener_stack_failures(const struct collector *c)
 {
-	return c->load_only ? 0 : __atomic_load_n(&c->skel->bss->listener_stack_failures, __ATOMIC_RELAXED);
+	return __atomic_load_n(&c->skel->bss->listener_stack_failures, __ATOMIC_RELAXED);
 }
 
 uint64_t collector_recursion_misses(const struct collector *c)
